@@ -1,0 +1,82 @@
+/* admin.c: the mock's own API under /__mock: health, reset, virtual clock, journal, routes. */
+#include "fixtures.h"
+#include "http.h"
+#include "journal.h"
+#include "routes.h"
+#include "store.h"
+#include "util.h"
+#include "api/handlers.h"
+
+#include <math.h>
+#include <string.h>
+
+int h_admin_health(req *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "status", "ok");
+    cJSON_AddStringToObject(o, "version", REFOLD_VERSION);
+    cJSON_AddNumberToObject(o, "schema_version", store_schema_version(r->m->store));
+    cJSON_AddNumberToObject(o, "apps", cJSON_GetArraySize(r->m->fx->apps));
+    cJSON_AddNumberToObject(o, "tenants", r->m->fx->ntenants);
+    return http_json(r, 200, o);
+}
+
+int h_admin_reset(req *r)
+{
+    /* With a key, only that tenant goes back to its fixtures; without, everything does. */
+    int rc = r->t ? mock_reset_tenant(r->m, r->t) : mock_reset_all(r->m);
+    if (rc != 0)
+        return http_error(r, 500, "SERVER_ERROR", "reset failed");
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddBoolToObject(o, "success", 1);
+    cJSON_AddStringToObject(o, "scope", r->t ? r->t->api_key : "all");
+    return http_json(r, 200, o);
+}
+
+static cJSON *clock_view(struct mock *m)
+{
+    long long now = clock_now_ms(m);
+    char iso[32];
+    util_iso8601(now, iso);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "now_ms", (double)now);
+    cJSON_AddStringToObject(o, "now", iso);
+    cJSON_AddNumberToObject(o, "offset_ms", (double)m->clock_offset_ms);
+    cJSON_AddStringToObject(o, "mode", m->opt.realtime ? "realtime" : "frozen");
+    return o;
+}
+
+int h_admin_clock(req *r) { return http_json(r, 200, clock_view(r->m)); }
+
+int h_admin_clock_advance(req *r)
+{
+    if (!http_need_object(r))
+        return r->status;
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(r->body, "seconds");
+    if (!cJSON_IsNumber(s) || s->valuedouble < 0 || s->valuedouble > 10.0 * 365 * 86400 || isnan(s->valuedouble))
+        return http_error(r, 400, "BAD_REQUEST", "seconds must be a number from 0 to 315360000");
+    clock_advance(r->m, (long long)llround(s->valuedouble * 1000.0));
+    return http_json(r, 200, clock_view(r->m));
+}
+
+int h_admin_requests(req *r)
+{
+    long limit;
+    if (http_query_int(r, "limit", 200, 1, 100000, &limit))
+        return r->status;
+    return http_json(r, 200, journal_list(r->m->journal, r->t ? r->t->id : NULL, (int)limit));
+}
+
+int h_admin_routes(req *r)
+{
+    cJSON *out = cJSON_CreateArray();
+    for (const struct route *rt = routes; rt->method; rt++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "method", rt->method);
+        cJSON_AddStringToObject(o, "path", rt->pattern);
+        cJSON_AddStringToObject(o, "operation", rt->operation);
+        cJSON_AddBoolToObject(o, "implemented", rt->fn != NULL);
+        cJSON_AddItemToArray(out, o);
+    }
+    return http_json(r, 200, out);
+}

@@ -1,0 +1,107 @@
+/* applications.c: the app catalogue with each linked account's connection state; auth structure. */
+#include "applications.h"
+#include "../connections.h"
+#include "../fixtures.h"
+#include "../http.h"
+#include "../util.h"
+#include "handlers.h"
+
+#include <string.h>
+#include <strings.h>
+
+/* Fixture sections that describe the mock's behaviour, not the catalogue entry. */
+static int mock_only(const char *key)
+{
+    static const char *const keys[] = {"oauth", "keybased", "actions", "config", "auth_structure", "datastores", NULL};
+    for (int i = 0; keys[i]; i++)
+        if (!strcmp(key, keys[i]))
+            return 1;
+    return 0;
+}
+
+cJSON *app_view(struct mock *m, const struct tenant *t, const char *la, const cJSON *app)
+{
+    cJSON *o = cJSON_CreateObject();
+    const cJSON *f;
+    cJSON_ArrayForEach(f, app)
+        if (!mock_only(f->string))
+            cJSON_AddItemToObject(o, f->string, cJSON_Duplicate(f, 1));
+    int reauth = 0;
+    if (la && *la) {
+        cJSON *conn = connection_get(m, t, la, json_str(app, "slug"));
+        if (conn) {
+            /* An expired connection stays connected: the customer must reconnect, not start over. */
+            cJSON *accounts = cJSON_CreateArray();
+            cJSON_AddItemToArray(accounts, connection_public_account(conn));
+            cJSON_AddBoolToObject(o, "connected", 1);
+            cJSON_AddItemToObject(o, "connected_accounts", accounts);
+            const char *status = json_str(conn, "status");
+            reauth = status && !strcmp(status, "expired");
+            cJSON_Delete(conn);
+        }
+    }
+    cJSON_AddBoolToObject(o, "reauth_required", reauth);
+    return o;
+}
+
+static int tag_matches(const cJSON *app, const char *wanted)
+{
+    const cJSON *tag;
+    cJSON_ArrayForEach(tag, cJSON_GetObjectItemCaseSensitive(app, "tags"))
+        if (cJSON_IsString(tag) && !strcasecmp(tag->valuestring, wanted))
+            return 1;
+    return 0;
+}
+
+int app_matches_query(req *r, const cJSON *app)
+{
+    char v[128];
+    if (http_query(r, "slug", v, sizeof v) && *v && strcmp(v, json_str(app, "slug")))
+        return 0;
+    if (http_query(r, "tags", v, sizeof v) && *v) {
+        /* tags=CRM,Marketing matches an app carrying any of them */
+        int any = 0;
+        char *save = NULL;
+        for (char *tok = strtok_r(v, ",", &save); tok && !any; tok = strtok_r(NULL, ",", &save))
+            any = tag_matches(app, tok);
+        if (!any)
+            return 0;
+    }
+    if (http_query(r, "ecosystem", v, sizeof v) && *v &&
+        json_bool(app, "ecosystem", 0) != !strcmp(v, "true"))
+        return 0;
+    if (http_query(r, "auth_type", v, sizeof v) && *v && !fixtures_app_supports(app, v))
+        return 0;
+    return 1;
+}
+
+int h_list_applications(req *r)
+{
+    char v[16];
+    if (http_query(r, "ecosystem", v, sizeof v) && *v && strcmp(v, "true") && strcmp(v, "false"))
+        return http_error(r, 400, "BAD_REQUEST", "ecosystem must be true or false");
+    cJSON *out = cJSON_CreateArray();
+    const cJSON *app;
+    cJSON_ArrayForEach(app, r->m->fx->apps)
+        if (app_matches_query(r, app))
+            cJSON_AddItemToArray(out, app_view(r->m, r->t, r->la, app));
+    return http_json(r, 200, out);
+}
+
+int h_get_application(req *r)
+{
+    const cJSON *app = fixtures_app(r->m->fx, r->param[0]);
+    if (!app || !app_matches_query(r, app))
+        return http_error(r, 404, "NOT_FOUND", "Application %s not found", r->param[0]);
+    return http_json(r, 200, app_view(r->m, r->t, r->la, app));
+}
+
+int h_get_auth_structure(req *r)
+{
+    const cJSON *app = fixtures_app(r->m->fx, r->param[0]);
+    const cJSON *s = app ? cJSON_GetObjectItemCaseSensitive(app, "auth_structure") : NULL;
+    if (!s)
+        /* The real route answers 500 here; a mock that users debug against says 404 plainly. */
+        return http_error(r, 404, "NOT_FOUND", "Schema not found for integration type: %s", r->param[0]);
+    return http_json(r, 200, cJSON_Duplicate(s, 1));
+}

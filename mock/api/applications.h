@@ -1,0 +1,13 @@
+/* applications.h: the app catalogue as a linked account sees it (shared with the SDK routes). */
+#ifndef APPLICATIONS_H
+#define APPLICATIONS_H
+
+#include <cjson/cJSON.h>
+#include "../mock.h"
+
+/* The ApplicationItem of app for linked account la (la "" = no connection fields). */
+cJSON *app_view(struct mock *m, const struct tenant *t, const char *la, const cJSON *app);
+/* 1 when app passes the slug / tags / ecosystem / auth_type query filters of r. */
+int app_matches_query(req *r, const cJSON *app);
+
+#endif

@@ -1,0 +1,256 @@
+/* linked_accounts.c: linked accounts (a product's customers): create, upsert, list, get, delete. */
+#include "linked_accounts.h"
+#include "../auth.h"
+#include "../connections.h"
+#include "../http.h"
+#include "../store.h"
+#include "../util.h"
+#include "handlers.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define KIND "linked_account"
+
+/* udf arrives as {"key": "value"} and is kept as the spec's [{key_name, key_value}]. */
+static cJSON *udf_entries(const cJSON *udf)
+{
+    cJSON *out = cJSON_CreateArray();
+    const cJSON *e;
+    cJSON_ArrayForEach(e, udf) {
+        if (!cJSON_IsString(e))
+            continue;
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "key_name", e->string);
+        cJSON_AddStringToObject(o, "key_value", e->valuestring);
+        cJSON_AddItemToArray(out, o);
+    }
+    return out;
+}
+
+int la_validate_fields(const cJSON *src, char *err, size_t n)
+{
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(src, "name");
+    const cJSON *udf = cJSON_GetObjectItemCaseSensitive(src, "udf");
+    const cJSON *app = cJSON_GetObjectItemCaseSensitive(src, "your_app");
+    if (name && !cJSON_IsString(name))
+        return snprintf(err, n, "name must be a string"), -1;
+    if (udf) {
+        const cJSON *e;
+        if (!cJSON_IsObject(udf))
+            return snprintf(err, n, "udf must be an object of string values"), -1;
+        cJSON_ArrayForEach(e, udf) if (!cJSON_IsString(e))
+            return snprintf(err, n, "udf.%s must be a string", e->string), -1;
+    }
+    if (app && !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(app, "auth_credentials")))
+        return snprintf(err, n, "your_app.auth_credentials must be an object"), -1;
+    return 0;
+}
+
+int la_valid_id(const char *id)
+{
+    size_t n = id ? strlen(id) : 0;
+    if (n == 0 || n >= MOCK_ID_LEN)
+        return 0;
+    for (const char *p = id; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == '/')
+            return 0; /* ids travel in paths and headers */
+    return 1;
+}
+
+int la_save(struct mock *m, const struct tenant *t, const char *id, const cJSON *src, int create_only, cJSON **out)
+{
+    long long now = clock_now_ms(m);
+    char at[32];
+    util_iso8601(now, at);
+    store_begin(m->store);
+    cJSON *doc = store_get(m->store, t->id, KIND, id);
+    int created = doc == NULL;
+    if (!created && create_only) {
+        cJSON_Delete(doc);
+        store_rollback(m->store);
+        return 1;
+    }
+    if (created) {
+        char oid[25];
+        util_new_id(oid);
+        doc = cJSON_CreateObject();
+        cJSON_AddStringToObject(doc, "_id", oid);
+        cJSON_AddStringToObject(doc, "associated_org", t->org_id);
+        cJSON_AddStringToObject(doc, "account_id", id);
+        cJSON_AddStringToObject(doc, "name", id);
+        cJSON_AddStringToObject(doc, "environment", t->environment);
+        cJSON_AddItemToObject(doc, "udf", cJSON_CreateArray());
+        cJSON_AddBoolToObject(doc, "is_seed", 0);
+        cJSON_AddNullToObject(doc, "tenant_account_id");
+        cJSON_AddStringToObject(doc, "createdAt", at);
+        cJSON_AddNumberToObject(doc, "__v", 0);
+    } else {
+        json_set(doc, "__v", cJSON_CreateNumber(json_num(doc, "__v", 0) + 1));
+    }
+    const char *name = json_str(src, "name");
+    if (name)
+        json_set(doc, "name", cJSON_CreateString(name));
+    const cJSON *udf = cJSON_GetObjectItemCaseSensitive(src, "udf");
+    if (udf)
+        json_set(doc, "udf", udf_entries(udf));
+    const cJSON *creds = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(src, "your_app"), "auth_credentials");
+    if (creds) /* kept for the default app, never returned */
+        json_set(doc, "your_app_credentials", cJSON_Duplicate(creds, 1));
+    json_set(doc, "updatedAt", cJSON_CreateString(at));
+    int rc = store_put(m->store, t->id, KIND, id, NULL, doc);
+    if (rc == 0 && store_commit(m->store) == 0) {
+        if (out)
+            *out = doc;
+        else
+            cJSON_Delete(doc);
+        return created ? 0 : 2;
+    }
+    if (rc != 0)
+        store_rollback(m->store);
+    cJSON_Delete(doc);
+    return -1;
+}
+
+cJSON *la_public(struct mock *m, const struct tenant *t, const cJSON *doc, int with_integrations)
+{
+    cJSON *o = cJSON_Duplicate(doc, 1);
+    cJSON_DeleteItemFromObjectCaseSensitive(o, "your_app_credentials");
+    if (with_integrations) {
+        cJSON *ints = cJSON_CreateArray(), *conns = connection_list(m, t, json_str(doc, "account_id")), *c;
+        cJSON_ArrayForEach(c, conns)
+            cJSON_AddItemToArray(ints, connection_public_integration(m, c));
+        cJSON_Delete(conns);
+        cJSON_AddItemToObject(o, "integrations", ints);
+    }
+    return o;
+}
+
+int h_list_linked_accounts(req *r)
+{
+    long page, limit;
+    if (http_query_int(r, "page", 1, 1, 1000000, &page) || http_query_int(r, "limit", 10, 1, 1000, &limit))
+        return r->status;
+    char name[128] = "", value[256] = "";
+    http_query(r, "env_variable_name", name, sizeof name);
+    http_query(r, "env_variable_value", value, sizeof value);
+    int total = 0;
+    cJSON *docs = store_list(r->m->store, r->t->id, KIND, NULL, NULL, NULL, (int)((page - 1) * limit), (int)limit, &total);
+    cJSON *out = cJSON_CreateObject(), *list = cJSON_CreateArray(), *d;
+    cJSON_ArrayForEach(d, docs)
+        cJSON_AddItemToArray(list, la_public(r->m, r->t, d, 1));
+    cJSON_Delete(docs);
+    cJSON_AddItemToObject(out, "docs", list);
+    http_add_pagination(out, total, (int)page, (int)limit);
+    (void)name;
+    (void)value;
+    return http_json(r, 200, out);
+}
+
+/* Create and upsert take the id as account_id or its alias linked_account_id. */
+static const char *body_account_id(const cJSON *src)
+{
+    const char *id = json_str(src, "account_id");
+    return id ? id : json_str(src, "linked_account_id");
+}
+
+int h_create_linked_account(req *r)
+{
+    if (!http_need_object(r))
+        return r->status;
+    char err[128];
+    const char *id = body_account_id(r->body);
+    if (!id)
+        return http_error(r, 400, "INVALID_LINKED_ACCOUNT_ID", "linked_account_id required");
+    if (!la_valid_id(id))
+        return http_error(r, 400, "INVALID_LINKED_ACCOUNT_ID", "linked_account_id must be 1-%d characters, no control characters or '/'", MOCK_ID_LEN - 1);
+    if (la_validate_fields(r->body, err, sizeof err))
+        return http_error(r, 400, "BAD_REQUEST", "%s", err);
+    cJSON *doc = NULL;
+    int rc = la_save(r->m, r->t, id, r->body, 1, &doc);
+    if (rc == 1)
+        return http_error(r, 409, "LINKED_ACCOUNT_EXISTS", "Linked account %s already exists in environment %s; use PUT to update it",
+                          id, r->t->environment);
+    if (rc < 0)
+        return http_error(r, 500, "SERVER_ERROR", "could not store the linked account");
+    cJSON *out = la_public(r->m, r->t, doc, 0);
+    cJSON_AddNullToObject(out, "integrations");
+    cJSON_Delete(doc);
+    return http_json(r, 200, out);
+}
+
+int h_upsert_linked_account(req *r)
+{
+    if (!http_need_object(r))
+        return r->status;
+    /* Fields may be flat or under "payload"; payload wins. */
+    const cJSON *payload = cJSON_GetObjectItemCaseSensitive(r->body, "payload");
+    if (payload && !cJSON_IsObject(payload))
+        return http_error(r, 400, "BAD_REQUEST", "payload must be an object");
+    const cJSON *src = payload ? payload : r->body;
+    const char *id = r->via_token ? r->la : body_account_id(r->body);
+    char err[128];
+    if (!id)
+        return http_error(r, 400, "INVALID_LINKED_ACCOUNT_ID", "linked_account_id required");
+    if (!la_valid_id(id))
+        return http_error(r, 400, "INVALID_LINKED_ACCOUNT_ID", "linked_account_id must be 1-%d characters, no control characters or '/'", MOCK_ID_LEN - 1);
+    if (la_validate_fields(src, err, sizeof err))
+        return http_error(r, 400, "BAD_REQUEST", "%s", err);
+    cJSON *doc = NULL;
+    int rc = la_save(r->m, r->t, id, src, 0, &doc);
+    if (rc < 0)
+        return http_error(r, 500, "SERVER_ERROR", "could not store the linked account");
+    cJSON *out = la_public(r->m, r->t, doc, 0);
+    cJSON_AddBoolToObject(out, "new_account", rc == 0);
+    cJSON_Delete(doc);
+    return http_json(r, 200, out);
+}
+
+static int not_found(req *r, const char *id)
+{
+    return http_error(r, 404, "NOT_FOUND", "Linked Account with account id %s for org %s in environment %s not found",
+                      id, r->t->org_id, r->t->environment);
+}
+
+int h_get_linked_account(req *r)
+{
+    const char *id = r->param[0];
+    /* A session token only opens its own linked account. */
+    if (r->via_token && strcmp(id, r->la))
+        return not_found(r, id);
+    cJSON *doc = store_get(r->m->store, r->t->id, KIND, id);
+    if (!doc)
+        return not_found(r, id);
+    cJSON *out = la_public(r->m, r->t, doc, 1);
+    cJSON_Delete(doc);
+    return http_json(r, 200, out);
+}
+
+int h_active_linked_account(req *r)
+{
+    cJSON *doc = store_get(r->m->store, r->t->id, KIND, r->la);
+    if (!doc)
+        return not_found(r, r->la);
+    cJSON *out = la_public(r->m, r->t, doc, 1);
+    cJSON_Delete(doc);
+    return http_json(r, 200, out);
+}
+
+int h_delete_linked_account(req *r)
+{
+    const char *id = r->param[0];
+    store_begin(r->m->store);
+    if (!store_exists(r->m->store, r->t->id, KIND, id)) {
+        store_rollback(r->m->store);
+        return not_found(r, id);
+    }
+    /* Its connections go first (each emits Connection Deleted), then everything it owned. */
+    connection_delete_all(r->m, r->t, id);
+    store_del_children(r->m->store, r->t->id, "session_token", id);
+    store_del(r->m->store, r->t->id, KIND, id);
+    if (store_commit(r->m->store) != 0)
+        return http_error(r, 500, "SERVER_ERROR", "could not delete the linked account");
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "message", "User deleted successfully");
+    return http_json(r, 200, out);
+}

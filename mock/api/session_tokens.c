@@ -1,0 +1,99 @@
+/* session_tokens.c: minting session tokens (HS256 JWT + refresh token) and revoking them. */
+#include "../auth.h"
+#include "../http.h"
+#include "../store.h"
+#include "../util.h"
+#include "handlers.h"
+
+#include <string.h>
+
+#define KIND "session_token"
+#define ACCESS_TTL_S (24 * 3600)       /* 24 h of the virtual clock */
+#define REFRESH_TTL_S (30 * 24 * 3600)
+
+static int mint(struct mock *m, const struct tenant *t, const char *la, const char *typ, const char *jti,
+                long long now_s, long long ttl, char *out, size_t n)
+{
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddStringToObject(c, "typ", typ);
+    cJSON_AddStringToObject(c, "jti", jti);
+    cJSON_AddStringToObject(c, "tenant", t->id);
+    cJSON_AddStringToObject(c, "org_id", t->org_id);
+    cJSON_AddStringToObject(c, "environment", t->environment);
+    cJSON_AddStringToObject(c, "linked_account_id", la);
+    cJSON_AddNumberToObject(c, "iat", (double)now_s);
+    cJSON_AddNumberToObject(c, "exp", (double)(now_s + ttl));
+    int rc = jwt_sign(m, c, out, n);
+    cJSON_Delete(c);
+    return rc;
+}
+
+/* A token still valid for this linked account, to reuse unless force_refresh=true. */
+static cJSON *reusable(req *r, long long now_ms)
+{
+    cJSON *list = store_list(r->m->store, r->t->id, KIND, r->la, NULL, NULL, 0, 0, NULL), *d, *found = NULL;
+    cJSON_ArrayForEach(d, list) {
+        if (json_num(d, "exp_ms", 0) > (double)now_ms + 60000)
+            found = d;
+    }
+    if (found)
+        found = cJSON_Duplicate(found, 1);
+    cJSON_Delete(list);
+    return found;
+}
+
+int h_create_session_token(req *r)
+{
+    const char *la = http_body_str(r, "linked_account_id");
+    if (!la)
+        return r->status;
+    if (!store_exists(r->m->store, r->t->id, "linked_account", la))
+        return http_error(r, 400, "INVALID_LINKED_ACCOUNT_ID", "No linked account found for account id : %s in environment %s",
+                          la, r->t->environment);
+    util_copy(r->la, sizeof r->la, la);
+    char force[8] = "";
+    http_query(r, "force_refresh", force, sizeof force);
+    long long now = clock_now_ms(r->m);
+    store_begin(r->m->store);
+    cJSON *doc = strcmp(force, "true") ? reusable(r, now) : NULL;
+    if (!doc) {
+        char jti[33], rjti[33], token[2048], refresh[2048];
+        util_random_hex(jti, 16);
+        util_random_hex(rjti, 16);
+        if (mint(r->m, r->t, la, "access", jti, now / 1000, ACCESS_TTL_S, token, sizeof token) ||
+            mint(r->m, r->t, la, "refresh", rjti, now / 1000, REFRESH_TTL_S, refresh, sizeof refresh)) {
+            store_rollback(r->m->store);
+            return http_error(r, 500, "SERVER_ERROR", "could not sign the session token");
+        }
+        doc = cJSON_CreateObject();
+        cJSON_AddStringToObject(doc, "jti", jti);
+        cJSON_AddStringToObject(doc, "refresh_jti", rjti);
+        cJSON_AddStringToObject(doc, "linked_account_id", la);
+        cJSON_AddStringToObject(doc, "token", token);
+        cJSON_AddStringToObject(doc, "refresh_token", refresh);
+        cJSON_AddNumberToObject(doc, "exp_ms", (double)((now / 1000 + ACCESS_TTL_S) * 1000));
+        cJSON_AddNumberToObject(doc, "refresh_exp_ms", (double)((now / 1000 + REFRESH_TTL_S) * 1000));
+        store_put(r->m->store, r->t->id, KIND, jti, la, doc);
+    }
+    if (store_commit(r->m->store) != 0) {
+        cJSON_Delete(doc);
+        return http_error(r, 500, "SERVER_ERROR", "could not store the session token");
+    }
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "token", json_str(doc, "token"));
+    cJSON_AddStringToObject(out, "refresh_token", json_str(doc, "refresh_token"));
+    cJSON_AddNumberToObject(out, "expires_in", (double)(((long long)json_num(doc, "exp_ms", 0) - now) / 1000));
+    cJSON_AddNumberToObject(out, "refresh_expires_in", (double)(((long long)json_num(doc, "refresh_exp_ms", 0) - now) / 1000));
+    cJSON_Delete(doc);
+    return http_json(r, 200, out);
+}
+
+int h_revoke_session_token(req *r)
+{
+    /* Deleting the record is the blacklist: auth_resolve accepts only tokens still stored. */
+    int n = store_del(r->m->store, r->t->id, KIND, r->token_jti);
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddBoolToObject(out, "success", 1);
+    cJSON_AddNumberToObject(out, "revoked_count", n);
+    return http_json(r, 200, out);
+}

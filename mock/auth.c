@@ -1,0 +1,226 @@
+/* auth.c: API keys, session-token JWTs (HS256 with libcrypto), the admin token, linked-account lookup. */
+#include "auth.h"
+#include "fixtures.h"
+#include "http.h"
+#include "store.h"
+#include "util.h"
+
+#include <civetweb.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int auth_init(struct mock *m)
+{
+    if (store_meta_get(m->store, "jwt_secret", m->jwt_secret, sizeof m->jwt_secret) && strlen(m->jwt_secret) == 64)
+        return 0;
+    util_random_hex(m->jwt_secret, 32);
+    return store_meta_set(m->store, "jwt_secret", m->jwt_secret);
+}
+
+/* base64url without padding, on top of libcrypto's base64. */
+static size_t b64url_encode(const unsigned char *in, size_t len, char *out)
+{
+    int n = EVP_EncodeBlock((unsigned char *)out, in, (int)len);
+    while (n > 0 && out[n - 1] == '=')
+        n--;
+    out[n] = 0;
+    for (int i = 0; i < n; i++)
+        out[i] = out[i] == '+' ? '-' : out[i] == '/' ? '_' : out[i];
+    return (size_t)n;
+}
+
+/* Returns the decoded length, or -1 when in is not base64url. out needs len*3/4 + 3 bytes. */
+static int b64url_decode(const char *in, size_t len, unsigned char *out)
+{
+    if (len % 4 == 1)
+        return -1;
+    char *tmp = malloc(len + 4);
+    size_t i;
+    for (i = 0; i < len; i++) {
+        char c = in[i];
+        if (c == '-')
+            c = '+';
+        else if (c == '_')
+            c = '/';
+        else if (c == '+' || c == '/' || c == '=') {
+            free(tmp);
+            return -1; /* standard-alphabet or padded input is not base64url */
+        }
+        tmp[i] = c;
+    }
+    size_t pad = (4 - len % 4) % 4;
+    for (size_t p = 0; p < pad; p++)
+        tmp[i++] = '=';
+    int n = EVP_DecodeBlock(out, (unsigned char *)tmp, (int)i);
+    free(tmp);
+    return n < 0 ? -1 : n - (int)pad;
+}
+
+static void hs256(struct mock *m, const char *data, size_t len, unsigned char mac[32])
+{
+    unsigned int maclen = 32;
+    HMAC(EVP_sha256(), m->jwt_secret, (int)strlen(m->jwt_secret), (const unsigned char *)data, len, mac, &maclen);
+}
+
+int jwt_sign(struct mock *m, const cJSON *claims, char *out, size_t n)
+{
+    static const char header[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+    char *payload = cJSON_PrintUnformatted(claims);
+    size_t plen = strlen(payload);
+    size_t need = 4 * (sizeof header + plen + 32) / 3 + 16;
+    if (need > n) {
+        free(payload);
+        return -1;
+    }
+    size_t off = b64url_encode((const unsigned char *)header, sizeof header - 1, out);
+    out[off++] = '.';
+    off += b64url_encode((const unsigned char *)payload, plen, out + off);
+    free(payload);
+    unsigned char mac[32];
+    hs256(m, out, off, mac);
+    out[off++] = '.';
+    b64url_encode(mac, sizeof mac, out + off);
+    return 0;
+}
+
+cJSON *jwt_decode(struct mock *m, const char *token, char *why, size_t n)
+{
+    const char *dot1 = token ? strchr(token, '.') : NULL;
+    const char *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
+    if (!dot1 || !dot2 || strchr(dot2 + 1, '.')) {
+        snprintf(why, n, "not a JWT");
+        return NULL;
+    }
+    size_t siglen = strlen(dot2 + 1);
+    unsigned char sig[64], mac[32];
+    if (siglen > 64 || b64url_decode(dot2 + 1, siglen, sig) != 32) {
+        snprintf(why, n, "bad signature encoding");
+        return NULL;
+    }
+    hs256(m, token, (size_t)(dot2 - token), mac);
+    if (CRYPTO_memcmp(sig, mac, 32) != 0) {
+        snprintf(why, n, "signature does not verify");
+        return NULL;
+    }
+    /* The header must say HS256: a token claiming "none" or another algorithm is refused even
+     * though its signature happened to verify with our key. */
+    size_t hlen = (size_t)(dot1 - token), plen = (size_t)(dot2 - dot1 - 1);
+    unsigned char *hbuf = malloc(hlen + 4), *pbuf = malloc(plen + 4);
+    int hn = b64url_decode(token, hlen, hbuf), pn = b64url_decode(dot1 + 1, plen, pbuf);
+    cJSON *claims = NULL;
+    if (hn > 0 && pn > 0) {
+        hbuf[hn] = 0;
+        pbuf[pn] = 0;
+        cJSON *hdr = cJSON_Parse((char *)hbuf);
+        const char *alg = json_str(hdr, "alg");
+        if (alg && !strcmp(alg, "HS256"))
+            claims = cJSON_Parse((char *)pbuf);
+        cJSON_Delete(hdr);
+    }
+    free(hbuf);
+    free(pbuf);
+    if (!cJSON_IsObject(claims)) {
+        cJSON_Delete(claims);
+        snprintf(why, n, "malformed header or claims");
+        return NULL;
+    }
+    return claims;
+}
+
+int auth_admin_ok(req *r)
+{
+    if (!r->m->admin_token)
+        return 1;
+    const char *h = http_header(r, "Authorization");
+    size_t tl = strlen(r->m->admin_token);
+    if (h && !strncmp(h, "Bearer ", 7) && strlen(h + 7) == tl && !CRYPTO_memcmp(h + 7, r->m->admin_token, tl))
+        return 1;
+    /* The dashboard is opened in a browser, which cannot set headers on a page load. */
+    char q[256];
+    if (http_query(r, "admin_token", q, sizeof q) && strlen(q) == tl && !CRYPTO_memcmp(q, r->m->admin_token, tl))
+        return 1;
+    return 0;
+}
+
+static int resolve_token(req *r, const char *token)
+{
+    char why[128];
+    cJSON *claims = jwt_decode(r->m, token, why, sizeof why);
+    if (!claims)
+        return http_error(r, 401, "INVALID_TOKEN", "Invalid token: %s", why), -1;
+    const char *typ = json_str(claims, "typ"), *jti = json_str(claims, "jti");
+    const char *la = json_str(claims, "linked_account_id");
+    const struct tenant *t = fixtures_tenant_by_id(r->m->fx, json_str(claims, "tenant"));
+    double exp = json_num(claims, "exp", 0);
+    int rc = -1;
+    if (!typ || strcmp(typ, "access") || !jti || !la || !t)
+        http_error(r, 401, "INVALID_TOKEN", "Invalid token: not a session token");
+    else if (exp * 1000.0 <= (double)clock_now_ms(r->m))
+        http_error(r, 401, "TOKEN_EXPIRED", "Invalid token: the session token has expired");
+    else if (!store_exists(r->m->store, t->id, "session_token", jti))
+        http_error(r, 401, "INVALID_TOKEN", "Invalid token: the session token was revoked");
+    else {
+        r->t = t;
+        r->via_token = 1;
+        util_copy(r->la, sizeof r->la, la);
+        util_copy(r->token_jti, sizeof r->token_jti, jti);
+        rc = 0;
+    }
+    cJSON_Delete(claims);
+    return rc;
+}
+
+int auth_resolve(req *r)
+{
+    unsigned flags = r->route->auth;
+    const char *key = http_header(r, "x-api-key");
+    const char *authz = http_header(r, "Authorization");
+    const char *bearer = authz && !strncasecmp(authz, "Bearer ", 7) ? authz + 7 : NULL;
+
+    if (flags & AUTH_ADMIN) {
+        if (!auth_admin_ok(r))
+            return http_error(r, 401, "INVALID_ADMIN_TOKEN", "this mock requires the admin token (--admin-token)"), -1;
+        bearer = NULL; /* the admin token is not a session token */
+    }
+    if (key && (flags & (AUTH_KEY | AUTH_ADMIN))) {
+        r->t = fixtures_tenant_by_key(r->m->fx, key);
+        if (!r->t)
+            return http_error(r, 401, "INVALID_CREDENTIALS", "Invalid Credentials: unknown API key"), -1;
+    } else if (bearer && (flags & AUTH_TOKEN)) {
+        if (resolve_token(r, bearer) != 0)
+            return -1;
+    } else if (flags & (AUTH_KEY | AUTH_TOKEN)) {
+        if (key)
+            return http_error(r, 401, "INVALID_CREDENTIALS", "Invalid Credentials: this route takes a session token (Authorization: Bearer), not x-api-key"), -1;
+        if (bearer)
+            return http_error(r, 401, "INVALID_CREDENTIALS", "Invalid Credentials: this route takes the x-api-key header, not a session token"), -1;
+        return http_error(r, 401, "INVALID_CREDENTIALS", "Invalid Credentials: send the x-api-key header%s",
+                          (flags & AUTH_TOKEN) ? " or a session token (Authorization: Bearer)" : ""), -1;
+    } else if (key) {
+        r->t = fixtures_tenant_by_key(r->m->fx, key); /* optional on open routes */
+    }
+
+    /* With a key the linked account comes from the header or the query; a token carries its own. */
+    if (r->t && !r->via_token) {
+        const char *h = http_header(r, "linked_account_id");
+        char q[MOCK_ID_LEN];
+        if (h && *h) {
+            if (!util_copy(r->la, sizeof r->la, h))
+                return http_error(r, 400, "BAD_REQUEST", "linked_account_id is too long"), -1;
+        } else if (http_query(r, "linked_account_id", q, sizeof q) && *q) {
+            util_copy(r->la, sizeof r->la, q);
+        }
+    }
+    if ((flags & NEED_LA) && !r->la[0])
+        return http_error(r, 400, "BAD_REQUEST", "linked_account_id is required (header linked_account_id or query)"), -1;
+    if ((flags & (NEED_LA | OPT_LA)) && r->la[0] && r->t &&
+        !store_exists(r->m->store, r->t->id, "linked_account", r->la))
+        return http_error(r, 404, "INVALID_LINKED_ACCOUNT_ID", "No linked account found for account id : %s in environment %s",
+                          r->la, r->t->environment), -1;
+    return 0;
+}

@@ -1,0 +1,25 @@
+/* auth.h: who is calling: API key -> tenant, session token (HS256 JWT) -> tenant + linked account. */
+#ifndef AUTH_H
+#define AUTH_H
+
+#include <stddef.h>
+#include <cjson/cJSON.h>
+#include "mock.h"
+
+/* Loads the JWT secret from the store, or draws and saves a new one. 0 on success. */
+int auth_init(struct mock *m);
+
+/* Applies the route's auth flags to r: fills r->t, r->la, r->via_token. On failure it has sent
+ * the 401/400/404 envelope and returns -1. */
+int auth_resolve(req *r);
+
+/* Signs claims as an HS256 JWT into out. 0 on success. */
+int jwt_sign(struct mock *m, const cJSON *claims, char *out, size_t n);
+/* Checks the signature and shape; returns the claims (caller deletes) or NULL with why. Expiry
+ * and revocation are not checked here: callers decide against the virtual clock and store. */
+cJSON *jwt_decode(struct mock *m, const char *token, char *why, size_t n);
+
+/* The admin token check for /__mock/\* (a no-op when no --admin-token was given). */
+int auth_admin_ok(req *r);
+
+#endif

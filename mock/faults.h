@@ -1,0 +1,30 @@
+/* faults.h: injected failures and delays (scenario fail_requests / delay_requests). */
+#ifndef FAULTS_H
+#define FAULTS_H
+
+#include <cjson/cJSON.h>
+#include "mock.h"
+
+struct fault {
+    char tenant[80];      /* "" = every tenant */
+    char method[12];      /* "" = any method */
+    char path[256];       /* util_path_match pattern */
+    int status;           /* 0 = a delay only */
+    int times;            /* how many matching requests it affects; -1 = until cleared */
+    int retry_after;      /* seconds for Retry-After; 0 = none */
+    int delay_ms;
+    char error_code[64];
+    char message[256];
+};
+
+struct faults *faults_new(void);
+void faults_free(struct faults *f);
+void faults_add(struct faults *f, const struct fault *rule);
+void faults_clear(struct faults *f, const char *tenant); /* NULL = all */
+cJSON *faults_list(struct faults *f);
+
+/* Before a handler: sleeps for a matching delay, or answers the matching failure.
+ * Returns 0 when the request goes on, or the status it answered. */
+int faults_apply(req *r);
+
+#endif

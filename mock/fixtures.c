@@ -1,0 +1,206 @@
+/* fixtures.c: reads and validates fixtures/ (orgs, keys, app catalogue) into memory. */
+#include "fixtures.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int fail(char *err, size_t n, const char *file, const char *field, const char *why)
+{
+    snprintf(err, n, "%s: %s: %s", file, field, why);
+    return -1;
+}
+
+static int load_orgs(struct fixtures *fx, const char *dir, char *err, size_t n)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/orgs.json", dir);
+    fx->orgs = util_read_json_file(path, err, n);
+    if (!fx->orgs)
+        return -1;
+    const cJSON *orgs = cJSON_GetObjectItemCaseSensitive(fx->orgs, "orgs");
+    if (!cJSON_IsArray(orgs) || cJSON_GetArraySize(orgs) == 0)
+        return fail(err, n, path, "orgs", "must be a non-empty array");
+    int cap = 2 * cJSON_GetArraySize(orgs);
+    fx->tenants = calloc((size_t)cap, sizeof *fx->tenants);
+    const cJSON *org;
+    int i = 0;
+    cJSON_ArrayForEach(org, orgs) {
+        char field[128];
+        const char *org_id = json_str(org, "org_id"), *name = json_str(org, "name");
+        snprintf(field, sizeof field, "orgs[%d]", i);
+        if (!org_id || !name)
+            return fail(err, n, path, field, "needs string org_id and name");
+        const cJSON *envs = cJSON_GetObjectItemCaseSensitive(org, "environments");
+        if (!cJSON_IsObject(envs))
+            return fail(err, n, path, field, "needs an environments object");
+        const cJSON *env;
+        cJSON_ArrayForEach(env, envs) {
+            snprintf(field, sizeof field, "orgs[%d].environments.%s", i, env->string);
+            if (strcmp(env->string, "test") && strcmp(env->string, "production"))
+                return fail(err, n, path, field, "environment must be test or production");
+            const char *key = json_str(env, "api_key");
+            if (!key || !*key)
+                return fail(err, n, path, field, "needs a non-empty api_key");
+            if (fixtures_tenant_by_key(fx, key))
+                return fail(err, n, path, field, "api_key is used twice");
+            if (fx->ntenants == cap)
+                return fail(err, n, path, field, "too many environments");
+            struct tenant *t = &fx->tenants[fx->ntenants++];
+            snprintf(t->id, sizeof t->id, "%s:%s", org_id, env->string);
+            util_copy(t->org_id, sizeof t->org_id, org_id);
+            util_copy(t->org_name, sizeof t->org_name, name);
+            util_copy(t->environment, sizeof t->environment, env->string);
+            if (!util_copy(t->api_key, sizeof t->api_key, key))
+                return fail(err, n, path, field, "api_key is too long");
+            const cJSON *setup = cJSON_GetObjectItemCaseSensitive(env, "setup");
+            t->setup = cJSON_IsObject(setup) ? setup : NULL;
+        }
+        i++;
+    }
+    return 0;
+}
+
+static int by_slug(const void *a, const void *b)
+{
+    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+    return strcmp(json_str(x, "slug"), json_str(y, "slug"));
+}
+
+static int validate_app(const cJSON *app, const char *path, const char *file_slug, char *err, size_t n)
+{
+    static const char *const required[] = {"name", "slug", "type", "app_id", "icon", "description", "auth_type"};
+    for (size_t i = 0; i < sizeof required / sizeof *required; i++)
+        if (!json_str(app, required[i]))
+            return fail(err, n, path, required[i], "missing or not a string");
+    if (strcmp(json_str(app, "slug"), file_slug))
+        return fail(err, n, path, "slug", "must match the file name");
+    const char *auth = json_str(app, "auth_type");
+    if (strcmp(auth, "oauth2") && strcmp(auth, "keybased"))
+        return fail(err, n, path, "auth_type", "must be oauth2 or keybased");
+    const cJSON *opts = cJSON_GetObjectItemCaseSensitive(app, "auth_type_options");
+    if (!cJSON_IsObject(opts) || !cJSON_GetObjectItemCaseSensitive(opts, auth))
+        return fail(err, n, path, "auth_type_options", "must be an object naming the default auth_type");
+    const cJSON *map = cJSON_GetObjectItemCaseSensitive(app, "auth_input_map");
+    if (!cJSON_IsArray(map))
+        return fail(err, n, path, "auth_input_map", "must be an array");
+    const cJSON *f;
+    int i = 0;
+    cJSON_ArrayForEach(f, map) {
+        char field[64];
+        snprintf(field, sizeof field, "auth_input_map[%d]", i++);
+        if (!json_str(f, "name") || !json_str(f, "label"))
+            return fail(err, n, path, field, "needs name and label");
+    }
+    if (fixtures_app_supports(app, "oauth2") && !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(app, "oauth")))
+        return fail(err, n, path, "oauth", "an oauth2 app needs an oauth section (ttls, identifier)");
+    const cJSON *actions = cJSON_GetObjectItemCaseSensitive(app, "actions");
+    if (actions && !cJSON_IsArray(actions))
+        return fail(err, n, path, "actions", "must be an array");
+    return 0;
+}
+
+static int load_apps(struct fixtures *fx, const char *dir, char *err, size_t n)
+{
+    char apps_dir[4096];
+    snprintf(apps_dir, sizeof apps_dir, "%s/apps", dir);
+    DIR *d = opendir(apps_dir);
+    if (!d)
+        return fail(err, n, apps_dir, "directory", "cannot be read");
+    fx->apps = cJSON_CreateArray();
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len < 6 || strcmp(e->d_name + len - 5, ".json"))
+            continue;
+        char path[8192], slug[256];
+        snprintf(path, sizeof path, "%s/%s", apps_dir, e->d_name);
+        snprintf(slug, sizeof slug, "%.*s", (int)(len - 5), e->d_name);
+        cJSON *app = util_read_json_file(path, err, n);
+        if (!app) {
+            rc = -1;
+            break;
+        }
+        if (validate_app(app, path, slug, err, n) != 0) {
+            cJSON_Delete(app);
+            rc = -1;
+            break;
+        }
+        cJSON_AddItemToArray(fx->apps, app);
+    }
+    closedir(d);
+    if (rc)
+        return rc;
+    int count = cJSON_GetArraySize(fx->apps);
+    if (count == 0)
+        return fail(err, n, apps_dir, "apps", "no app files (*.json)");
+    /* Sort by slug so lists are stable whatever order the directory yields. */
+    cJSON **items = malloc(sizeof *items * (size_t)count);
+    for (int i = 0; i < count; i++)
+        items[i] = cJSON_DetachItemFromArray(fx->apps, 0);
+    qsort(items, (size_t)count, sizeof *items, by_slug);
+    for (int i = 0; i < count; i++)
+        cJSON_AddItemToArray(fx->apps, items[i]);
+    free(items);
+    return 0;
+}
+
+struct fixtures *fixtures_load(const char *dir, char *err, size_t errlen)
+{
+    struct fixtures *fx = calloc(1, sizeof *fx);
+    if (load_orgs(fx, dir, err, errlen) != 0 || load_apps(fx, dir, err, errlen) != 0) {
+        fixtures_free(fx);
+        return NULL;
+    }
+    return fx;
+}
+
+void fixtures_free(struct fixtures *fx)
+{
+    if (!fx)
+        return;
+    free(fx->tenants);
+    cJSON_Delete(fx->orgs);
+    cJSON_Delete(fx->apps);
+    free(fx);
+}
+
+const struct tenant *fixtures_tenant_by_key(const struct fixtures *fx, const char *api_key)
+{
+    if (!api_key)
+        return NULL;
+    for (int i = 0; i < fx->ntenants; i++)
+        if (!strcmp(fx->tenants[i].api_key, api_key))
+            return &fx->tenants[i];
+    return NULL;
+}
+
+const struct tenant *fixtures_tenant_by_id(const struct fixtures *fx, const char *id)
+{
+    if (!id)
+        return NULL;
+    for (int i = 0; i < fx->ntenants; i++)
+        if (!strcmp(fx->tenants[i].id, id))
+            return &fx->tenants[i];
+    return NULL;
+}
+
+const cJSON *fixtures_app(const struct fixtures *fx, const char *slug)
+{
+    const cJSON *app;
+    if (!slug)
+        return NULL;
+    cJSON_ArrayForEach(app, fx->apps)
+        if (!strcmp(json_str(app, "slug"), slug))
+            return app;
+    return NULL;
+}
+
+int fixtures_app_supports(const cJSON *app, const char *auth_type)
+{
+    const cJSON *opts = cJSON_GetObjectItemCaseSensitive(app, "auth_type_options");
+    return cJSON_GetObjectItemCaseSensitive(opts, auth_type) != NULL;
+}

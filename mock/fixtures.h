@@ -1,0 +1,27 @@
+/* fixtures.h: the loaded fixtures: orgs and their tenants (API keys), and the app catalogue. */
+#ifndef FIXTURES_H
+#define FIXTURES_H
+
+#include <stddef.h>
+#include <cjson/cJSON.h>
+#include "mock.h"
+
+struct fixtures {
+    struct tenant *tenants;
+    int ntenants;
+    cJSON *orgs;      /* orgs.json as loaded (tenants point into it for their setup) */
+    cJSON *apps;      /* array of app documents, sorted by slug */
+};
+
+/* Loads DIR/orgs.json and DIR/apps/\*.json; NULL with "FILE: field: reason" in err. */
+struct fixtures *fixtures_load(const char *dir, char *err, size_t errlen);
+void fixtures_free(struct fixtures *fx);
+
+const struct tenant *fixtures_tenant_by_key(const struct fixtures *fx, const char *api_key);
+const struct tenant *fixtures_tenant_by_id(const struct fixtures *fx, const char *id);
+const cJSON *fixtures_app(const struct fixtures *fx, const char *slug);
+
+/* Whether an app supports an auth type ("oauth2" / "keybased"). */
+int fixtures_app_supports(const cJSON *app, const char *auth_type);
+
+#endif

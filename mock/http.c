@@ -1,0 +1,222 @@
+/* http.c: the response writers (JSON, envelope, CORS headers) and request readers (headers, query). */
+#include "http.h"
+#include "util.h"
+
+#include <civetweb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *http_reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 302: return "Found";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Entity";
+    case 424: return "Failed Dependency";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return status < 400 ? "OK" : "Error";
+    }
+}
+
+const char *http_error_type(int status)
+{
+    switch (status) {
+    case 400: return "BAD_REQUEST";
+    case 401: return "UNAUTHORIZED";
+    case 403: return "FORBIDDEN";
+    case 404: return "NOT_FOUND";
+    case 405: return "METHOD_NOT_ALLOWED";
+    case 409: return "CONFLICT";
+    case 410: return "GONE";
+    case 413: return "PAYLOAD_TOO_LARGE";
+    case 414: return "URI_TOO_LONG";
+    case 415: return "UNSUPPORTED_MEDIA_TYPE";
+    case 422: return "UNPROCESSABLE_ENTITY";
+    case 424: return "FAILED_DEPENDENCY";
+    case 429: return "TOO_MANY_REQUESTS";
+    case 431: return "REQUEST_HEADER_FIELDS_TOO_LARGE";
+    case 501: return "NOT_IMPLEMENTED";
+    case 502: return "BAD_GATEWAY";
+    case 503: return "SERVICE_UNAVAILABLE";
+    case 504: return "GATEWAY_TIMEOUT";
+    default: return status >= 500 ? "INTERNAL_SERVER_ERROR" : "ERROR";
+    }
+}
+
+void http_add_header(req *r, const char *name, const char *value)
+{
+    size_t used = strlen(r->extra_headers);
+    snprintf(r->extra_headers + used, sizeof r->extra_headers - used, "%s: %s\r\n", name, value);
+}
+
+/* Every response carries CORS headers: the SDK runs on the product's origin, not the mock's. */
+static void write_cors(req *r, char *buf, size_t n)
+{
+    const char *origin = http_header(r, "Origin");
+    if (origin && *origin && !strpbrk(origin, "\r\n"))
+        snprintf(buf, n,
+                 "Access-Control-Allow-Origin: %s\r\nVary: Origin\r\nAccess-Control-Allow-Credentials: true\r\n"
+                 "Access-Control-Expose-Headers: Retry-After, X-Request-Id\r\n", origin);
+    else
+        snprintf(buf, n, "Access-Control-Allow-Origin: *\r\nAccess-Control-Expose-Headers: Retry-After, X-Request-Id\r\n");
+}
+
+int http_send(req *r, int status, const char *content_type, const char *body, size_t len)
+{
+    char cors[512];
+    write_cors(r, cors, sizeof cors);
+    mg_printf(r->conn,
+              "HTTP/1.1 %d %s\r\n"
+              "Content-Type: %s\r\n"
+              "Content-Length: %zu\r\n"
+              "X-Request-Id: %s\r\n"
+              "Cache-Control: no-store\r\n"
+              "%s%s\r\n",
+              status, http_reason(status), content_type, len, r->request_id, cors, r->extra_headers);
+    if (len && strcmp(r->ri->request_method, "HEAD"))
+        mg_write(r->conn, body, len);
+    r->status = status;
+    return status;
+}
+
+int http_json(req *r, int status, cJSON *value)
+{
+    char *text = cJSON_PrintUnformatted(value);
+    cJSON_Delete(value);
+    if (!text)
+        return http_error(r, 500, "SERVER_ERROR", "could not encode the response");
+    http_send(r, status, "application/json; charset=utf-8", text, strlen(text));
+    free(text);
+    return status;
+}
+
+int http_error(req *r, int status, const char *error_code, const char *fmt, ...)
+{
+    char message[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddNumberToObject(e, "status_code", status);
+    cJSON_AddStringToObject(e, "http_error_type", http_error_type(status));
+    cJSON_AddStringToObject(e, "error_code", error_code);
+    /* Refold's services name the code "error" on most routes and "error_code" on a few:
+     * both are sent so clients written against either read it. */
+    cJSON_AddStringToObject(e, "error", error_code);
+    cJSON_AddStringToObject(e, "message", message);
+    cJSON_AddStringToObject(e, "request_id", r->request_id);
+    char *text = cJSON_PrintUnformatted(e);
+    cJSON_Delete(e);
+    http_send(r, status, "application/json; charset=utf-8", text, strlen(text));
+    free(text);
+    return status;
+}
+
+const char *http_header(req *r, const char *name)
+{
+    return mg_get_header(r->conn, name);
+}
+
+int http_query(req *r, const char *name, char *out, size_t n)
+{
+    const char *qs = r->ri->query_string;
+    if (!qs)
+        return 0;
+    return mg_get_var(qs, strlen(qs), name, out, n) >= 0;
+}
+
+int http_query_int(req *r, const char *name, long def, long min, long max, long *out)
+{
+    char buf[32], *end;
+    if (!http_query(r, name, buf, sizeof buf) || !*buf) {
+        *out = def;
+        return 0;
+    }
+    long v = strtol(buf, &end, 10);
+    if (*end || v < min || v > max) {
+        http_error(r, 400, "BAD_REQUEST", "query parameter %s must be an integer from %ld to %ld", name, min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+void http_add_pagination(cJSON *obj, int total, int page, int limit)
+{
+    int pages = limit > 0 ? (total + limit - 1) / limit : 1;
+    if (pages < 1)
+        pages = 1;
+    cJSON_AddNumberToObject(obj, "totalDocs", total);
+    cJSON_AddNumberToObject(obj, "limit", limit);
+    cJSON_AddNumberToObject(obj, "page", page);
+    cJSON_AddNumberToObject(obj, "totalPages", pages);
+    cJSON_AddBoolToObject(obj, "hasNextPage", page < pages);
+    cJSON_AddBoolToObject(obj, "hasPrevPage", page > 1);
+    if (page < pages)
+        cJSON_AddNumberToObject(obj, "nextPage", page + 1);
+    else
+        cJSON_AddNullToObject(obj, "nextPage");
+    if (page > 1)
+        cJSON_AddNumberToObject(obj, "prevPage", page - 1);
+    else
+        cJSON_AddNullToObject(obj, "prevPage");
+    cJSON_AddNumberToObject(obj, "pagingCounter", (page - 1) * limit + 1);
+}
+
+int http_need_object(req *r)
+{
+    if (cJSON_IsObject(r->body))
+        return 1;
+    http_error(r, 400, "BAD_REQUEST", "the request body must be a JSON object");
+    return 0;
+}
+
+const char *http_body_str(req *r, const char *key)
+{
+    if (!http_need_object(r))
+        return NULL;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->body, key);
+    if (cJSON_IsString(v) && *v->valuestring)
+        return v->valuestring;
+    http_error(r, 400, "BAD_REQUEST", v ? "%s must be a non-empty string" : "%s is required", key);
+    return NULL;
+}
+
+static const cJSON *body_member(req *r, const char *key, cJSON_bool (*is)(const cJSON *), const char *what)
+{
+    if (!http_need_object(r))
+        return NULL;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->body, key);
+    if (v && is(v))
+        return v;
+    if (v)
+        http_error(r, 400, "BAD_REQUEST", "%s must be %s", key, what);
+    else
+        http_error(r, 400, "BAD_REQUEST", "%s is required", key);
+    return NULL;
+}
+
+const cJSON *http_body_obj(req *r, const char *key) { return body_member(r, key, cJSON_IsObject, "an object"); }
+const cJSON *http_body_array(req *r, const char *key) { return body_member(r, key, cJSON_IsArray, "an array"); }

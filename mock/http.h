@@ -1,0 +1,43 @@
+/* http.h: reading requests and writing responses: JSON, the error envelope, CORS, query values. */
+#ifndef HTTP_H
+#define HTTP_H
+
+#include <stddef.h>
+#include <cjson/cJSON.h>
+#include "mock.h"
+
+/* Sends value as JSON with status and frees it. Returns status. */
+int http_json(req *r, int status, cJSON *value);
+/* Sends a body of any type. Returns status. */
+int http_send(req *r, int status, const char *content_type, const char *body, size_t len);
+/* THE error path: Refold's envelope
+ * {"status_code","http_error_type","error_code","error","message","request_id"}. Returns status. */
+int http_error(req *r, int status, const char *error_code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Adds a response header for this request ("Name: value"). */
+void http_add_header(req *r, const char *name, const char *value);
+
+/* The reason phrase CivetWeb sends for status (the SDK throws it as statusText). */
+const char *http_reason(int status);
+/* The envelope's http_error_type for a status: "NOT_FOUND", ... */
+const char *http_error_type(int status);
+
+/* Request header value or NULL. */
+const char *http_header(req *r, const char *name);
+/* Query parameter, URL-decoded into out; 1 when present. */
+int http_query(req *r, const char *name, char *out, size_t n);
+/* Query parameter as an integer within [min,max], or def when absent; -1 + 400 sent when invalid. */
+int http_query_int(req *r, const char *name, long def, long min, long max, long *out);
+
+/* The PaginationMetadata of the spec for total docs and page/limit. */
+void http_add_pagination(cJSON *obj, int total, int page, int limit);
+
+/* Body member helpers that answer 400 themselves when the member is missing or mistyped:
+ * they return NULL (and the handler returns r->status). */
+const char *http_body_str(req *r, const char *key);
+const cJSON *http_body_obj(req *r, const char *key);
+const cJSON *http_body_array(req *r, const char *key);
+/* The body itself must be an object: 400 otherwise (returns 0 when it answered). */
+int http_need_object(req *r);
+
+#endif

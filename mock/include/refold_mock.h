@@ -1,0 +1,57 @@
+/* refold_mock.h: the embedding API; run the Refold mock inside a C program or test binary. */
+#ifndef REFOLD_MOCK_H
+#define REFOLD_MOCK_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct refold_mock refold_mock;
+
+typedef struct refold_mock_options {
+    const char *host;          /* address to bind; default "127.0.0.1" */
+    int port;                  /* 0 picks a free port; default 8080 */
+    const char *fixtures_dir;  /* default: the shipped fixtures/ */
+    const char *db_path;       /* SQLite path; default ":memory:" */
+    const char *scenario;      /* file, or bare name under scenarios/; NULL for none */
+    const char *public_url;    /* base of handed-out links; NULL = http://host:port */
+    int webhook_backoff_ms;    /* base of the webhook retry backoff; default 1000 */
+    const char *admin_token;   /* when set, the admin API needs "Authorization: Bearer T" */
+    int realtime;              /* 1: the virtual clock follows wall time (plus advances) */
+    int quiet;                 /* 1: no banner or log lines on stdout/stderr */
+} refold_mock_options;
+
+/* Fills the defaults above. */
+void refold_mock_options_init(refold_mock_options *opts);
+
+/* Starts a server; NULL on failure with a one-line reason in err. */
+refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_t errlen);
+
+/* The port actually bound (useful after port 0) and the base URL links use. */
+int refold_mock_port(const refold_mock *m);
+const char *refold_mock_url(const refold_mock *m);
+
+/* The i-th loaded API key (0-based) with its org name and environment; -1 past the end. */
+int refold_mock_api_key(const refold_mock *m, int i, const char **org, const char **environment, const char **api_key);
+
+/* Back to the fixtures' state for every tenant; unloads any scenario. 0 on success. */
+int refold_mock_reset(refold_mock *m);
+
+/* Loads a scenario file (or a shipped scenario by bare name). 0 on success, else err says why. */
+int refold_mock_load_scenario(refold_mock *m, const char *file_or_name, char *err, size_t errlen);
+
+/* Moves the virtual clock forward; expiries and scenario steps due meanwhile fire inside the call. */
+int refold_mock_advance_clock(refold_mock *m, long long seconds);
+
+/* The virtual clock, in milliseconds since the Unix epoch. */
+long long refold_mock_now_ms(refold_mock *m);
+
+/* Stops the server and frees everything. */
+void refold_mock_stop(refold_mock *m);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,179 @@
+/* mock.c: the embedding API: start (store, fixtures, clock, server), reset, advance, stop. */
+#define _GNU_SOURCE
+#include "auth.h"
+#include "faults.h"
+#include "fixtures.h"
+#include "journal.h"
+#include "paths.h"
+#include "server.h"
+#include "setup.h"
+#include "store.h"
+#include "util.h"
+
+#include <civetweb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void refold_mock_options_init(refold_mock_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->host = "127.0.0.1";
+    o->port = 8080;
+    o->db_path = ":memory:";
+    o->webhook_backoff_ms = 1000;
+}
+
+static char *dup_or_null(const char *s) { return s && *s ? strdup(s) : NULL; }
+
+static void init_library(void) { mg_init_library(0); }
+
+/* Seeds every tenant from the fixtures; on a file database only the first time, so a restart
+ * keeps what users created and deleted. */
+static int seed(struct mock *m, int force, char *err, size_t errlen)
+{
+    char done[8];
+    if (!force && store_meta_get(m->store, "seeded", done, sizeof done))
+        return 0;
+    for (int i = 0; i < m->fx->ntenants; i++)
+        if (mock_reset_tenant(m, &m->fx->tenants[i]) != 0) {
+            snprintf(err, errlen, "fixtures: seed data of %s does not apply", m->fx->tenants[i].api_key);
+            return -1;
+        }
+    return store_meta_set(m->store, "seeded", "1");
+}
+
+int mock_reset_tenant(struct mock *m, const struct tenant *t)
+{
+    char err[256];
+    if (store_wipe(m->store, t->id) != 0)
+        return -1;
+    faults_clear(m->faults, t->id);
+    journal_clear(m->journal, t->id);
+    return t->setup ? setup_apply(m, t, t->setup, err, sizeof err) : 0;
+}
+
+int mock_reset_all(struct mock *m)
+{
+    store_lock(m->store);
+    int rc = store_wipe(m->store, NULL);
+    faults_clear(m->faults, NULL);
+    journal_clear(m->journal, NULL);
+    pthread_mutex_lock(&m->clock_lock);
+    m->clock_offset_ms = 0;
+    pthread_mutex_unlock(&m->clock_lock);
+    store_meta_set(m->store, "clock_offset_ms", "0");
+    char err[256];
+    if (rc == 0)
+        rc = seed(m, 1, err, sizeof err);
+    store_unlock(m->store);
+    return rc;
+}
+
+static void *ticker(void *arg)
+{
+    struct mock *m = arg;
+    while (!m->stopping) {
+        struct timespec ts = {0, 200 * 1000000L};
+        nanosleep(&ts, NULL);
+        clock_advance(m, 0); /* fires whatever wall time has made due */
+    }
+    return NULL;
+}
+
+refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_t errlen)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, init_library);
+    char dummy[8];
+    if (!err) {
+        err = dummy;
+        errlen = sizeof dummy;
+    }
+    struct mock *m = calloc(1, sizeof *m);
+    m->opt = *opts;
+    m->host = strdup(opts->host && *opts->host ? opts->host : "127.0.0.1");
+    m->fixtures_dir = opts->fixtures_dir && *opts->fixtures_dir ? strdup(opts->fixtures_dir) : paths_shipped("fixtures");
+    m->db_path = strdup(opts->db_path && *opts->db_path ? opts->db_path : ":memory:");
+    m->public_url_opt = dup_or_null(opts->public_url);
+    m->admin_token = dup_or_null(opts->admin_token);
+    if (m->opt.webhook_backoff_ms <= 0)
+        m->opt.webhook_backoff_ms = 1000;
+    pthread_mutex_init(&m->clock_lock, NULL);
+    m->journal = journal_new(2000);
+    m->faults = faults_new();
+
+    if (!(m->fx = fixtures_load(m->fixtures_dir, err, errlen)))
+        goto fail;
+    if (!(m->store = store_open(m->db_path, err, errlen)))
+        goto fail;
+    if (auth_init(m) != 0) {
+        snprintf(err, errlen, "%s: cannot store the session-token secret", m->db_path);
+        goto fail;
+    }
+    clock_reset(m);
+    if (seed(m, 0, err, errlen) != 0)
+        goto fail;
+    if (server_start(m, err, errlen) != 0)
+        goto fail;
+    if (m->public_url_opt) {
+        snprintf(m->url, sizeof m->url, "%s", m->public_url_opt);
+        size_t n = strlen(m->url);
+        if (n && m->url[n - 1] == '/')
+            m->url[n - 1] = 0;
+    } else {
+        snprintf(m->url, sizeof m->url, strchr(m->host, ':') ? "http://[%s]:%d" : "http://%s:%d", m->host, m->port);
+    }
+    if (m->opt.realtime && pthread_create(&m->ticker, NULL, ticker, m) == 0)
+        m->ticker_running = 1;
+    return (refold_mock *)m;
+fail:
+    refold_mock_stop((refold_mock *)m);
+    return NULL;
+}
+
+int refold_mock_port(const refold_mock *mm) { return ((const struct mock *)mm)->port; }
+const char *refold_mock_url(const refold_mock *mm) { return ((const struct mock *)mm)->url; }
+int refold_mock_api_key(const refold_mock *mm, int i, const char **org, const char **environment, const char **api_key)
+{
+    const struct mock *m = (const struct mock *)mm;
+    if (i < 0 || i >= m->fx->ntenants)
+        return -1;
+    *org = m->fx->tenants[i].org_name;
+    *environment = m->fx->tenants[i].environment;
+    *api_key = m->fx->tenants[i].api_key;
+    return 0;
+}
+
+int refold_mock_reset(refold_mock *mm) { return mock_reset_all((struct mock *)mm); }
+long long refold_mock_now_ms(refold_mock *mm) { return clock_now_ms((struct mock *)mm); }
+
+int refold_mock_advance_clock(refold_mock *mm, long long seconds)
+{
+    if (seconds < 0)
+        return -1;
+    return clock_advance((struct mock *)mm, seconds * 1000);
+}
+
+void refold_mock_stop(refold_mock *mm)
+{
+    struct mock *m = (struct mock *)mm;
+    if (!m)
+        return;
+    m->stopping = 1;
+    if (m->ticker_running)
+        pthread_join(m->ticker, NULL);
+    server_stop(m);
+    store_close(m->store);
+    fixtures_free(m->fx);
+    journal_free(m->journal);
+    faults_free(m->faults);
+    pthread_mutex_destroy(&m->clock_lock);
+    free(m->host);
+    free(m->fixtures_dir);
+    free(m->db_path);
+    free(m->public_url_opt);
+    free(m->admin_token);
+    free(m);
+}

@@ -1,0 +1,110 @@
+/* mock.h: the server's internal state and the request context every handler receives. */
+#ifndef MOCK_H
+#define MOCK_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <cjson/cJSON.h>
+#include "refold_mock.h"
+
+struct mg_context;
+struct mg_connection;
+struct mg_request_info;
+struct store;
+struct fixtures;
+struct journal;
+struct webhooks;
+struct scenario;
+struct faults;
+
+#define MOCK_MAX_BODY (1024 * 1024)  /* request bodies above this get 413 */
+#define MOCK_MAX_PARAMS 6
+#define MOCK_ID_LEN 128              /* longest id taken from a path or header */
+
+/* One org + environment: the unit of isolation. Everything stored is keyed by tenant id. */
+struct tenant {
+    char id[80];            /* "<org_id>:<environment>" */
+    char org_id[32];
+    char org_name[64];
+    char environment[16];   /* "test" or "production" */
+    char api_key[128];
+    const cJSON *setup;     /* seed data from orgs.json, applied on reset (may be NULL) */
+};
+
+struct mock {
+    refold_mock_options opt;     /* strings below are owned copies */
+    char *host, *fixtures_dir, *db_path, *public_url_opt, *admin_token;
+    char url[256];               /* base URL handed out in links */
+    char jwt_secret[65];         /* hex; HS256 key of session tokens, kept in the database */
+    int port;
+    struct mg_context *ctx;
+    struct store *store;
+    struct fixtures *fx;
+    struct journal *journal;
+    struct webhooks *webhooks;
+    struct scenario *scenario;
+    struct faults *faults;
+    pthread_mutex_t clock_lock;
+    long long clock_base_ms;     /* virtual now = base + (realtime ? wall elapsed : 0) + offset */
+    long long clock_wall_start_ms;
+    long long clock_offset_ms;
+    pthread_t ticker;            /* realtime mode: fires due timers as wall time passes */
+    int ticker_running;
+    volatile int stopping;
+};
+
+/* Auth requirements of a route (flags). */
+enum {
+    AUTH_NONE = 0,
+    AUTH_KEY = 1 << 0,      /* x-api-key accepted */
+    AUTH_TOKEN = 1 << 1,    /* Authorization: Bearer <session token> accepted */
+    AUTH_ADMIN = 1 << 2,    /* /__mock: admin token when configured; key optional */
+    NEED_LA = 1 << 3,       /* a linked account is required and must exist */
+    OPT_LA = 1 << 4,        /* a linked account is read when given, and must exist then */
+    RAW_BODY = 1 << 5,      /* the body is not parsed as JSON (forms, pages) */
+};
+
+/* What a handler gets: everything resolved before it runs. */
+typedef struct req {
+    struct mock *m;
+    struct mg_connection *conn;
+    const struct mg_request_info *ri;
+    const struct route *route;
+    const struct tenant *t;          /* NULL when the route needs no auth and none was sent */
+    char la[MOCK_ID_LEN];            /* linked account id ("" when none) */
+    int via_token;                   /* authenticated with a session token */
+    char token_jti[64];              /* that token's id */
+    char param[MOCK_MAX_PARAMS][MOCK_ID_LEN];  /* path parameters, in pattern order */
+    int nparams;
+    char *raw;                       /* request body, NUL-terminated (NULL when none) */
+    size_t raw_len;
+    cJSON *body;                     /* parsed JSON body (NULL when none or RAW_BODY) */
+    char request_id[40];
+    int status;                      /* status sent, for the journal */
+    char extra_headers[512];         /* appended to the response (Retry-After, Location, ...) */
+} req;
+
+typedef int (*handler_fn)(req *r);   /* returns the HTTP status it sent */
+
+struct route {
+    const char *method;
+    const char *pattern;     /* "/api/v2/public/linked-account/{linked_account_id}" */
+    unsigned auth;
+    handler_fn fn;           /* NULL: not built yet, answered 501 */
+    const char *operation;   /* the spec's operationId, or a mock name */
+};
+
+/* clock.c */
+long long clock_now_ms(struct mock *m);
+int clock_advance(struct mock *m, long long ms);
+void clock_reset(struct mock *m);
+
+/* timers.c: every piece of state that changes with time, driven by the clock */
+long long timers_next_due(struct mock *m);       /* earliest due time in ms, or LLONG_MAX */
+void timers_fire(struct mock *m, long long now);  /* fire all that is due at now */
+
+/* mock.c */
+int mock_reset_all(struct mock *m);
+int mock_reset_tenant(struct mock *m, const struct tenant *t);
+
+#endif

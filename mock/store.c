@@ -1,0 +1,443 @@
+/* store.c: the SQLite schema, its migrations, transactions and every SQL statement of the mock. */
+#include "store.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Each migration moves the schema one version up; PRAGMA user_version records where a file is. */
+static const char *const migrations[] = {
+    /* 1: documents, meta, webhook outbox */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE docs("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  tenant TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL,"
+    "  parent TEXT NOT NULL DEFAULT '',"
+    "  body TEXT NOT NULL,"
+    "  due_ms INTEGER,"
+    "  UNIQUE(tenant, kind, id));"
+    "CREATE INDEX docs_parent ON docs(tenant, kind, parent);"
+    "CREATE INDEX docs_due ON docs(kind, due_ms) WHERE due_ms IS NOT NULL;"
+    "CREATE TABLE outbox("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  tenant TEXT NOT NULL, event TEXT NOT NULL, linked_account_id TEXT,"
+    "  webhook_id TEXT, url TEXT NOT NULL, payload TEXT NOT NULL, signature TEXT NOT NULL,"
+    "  status TEXT NOT NULL DEFAULT 'pending',"  /* pending | delivered | failed */
+    "  attempts TEXT NOT NULL DEFAULT '[]',"      /* JSON array of attempts */
+    "  attempt_count INTEGER NOT NULL DEFAULT 0,"
+    "  next_at_ms INTEGER NOT NULL,"               /* wall-clock ms of the next attempt */
+    "  created_ms INTEGER NOT NULL);"
+    "CREATE INDEX outbox_pending ON outbox(status, next_at_ms);",
+};
+#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
+/* Statements are prepared once and reused: preparing costs more than running them. */
+enum {
+    Q_GET, Q_EXISTS, Q_PUT, Q_INSERT, Q_DEL, Q_DEL_CHILDREN, Q_SET_DUE, Q_NEXT_DUE, Q_DUE,
+    Q_META_GET, Q_META_SET, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_COUNT
+};
+static const char *const sql_text[Q_COUNT] = {
+    [Q_GET] = "SELECT body FROM docs WHERE tenant=?1 AND kind=?2 AND id=?3",
+    [Q_EXISTS] = "SELECT 1 FROM docs WHERE tenant=?1 AND kind=?2 AND id=?3",
+    [Q_PUT] = "INSERT INTO docs(tenant,kind,id,parent,body) VALUES(?1,?2,?3,?4,?5)"
+              " ON CONFLICT(tenant,kind,id) DO UPDATE SET parent=excluded.parent, body=excluded.body",
+    [Q_INSERT] = "INSERT OR IGNORE INTO docs(tenant,kind,id,parent,body) VALUES(?1,?2,?3,?4,?5)",
+    [Q_DEL] = "DELETE FROM docs WHERE tenant=?1 AND kind=?2 AND id=?3",
+    [Q_DEL_CHILDREN] = "DELETE FROM docs WHERE tenant=?1 AND kind=?2 AND parent=?3",
+    [Q_SET_DUE] = "UPDATE docs SET due_ms=?4 WHERE tenant=?1 AND kind=?2 AND id=?3",
+    [Q_NEXT_DUE] = "SELECT min(due_ms) FROM docs WHERE kind=?1 AND due_ms IS NOT NULL",
+    [Q_DUE] = "SELECT tenant, id, due_ms, body FROM docs WHERE kind=?1 AND due_ms IS NOT NULL"
+              " AND due_ms<=?2 ORDER BY due_ms, seq",
+    [Q_META_GET] = "SELECT value FROM meta WHERE key=?1",
+    [Q_META_SET] = "INSERT INTO meta(key,value) VALUES(?1,?2)"
+                   " ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+    [Q_BEGIN] = "BEGIN IMMEDIATE",
+    [Q_COMMIT] = "COMMIT",
+    [Q_ROLLBACK] = "ROLLBACK",
+};
+
+struct store {
+    sqlite3 *db;
+    pthread_mutex_t lock;   /* recursive: one connection, used by one thread at a time */
+    int tx_depth;           /* nested begin() calls join the outer transaction */
+    int tx_failed;          /* a nested rollback dooms the outer transaction */
+    sqlite3_stmt *stmt[Q_COUNT];
+};
+
+static sqlite3_stmt *prep(struct store *st, int q)
+{
+    if (!st->stmt[q] &&
+        sqlite3_prepare_v3(st->db, sql_text[q], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[q], NULL) != SQLITE_OK) {
+        fprintf(stderr, "refold-mock: store: %s\n", sqlite3_errmsg(st->db));
+        abort(); /* a statement of ours that does not compile is a bug, not a runtime condition */
+    }
+    return st->stmt[q];
+}
+
+static void done(sqlite3_stmt *s)
+{
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+static int exec_one(struct store *st, int q)
+{
+    sqlite3_stmt *s = prep(st, q);
+    int rc = sqlite3_step(s);
+    done(s);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int migrate(struct store *st, char *err, size_t errlen)
+{
+    sqlite3_stmt *s;
+    int version = 0;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
+        if (sqlite3_step(s) == SQLITE_ROW)
+            version = sqlite3_column_int(s, 0);
+        sqlite3_finalize(s);
+    }
+    if (version > SCHEMA_VERSION) {
+        snprintf(err, errlen, "database schema version %d is newer than this mock's %d", version, SCHEMA_VERSION);
+        return -1;
+    }
+    for (int v = version; v < SCHEMA_VERSION; v++) {
+        char *msg = NULL;
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d;", v + 1);
+        if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, &msg) != SQLITE_OK ||
+            sqlite3_exec(st->db, migrations[v], NULL, NULL, &msg) != SQLITE_OK ||
+            sqlite3_exec(st->db, pragma, NULL, NULL, &msg) != SQLITE_OK ||
+            sqlite3_exec(st->db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
+            snprintf(err, errlen, "migration to schema %d failed: %s", v + 1, msg ? msg : "?");
+            sqlite3_free(msg);
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+struct store *store_open(const char *path, char *err, size_t errlen)
+{
+    struct store *st = calloc(1, sizeof *st);
+    pthread_mutexattr_t a;
+    pthread_mutexattr_init(&a);
+    pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&st->lock, &a);
+    pthread_mutexattr_destroy(&a);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open database %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
+        store_close(st);
+        return NULL;
+    }
+    sqlite3_busy_timeout(st->db, 5000);
+    /* WAL + NORMAL: a write that returned is in the OS before the response goes out, so it
+     * survives kill -9 of the mock; only a power cut could lose the last transactions. */
+    sqlite3_exec(st->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+                 NULL, NULL, NULL);
+    if (migrate(st, err, errlen) != 0) {
+        store_close(st);
+        return NULL;
+    }
+    return st;
+}
+
+void store_close(struct store *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(st->stmt[i]);
+    sqlite3_close(st->db);
+    pthread_mutex_destroy(&st->lock);
+    free(st);
+}
+
+int store_schema_version(struct store *st)
+{
+    (void)st;
+    return SCHEMA_VERSION;
+}
+
+void store_lock(struct store *st) { pthread_mutex_lock(&st->lock); }
+void store_unlock(struct store *st) { pthread_mutex_unlock(&st->lock); }
+
+void store_begin(struct store *st)
+{
+    pthread_mutex_lock(&st->lock);
+    if (st->tx_depth++ == 0) {
+        st->tx_failed = 0;
+        exec_one(st, Q_BEGIN);
+    }
+}
+
+static void end_tx(struct store *st, int ok)
+{
+    if (!ok)
+        st->tx_failed = 1;
+    if (--st->tx_depth == 0) {
+        if (st->tx_failed || exec_one(st, Q_COMMIT) != 0)
+            exec_one(st, Q_ROLLBACK);
+    }
+    pthread_mutex_unlock(&st->lock);
+}
+
+int store_commit(struct store *st)
+{
+    int failed_before = st->tx_failed;
+    end_tx(st, 1);
+    return failed_before ? -1 : 0;
+}
+
+void store_rollback(struct store *st) { end_tx(st, 0); }
+
+cJSON *store_get(struct store *st, const char *tenant, const char *kind, const char *id)
+{
+    cJSON *doc = NULL;
+    pthread_mutex_lock(&st->lock);
+    sqlite3_stmt *s = prep(st, Q_GET);
+    bind_text(s, 1, tenant);
+    bind_text(s, 2, kind);
+    bind_text(s, 3, id);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        doc = cJSON_Parse((const char *)sqlite3_column_text(s, 0));
+    done(s);
+    pthread_mutex_unlock(&st->lock);
+    return doc;
+}
+
+int store_exists(struct store *st, const char *tenant, const char *kind, const char *id)
+{
+    pthread_mutex_lock(&st->lock);
+    sqlite3_stmt *s = prep(st, Q_EXISTS);
+    bind_text(s, 1, tenant);
+    bind_text(s, 2, kind);
+    bind_text(s, 3, id);
+    int found = sqlite3_step(s) == SQLITE_ROW;
+    done(s);
+    pthread_mutex_unlock(&st->lock);
+    return found;
+}
+
+static int write_doc(struct store *st, int q, const char *tenant, const char *kind, const char *id,
+                     const char *parent, const cJSON *doc)
+{
+    char *body = cJSON_PrintUnformatted(doc);
+    if (!body)
+        return -1;
+    pthread_mutex_lock(&st->lock);
+    sqlite3_stmt *s = prep(st, q);
+    bind_text(s, 1, tenant);
+    bind_text(s, 2, kind);
+    bind_text(s, 3, id);
+    bind_text(s, 4, parent ? parent : "");
+    sqlite3_bind_text(s, 5, body, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(s);
+    int changed = sqlite3_changes(st->db);
+    done(s);
+    pthread_mutex_unlock(&st->lock);
+    free(body);
+    if (rc != SQLITE_DONE)
+        return -1;
+    return (q == Q_INSERT && changed == 0) ? 1 : 0;
+}
+
+int store_put(struct store *st, const char *tenant, const char *kind, const char *id,
+              const char *parent, const cJSON *doc)
+{
+    return write_doc(st, Q_PUT, tenant, kind, id, parent, doc);
+}
+
+int store_insert(struct store *st, const char *tenant, const char *kind, const char *id,
+                 const char *parent, const cJSON *doc)
+{
+    return write_doc(st, Q_INSERT, tenant, kind, id, parent, doc);
+}
+
+static int delete_by(struct store *st, int q, const char *tenant, const char *kind, const char *key)
+{
+    pthread_mutex_lock(&st->lock);
+    sqlite3_stmt *s = prep(st, q);
+    bind_text(s, 1, tenant);
+    bind_text(s, 2, kind);
+    bind_text(s, 3, key);
+    sqlite3_step(s);
+    int n = sqlite3_changes(st->db);
+    done(s);
+    pthread_mutex_unlock(&st->lock);
+    return n;
+}
+
+int store_del(struct store *st, const char *tenant, const char *kind, const char *id)
+{
+    return delete_by(st, Q_DEL, tenant, kind, id) > 0;
+}
+
+int store_del_children(struct store *st, const char *tenant, const char *kind, const char *parent)
+{
+    return delete_by(st, Q_DEL_CHILDREN, tenant, kind, parent);
+}
+
+cJSON *store_list(struct store *st, const char *tenant, const char *kind, const char *parent,
+                  const char *field, const char *value, int offset, int limit, int *total)
+{
+    /* The filter is built from fixed fragments only; every value is bound, never spliced. */
+    char where[256] = "tenant=?1 AND kind=?2";
+    if (parent)
+        strcat(where, " AND parent=?3");
+    if (field && value)
+        strcat(where, " AND CAST(json_extract(body, '$.' || ?4) AS TEXT)=?5");
+    char sql[512];
+    cJSON *out = cJSON_CreateArray();
+    pthread_mutex_lock(&st->lock);
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 0 && !total)
+            continue;
+        if (pass == 0)
+            snprintf(sql, sizeof sql, "SELECT count(*) FROM docs WHERE %s", where);
+        else
+            snprintf(sql, sizeof sql, "SELECT body FROM docs WHERE %s ORDER BY seq LIMIT ?6 OFFSET ?7", where);
+        sqlite3_stmt *s;
+        if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+            break;
+        bind_text(s, 1, tenant);
+        bind_text(s, 2, kind);
+        if (parent)
+            bind_text(s, 3, parent);
+        if (field && value) {
+            bind_text(s, 4, field);
+            bind_text(s, 5, value);
+        }
+        if (pass == 1) {
+            sqlite3_bind_int(s, 6, limit > 0 ? limit : -1);
+            sqlite3_bind_int(s, 7, offset > 0 ? offset : 0);
+        }
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            if (pass == 0) {
+                *total = sqlite3_column_int(s, 0);
+            } else {
+                cJSON *doc = cJSON_Parse((const char *)sqlite3_column_text(s, 0));
+                if (doc)
+                    cJSON_AddItemToArray(out, doc);
+            }
+        }
+        sqlite3_finalize(s);
+    }
+    pthread_mutex_unlock(&st->lock);
+    return out;
+}
+
+int store_set_due(struct store *st, const char *tenant, const char *kind, const char *id, long long due_ms)
+{
+    pthread_mutex_lock(&st->lock);
+    sqlite3_stmt *s = prep(st, Q_SET_DUE);
+    bind_text(s, 1, tenant);
+    bind_text(s, 2, kind);
+    bind_text(s, 3, id);
+    if (due_ms > 0)
+        sqlite3_bind_int64(s, 4, due_ms);
+    else
+        sqlite3_bind_null(s, 4);
+    int rc = sqlite3_step(s);
+    done(s);
+    pthread_mutex_unlock(&st->lock);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+long long store_next_due(struct store *st, const char *kind)
+{
+    long long due = LLONG_MAX;
+    pthread_mutex_lock(&st->lock);
+    sqlite3_stmt *s = prep(st, Q_NEXT_DUE);
+    bind_text(s, 1, kind);
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+        due = sqlite3_column_int64(s, 0);
+    done(s);
+    pthread_mutex_unlock(&st->lock);
+    return due;
+}
+
+cJSON *store_due(struct store *st, const char *kind, long long now_ms)
+{
+    cJSON *out = cJSON_CreateArray();
+    pthread_mutex_lock(&st->lock);
+    sqlite3_stmt *s = prep(st, Q_DUE);
+    bind_text(s, 1, kind);
+    sqlite3_bind_int64(s, 2, now_ms);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        cJSON *row = cJSON_CreateObject();
+        cJSON_AddStringToObject(row, "tenant", (const char *)sqlite3_column_text(s, 0));
+        cJSON_AddStringToObject(row, "id", (const char *)sqlite3_column_text(s, 1));
+        cJSON_AddNumberToObject(row, "due_ms", (double)sqlite3_column_int64(s, 2));
+        cJSON *doc = cJSON_Parse((const char *)sqlite3_column_text(s, 3));
+        cJSON_AddItemToObject(row, "doc", doc ? doc : cJSON_CreateNull());
+        cJSON_AddItemToArray(out, row);
+    }
+    done(s);
+    pthread_mutex_unlock(&st->lock);
+    return out;
+}
+
+int store_wipe(struct store *st, const char *tenant)
+{
+    int rc = 0;
+    store_begin(st);
+    const char *sql[2] = {"DELETE FROM docs WHERE ?1 IS NULL OR tenant=?1",
+                          "DELETE FROM outbox WHERE ?1 IS NULL OR tenant=?1"};
+    for (int i = 0; i < 2; i++) {
+        sqlite3_stmt *s;
+        if (sqlite3_prepare_v2(st->db, sql[i], -1, &s, NULL) != SQLITE_OK) {
+            rc = -1;
+            continue;
+        }
+        bind_text(s, 1, tenant);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = -1;
+        sqlite3_finalize(s);
+    }
+    if (rc)
+        store_rollback(st);
+    else
+        rc = store_commit(st);
+    return rc;
+}
+
+int store_meta_get(struct store *st, const char *key, char *out, size_t n)
+{
+    int found = 0;
+    pthread_mutex_lock(&st->lock);
+    sqlite3_stmt *s = prep(st, Q_META_GET);
+    bind_text(s, 1, key);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        snprintf(out, n, "%s", (const char *)sqlite3_column_text(s, 0));
+        found = 1;
+    }
+    done(s);
+    pthread_mutex_unlock(&st->lock);
+    return found;
+}
+
+int store_meta_set(struct store *st, const char *key, const char *value)
+{
+    pthread_mutex_lock(&st->lock);
+    sqlite3_stmt *s = prep(st, Q_META_SET);
+    bind_text(s, 1, key);
+    bind_text(s, 2, value);
+    int rc = sqlite3_step(s);
+    done(s);
+    pthread_mutex_unlock(&st->lock);
+    return rc == SQLITE_DONE ? 0 : -1;
+}

@@ -1,0 +1,28 @@
+/* timers.c: the one list of everything that changes with time; clock.c drives it. */
+#include "timers.h"
+
+#include <limits.h>
+#include <stddef.h>
+
+/* Add a row when a subsystem gains time-driven behaviour (token lifetimes, scenario steps,
+ * executions, schedules). Order matters only for equal due times: earlier rows fire first. */
+static const struct timer_source sources[] = {
+    {NULL, NULL, NULL},
+};
+
+long long timers_next_due(struct mock *m)
+{
+    long long due = LLONG_MAX;
+    for (const struct timer_source *s = sources; s->name; s++) {
+        long long d = s->next_due(m);
+        if (d < due)
+            due = d;
+    }
+    return due;
+}
+
+void timers_fire(struct mock *m, long long now)
+{
+    for (const struct timer_source *s = sources; s->name; s++)
+        s->fire(m, now);
+}

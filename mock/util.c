@@ -1,0 +1,187 @@
+/* util.c: ids from libcrypto randomness, timestamp formats, string and cJSON conveniences. */
+#define _GNU_SOURCE
+#include "util.h"
+
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <errno.h>
+
+void util_random_hex(char *out, size_t nbytes)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char buf[64];
+    if (nbytes > sizeof buf)
+        nbytes = sizeof buf;
+    if (RAND_bytes(buf, (int)nbytes) != 1)
+        abort(); /* no randomness means no safe tokens: refuse to go on */
+    for (size_t i = 0; i < nbytes; i++) {
+        out[2 * i] = hex[buf[i] >> 4];
+        out[2 * i + 1] = hex[buf[i] & 15];
+    }
+    out[2 * nbytes] = 0;
+}
+
+void util_new_id(char out[25]) { util_random_hex(out, 12); }
+
+void util_iso8601(long long ms, char out[32])
+{
+    time_t s = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + n, 32 - n, ".%03dZ", (int)(ms % 1000));
+}
+
+void util_rfc1123(long long ms, char out[40])
+{
+    time_t s = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    strftime(out, 40, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+long long util_parse_iso8601(const char *s)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    if (!s)
+        return -1;
+    const char *rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!rest)
+        return -1;
+    int ms = 0;
+    if (*rest == '.') {
+        rest++;
+        int digits = 0;
+        while (*rest >= '0' && *rest <= '9') {
+            if (digits < 3)
+                ms = ms * 10 + (*rest - '0');
+            digits++;
+            rest++;
+        }
+        while (digits > 0 && digits < 3) {
+            ms *= 10;
+            digits++;
+        }
+    }
+    if (*rest == 'Z')
+        rest++;
+    if (*rest)
+        return -1;
+    return (long long)timegm(&tm) * 1000 + ms;
+}
+
+int util_copy(char *dst, size_t n, const char *src)
+{
+    if (!n)
+        return 0;
+    size_t len = src ? strlen(src) : 0;
+    if (len >= n) {
+        memcpy(dst, src, n - 1);
+        dst[n - 1] = 0;
+        return 0;
+    }
+    if (len)
+        memcpy(dst, src, len);
+    dst[len] = 0;
+    return 1;
+}
+
+const char *json_str(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+double json_num(const cJSON *obj, const char *key, double def)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : def;
+}
+
+int json_bool(const cJSON *obj, const char *key, int def)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsBool(v) ? cJSON_IsTrue(v) : def;
+}
+
+void json_set(cJSON *obj, const char *key, cJSON *value)
+{
+    if (cJSON_HasObjectItem(obj, key))
+        cJSON_ReplaceItemInObjectCaseSensitive(obj, key, value);
+    else
+        cJSON_AddItemToObject(obj, key, value);
+}
+
+cJSON *json_parse(const char *s) { return s ? cJSON_Parse(s) : NULL; }
+
+char *json_print(const cJSON *v) { return cJSON_PrintUnformatted(v); }
+
+cJSON *util_parse_json_named(const char *text, const char *name, char *err, size_t errlen)
+{
+    const char *end = NULL;
+    cJSON *doc = cJSON_ParseWithOpts(text, &end, 1);
+    if (doc)
+        return doc;
+    /* cJSON reports where it stopped; count lines up to there for a message a person can use. */
+    int line = 1;
+    const char *at = end ? end : text;
+    for (const char *p = text; p < at && *p; p++)
+        if (*p == '\n')
+            line++;
+    snprintf(err, errlen, "%s: line %d: invalid JSON near '%.20s'", name, line, *at ? at : "end of file");
+    return NULL;
+}
+
+cJSON *util_read_json_file(const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    size_t n;
+    while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (cap - len - 1 == 0)
+            buf = realloc(buf, cap *= 2);
+    }
+    fclose(f);
+    buf[len] = 0;
+    if (strlen(buf) != len) {
+        snprintf(err, errlen, "%s: contains a NUL byte", path);
+        free(buf);
+        return NULL;
+    }
+    cJSON *doc = util_parse_json_named(buf, path, err, errlen);
+    free(buf);
+    return doc;
+}
+
+int util_path_match(const char *pattern, const char *path)
+{
+    while (*pattern && *path) {
+        if (pattern[0] == '*' && (pattern[1] == '/' || pattern[1] == 0)) {
+            if (pattern[1] == 0)
+                return *path != '/' || path[1] != 0; /* the rest, at least one segment */
+            const char *slash = strchr(path, '/');
+            if (!slash || slash == path)
+                return 0;
+            path = slash;
+            pattern++;
+            continue;
+        }
+        if (*pattern != *path)
+            return 0;
+        pattern++;
+        path++;
+    }
+    if (pattern[0] == '*' && pattern[1] == 0)
+        return 0; /* a final star needs a segment after the slash before it */
+    return *pattern == 0 && *path == 0;
+}

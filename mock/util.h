@@ -1,0 +1,42 @@
+/* util.h: small shared helpers: ids, timestamps, bounded string copies, JSON conveniences. */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stddef.h>
+#include <cjson/cJSON.h>
+
+/* 24 lowercase hex chars from libcrypto randomness, like Refold's document ids. */
+void util_new_id(char out[25]);
+/* A random hex string of n bytes (2n chars + NUL in out). */
+void util_random_hex(char *out, size_t nbytes);
+
+/* "2026-04-28T12:13:25.968Z" */
+void util_iso8601(long long ms, char out[32]);
+/* "Tue, 07 Nov 2023 08:38:33 GMT" */
+void util_rfc1123(long long ms, char out[40]);
+/* Parses the ISO form above (fractions optional); -1 when it is not one. */
+long long util_parse_iso8601(const char *s);
+
+/* strncpy that always terminates; returns 0 when the source did not fit. */
+int util_copy(char *dst, size_t n, const char *src);
+
+/* cJSON helpers: string member or NULL; number member or def. */
+const char *json_str(const cJSON *obj, const char *key);
+double json_num(const cJSON *obj, const char *key, double def);
+int json_bool(const cJSON *obj, const char *key, int def);
+/* Adds or replaces obj[key]. */
+void json_set(cJSON *obj, const char *key, cJSON *value);
+/* Parses a NUL-terminated string; NULL when it is not JSON. */
+cJSON *json_parse(const char *s);
+/* Prints unformatted; caller frees with free(). */
+char *json_print(const cJSON *v);
+
+
+
+/* Reads and parses a JSON file; on failure NULL and err = "PATH: line L: reason". */
+cJSON *util_read_json_file(const char *path, char *err, size_t errlen);
+/* Parses text named `name` for messages; on failure NULL and err = "NAME: line L: reason". */
+cJSON *util_parse_json_named(const char *text, const char *name, char *err, size_t errlen);
+/* Path patterns of scenarios: '*' matches one segment; a final '*' matches one or more. */
+int util_path_match(const char *pattern, const char *path);
+#endif

@@ -1,0 +1,177 @@
+/* harness.c: starts mocks in-process and drives them over real HTTP with libcurl. */
+#include "harness.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+refold_mock *th_start(const refold_mock_options *opts)
+{
+    refold_mock_options o;
+    if (opts)
+        o = *opts;
+    else
+        refold_mock_options_init(&o);
+    o.port = 0;
+    o.quiet = 1;
+    if (!o.fixtures_dir)
+        o.fixtures_dir = REFOLD_SOURCE_DIR "/fixtures";
+    char err[512];
+    refold_mock *m = refold_mock_start(&o, err, sizeof err);
+    if (!m)
+        fprintf(stderr, "th_start: %s\n", err);
+    assert_non_null(m);
+    return m;
+}
+
+struct buf {
+    char *data;
+    size_t len;
+};
+
+static size_t on_data(char *p, size_t size, size_t n, void *ud)
+{
+    struct buf *b = ud;
+    size_t add = size * n;
+    b->data = realloc(b->data, b->len + add + 1);
+    memcpy(b->data + b->len, p, add);
+    b->len += add;
+    b->data[b->len] = 0;
+    return add;
+}
+
+th_resp th_request(refold_mock *m, const char *method, const char *path, const char *body, const char *const *headers)
+{
+    th_resp r;
+    memset(&r, 0, sizeof r);
+    char url[1024];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", refold_mock_port(m), path);
+    CURL *c = curl_easy_init();
+    struct buf b = {calloc(1, 1), 0}, h = {calloc(1, 1), 0};
+    struct curl_slist *hl = NULL;
+    for (int i = 0; headers && headers[i]; i++)
+        hl = curl_slist_append(hl, headers[i]);
+    if (body)
+        hl = curl_slist_append(hl, "Content-Type: application/json");
+    hl = curl_slist_append(hl, "Expect:");
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (!strcmp(method, "HEAD"))
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    }
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    CURLcode rc = curl_easy_perform(c);
+    if (rc != CURLE_OK)
+        fprintf(stderr, "th_request %s %s: %s\n", method, path, curl_easy_strerror(rc));
+    assert_int_equal(rc, CURLE_OK);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_slist_free_all(hl);
+    curl_easy_cleanup(c);
+    r.body = b.data;
+    r.headers = h.data;
+    r.json = cJSON_Parse(r.body);
+    return r;
+}
+
+th_resp th_key(refold_mock *m, const char *method, const char *path, const char *key, const char *la, const char *body)
+{
+    char kh[256], lh[256];
+    const char *hs[3] = {NULL, NULL, NULL};
+    int n = 0;
+    if (key) {
+        snprintf(kh, sizeof kh, "x-api-key: %s", key);
+        hs[n++] = kh;
+    }
+    if (la) {
+        snprintf(lh, sizeof lh, "linked_account_id: %s", la);
+        hs[n++] = lh;
+    }
+    return th_request(m, method, path, body, hs);
+}
+
+th_resp th_bearer(refold_mock *m, const char *method, const char *path, const char *token, const char *body)
+{
+    char ah[4096];
+    snprintf(ah, sizeof ah, "Authorization: Bearer %s", token);
+    const char *hs[2] = {ah, NULL};
+    return th_request(m, method, path, body, hs);
+}
+
+void th_free(th_resp *r)
+{
+    free(r->body);
+    free(r->headers);
+    cJSON_Delete(r->json);
+    memset(r, 0, sizeof *r);
+}
+
+int th_header(const th_resp *r, const char *name, char *out, size_t n)
+{
+    size_t nl = strlen(name);
+    for (const char *line = r->headers; line && *line;) {
+        const char *eol = strstr(line, "\r\n");
+        if (!eol)
+            break;
+        if ((size_t)(eol - line) > nl && !strncasecmp(line, name, nl) && line[nl] == ':') {
+            const char *v = line + nl + 1;
+            while (*v == ' ')
+                v++;
+            snprintf(out, n, "%.*s", (int)(eol - v), v);
+            return 1;
+        }
+        line = eol + 2;
+    }
+    return 0;
+}
+
+const char *th_str(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+const char *th_assert_error(const th_resp *r, long status)
+{
+    if (r->status != status)
+        fprintf(stderr, "expected %ld, got %ld: %s\n", status, r->status, r->body);
+    assert_int_equal(r->status, status);
+    assert_non_null(r->json);
+    const cJSON *sc = cJSON_GetObjectItemCaseSensitive(r->json, "status_code");
+    assert_true(cJSON_IsNumber(sc));
+    assert_int_equal(sc->valueint, status);
+    assert_non_null(th_str(r->json, "http_error_type"));
+    assert_non_null(th_str(r->json, "message"));
+    assert_non_null(th_str(r->json, "error_code"));
+    return th_str(r->json, "error_code");
+}
+
+void th_create_la(refold_mock *m, const char *key, const char *id, const char *name)
+{
+    char body[512];
+    snprintf(body, sizeof body, "{\"linked_account_id\":\"%s\",\"name\":\"%s\"}", id, name);
+    th_resp r = th_key(m, "POST", "/api/v2/public/linked-account", key, NULL, body);
+    if (r.status != 200)
+        fprintf(stderr, "th_create_la: %ld %s\n", r.status, r.body);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+}
+
+void th_session_token(refold_mock *m, const char *key, const char *la, char *out, size_t n)
+{
+    char body[256];
+    snprintf(body, sizeof body, "{\"linked_account_id\":\"%s\"}", la);
+    th_resp r = th_key(m, "POST", "/api/v2/public/session-token?force_refresh=true", key, NULL, body);
+    assert_int_equal(r.status, 200);
+    snprintf(out, n, "%s", th_str(r.json, "token"));
+    th_free(&r);
+}

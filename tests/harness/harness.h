@@ -1,0 +1,43 @@
+/* harness.h: what API tests share: an in-process mock on port 0 and a libcurl request helper. */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+#include "refold_mock.h"
+
+/* Starts a quiet mock on 127.0.0.1:0 with the shipped fixtures (opts may be NULL). */
+refold_mock *th_start(const refold_mock_options *opts);
+
+typedef struct th_resp {
+    long status;
+    char *body;       /* NUL-terminated */
+    cJSON *json;      /* parsed body, or NULL */
+    char *headers;    /* raw response header block */
+} th_resp;
+
+/* One request. headers: NULL-terminated list of "Name: value" strings (may be NULL). */
+th_resp th_request(refold_mock *m, const char *method, const char *path, const char *body, const char *const *headers);
+/* Shorthands with x-api-key (and linked_account_id when la is non-NULL). */
+th_resp th_key(refold_mock *m, const char *method, const char *path, const char *key, const char *la, const char *body);
+/* With Authorization: Bearer token. */
+th_resp th_bearer(refold_mock *m, const char *method, const char *path, const char *token, const char *body);
+void th_free(th_resp *r);
+
+/* A response header's value (case-insensitive name) copied into out; 1 when present. */
+int th_header(const th_resp *r, const char *name, char *out, size_t n);
+/* JSON member helpers for assertions. */
+const char *th_str(const cJSON *o, const char *key);
+/* Asserts the error envelope: status, http_error_type and a message, and returns error_code. */
+const char *th_assert_error(const th_resp *r, long status);
+
+/* Convenience: creates a linked account for key (asserts 200). */
+void th_create_la(refold_mock *m, const char *key, const char *id, const char *name);
+/* Convenience: mints a session token for la under key into out (asserts 200). */
+void th_session_token(refold_mock *m, const char *key, const char *la, char *out, size_t n);
+
+#endif
