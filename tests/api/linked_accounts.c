@@ -1,0 +1,168 @@
+/* linked_accounts.c: API tests for linked accounts: create, upsert, list/paginate, get, delete,
+ * bad input and tenant isolation. */
+#include "harness.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define LA "/api/v2/public/linked-account"
+
+static int setup(void **state)
+{
+    *state = th_start(NULL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    refold_mock_stop(*state);
+    return 0;
+}
+
+static void create_get_and_list(void **state)
+{
+    refold_mock *m = *state;
+    th_resp r = th_key(m, "POST", LA, "tk_acme_test", NULL,
+                       "{\"linked_account_id\":\"user_12345\",\"name\":\"Acme Inc.\",\"udf\":{\"plan\":\"pro\"}}");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(th_str(r.json, "account_id"), "user_12345");
+    assert_string_equal(th_str(r.json, "name"), "Acme Inc.");
+    assert_string_equal(th_str(r.json, "environment"), "test");
+    assert_int_equal(strlen(th_str(r.json, "_id")), 24);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(r.json, "integrations")));
+    th_free(&r);
+
+    r = th_key(m, "GET", LA "/user_12345", "tk_acme_test", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(th_str(r.json, "name"), "Acme Inc.");
+    const cJSON *udf = cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "udf"), 0);
+    assert_string_equal(th_str(udf, "key_name"), "plan");
+    assert_string_equal(th_str(udf, "key_value"), "pro");
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(r.json, "integrations")));
+    th_free(&r);
+
+    /* Creating it again is a conflict and changes nothing. */
+    r = th_key(m, "POST", LA, "tk_acme_test", NULL, "{\"linked_account_id\":\"user_12345\",\"name\":\"Other\"}");
+    th_assert_error(&r, 409);
+    th_free(&r);
+    r = th_key(m, "GET", LA "/user_12345", "tk_acme_test", NULL, NULL);
+    assert_string_equal(th_str(r.json, "name"), "Acme Inc.");
+    th_free(&r);
+}
+
+static void pagination(void **state)
+{
+    refold_mock *m = *state;
+    for (int i = 0; i < 12; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "page_user_%02d", i);
+        th_create_la(m, "tk_globex_test", id, "Paged");
+    }
+    th_resp r = th_key(m, "GET", LA "?page=2&limit=5", "tk_globex_test", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "docs")), 5);
+    assert_int_equal(cJSON_GetObjectItem(r.json, "totalDocs")->valueint, 12);
+    assert_int_equal(cJSON_GetObjectItem(r.json, "totalPages")->valueint, 3);
+    assert_int_equal(cJSON_GetObjectItem(r.json, "nextPage")->valueint, 3);
+    assert_int_equal(cJSON_GetObjectItem(r.json, "prevPage")->valueint, 1);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r.json, "hasNextPage")));
+    assert_string_equal(th_str(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "docs"), 0), "account_id"), "page_user_05");
+    th_free(&r);
+    r = th_key(m, "GET", LA "?limit=abc", "tk_globex_test", NULL, NULL);
+    th_assert_error(&r, 400);
+    th_free(&r);
+}
+
+static void upsert_flat_and_payload(void **state)
+{
+    refold_mock *m = *state;
+    th_resp r = th_key(m, "PUT", LA, "tk_acme_test", NULL, "{\"linked_account_id\":\"ups_1\",\"name\":\"First\"}");
+    assert_int_equal(r.status, 200);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r.json, "new_account")));
+    th_free(&r);
+    r = th_key(m, "PUT", LA, "tk_acme_test", NULL, "{\"linked_account_id\":\"ups_1\",\"name\":\"flat\",\"payload\":{\"name\":\"Renamed\"}}");
+    assert_int_equal(r.status, 200);
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(r.json, "new_account")));
+    assert_string_equal(th_str(r.json, "name"), "Renamed");
+    th_free(&r);
+}
+
+static void bad_input_changes_nothing(void **state)
+{
+    refold_mock *m = *state;
+    th_resp r = th_key(m, "POST", LA, "tk_acme_test", NULL, "{\"linked_account_id\": ");
+    th_assert_error(&r, 400);
+    th_free(&r);
+    r = th_key(m, "POST", LA, "tk_acme_test", NULL, "{\"name\":\"No id\"}");
+    assert_string_equal(th_assert_error(&r, 400), "INVALID_LINKED_ACCOUNT_ID");
+    th_free(&r);
+    r = th_key(m, "POST", LA, "tk_acme_test", NULL, "{\"linked_account_id\":\"x\",\"udf\":{\"a\":1}}");
+    th_assert_error(&r, 400);
+    th_free(&r);
+    r = th_key(m, "POST", LA, "tk_acme_test", NULL, "[1,2]");
+    th_assert_error(&r, 400);
+    th_free(&r);
+    r = th_key(m, "GET", LA "/x", "tk_acme_test", NULL, NULL);
+    th_assert_error(&r, 404); /* the rejected creates above stored nothing */
+    th_free(&r);
+    r = th_key(m, "GET", LA, "tk_wrong", NULL, NULL);
+    assert_string_equal(th_assert_error(&r, 401), "INVALID_CREDENTIALS");
+    th_free(&r);
+    r = th_key(m, "GET", LA, NULL, NULL, NULL);
+    th_assert_error(&r, 401);
+    th_free(&r);
+}
+
+static void tenants_are_isolated(void **state)
+{
+    refold_mock *m = *state;
+    th_create_la(m, "tk_acme_test", "acme_only", "Acme's customer");
+    th_resp r = th_key(m, "GET", LA "/acme_only", "tk_globex_test", NULL, NULL);
+    th_assert_error(&r, 404);
+    th_free(&r);
+    /* Same org, other environment: also another tenant. */
+    r = th_key(m, "GET", LA "/acme_only", "pk_acme_live", NULL, NULL);
+    th_assert_error(&r, 404);
+    th_free(&r);
+    r = th_key(m, "DELETE", LA "/acme_only", "tk_globex_test", NULL, NULL);
+    th_assert_error(&r, 404);
+    th_free(&r);
+    r = th_key(m, "GET", LA "/acme_only", "tk_acme_test", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+}
+
+static void delete_removes_account_and_tokens(void **state)
+{
+    refold_mock *m = *state;
+    th_create_la(m, "tk_acme_test", "to_delete", "Soon gone");
+    char token[2048];
+    th_session_token(m, "tk_acme_test", "to_delete", token, sizeof token);
+    th_resp r = th_key(m, "DELETE", LA "/to_delete", "tk_acme_test", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(th_str(r.json, "message"), "User deleted successfully");
+    th_free(&r);
+    r = th_key(m, "GET", LA "/to_delete", "tk_acme_test", NULL, NULL);
+    th_assert_error(&r, 404);
+    th_free(&r);
+    /* Its session tokens die with it. */
+    r = th_bearer(m, "GET", "/api/v2/public/session/active-linked-account", token, NULL);
+    th_assert_error(&r, 401);
+    th_free(&r);
+    r = th_key(m, "DELETE", LA "/to_delete", "tk_acme_test", NULL, NULL);
+    th_assert_error(&r, 404);
+    th_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(create_get_and_list),
+        cmocka_unit_test(pagination),
+        cmocka_unit_test(upsert_flat_and_payload),
+        cmocka_unit_test(bad_input_changes_nothing),
+        cmocka_unit_test(tenants_are_isolated),
+        cmocka_unit_test(delete_removes_account_and_tokens),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
