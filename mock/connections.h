@@ -10,12 +10,21 @@
 /* The stored document (kind "connection", id "<la>/<slug>", parent la):
  * {"linked_account_id","slug","auth_type":"oauth2"|"keybased","status":"active"|"expired",
  *  "reason":null|"expired"|"revoked"|"uninstalled","identifier":<any>,"connectedAt","createdAt",
- *  "updatedAt","credentials":{...never returned...},"access_token_expires_at":ms|null,
- *  "refresh_token_expires_at":ms|null,"credential_expires_at":ms|null,"log":[{"at","event",...}]} */
+ *  "updatedAt","credentials":{...never returned...},"access_token_ttl_s":s|null,
+ *  "access_token_issued_at":ms|null,"access_token_expires_at":ms|null,
+ *  "refresh_token_expires_at":ms|null,"credential_expires_at":ms|null,"expired_at":ms|null,
+ *  "refresh_count":n,"log":[{"at","event","detail"?,...}]}
+ * Log events: "Integration Created", "Reauthenticated", "Integration Expired" (detail = reason),
+ * "Token Refreshed". Lifetimes come from the app fixture (oauth.access_token_ttl,
+ * oauth.refresh_token_ttl, keybased.credential_ttl, seconds, null = never). The refresh token and
+ * credential lapse on the virtual clock (a timer: the connection expires with reason "expired");
+ * access-token refreshes are silent and worked out when the connection is next read or changed. */
 
-/* Creates or restores (active again, reauth cleared) a connection; emits Connection Created.
- * identifier NULL = the app fixture's default; credentials may be NULL. Takes ownership of
- * neither. Returns 0, or -1 when the app or linked account is unknown. */
+/* Creates or restores (active again, reauth cleared, lifetimes restarted) a connection; emits
+ * Connection Created. auth_type NULL = the app's default. identifier NULL = the default: for
+ * keybased the credentials' keybased.identifier_field (masked to "****" + last 4 when it is a
+ * secret), for oauth2 the fixture's oauth.identifier. credentials may be NULL (stored, never
+ * returned). Takes ownership of neither. Returns 0, or -1 when the app or linked account is unknown. */
 int connection_connect(struct mock *m, const struct tenant *t, const char *la, const char *slug,
                        const char *auth_type, const cJSON *identifier, const cJSON *credentials);
 /* Marks it expired with reason ("expired" | "revoked" | "uninstalled"); emits Connection
@@ -30,6 +39,19 @@ void connection_delete_all(struct mock *m, const struct tenant *t, const char *l
 cJSON *connection_get(struct mock *m, const struct tenant *t, const char *la, const char *slug);
 /* All of a linked account's connections (array, caller deletes). */
 cJSON *connection_list(struct mock *m, const struct tenant *t, const char *la);
+
+/* The required credential fields of auth_type ("keybased": the app's auth_input_map; "oauth2":
+ * its auth_structure without the org's client_id/client_secret) that creds lacks or leaves
+ * empty: their names, comma-separated, into missing. Returns how many. */
+int connection_missing_fields(const cJSON *app, const char *auth_type, const cJSON *creds, char *missing, size_t n);
+
+/* The timers.c row: the earliest lapse of a refresh token or credential, and firing it. */
+long long connections_next_due(struct mock *m);
+void connections_fire(struct mock *m, long long now);
+
+/* The admin view (GET /__mock/linked-accounts/{id}/connections): state, reason, expiries,
+ * refresh count and history, log; never credentials. */
+cJSON *connection_admin_view(struct mock *m, const cJSON *conn);
 
 /* The public views: an entry of connected_accounts, and of a linked account's integrations. */
 cJSON *connection_public_account(const cJSON *conn);

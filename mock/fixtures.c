@@ -99,6 +99,72 @@ static int validate_app(const cJSON *app, const char *path, const char *file_slu
     const cJSON *actions = cJSON_GetObjectItemCaseSensitive(app, "actions");
     if (actions && !cJSON_IsArray(actions))
         return fail(err, n, path, "actions", "must be an array");
+    /* datastores: {"name": [record objects]}, what the app's workflows have written */
+    const cJSON *stores = cJSON_GetObjectItemCaseSensitive(app, "datastores"), *ds, *rec;
+    if (stores && !cJSON_IsObject(stores))
+        return fail(err, n, path, "datastores", "must be an object of datastore name -> array of records");
+    cJSON_ArrayForEach(ds, stores) {
+        char field[160];
+        snprintf(field, sizeof field, "datastores.%s", ds->string);
+        if (!cJSON_IsArray(ds))
+            return fail(err, n, path, field, "must be an array of records");
+        cJSON_ArrayForEach(rec, ds) if (!cJSON_IsObject(rec))
+            return fail(err, n, path, field, "every record must be an object");
+    }
+    return 0;
+}
+
+/* Optional DIR/env_definitions.json: the orgs' environment-variable definitions, which the
+ * public API only reads. {"definitions": [{_id, org_id, name, scope, var_format, encrypted, ...}]} */
+static int load_env_definitions(struct fixtures *fx, const char *dir, char *err, size_t n)
+{
+    static const char *const scopes[] = {"org", "workspace", "linked_account", "workflow", NULL};
+    static const char *const formats[] = {"string", "number", "url", NULL};
+    char path[4096];
+    snprintf(path, sizeof path, "%s/env_definitions.json", dir);
+    FILE *probe = fopen(path, "r");
+    if (!probe) {
+        fx->env_definitions = cJSON_CreateArray();
+        return 0;
+    }
+    fclose(probe);
+    cJSON *file = util_read_json_file(path, err, n);
+    if (!file)
+        return -1;
+    cJSON *defs = cJSON_DetachItemFromObjectCaseSensitive(file, "definitions");
+    cJSON_Delete(file);
+    fx->env_definitions = defs;
+    if (!cJSON_IsArray(defs))
+        return fail(err, n, path, "definitions", "must be an array");
+    const cJSON *d, *o;
+    int i = 0;
+    cJSON_ArrayForEach(d, defs) {
+        char field[64];
+        snprintf(field, sizeof field, "definitions[%d]", i++);
+        const char *id = json_str(d, "_id"), *org = json_str(d, "org_id"), *scope = json_str(d, "scope");
+        const char *format = json_str(d, "var_format");
+        if (!id || !*id || !org || !json_str(d, "name") || !scope || !format)
+            return fail(err, n, path, field, "needs string _id, org_id, name, scope and var_format");
+        int known = 0;
+        for (int k = 0; fx->tenants && k < fx->ntenants; k++)
+            known |= !strcmp(fx->tenants[k].org_id, org);
+        if (!known)
+            return fail(err, n, path, field, "org_id names no org of orgs.json");
+        int ok = 0;
+        for (int k = 0; scopes[k]; k++)
+            ok |= !strcmp(scope, scopes[k]);
+        if (!ok)
+            return fail(err, n, path, field, "scope must be org, workspace, linked_account or workflow");
+        ok = 0;
+        for (int k = 0; formats[k]; k++)
+            ok |= !strcmp(format, formats[k]);
+        if (!ok)
+            return fail(err, n, path, field, "var_format must be string, number or url");
+        if (!cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(d, "encrypted")))
+            return fail(err, n, path, field, "encrypted must be true or false");
+        cJSON_ArrayForEach(o, defs) if (o != d && json_str(o, "_id") && !strcmp(json_str(o, "_id"), id))
+            return fail(err, n, path, field, "_id is used twice");
+    }
     return 0;
 }
 
@@ -151,7 +217,8 @@ static int load_apps(struct fixtures *fx, const char *dir, char *err, size_t n)
 struct fixtures *fixtures_load(const char *dir, char *err, size_t errlen)
 {
     struct fixtures *fx = calloc(1, sizeof *fx);
-    if (load_orgs(fx, dir, err, errlen) != 0 || load_apps(fx, dir, err, errlen) != 0) {
+    if (load_orgs(fx, dir, err, errlen) != 0 || load_apps(fx, dir, err, errlen) != 0 ||
+        load_env_definitions(fx, dir, err, errlen) != 0) {
         fixtures_free(fx);
         return NULL;
     }
@@ -165,6 +232,7 @@ void fixtures_free(struct fixtures *fx)
     free(fx->tenants);
     cJSON_Delete(fx->orgs);
     cJSON_Delete(fx->apps);
+    cJSON_Delete(fx->env_definitions);
     free(fx);
 }
 

@@ -11,6 +11,7 @@ struct fixtures {
     int ntenants;
     cJSON *orgs;      /* orgs.json as loaded (tenants point into it for their setup) */
     cJSON *apps;      /* array of app documents, sorted by slug */
+    cJSON *env_definitions; /* env_definitions.json's "definitions" (each names its org_id); empty when absent */
 };
 
 /* Loads DIR/orgs.json and DIR/apps/\*.json; NULL with "FILE: field: reason" in err. */

@@ -23,6 +23,7 @@ const char *http_reason(int status)
     case 405: return "Method Not Allowed";
     case 409: return "Conflict";
     case 410: return "Gone";
+    case 411: return "Length Required";
     case 413: return "Payload Too Large";
     case 414: return "URI Too Long";
     case 415: return "Unsupported Media Type";
@@ -35,6 +36,7 @@ const char *http_reason(int status)
     case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
     case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
     default: return status < 400 ? "OK" : "Error";
     }
 }
@@ -49,6 +51,7 @@ const char *http_error_type(int status)
     case 405: return "METHOD_NOT_ALLOWED";
     case 409: return "CONFLICT";
     case 410: return "GONE";
+    case 411: return "LENGTH_REQUIRED";
     case 413: return "PAYLOAD_TOO_LARGE";
     case 414: return "URI_TOO_LONG";
     case 415: return "UNSUPPORTED_MEDIA_TYPE";
@@ -60,6 +63,7 @@ const char *http_error_type(int status)
     case 502: return "BAD_GATEWAY";
     case 503: return "SERVICE_UNAVAILABLE";
     case 504: return "GATEWAY_TIMEOUT";
+    case 505: return "HTTP_VERSION_NOT_SUPPORTED";
     default: return status >= 500 ? "INTERNAL_SERVER_ERROR" : "ERROR";
     }
 }
@@ -82,20 +86,43 @@ static void write_cors(req *r, char *buf, size_t n)
         snprintf(buf, n, "Access-Control-Allow-Origin: *\r\nAccess-Control-Expose-Headers: Retry-After, X-Request-Id\r\n");
 }
 
+static int format_head(req *r, char *buf, size_t n, int status, const char *content_type, size_t len, const char *cors)
+{
+    return snprintf(buf, n,
+                    "HTTP/1.1 %d %s\r\n"
+                    "Content-Type: %s\r\n"
+                    "Content-Length: %zu\r\n"
+                    "X-Request-Id: %s\r\n"
+                    "Cache-Control: no-store\r\n"
+                    "%s%s\r\n",
+                    status, http_reason(status), content_type, len, r->request_id, cors, r->extra_headers);
+}
+
 int http_send(req *r, int status, const char *content_type, const char *body, size_t len)
 {
     char cors[512];
     write_cors(r, cors, sizeof cors);
-    mg_printf(r->conn,
-              "HTTP/1.1 %d %s\r\n"
-              "Content-Type: %s\r\n"
-              "Content-Length: %zu\r\n"
-              "X-Request-Id: %s\r\n"
-              "Cache-Control: no-store\r\n"
-              "%s%s\r\n",
-              status, http_reason(status), content_type, len, r->request_id, cors, r->extra_headers);
-    if (len && strcmp(r->ri->request_method, "HEAD"))
-        mg_write(r->conn, body, len);
+    /* Header block and body leave in one write: a second write costs a second syscall and TCP
+     * segment per response, a fifth of the time of a small read route (see the README's bench). */
+    /* (CivetWeb's own errors may come before any request line was parsed: no method then) */
+    int head_only = r->ri && r->ri->request_method && !strcmp(r->ri->request_method, "HEAD");
+    size_t body_len = head_only ? 0 : len;
+    char stackbuf[4096], *buf = stackbuf; /* handlers run on 100 KB stacks */
+    int hl = format_head(r, stackbuf, sizeof stackbuf, status, content_type, len, cors);
+    if (hl < 0)
+        hl = 0;
+    if ((size_t)hl + body_len >= sizeof stackbuf) {
+        buf = malloc((size_t)hl + body_len + 1);
+        if ((size_t)hl >= sizeof stackbuf)
+            format_head(r, buf, (size_t)hl + 1, status, content_type, len, cors);
+        else
+            memcpy(buf, stackbuf, (size_t)hl);
+    }
+    if (body_len)
+        memcpy(buf + hl, body, body_len);
+    mg_write(r->conn, buf, (size_t)hl + body_len);
+    if (buf != stackbuf)
+        free(buf);
     r->status = status;
     return status;
 }
@@ -161,6 +188,28 @@ int http_query_int(req *r, const char *name, long def, long min, long max, long 
     }
     *out = v;
     return 0;
+}
+
+int http_json_depth(const char *s, size_t n)
+{
+    int depth = 0, max = 0, in_string = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max)
+                max = depth;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return max;
 }
 
 void http_add_pagination(cJSON *obj, int total, int page, int limit)

@@ -29,6 +29,14 @@ int http_query(req *r, const char *name, char *out, size_t n);
 /* Query parameter as an integer within [min,max], or def when absent; -1 + 400 sent when invalid. */
 int http_query_int(req *r, const char *name, long def, long min, long max, long *out);
 
+/* Deepest nesting of '[' and '{' that a JSON text may have here. cJSON accepts 1000 levels, but
+ * CivetWeb runs handlers on 100 KB stacks and cJSON parses, prints, copies and frees
+ * recursively: ~360 levels overflow a worker's stack and kill the whole server. */
+#define HTTP_MAX_JSON_DEPTH 100
+/* The deepest nesting in text (strings skipped): call before parsing JSON that came from a
+ * client, including JSON carried inside a string field. */
+int http_json_depth(const char *text, size_t len);
+
 /* The PaginationMetadata of the spec for total docs and page/limit. */
 void http_add_pagination(cJSON *obj, int total, int page, int limit);
 

@@ -5,10 +5,12 @@
 #include "fixtures.h"
 #include "journal.h"
 #include "paths.h"
+#include "scenario.h"
 #include "server.h"
 #include "setup.h"
 #include "store.h"
 #include "util.h"
+#include "webhooks.h"
 
 #include <civetweb.h>
 #include <stdio.h>
@@ -47,6 +49,7 @@ static int seed(struct mock *m, int force, char *err, size_t errlen)
 int mock_reset_tenant(struct mock *m, const struct tenant *t)
 {
     char err[256];
+    scenario_unload(m, t); /* a scenario playing in t goes with the state it made */
     if (store_wipe(m->store, t->id) != 0)
         return -1;
     faults_clear(m->faults, t->id);
@@ -57,6 +60,7 @@ int mock_reset_tenant(struct mock *m, const struct tenant *t)
 int mock_reset_all(struct mock *m)
 {
     store_lock(m->store);
+    scenario_unload(m, NULL);
     int rc = store_wipe(m->store, NULL);
     faults_clear(m->faults, NULL);
     journal_clear(m->journal, NULL);
@@ -103,6 +107,7 @@ refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_
     pthread_mutex_init(&m->clock_lock, NULL);
     m->journal = journal_new(2000);
     m->faults = faults_new();
+    m->scenario = scenario_new();
 
     if (!(m->fx = fixtures_load(m->fixtures_dir, err, errlen)))
         goto fail;
@@ -115,8 +120,14 @@ refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_
     clock_reset(m);
     if (seed(m, 0, err, errlen) != 0)
         goto fail;
+    if (scenario_start(m, err, errlen) != 0) /* --scenario, or the one a --db file kept */
+        goto fail;
     if (server_start(m, err, errlen) != 0)
         goto fail;
+    if (webhooks_start(m) != 0) {
+        snprintf(err, errlen, "cannot start the webhook delivery thread");
+        goto fail;
+    }
     if (m->public_url_opt) {
         snprintf(m->url, sizeof m->url, "%s", m->public_url_opt);
         size_t n = strlen(m->url);
@@ -165,10 +176,12 @@ void refold_mock_stop(refold_mock *mm)
     if (m->ticker_running)
         pthread_join(m->ticker, NULL);
     server_stop(m);
+    webhooks_stop(m); /* after the server: no request can queue an event any more */
     store_close(m->store);
     fixtures_free(m->fx);
     journal_free(m->journal);
     faults_free(m->faults);
+    scenario_free(m->scenario);
     pthread_mutex_destroy(&m->clock_lock);
     free(m->host);
     free(m->fixtures_dir);

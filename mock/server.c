@@ -5,20 +5,41 @@
 #include "http.h"
 #include "journal.h"
 #include "routes.h"
+#include "scenario.h"
 #include "server.h"
 #include "util.h"
 
+#include <arpa/inet.h>
 #include <civetweb.h>
+#include <netinet/in.h>
+#include <openssl/asn1.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 static long long mono_us(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Request ids only need to be unique: a random per-process prefix and a counter cost a fraction
+ * of drawing 8 random bytes from libcrypto on every request. */
+static char id_prefix[9];
+static unsigned long long id_counter;
+static void init_id_prefix(void) { util_random_hex(id_prefix, 4); }
+
+static void new_request_id(char out[40])
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, init_id_prefix);
+    unsigned long long n = __atomic_add_fetch(&id_counter, 1, __ATOMIC_RELAXED);
+    snprintf(out, 40, "req_%s%08llx", id_prefix, n & 0xffffffffULL);
 }
 
 static int preflight(req *r)
@@ -41,6 +62,72 @@ static int preflight(req *r)
               origin && *origin && !strpbrk(origin, "\r\n") ? origin : "*", headers);
     r->status = 204;
     return 204;
+}
+
+/* Limits on what precedes the body. CivetWeb itself refuses anything over MAX_HEAD_HARD (it
+ * cannot tell "too large" from "malformed" then, see on_http_error); below that, these give the
+ * precise 414 and 431 answers. */
+#define MAX_URL 8192            /* path + query, encoded */
+#define MAX_HEAD 32768          /* request line + header fields */
+#define MAX_HEAD_HARD "65536"   /* CivetWeb's max_request_size */
+#define REQUEST_TIMEOUT_MS "10000" /* a slow client cannot hold a worker longer */
+
+/* UTF-8 as JSON needs it: no overlong forms, surrogates or code points past U+10FFFF.
+ * Decoding is libcrypto's UTF8_getc; the checks on the value are what it leaves to callers. */
+static int utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (n) {
+        if (*p < 0x80) { /* the common case, without a call */
+            p++;
+            n--;
+            continue;
+        }
+        unsigned long v;
+        int k = UTF8_getc(p, n > INT32_MAX ? INT32_MAX : (int)n, &v);
+        if (k <= 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+            return 0;
+        p += k;
+        n -= (size_t)k;
+    }
+    return 1;
+}
+
+/* Checks the request line and headers against the limits and decodes the path into path
+ * (CivetWeb runs with decode_url=no so that an encoded NUL cannot silently cut the path short,
+ * e.g. /linked-account/abc%00def reading "abc"). Returns 0, or the error status it answered. */
+static int check_head(req *r, char *path, size_t n)
+{
+    const struct mg_request_info *ri = r->ri;
+    const char *raw = ri->local_uri ? ri->local_uri : "/", *qs = ri->query_string ? ri->query_string : "";
+    size_t rawlen = strlen(raw), qslen = strlen(qs);
+    if (rawlen + qslen > MAX_URL)
+        return http_error(r, 414, "URI_TOO_LONG", "the URL is %zu bytes; the limit is %d bytes", rawlen + qslen, MAX_URL);
+    size_t head = strlen(ri->request_method) + rawlen + qslen + 16;
+    for (int i = 0; i < ri->num_headers; i++)
+        head += strlen(ri->http_headers[i].name) + strlen(ri->http_headers[i].value) + 4;
+    if (head > MAX_HEAD)
+        return http_error(r, 431, "REQUEST_HEADER_FIELDS_TOO_LARGE", "the request line and headers are %zu bytes; the limit is %d bytes",
+                          head, MAX_HEAD);
+    if (ri->num_headers >= MG_MAX_HEADERS) /* CivetWeb drops fields past its table: refuse rather than guess */
+        return http_error(r, 431, "REQUEST_HEADER_FIELDS_TOO_LARGE", "more than %d header fields", MG_MAX_HEADERS - 1);
+    for (int i = 0; i < ri->num_headers; i++)
+        if (!utf8_valid(ri->http_headers[i].value, strlen(ri->http_headers[i].value)))
+            return http_error(r, 400, "BAD_REQUEST", "header %s is not valid UTF-8", ri->http_headers[i].name);
+    if (strstr(raw, "%00") || strstr(qs, "%00"))
+        return http_error(r, 400, "BAD_REQUEST", "the URL contains an encoded NUL byte (%%00)");
+    int len = mg_url_decode(raw, (int)rawlen, path, (int)n, 0);
+    if (len < 0 || !utf8_valid(path, (size_t)len))
+        return http_error(r, 400, "BAD_REQUEST", "the URL path is not valid UTF-8 once decoded");
+    if (qslen) {
+        char *q = malloc(qslen + 1);
+        int ql = mg_url_decode(qs, (int)qslen, q, (int)qslen + 1, 1);
+        int ok = ql >= 0 && utf8_valid(q, (size_t)ql);
+        free(q);
+        if (!ok)
+            return http_error(r, 400, "BAD_REQUEST", "the query string is not valid UTF-8 once decoded");
+    }
+    return 0;
 }
 
 /* Reads the body up to the limit. Returns 0, or the error status it answered. */
@@ -74,10 +161,14 @@ static int read_body(req *r)
         http_add_header(r, "Connection", "close");
         return http_error(r, 413, "PAYLOAD_TOO_LARGE", "request body exceeds the limit of %d bytes", MOCK_MAX_BODY);
     }
+    if (len && http_json_depth(r->raw, len) > HTTP_MAX_JSON_DEPTH) /* also RAW_BODY: the scenario upload is JSON */
+        return http_error(r, 400, "BAD_REQUEST", "request body nests deeper than %d levels", HTTP_MAX_JSON_DEPTH);
     if (len == 0 || (r->route->auth & RAW_BODY))
         return 0;
     if (memchr(r->raw, 0, len))
         return http_error(r, 400, "BAD_REQUEST", "request body contains a NUL byte");
+    if (!utf8_valid(r->raw, len))
+        return http_error(r, 400, "BAD_REQUEST", "request body is not valid UTF-8");
     const char *end = NULL;
     r->body = cJSON_ParseWithOpts(r->raw, &end, 1);
     if (!r->body) {
@@ -95,8 +186,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     r->m = m;
     r->conn = conn;
     r->ri = mg_get_request_info(conn);
-    memcpy(r->request_id, "req_", 4);
-    util_random_hex(r->request_id + 4, 8);
+    new_request_id(r->request_id);
 
     const char *method = r->ri->request_method;
     if (!strcmp(method, "OPTIONS")) {
@@ -105,13 +195,18 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
         return 204;
     }
     char allow[128];
-    switch (routes_match(method, r->ri->local_uri, r, &r->route, allow, sizeof allow)) {
+    /* (on the heap: CivetWeb's worker stacks are 100 KB and the handler still has to run) */
+    size_t pathcap = strlen(r->ri->local_uri ? r->ri->local_uri : "/") + 1;
+    char *path = malloc(pathcap < 2 ? 2 : pathcap);
+    if (check_head(r, path, pathcap) != 0)
+        goto out;
+    switch (routes_match(method, path, r, &r->route, allow, sizeof allow)) {
     case ROUTE_NO_PATH:
-        http_error(r, 404, "NOT_FOUND", "no route %s %s", method, r->ri->local_uri);
+        http_error(r, 404, "NOT_FOUND", "no route %s %s", method, path);
         goto out;
     case ROUTE_NO_METHOD:
         http_add_header(r, "Allow", allow);
-        http_error(r, 405, "METHOD_NOT_ALLOWED", "%s is not allowed on %s (allowed: %s)", method, r->ri->local_uri, allow);
+        http_error(r, 405, "METHOD_NOT_ALLOWED", "%s is not allowed on %s (allowed: %s)", method, path, allow);
         goto out;
     case ROUTE_PARAM_TOO_LONG:
         http_error(r, 414, "URI_TOO_LONG", "a path parameter is longer than %d bytes", MOCK_ID_LEN - 1);
@@ -121,6 +216,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     }
     if (auth_resolve(r) != 0)
         goto out;
+    scenario_request_begin(r); /* counts it for an after_requests step; paired with _end below */
     if (faults_apply(r) != 0)
         goto out;
     if (read_body(r) != 0)
@@ -133,8 +229,10 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
 out:
     if (!r->status) /* a handler that forgot to answer is a bug: still never leave the client hanging */
         http_error(r, 500, "SERVER_ERROR", "the handler sent no response");
+    scenario_request_end(r); /* the Nth matching request is answered: its step fires now */
     journal_record(m->journal, r, clock_now_ms(m), mono_us() - started);
     int status = r->status;
+    free(path);
     cJSON_Delete(r->body);
     free(r->raw);
     free(r);
@@ -148,11 +246,18 @@ static int on_http_error(struct mg_connection *conn, int status, const char *msg
     memset(&r, 0, sizeof r);
     r.conn = conn;
     r.ri = mg_get_request_info(conn);
-    memcpy(r.request_id, "req_", 4);
-    util_random_hex(r.request_id + 4, 8);
+    new_request_id(r.request_id);
+    const char *why = msg && *msg ? msg : http_reason(status);
     if (status == 413 && r.ri && r.ri->request_method == NULL)
         status = 431; /* CivetWeb says 413 when the header block is too large */
-    http_error(&r, status, http_error_type(status), "%s", msg && *msg ? msg : http_reason(status));
+    /* With no request line parsed, CivetWeb says 400 "Malformed message" alike for bytes it cannot
+     * parse, a head still incomplete when request_timeout_ms ran out, and a head larger than
+     * max_request_size: name all three (check_head gives the exact 414/431 below that size). */
+    if (status == 400 && r.ri && r.ri->request_method == NULL)
+        why = "malformed request, request head incomplete after " REQUEST_TIMEOUT_MS " ms, or request line and headers "
+              "larger than " MAX_HEAD_HARD " bytes";
+    http_add_header(&r, "Connection", "close"); /* CivetWeb closes the connection after its errors */
+    http_error(&r, status, http_error_type(status), "%s", why);
     return 0;
 }
 
@@ -167,9 +272,13 @@ int server_start(struct mock *m, char *err, size_t errlen)
         "enable_keep_alive", "yes",
         "keep_alive_timeout_ms", "15000",
         "tcp_nodelay", "1",             /* without it keep-alive responses stall 40 ms (Nagle) */
-        "request_timeout_ms", "10000",  /* a slow client cannot hold a worker forever */
-        "max_request_size", "32768",    /* header block limit: larger gets 431 */
-        "decode_url", "yes",
+        "request_timeout_ms", REQUEST_TIMEOUT_MS,
+        "max_request_size", MAX_HEAD_HARD, /* CivetWeb's hard limit; check_head() enforces the real ones */
+        "decode_url", "no",             /* check_head() decodes: it must see an encoded NUL */
+        /* CivetWeb answers CORS preflights itself unless these are empty, with 200, a bare "*"
+         * and only the asked method: preflight() must see them to answer for the SDK. */
+        "access_control_allow_methods", "",
+        "access_control_allow_origin", "",
         NULL};
     struct mg_callbacks cb;
     memset(&cb, 0, sizeof cb);
@@ -192,9 +301,59 @@ int server_start(struct mock *m, char *err, size_t errlen)
     return 0;
 }
 
+/* CivetWeb's accept thread polls its listening socket in 2 s slices and looks at the stop flag
+ * only between them, so a bare mg_stop() takes up to 2 s (every test binary paid it). While
+ * mg_stop() runs, this thread knocks on the listening port: the poll returns at once, the
+ * accept thread sees the flag, and stopping takes a few ms. */
+struct knocker {
+    struct mock *m;
+    int done;              /* set (atomically) once mg_stop() has returned */
+};
+
+static void *knock(void *arg)
+{
+    struct knocker *k = arg;
+    int v6 = strchr(k->m->host, ':') != NULL;
+    struct sockaddr_storage ss;
+    socklen_t len;
+    memset(&ss, 0, sizeof ss);
+    if (v6) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+        a->sin6_family = AF_INET6;
+        a->sin6_port = htons((unsigned short)k->m->port);
+        if (!strcmp(k->m->host, "::") || inet_pton(AF_INET6, k->m->host, &a->sin6_addr) != 1)
+            a->sin6_addr = in6addr_loopback;
+        len = sizeof *a;
+    } else {
+        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+        a->sin_family = AF_INET;
+        a->sin_port = htons((unsigned short)k->m->port);
+        if (!strcmp(k->m->host, "0.0.0.0") || inet_pton(AF_INET, k->m->host, &a->sin_addr) != 1)
+            a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        len = sizeof *a;
+    }
+    for (int i = 0; i < 400 && !__atomic_load_n(&k->done, __ATOMIC_ACQUIRE); i++) { /* gives up after ~2 s: then mg_stop ends anyway */
+        struct timespec ts = {0, 5 * 1000000L};
+        nanosleep(&ts, NULL);
+        int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            continue;
+        connect(fd, (struct sockaddr *)&ss, len);
+        close(fd);
+    }
+    return NULL;
+}
+
 void server_stop(struct mock *m)
 {
-    if (m->ctx)
-        mg_stop(m->ctx);
+    if (!m->ctx)
+        return;
+    struct knocker k = {m, 0};
+    pthread_t th;
+    int knocking = m->port > 0 && pthread_create(&th, NULL, knock, &k) == 0;
+    mg_stop(m->ctx);
+    __atomic_store_n(&k.done, 1, __ATOMIC_RELEASE);
+    if (knocking)
+        pthread_join(th, NULL);
     m->ctx = NULL;
 }

@@ -4,7 +4,9 @@
 #include "fixtures.h"
 #include "store.h"
 #include "util.h"
+#include "webhooks.h"
 #include "api/linked_accounts.h"
+#include "api/webhooks_api.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +20,71 @@ static int check_known(const cJSON *obj, const char *const *known, const char *w
             ok = !strcmp(f->string, known[i]);
         if (!ok)
             return snprintf(err, n, "%s.%s: unknown field", where, f->string), -1;
+    }
+    return 0;
+}
+
+/* A webhooks entry in the scenario's short form ({"url", "events"}, events defaulting to all
+ * five) or the API's own (webhook_url, webhook_events, ...), as a RegisterWebhookRequest. */
+static cJSON *webhook_request(const cJSON *e)
+{
+    static const char *const map[][2] = {{"url", "webhook_url"}, {"events", "webhook_events"}, {"headers", "webhook_headers"}};
+    cJSON *out = cJSON_CreateObject();
+    const cJSON *f;
+    cJSON_ArrayForEach(f, e) {
+        const char *name = f->string;
+        for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+            if (!strcmp(name, map[i][0]))
+                name = map[i][1];
+        cJSON_AddItemToObject(out, name, cJSON_Duplicate(f, 1));
+    }
+    if (!cJSON_GetObjectItemCaseSensitive(out, "webhook_events")) {
+        const char *all[] = {EV_CONNECTION_CREATED, EV_CONNECTION_DELETED, EV_CONNECTION_EXPIRED, EV_WORKFLOW_COMPLETED,
+                             EV_WORKFLOW_ERRORED};
+        cJSON_AddItemToObject(out, "webhook_events", cJSON_CreateStringArray(all, 5));
+    }
+    return out;
+}
+
+static int validate_webhooks(const cJSON *hooks, char *err, size_t n)
+{
+    static const char *const fields[] = {"url", "events", "headers", "webhook_url", "webhook_events", "webhook_headers",
+                                         "webhook_body", "webhook_description", "description", "method", "slug", NULL};
+    if (hooks && !cJSON_IsArray(hooks))
+        return snprintf(err, n, "setup.webhooks: must be an array"), -1;
+    const cJSON *e;
+    int i = 0;
+    cJSON_ArrayForEach(e, hooks) {
+        char where[64];
+        snprintf(where, sizeof where, "setup.webhooks[%d]", i++);
+        if (!cJSON_IsObject(e))
+            return snprintf(err, n, "%s: must be an object with url and events", where), -1;
+        if (check_known(e, fields, where, err, n))
+            return -1;
+        cJSON *rq = webhook_request(e);
+        const char *url = json_str(rq, "webhook_url");
+        const cJSON *events = cJSON_GetObjectItemCaseSensitive(rq, "webhook_events"), *ev;
+        int rc = 0;
+        if (!url || (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))) {
+            snprintf(err, n, "%s.url: required, an http:// or https:// URL", where);
+            rc = -1;
+        } else if (!cJSON_IsArray(events) || !cJSON_GetArraySize(events)) {
+            snprintf(err, n, "%s.events: must be a non-empty array of event names", where);
+            rc = -1;
+        } else {
+            cJSON_ArrayForEach(ev, events) {
+                if (!cJSON_IsString(ev) || !webhooks_event_kind(ev->valuestring)) {
+                    snprintf(err, n, "%s.events: '%s' is not one of %s, %s, %s, %s, %s", where,
+                             cJSON_IsString(ev) ? ev->valuestring : "(not a string)", EV_CONNECTION_CREATED,
+                             EV_CONNECTION_DELETED, EV_CONNECTION_EXPIRED, EV_WORKFLOW_COMPLETED, EV_WORKFLOW_ERRORED);
+                    rc = -1;
+                    break;
+                }
+            }
+        }
+        cJSON_Delete(rq);
+        if (rc)
+            return -1;
     }
     return 0;
 }
@@ -77,7 +144,7 @@ int setup_validate(struct mock *m, const struct tenant *t, const cJSON *setup, c
         if (auth && !fixtures_app_supports(fixtures_app(m->fx, slug), auth))
             return snprintf(err, n, "%s.auth_type: %s does not support %s", where, slug, auth), -1;
     }
-    return 0;
+    return validate_webhooks(cJSON_GetObjectItemCaseSensitive(setup, "webhooks"), err, n);
 }
 
 int setup_apply(struct mock *m, const struct tenant *t, const cJSON *setup, char *err, size_t n)
@@ -100,6 +167,22 @@ int setup_apply(struct mock *m, const struct tenant *t, const cJSON *setup, char
         const char *status = json_str(e, "status");
         if (rc == 0 && status && !strcmp(status, "expired"))
             connection_expire(m, t, la, slug, json_str(e, "reason") ? json_str(e, "reason") : "expired");
+    }
+    /* Subscriptions last: the state setup builds is where the story starts, not news to announce. */
+    int i = 0;
+    const cJSON *hooks = rc ? NULL : cJSON_GetObjectItemCaseSensitive(setup, "webhooks");
+    cJSON_ArrayForEach(e, hooks) {
+        cJSON *rq = webhook_request(e);
+        const char *code;
+        char why[300] = "";
+        if (webhook_register(m, t, rq, NULL, &code, why, sizeof why) != 0) {
+            cJSON_Delete(rq);
+            store_rollback(m->store);
+            snprintf(err, n, "setup.webhooks[%d]: %s", i, why);
+            return -1;
+        }
+        cJSON_Delete(rq);
+        i++;
     }
     if (rc) {
         store_rollback(m->store);

@@ -37,7 +37,9 @@ static const char *const migrations[] = {
 /* Statements are prepared once and reused: preparing costs more than running them. */
 enum {
     Q_GET, Q_EXISTS, Q_PUT, Q_INSERT, Q_DEL, Q_DEL_CHILDREN, Q_SET_DUE, Q_NEXT_DUE, Q_DUE,
-    Q_META_GET, Q_META_SET, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_COUNT
+    Q_META_GET, Q_META_SET, Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
+    Q_OB_ADD, Q_OB_CLAIM, Q_OB_MARK, Q_OB_CLAIMED, Q_OB_UPDATE, Q_OB_NEXT, Q_OB_REQUEUE, Q_OB_LIST, /* webhook outbox */
+    Q_COUNT
 };
 static const char *const sql_text[Q_COUNT] = {
     [Q_GET] = "SELECT body FROM docs WHERE tenant=?1 AND kind=?2 AND id=?3",
@@ -57,6 +59,26 @@ static const char *const sql_text[Q_COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
+    /* the webhook outbox (functions at the end of this file) */
+    [Q_OB_ADD] = "INSERT INTO outbox(tenant,event,linked_account_id,webhook_id,url,payload,signature,next_at_ms,created_ms)"
+                 " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?8)",
+    [Q_OB_CLAIM] = "SELECT id, tenant, coalesce(webhook_id,''), url, payload, signature, attempts, attempt_count, event,"
+                   " coalesce(linked_account_id,'') FROM outbox"
+                   " WHERE status='pending' AND next_at_ms<=?1"
+                   " AND coalesce(webhook_id,'') NOT IN (SELECT value FROM json_each(?2))"
+                   " ORDER BY next_at_ms, id LIMIT ?3",
+    [Q_OB_MARK] = "UPDATE outbox SET status='sending' WHERE id=?1",
+    [Q_OB_CLAIMED] = "SELECT 1 FROM outbox WHERE id=?1 AND status='sending'",
+    [Q_OB_UPDATE] = "UPDATE outbox SET status=?2, attempts=?3, attempt_count=?4, next_at_ms=?5 WHERE id=?1",
+    [Q_OB_NEXT] = "SELECT min(next_at_ms) FROM outbox WHERE status='pending' AND next_at_ms>?1",
+    [Q_OB_REQUEUE] = "UPDATE outbox SET status='pending' WHERE status='sending'",
+    /* the newest ?5 matching rows, oldest first; 'sending' (claimed, not yet answered) shows as pending */
+    [Q_OB_LIST] = "SELECT * FROM (SELECT id, tenant, event, linked_account_id, webhook_id, url, payload, signature,"
+                  "  CASE status WHEN 'sending' THEN 'pending' ELSE status END AS st, attempts, attempt_count,"
+                  "  next_at_ms, created_ms FROM outbox"
+                  "  WHERE (?1 IS NULL OR tenant=?1) AND (?2 IS NULL OR event=?2) AND (?3 IS NULL OR linked_account_id=?3)"
+                  "  AND (?4 IS NULL OR (CASE status WHEN 'sending' THEN 'pending' ELSE status END)=?4)"
+                  "  ORDER BY id DESC LIMIT ?5) ORDER BY id",
 };
 
 struct store {
@@ -65,6 +87,7 @@ struct store {
     int tx_depth;           /* nested begin() calls join the outer transaction */
     int tx_failed;          /* a nested rollback dooms the outer transaction */
     sqlite3_stmt *stmt[Q_COUNT];
+    sqlite3_stmt *list_stmt[8];   /* store_list's shapes, see list_stmt() */
 };
 
 static sqlite3_stmt *prep(struct store *st, int q)
@@ -161,6 +184,8 @@ void store_close(struct store *st)
         return;
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
+    for (int i = 0; i < 8; i++)
+        sqlite3_finalize(st->list_stmt[i]);
     sqlite3_close(st->db);
     pthread_mutex_destroy(&st->lock);
     free(st);
@@ -212,10 +237,15 @@ cJSON *store_get(struct store *st, const char *tenant, const char *kind, const c
     bind_text(s, 1, tenant);
     bind_text(s, 2, kind);
     bind_text(s, 3, id);
+    char *text = NULL;
     if (sqlite3_step(s) == SQLITE_ROW)
-        doc = cJSON_Parse((const char *)sqlite3_column_text(s, 0));
+        text = strdup((const char *)sqlite3_column_text(s, 0));
     done(s);
     pthread_mutex_unlock(&st->lock);
+    if (text) { /* parsed outside the lock (see store_list) */
+        doc = cJSON_Parse(text);
+        free(text);
+    }
     return doc;
 }
 
@@ -291,28 +321,40 @@ int store_del_children(struct store *st, const char *tenant, const char *kind, c
     return delete_by(st, Q_DEL_CHILDREN, tenant, kind, parent);
 }
 
+/* The statement of one store_list shape: bit 0 parent, bit 1 field filter, bit 2 rows (else
+ * the count). Prepared once, like the fixed statements. */
+static sqlite3_stmt *list_stmt(struct store *st, int shape)
+{
+    if (!st->list_stmt[shape]) {
+        /* The filter is built from fixed fragments only; every value is bound, never spliced. */
+        char where[256] = "tenant=?1 AND kind=?2", sql[512];
+        if (shape & 1)
+            strcat(where, " AND parent=?3");
+        if (shape & 2)
+            strcat(where, " AND CAST(json_extract(body, '$.' || ?4) AS TEXT)=?5");
+        if (shape & 4)
+            snprintf(sql, sizeof sql, "SELECT body FROM docs WHERE %s ORDER BY seq LIMIT ?6 OFFSET ?7", where);
+        else
+            snprintf(sql, sizeof sql, "SELECT count(*) FROM docs WHERE %s", where);
+        if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->list_stmt[shape], NULL) != SQLITE_OK) {
+            fprintf(stderr, "refold-mock: store: %s\n", sqlite3_errmsg(st->db));
+            abort(); /* a statement of ours that does not compile is a bug */
+        }
+    }
+    return st->list_stmt[shape];
+}
+
 cJSON *store_list(struct store *st, const char *tenant, const char *kind, const char *parent,
                   const char *field, const char *value, int offset, int limit, int *total)
 {
-    /* The filter is built from fixed fragments only; every value is bound, never spliced. */
-    char where[256] = "tenant=?1 AND kind=?2";
-    if (parent)
-        strcat(where, " AND parent=?3");
-    if (field && value)
-        strcat(where, " AND CAST(json_extract(body, '$.' || ?4) AS TEXT)=?5");
-    char sql[512];
-    cJSON *out = cJSON_CreateArray();
+    int shape = (parent ? 1 : 0) | (field && value ? 2 : 0);
+    char **texts = NULL;
+    size_t n = 0, cap = 0;
     pthread_mutex_lock(&st->lock);
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 0 && !total)
             continue;
-        if (pass == 0)
-            snprintf(sql, sizeof sql, "SELECT count(*) FROM docs WHERE %s", where);
-        else
-            snprintf(sql, sizeof sql, "SELECT body FROM docs WHERE %s ORDER BY seq LIMIT ?6 OFFSET ?7", where);
-        sqlite3_stmt *s;
-        if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-            break;
+        sqlite3_stmt *s = list_stmt(st, shape | (pass ? 4 : 0));
         bind_text(s, 1, tenant);
         bind_text(s, 2, kind);
         if (parent)
@@ -329,14 +371,24 @@ cJSON *store_list(struct store *st, const char *tenant, const char *kind, const 
             if (pass == 0) {
                 *total = sqlite3_column_int(s, 0);
             } else {
-                cJSON *doc = cJSON_Parse((const char *)sqlite3_column_text(s, 0));
-                if (doc)
-                    cJSON_AddItemToArray(out, doc);
+                if (n == cap)
+                    texts = realloc(texts, (cap = cap ? cap * 2 : 16) * sizeof *texts);
+                texts[n++] = strdup((const char *)sqlite3_column_text(s, 0));
             }
         }
-        sqlite3_finalize(s);
+        done(s);
     }
     pthread_mutex_unlock(&st->lock);
+    /* Parsing happens after the lock is released: it is most of the time a read takes, and every
+     * other request waits for the lock meanwhile. */
+    cJSON *out = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++) {
+        cJSON *doc = cJSON_Parse(texts[i]);
+        if (doc)
+            cJSON_AddItemToArray(out, doc);
+        free(texts[i]);
+    }
+    free(texts);
     return out;
 }
 
@@ -440,4 +492,163 @@ int store_meta_set(struct store *st, const char *key, const char *value)
     done(s);
     pthread_mutex_unlock(&st->lock);
     return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- webhook outbox ---- */
+/* The durable queue between webhooks_emit (inside a state change's transaction) and the delivery
+ * thread. Times here are wall-clock ms: retries wait on real networks, not on the virtual clock.
+ * The statements are in sql_text (Q_OB_*). */
+
+long long store_outbox_add(struct store *st, const char *tenant, const char *event, const char *la,
+                           const char *webhook_id, const char *url, const char *payload,
+                           const char *signature, long long now_ms)
+{
+    pthread_mutex_lock(&st->lock);
+    sqlite3_stmt *s = prep(st, Q_OB_ADD);
+    bind_text(s, 1, tenant);
+    bind_text(s, 2, event);
+    bind_text(s, 3, la);
+    bind_text(s, 4, webhook_id);
+    bind_text(s, 5, url);
+    bind_text(s, 6, payload);
+    bind_text(s, 7, signature);
+    sqlite3_bind_int64(s, 8, now_ms);
+    long long id = sqlite3_step(s) == SQLITE_DONE ? sqlite3_last_insert_rowid(st->db) : -1;
+    done(s);
+    pthread_mutex_unlock(&st->lock);
+    return id;
+}
+
+cJSON *store_outbox_claim(struct store *st, long long now_ms, const char *busy_json, int per_webhook, int limit)
+{
+    cJSON *out = cJSON_CreateArray(), *taken = cJSON_CreateObject();
+    int n = 0;
+    store_begin(st);
+    /* Oldest due first, per_webhook at most for each webhook, none for the busy ones. */
+    sqlite3_stmt *s = prep(st, Q_OB_CLAIM), *u = prep(st, Q_OB_MARK);
+    sqlite3_bind_int64(s, 1, now_ms);
+    bind_text(s, 2, busy_json && *busy_json ? busy_json : "[]");
+    /* A busy webhook's rows are excluded by the query itself; the rows of one not busy beyond
+     * per_webhook are skipped here, so a round looks at a bounded window; the next round, with
+     * that webhook busy, sees past it. */
+    sqlite3_bind_int(s, 3, limit + 1024 < 4096 ? limit + 1024 : 4096);
+    while (n < limit && sqlite3_step(s) == SQLITE_ROW) {
+        const char *wh = (const char *)sqlite3_column_text(s, 2);
+        cJSON *count = cJSON_GetObjectItemCaseSensitive(taken, wh);
+        if (!count)
+            count = cJSON_AddNumberToObject(taken, wh, 0);
+        if (count->valueint >= per_webhook)
+            continue;
+        cJSON_SetNumberValue(count, count->valueint + 1);
+        long long id = sqlite3_column_int64(s, 0);
+        cJSON *row = cJSON_CreateObject();
+        cJSON_AddNumberToObject(row, "id", (double)id);
+        cJSON_AddStringToObject(row, "tenant", (const char *)sqlite3_column_text(s, 1));
+        cJSON_AddStringToObject(row, "webhook_id", wh);
+        cJSON_AddStringToObject(row, "url", (const char *)sqlite3_column_text(s, 3));
+        cJSON_AddStringToObject(row, "payload", (const char *)sqlite3_column_text(s, 4));
+        cJSON_AddStringToObject(row, "signature", (const char *)sqlite3_column_text(s, 5));
+        cJSON *attempts = cJSON_Parse((const char *)sqlite3_column_text(s, 6));
+        cJSON_AddItemToObject(row, "attempts", cJSON_IsArray(attempts) ? attempts : (cJSON_Delete(attempts), cJSON_CreateArray()));
+        cJSON_AddNumberToObject(row, "attempt_count", sqlite3_column_int(s, 7));
+        cJSON_AddStringToObject(row, "event", (const char *)sqlite3_column_text(s, 8));
+        cJSON_AddStringToObject(row, "linked_account_id", (const char *)sqlite3_column_text(s, 9));
+        cJSON_AddItemToArray(out, row);
+        n++;
+        sqlite3_bind_int64(u, 1, id);
+        sqlite3_step(u);
+        sqlite3_reset(u);
+    }
+    done(u);
+    done(s);
+    store_commit(st);
+    cJSON_Delete(taken);
+    return out;
+}
+
+int store_outbox_claimed(struct store *st, long long id)
+{
+    pthread_mutex_lock(&st->lock);
+    sqlite3_stmt *s = prep(st, Q_OB_CLAIMED);
+    sqlite3_bind_int64(s, 1, id);
+    int found = sqlite3_step(s) == SQLITE_ROW;
+    done(s);
+    pthread_mutex_unlock(&st->lock);
+    return found;
+}
+
+int store_outbox_update(struct store *st, long long id, const char *status, const char *attempts_json,
+                        int attempt_count, long long next_at_ms)
+{
+    pthread_mutex_lock(&st->lock);
+    sqlite3_stmt *s = prep(st, Q_OB_UPDATE);
+    sqlite3_bind_int64(s, 1, id);
+    bind_text(s, 2, status);
+    bind_text(s, 3, attempts_json);
+    sqlite3_bind_int(s, 4, attempt_count);
+    sqlite3_bind_int64(s, 5, next_at_ms);
+    int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+    done(s);
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+long long store_outbox_next_after(struct store *st, long long now_ms)
+{
+    long long at = LLONG_MAX;
+    pthread_mutex_lock(&st->lock);
+    sqlite3_stmt *s = prep(st, Q_OB_NEXT);
+    sqlite3_bind_int64(s, 1, now_ms);
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+        at = sqlite3_column_int64(s, 0);
+    done(s);
+    pthread_mutex_unlock(&st->lock);
+    return at;
+}
+
+int store_outbox_requeue(struct store *st)
+{
+    pthread_mutex_lock(&st->lock);
+    sqlite3_stmt *s = prep(st, Q_OB_REQUEUE);
+    int rc = sqlite3_step(s) == SQLITE_DONE ? sqlite3_changes(st->db) : -1;
+    done(s);
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+cJSON *store_outbox_list(struct store *st, const char *tenant, const char *event, const char *la,
+                         const char *status, int limit)
+{
+    cJSON *out = cJSON_CreateArray();
+    pthread_mutex_lock(&st->lock);
+    sqlite3_stmt *s = prep(st, Q_OB_LIST);
+    bind_text(s, 1, tenant);
+    bind_text(s, 2, event);
+    bind_text(s, 3, la);
+    bind_text(s, 4, status);
+    sqlite3_bind_int(s, 5, limit > 0 ? limit : -1);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        cJSON *row = cJSON_CreateObject();
+        cJSON_AddNumberToObject(row, "id", (double)sqlite3_column_int64(s, 0));
+        cJSON_AddStringToObject(row, "tenant", (const char *)sqlite3_column_text(s, 1));
+        cJSON_AddStringToObject(row, "event", (const char *)sqlite3_column_text(s, 2));
+        if (sqlite3_column_type(s, 3) == SQLITE_NULL)
+            cJSON_AddNullToObject(row, "linked_account_id");
+        else
+            cJSON_AddStringToObject(row, "linked_account_id", (const char *)sqlite3_column_text(s, 3));
+        cJSON_AddStringToObject(row, "webhook_id", sqlite3_column_text(s, 4) ? (const char *)sqlite3_column_text(s, 4) : "");
+        cJSON_AddStringToObject(row, "url", (const char *)sqlite3_column_text(s, 5));
+        cJSON_AddStringToObject(row, "body", (const char *)sqlite3_column_text(s, 6));
+        cJSON_AddStringToObject(row, "signature", (const char *)sqlite3_column_text(s, 7));
+        cJSON_AddStringToObject(row, "status", (const char *)sqlite3_column_text(s, 8));
+        cJSON *attempts = cJSON_Parse((const char *)sqlite3_column_text(s, 9));
+        cJSON_AddItemToObject(row, "attempts", cJSON_IsArray(attempts) ? attempts : (cJSON_Delete(attempts), cJSON_CreateArray()));
+        cJSON_AddNumberToObject(row, "attempt_count", sqlite3_column_int(s, 10));
+        cJSON_AddNumberToObject(row, "next_at_ms", (double)sqlite3_column_int64(s, 11));
+        cJSON_AddNumberToObject(row, "created_ms", (double)sqlite3_column_int64(s, 12));
+        cJSON_AddItemToArray(out, row);
+    }
+    done(s);
+    pthread_mutex_unlock(&st->lock);
+    return out;
 }

@@ -55,4 +55,28 @@ int store_wipe(struct store *st, const char *tenant);
 int store_meta_get(struct store *st, const char *key, char *out, size_t n);
 int store_meta_set(struct store *st, const char *key, const char *value);
 
+/* ---- webhook outbox ---- */
+/* The durable delivery queue of webhooks.c. Times are wall-clock ms (real network retries). */
+/* Queues one delivery, pending and due now. Returns its id, or -1. */
+long long store_outbox_add(struct store *st, const char *tenant, const char *event, const char *la,
+                           const char *webhook_id, const char *url, const char *payload,
+                           const char *signature, long long now_ms);
+/* Claims (marks 'sending') up to limit due pending deliveries, oldest first, at most per_webhook
+ * of each webhook and none of the webhooks in busy_json (a JSON array of ids). Returns an array
+ * of {id,tenant,webhook_id,url,payload,signature,attempts,attempt_count,event,linked_account_id}. */
+cJSON *store_outbox_claim(struct store *st, long long now_ms, const char *busy_json, int per_webhook, int limit);
+/* 1 while a claimed delivery is still claimed (a reset may have wiped it meanwhile). */
+int store_outbox_claimed(struct store *st, long long id);
+/* Records an attempt: status "pending" (due again at next_at_ms), "delivered" or "failed". */
+int store_outbox_update(struct store *st, long long id, const char *status, const char *attempts_json,
+                        int attempt_count, long long next_at_ms);
+/* Earliest next_at_ms of a pending delivery due after now_ms, or LLONG_MAX. */
+long long store_outbox_next_after(struct store *st, long long now_ms);
+/* Puts deliveries interrupted mid-attempt ('sending') back to pending; returns how many. */
+int store_outbox_requeue(struct store *st);
+/* Deliveries, oldest first (the newest `limit`, <= 0 = all); NULL filters match anything.
+ * status is "pending" (including in flight), "delivered" or "failed". */
+cJSON *store_outbox_list(struct store *st, const char *tenant, const char *event, const char *la,
+                         const char *status, int limit);
+
 #endif

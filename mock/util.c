@@ -132,7 +132,9 @@ cJSON *util_parse_json_named(const char *text, const char *name, char *err, size
     for (const char *p = text; p < at && *p; p++)
         if (*p == '\n')
             line++;
-    snprintf(err, errlen, "%s: line %d: invalid JSON near '%.20s'", name, line, *at ? at : "end of file");
+    const char *near = *at ? at : "end of file";
+    int len = (int)strcspn(near, "\r\n"); /* the message stays on one line */
+    snprintf(err, errlen, "%s: line %d: invalid JSON near '%.*s'", name, line, len > 20 ? 20 : len, near);
     return NULL;
 }
 

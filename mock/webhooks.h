@@ -12,16 +12,39 @@
 #define EV_WORKFLOW_COMPLETED "Workflow Completed"
 #define EV_WORKFLOW_ERRORED "Workflow Errored"
 
-/* Queues event for every subscription of tenant t that takes it. fields (may be NULL, not
- * owned) are added to the documented base payload (linked_account_id, org_id, environment,
- * type "General", event, createdAt). Call inside the state change's transaction: the event is
- * queued if and only if the change commits. */
+/* Retries after the first attempt, and the default time one attempt may take. */
+#define WEBHOOK_RETRIES 3
+#define WEBHOOK_TIMEOUT_MS 10000
+
+/* 1 when name is one of the five events; 2 when it is a workflow event. */
+int webhooks_event_kind(const char *name);
+
+/* Queues event for every enabled subscription of tenant t that takes it, and wakes the delivery
+ * thread. Call inside the state change's transaction: the event is queued if and only if the
+ * change commits (the thread cannot read the outbox before the commit releases the store).
+ * fields (may be NULL, not owned):
+ *  - connection events: added to the documented payload between "event" and "createdAt"
+ *    ({"slug": ...}); the payload is linked_account_id, org_id, environment, type "General",
+ *    event, slug, createdAt (RFC 1123, virtual clock).
+ *  - workflow events: instance_id, workflow_id, config_id, workflow_name (status is derived);
+ *    "slug" when present only filters subscriptions registered with a slug. */
 void webhooks_emit(struct mock *m, const struct tenant *t, const char *event, const char *la, const cJSON *fields);
 
-/* The delivery thread. */
+/* Workflow Completed (errored = 0) or Workflow Errored (errored = 1) of one execution, with the
+ * documented payload {linked_account_id, instance_id, workflow_id, config_id, event,
+ * workflow_name, status}. config_id and slug may be NULL. Same transaction rule as above. */
+void webhooks_emit_workflow(struct mock *m, const struct tenant *t, const char *la, int errored,
+                            const char *instance_id, const char *workflow_id, const char *config_id,
+                            const char *workflow_name, const char *slug);
+
+/* The hex HMAC-SHA256 of body keyed with key: the x-cobalt-signature header (out: 65 bytes). */
+void webhooks_sign(const char *key, const char *body, size_t len, char out[65]);
+
+/* The delivery thread: started after the server, stopped before the store closes. start resumes
+ * deliveries a previous run left pending. */
 int webhooks_start(struct mock *m);
 void webhooks_stop(struct mock *m);
-/* Wakes the delivery thread (after a commit that queued events). */
+/* Wakes the delivery thread (webhooks_emit does it; harmless to call again). */
 void webhooks_kick(struct mock *m);
 
 #endif

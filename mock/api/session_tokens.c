@@ -12,7 +12,7 @@
 #define REFRESH_TTL_S (30 * 24 * 3600)
 
 static int mint(struct mock *m, const struct tenant *t, const char *la, const char *typ, const char *jti,
-                long long now_s, long long ttl, char *out, size_t n)
+                long long now_ms, long long ttl, char *out, size_t n)
 {
     cJSON *c = cJSON_CreateObject();
     cJSON_AddStringToObject(c, "typ", typ);
@@ -21,8 +21,8 @@ static int mint(struct mock *m, const struct tenant *t, const char *la, const ch
     cJSON_AddStringToObject(c, "org_id", t->org_id);
     cJSON_AddStringToObject(c, "environment", t->environment);
     cJSON_AddStringToObject(c, "linked_account_id", la);
-    cJSON_AddNumberToObject(c, "iat", (double)now_s);
-    cJSON_AddNumberToObject(c, "exp", (double)(now_s + ttl));
+    cJSON_AddNumberToObject(c, "iat", (double)(now_ms / 1000));
+    cJSON_AddNumberToObject(c, "exp", (double)((now_ms + 999) / 1000 + ttl)); /* never earlier than exp_ms */
     int rc = jwt_sign(m, c, out, n);
     cJSON_Delete(c);
     return rc;
@@ -60,8 +60,8 @@ int h_create_session_token(req *r)
         char jti[33], rjti[33], token[2048], refresh[2048];
         util_random_hex(jti, 16);
         util_random_hex(rjti, 16);
-        if (mint(r->m, r->t, la, "access", jti, now / 1000, ACCESS_TTL_S, token, sizeof token) ||
-            mint(r->m, r->t, la, "refresh", rjti, now / 1000, REFRESH_TTL_S, refresh, sizeof refresh)) {
+        if (mint(r->m, r->t, la, "access", jti, now, ACCESS_TTL_S, token, sizeof token) ||
+            mint(r->m, r->t, la, "refresh", rjti, now, REFRESH_TTL_S, refresh, sizeof refresh)) {
             store_rollback(r->m->store);
             return http_error(r, 500, "SERVER_ERROR", "could not sign the session token");
         }
@@ -71,8 +71,8 @@ int h_create_session_token(req *r)
         cJSON_AddStringToObject(doc, "linked_account_id", la);
         cJSON_AddStringToObject(doc, "token", token);
         cJSON_AddStringToObject(doc, "refresh_token", refresh);
-        cJSON_AddNumberToObject(doc, "exp_ms", (double)((now / 1000 + ACCESS_TTL_S) * 1000));
-        cJSON_AddNumberToObject(doc, "refresh_exp_ms", (double)((now / 1000 + REFRESH_TTL_S) * 1000));
+        cJSON_AddNumberToObject(doc, "exp_ms", (double)(now + ACCESS_TTL_S * 1000LL));
+        cJSON_AddNumberToObject(doc, "refresh_exp_ms", (double)(now + REFRESH_TTL_S * 1000LL));
         store_put(r->m->store, r->t->id, KIND, jti, la, doc);
     }
     if (store_commit(r->m->store) != 0) {

@@ -1,0 +1,110 @@
+/* admin_connections.c: the admin calls of connection lifecycles and webhook delivery: break a
+ * connection, see each connection's state and token lifetimes, see every webhook emission. */
+#include "connections.h"
+#include "http.h"
+#include "store.h"
+#include "util.h"
+#include "webhooks.h"
+#include "api/handlers.h"
+
+#include <string.h>
+
+/* These calls name a linked account, which only exists within one tenant: the key says which. */
+static int need_tenant(req *r)
+{
+    if (r->t)
+        return 1;
+    http_error(r, 400, "BAD_REQUEST", "send the tenant's x-api-key: linked accounts belong to one org and environment");
+    return 0;
+}
+
+static int need_linked_account(req *r, const char *id)
+{
+    if (store_exists(r->m->store, r->t->id, "linked_account", id))
+        return 1;
+    http_error(r, 404, "INVALID_LINKED_ACCOUNT_ID", "No linked account found for account id : %s in environment %s",
+               id, r->t->environment);
+    return 0;
+}
+
+int h_admin_expire_connection(req *r)
+{
+    const char *la = r->param[0], *slug = r->param[1];
+    if (!need_tenant(r))
+        return r->status;
+    const char *reason = "expired";
+    if (r->body) {
+        if (!http_need_object(r))
+            return r->status;
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->body, "reason");
+        if (v && !cJSON_IsString(v))
+            return http_error(r, 400, "BAD_REQUEST", "reason must be \"expired\", \"revoked\" or \"uninstalled\"");
+        if (v)
+            reason = v->valuestring;
+    }
+    if (strcmp(reason, "expired") && strcmp(reason, "revoked") && strcmp(reason, "uninstalled"))
+        return http_error(r, 400, "BAD_REQUEST", "reason must be \"expired\", \"revoked\" or \"uninstalled\", not \"%s\"", reason);
+    if (!need_linked_account(r, la))
+        return r->status;
+    switch (connection_expire(r->m, r->t, la, slug, reason)) {
+    case -1:
+        return http_error(r, 404, "NOT_FOUND", "Linked account %s has no connection to %s", la, slug);
+    case 1:
+        return http_error(r, 409, "ALREADY_EXPIRED", "The %s connection of %s is already expired; connect again to restore it", slug, la);
+    default:
+        break;
+    }
+    cJSON *conn = connection_get(r->m, r->t, la, slug);
+    cJSON *out = conn ? connection_admin_view(r->m, conn) : cJSON_CreateObject();
+    cJSON_Delete(conn);
+    return http_json(r, 200, out);
+}
+
+int h_admin_list_connections(req *r)
+{
+    const char *la = r->param[0];
+    if (!need_tenant(r) || !need_linked_account(r, la))
+        return r->status;
+    cJSON *all = connection_list(r->m, r->t, la), *out = cJSON_CreateArray(), *c;
+    cJSON_ArrayForEach(c, all)
+        cJSON_AddItemToArray(out, connection_admin_view(r->m, c));
+    cJSON_Delete(all);
+    return http_json(r, 200, out);
+}
+
+/* Every emission, oldest first: what was sent where, its signature, and each attempt. */
+int h_admin_webhook_deliveries(req *r)
+{
+    char event[64] = "", la[MOCK_ID_LEN] = "", status[16] = "";
+    long limit;
+    if (http_query_int(r, "limit", 0, 0, 1000000, &limit))
+        return r->status;
+    http_query(r, "event", event, sizeof event);
+    if (!http_query(r, "linked_account_id", la, sizeof la))
+        util_copy(la, sizeof la, r->la); /* the linked_account_id header counts too */
+    http_query(r, "status", status, sizeof status);
+    if (*event && !webhooks_event_kind(event))
+        return http_error(r, 400, "BAD_REQUEST", "event must be one of the five webhook events, not \"%s\"", event);
+    if (*status && strcmp(status, "pending") && strcmp(status, "delivered") && strcmp(status, "failed"))
+        return http_error(r, 400, "BAD_REQUEST", "status must be pending, delivered or failed");
+    cJSON *rows = store_outbox_list(r->m->store, r->t ? r->t->id : NULL, *event ? event : NULL, *la ? la : NULL,
+                                    *status ? status : NULL, (int)limit);
+    cJSON *row;
+    cJSON_ArrayForEach(row, rows) {
+        /* the body as sent (for checking the signature byte for byte) and parsed */
+        cJSON *payload = cJSON_Parse(json_str(row, "body"));
+        cJSON_AddItemToObject(row, "payload", payload ? payload : cJSON_CreateNull());
+        char at[32];
+        util_iso8601((long long)json_num(row, "created_ms", 0), at);
+        cJSON_AddStringToObject(row, "created_at", at);
+        if (!strcmp(json_str(row, "status"), "pending")) {
+            util_iso8601((long long)json_num(row, "next_at_ms", 0), at);
+            cJSON_AddStringToObject(row, "next_attempt_at", at);
+        } else {
+            cJSON_AddNullToObject(row, "next_attempt_at");
+        }
+        cJSON_DeleteItemFromObjectCaseSensitive(row, "created_ms");
+        cJSON_DeleteItemFromObjectCaseSensitive(row, "next_at_ms");
+    }
+    return http_json(r, 200, rows);
+}

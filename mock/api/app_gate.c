@@ -1,0 +1,47 @@
+/* app_gate.c: whether an app's connection lets a linked account's calls through. */
+#include "app_gate.h"
+#include "../connections.h"
+#include "../http.h"
+#include "../util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum gate_state gate_state(struct mock *m, const struct tenant *t, const char *la, const char *slug,
+                           char *reason, size_t n)
+{
+    if (reason && n)
+        reason[0] = 0;
+    cJSON *conn = connection_get(m, t, la, slug);
+    if (!conn)
+        return GATE_NOT_CONNECTED;
+    const char *status = json_str(conn, "status");
+    enum gate_state s = status && !strcmp(status, "expired") ? GATE_EXPIRED : GATE_OK;
+    if (s == GATE_EXPIRED && reason && n)
+        util_copy(reason, n, json_str(conn, "reason") ? json_str(conn, "reason") : "expired");
+    cJSON_Delete(conn);
+    return s;
+}
+
+void gate_message(enum gate_state s, const char *la, const char *slug, const char *reason, char *out, size_t n)
+{
+    if (s == GATE_NOT_CONNECTED)
+        snprintf(out, n, "%s is not connected for linked account %s; connect it before running actions or workflows", slug, la);
+    else if (s == GATE_EXPIRED)
+        snprintf(out, n, "The %s connection of linked account %s is no longer valid (%s): reauth_required is true, "
+                 "the customer must reconnect %s", slug, la, reason && *reason ? reason : "expired", slug);
+    else
+        snprintf(out, n, "%s is connected", slug);
+}
+
+int gate_check(req *r, const char *slug)
+{
+    char reason[32], msg[512];
+    enum gate_state s = gate_state(r->m, r->t, r->la, slug, reason, sizeof reason);
+    if (s == GATE_OK)
+        return 0;
+    gate_message(s, r->la, slug, reason, msg, sizeof msg);
+    if (s == GATE_EXPIRED)
+        return http_error(r, 401, "REAUTH_REQUIRED", "%s", msg);
+    return http_error(r, 400, "APP_NOT_CONNECTED", "%s", msg);
+}

@@ -1,0 +1,22 @@
+/* app_gate.h: the check every action, event trigger and workflow run passes: is this app
+ * connected, and still healthy, for this linked account. */
+#ifndef APP_GATE_H
+#define APP_GATE_H
+
+#include <stddef.h>
+#include "../mock.h"
+
+enum gate_state { GATE_OK = 0, GATE_NOT_CONNECTED = 1, GATE_EXPIRED = 2 };
+
+/* The connection's state; reason (may be NULL) gets the expiry reason ("expired", "revoked",
+ * "uninstalled") when GATE_EXPIRED. */
+enum gate_state gate_state(struct mock *m, const struct tenant *t, const char *la, const char *slug,
+                           char *reason, size_t n);
+/* One sentence a user can act on, for errors and errored executions. */
+void gate_message(enum gate_state s, const char *la, const char *slug, const char *reason, char *out, size_t n);
+/* For handlers: 0 when the connection is active; otherwise it has answered (400 APP_NOT_CONNECTED,
+ * or 401 REAUTH_REQUIRED for an expired one: the auth failure that means "prompt a reconnect")
+ * and returns the status. */
+int gate_check(req *r, const char *slug);
+
+#endif

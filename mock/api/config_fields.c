@@ -1,0 +1,195 @@
+/* config_fields.c: one config field at a time (app-level or a workflow's): read with its
+ * options, set, clear; all fields of a config; rule-engine column options. */
+#include "../fixtures.h"
+#include "../http.h"
+#include "../store.h"
+#include "../util.h"
+#include "configs.h"
+#include "handlers.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* The slug header names the app on these routes. */
+static const cJSON *header_app(req *r)
+{
+    const char *slug = http_header(r, "slug");
+    if (!slug || !*slug) {
+        http_error(r, 400, "BAD_REQUEST", "the slug header is required (the app whose config this is)");
+        return NULL;
+    }
+    const cJSON *app = fixtures_app(r->m->fx, slug);
+    if (!app)
+        http_error(r, 404, "INVALID_APP_ID", "Application with app_type '%s' not found for org %s", slug, r->t->org_id);
+    return app;
+}
+
+/* Query value or NULL (empty counts as absent). */
+static const char *query(req *r, const char *name, char *buf, size_t n)
+{
+    return http_query(r, name, buf, n) && *buf ? buf : NULL;
+}
+
+static int options_disabled(req *r)
+{
+    const char *h = http_header(r, "disable_field_options");
+    return h && !strcmp(h, "true");
+}
+
+static void strip_options(cJSON *field) { cJSON_DeleteItemFromObjectCaseSensitive(field, "options"); }
+
+int h_get_config_fields(req *r)
+{
+    const cJSON *app = header_app(r);
+    if (!app)
+        return r->status;
+    char cid[MOCK_ID_LEN];
+    const char *config_id = query(r, "config_id", cid, sizeof cid);
+    cJSON *cfg = config_load(r->m, r->t, r->la, json_str(app, "slug"), config_id);
+    /* Without an installed config the skeleton shows the defaults a new one would get. */
+    cJSON *out = config_view(r->m, r->t, r->la, app, cfg, config_id);
+    cJSON_Delete(cfg);
+    if (options_disabled(r)) {
+        cJSON *f, *w;
+        cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(out, "fields"))
+            strip_options(f);
+        cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(out, "workflows"))
+            cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(w, "fields"))
+                strip_options(f);
+    }
+    return http_json(r, 200, out);
+}
+
+/* Resolves app, config (may be required), workflow and field of a field route. 0, or the
+ * status it answered. *cfg and *def are new values the caller deletes. */
+static int field_target(req *r, int need_config, const cJSON **app, cJSON **cfg, cJSON **def, char *wid, char *cid)
+{
+    *cfg = *def = NULL;
+    *app = header_app(r);
+    if (!*app)
+        return r->status;
+    const char *config_id = query(r, "config_id", cid, MOCK_ID_LEN);
+    if (!config_id)
+        util_copy(cid, MOCK_ID_LEN, r->la);
+    if (!query(r, "workflow_id", wid, MOCK_ID_LEN))
+        wid[0] = 0;
+    *cfg = config_load(r->m, r->t, r->la, json_str(*app, "slug"), cid);
+    if (!*cfg && need_config)
+        return http_error(r, 404, "SERVER_ERROR", "Config with config id %s not found", cid);
+    *def = config_field_def(r->m, r->t, r->la, *app, wid, r->param[0]);
+    if (!*def) {
+        cJSON_Delete(*cfg);
+        *cfg = NULL;
+        if (*wid)
+            return http_error(r, 400, "SERVER_ERROR", "Field with id %s not found in workflow %s", r->param[0], wid);
+        return http_error(r, 400, "SERVER_ERROR", "Field with id %s not found", r->param[0]);
+    }
+    return 0;
+}
+
+static int send_field(req *r, const cJSON *def, const cJSON *cfg, const char *wid)
+{
+    cJSON *out = config_field_view(def, cfg, wid);
+    if (options_disabled(r))
+        strip_options(out);
+    return http_json(r, 200, out);
+}
+
+int h_get_config_field(req *r)
+{
+    const cJSON *app;
+    cJSON *cfg, *def;
+    char wid[MOCK_ID_LEN], cid[MOCK_ID_LEN];
+    if (r->body && !cJSON_IsObject(r->body))
+        return http_error(r, 400, "BAD_REQUEST", "the request body must be a JSON object ({\"value\": ...})");
+    if (field_target(r, 0, &app, &cfg, &def, wid, cid))
+        return r->status;
+    int rc = send_field(r, def, cfg, wid);
+    cJSON_Delete(cfg);
+    cJSON_Delete(def);
+    return rc;
+}
+
+/* Sets (value non-NULL) or clears a field value and answers the field. */
+static int write_field(req *r, const cJSON *value)
+{
+    const cJSON *app;
+    cJSON *cfg, *def;
+    char wid[MOCK_ID_LEN], cid[MOCK_ID_LEN], err[400];
+    store_begin(r->m->store);
+    if (field_target(r, 1, &app, &cfg, &def, wid, cid)) {
+        store_rollback(r->m->store);
+        return r->status;
+    }
+    int rc;
+    if (value && config_check_value(def, value, err, sizeof err)) {
+        store_rollback(r->m->store);
+        rc = http_error(r, 400, "BAD_REQUEST", "%s", err);
+    } else {
+        char at[32];
+        config_set_value(cfg, wid, r->param[0], value);
+        util_iso8601(clock_now_ms(r->m), at);
+        json_set(cfg, "updatedAt", cJSON_CreateString(at));
+        if (config_save(r->m, r->t, r->la, cfg) || store_commit(r->m->store))
+            rc = http_error(r, 500, "SERVER_ERROR", "could not store the config");
+        else
+            rc = send_field(r, def, cfg, wid);
+    }
+    cJSON_Delete(cfg);
+    cJSON_Delete(def);
+    return rc;
+}
+
+int h_update_config_field(req *r)
+{
+    if (!http_need_object(r))
+        return r->status;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->body, "value");
+    if (!v)
+        return http_error(r, 400, "BAD_REQUEST", "value is required");
+    return write_field(r, cJSON_IsNull(v) ? NULL : v);
+}
+
+int h_delete_config_field(req *r) { return write_field(r, NULL); }
+
+int h_get_rule_engine_options(req *r)
+{
+    if (!http_need_object(r))
+        return r->status;
+    const cJSON *col = cJSON_GetObjectItemCaseSensitive(r->body, "rule_column");
+    if (!cJSON_IsObject(col))
+        return http_error(r, 400, "BAD_REQUEST", col ? "rule_column must be an object" : "rule_column is required");
+    const cJSON *app;
+    cJSON *cfg, *def;
+    char wid[MOCK_ID_LEN], cid[MOCK_ID_LEN];
+    if (field_target(r, 0, &app, &cfg, &def, wid, cid))
+        return r->status;
+    cJSON_Delete(cfg);
+    const char *type = json_str(def, "field_type");
+    const cJSON *cols = cJSON_GetObjectItemCaseSensitive(def, "rule_columns");
+    if (!type || strcmp(type, "rule_engine") || !cJSON_IsArray(cols) || !cJSON_GetArraySize(cols)) {
+        cJSON_Delete(def);
+        return http_error(r, 400, "SERVER_ERROR", "Field with id %s is not of type rule engine or has undefined columns", r->param[0]);
+    }
+    const char *name = json_str(col, "name");
+    const cJSON *opts = NULL, *c;
+    if (!name) {
+        opts = cJSON_GetObjectItemCaseSensitive(def, "options"); /* no column named: the columns themselves */
+    } else {
+        const cJSON *found = NULL;
+        cJSON_ArrayForEach(c, cols)
+            if (json_str(c, "name") && !strcasecmp(json_str(c, "name"), name))
+                found = c;
+        if (!found) {
+            int rc = http_error(r, 400, "BAD_REQUEST", "Rule column %s not found in field %s", name, r->param[0]);
+            cJSON_Delete(def);
+            return rc;
+        }
+        opts = cJSON_GetObjectItemCaseSensitive(found, "options");
+    }
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddItemToObject(out, "options", cJSON_IsArray(opts) ? cJSON_Duplicate(opts, 1) : cJSON_CreateArray());
+    cJSON_Delete(def);
+    return http_json(r, 200, out);
+}

@@ -1,0 +1,55 @@
+/* credentials_validate.c: key-based credentials checked against the app's auth_input_map. */
+#include "credentials_validate.h"
+#include "../util.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+const cJSON *credentials_fields(const cJSON *app)
+{
+    const cJSON *opts = cJSON_GetObjectItemCaseSensitive(app, "auth_type_options");
+    const cJSON *kb = cJSON_GetObjectItemCaseSensitive(opts, "keybased");
+    if (cJSON_IsArray(kb) && cJSON_GetArraySize(kb) > 0)
+        return kb;
+    const cJSON *map = cJSON_GetObjectItemCaseSensitive(app, "auth_input_map");
+    return cJSON_IsArray(map) ? map : NULL;
+}
+
+/* The SDK's typings say required is a string: accept true and "true". */
+static int is_required(const cJSON *f)
+{
+    const cJSON *req = cJSON_GetObjectItemCaseSensitive(f, "required");
+    return cJSON_IsTrue(req) || (cJSON_IsString(req) && !strcmp(req->valuestring, "true"));
+}
+
+static int blank(const char *s)
+{
+    for (; *s; s++)
+        if (!isspace((unsigned char)*s))
+            return 0;
+    return 1;
+}
+
+int credentials_validate(const cJSON *app, const cJSON *fields, char *err, size_t errlen)
+{
+    if (!cJSON_IsObject(fields))
+        return snprintf(err, errlen, "the credentials must be a JSON object of field name -> value"), -1;
+    const cJSON *f;
+    cJSON_ArrayForEach(f, credentials_fields(app)) {
+        const char *name = json_str(f, "name");
+        if (!name)
+            continue;
+        const char *label = json_str(f, "label");
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(fields, name);
+        int given = v && !cJSON_IsNull(v) && !(cJSON_IsString(v) && blank(v->valuestring));
+        if (!given) {
+            if (is_required(f))
+                return snprintf(err, errlen, "%s is required (%s)", name, label ? label : name), -1;
+            continue;
+        }
+        if (!cJSON_IsString(v) && !cJSON_IsNumber(v) && !cJSON_IsBool(v))
+            return snprintf(err, errlen, "%s must be a string", name), -1;
+    }
+    return 0;
+}

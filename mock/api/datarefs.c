@@ -1,0 +1,361 @@
+/* datarefs.c: datarefs, a linked account's named reference-data stores: create, list, read as a
+ * table, clear, delete, group; records arrive from workflows (datarefs_put_record) or the admin API. */
+#include "datarefs.h"
+#include "../http.h"
+#include "../store.h"
+#include "../util.h"
+#include "handlers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KIND "dataref"   /* id: "<linked account>/<name>", parent: the linked account */
+
+static void key_of(const char *la, const char *name, char *out, size_t n) { snprintf(out, n, "%s/%s", la, name); }
+
+static cJSON *new_dataref(struct mock *m, const struct tenant *t, const char *la, const char *name)
+{
+    char id[25], at[32];
+    util_new_id(id);
+    util_iso8601(clock_now_ms(m), at);
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "_id", id);
+    cJSON_AddStringToObject(doc, "linked_account_id", la);
+    cJSON_AddStringToObject(doc, "org_id", t->org_id);
+    cJSON_AddStringToObject(doc, "environment", t->environment);
+    cJSON_AddStringToObject(doc, "name", name);
+    cJSON_AddItemToObject(doc, "data", cJSON_CreateObject());
+    cJSON_AddStringToObject(doc, "createdAt", at);
+    cJSON_AddStringToObject(doc, "updatedAt", at);
+    cJSON_AddNumberToObject(doc, "__v", 0);
+    return doc;
+}
+
+static int save(struct mock *m, const struct tenant *t, cJSON *doc)
+{
+    char key[2 * MOCK_ID_LEN + 2], at[32];
+    util_iso8601(clock_now_ms(m), at);
+    json_set(doc, "updatedAt", cJSON_CreateString(at));
+    key_of(json_str(doc, "linked_account_id"), json_str(doc, "name"), key, sizeof key);
+    return store_put(m->store, t->id, KIND, key, json_str(doc, "linked_account_id"), doc);
+}
+
+int datarefs_put_record(struct mock *m, const struct tenant *t, const char *la, const char *name,
+                        const char *record_id, const cJSON *fields, int create)
+{
+    char key[2 * MOCK_ID_LEN + 2];
+    key_of(la, name, key, sizeof key);
+    store_begin(m->store);
+    cJSON *doc = store_get(m->store, t->id, KIND, key);
+    if (!doc && !create) {
+        store_rollback(m->store);
+        return 1;
+    }
+    if (!doc)
+        doc = new_dataref(m, t, la, name);
+    cJSON *data = cJSON_GetObjectItemCaseSensitive(doc, "data");
+    if (!cJSON_IsObject(data)) {
+        data = cJSON_CreateObject();
+        json_set(doc, "data", data);
+    }
+    char next[24];
+    if (!record_id) { /* numbered like the examples: "1", "2", ... */
+        snprintf(next, sizeof next, "%d", cJSON_GetArraySize(data) + 1);
+        while (cJSON_GetObjectItemCaseSensitive(data, next))
+            snprintf(next, sizeof next, "%d", atoi(next) + 1);
+        record_id = next;
+    }
+    cJSON *rows = cJSON_CreateArray();
+    const cJSON *f;
+    cJSON_ArrayForEach(f, fields) {
+        if (!strcmp(f->string, "record_id"))
+            continue;
+        cJSON *row = cJSON_CreateObject();
+        cJSON_AddStringToObject(row, "key", f->string);
+        cJSON_AddItemToObject(row, "value", cJSON_Duplicate(f, 1));
+        cJSON_AddItemToArray(rows, row);
+    }
+    json_set(data, record_id, rows);
+    int rc = save(m, t, doc);
+    cJSON_Delete(doc);
+    if (rc != 0) {
+        store_rollback(m->store);
+        return -1;
+    }
+    return store_commit(m->store) == 0 ? 0 : -1;
+}
+
+static int need_la(req *r)
+{
+    if (r->la[0])
+        return 1;
+    http_error(r, 400, "BAD_REQUEST", "linked_account_id is required (header linked_account_id): datarefs belong to a linked account");
+    return 0;
+}
+
+/* The linked account's dataref named by the path, or NULL after a 404. */
+static cJSON *load(req *r, const char *name)
+{
+    char key[2 * MOCK_ID_LEN + 2];
+    key_of(r->la, name, key, sizeof key);
+    cJSON *doc = store_get(r->m->store, r->t->id, KIND, key);
+    if (!doc)
+        http_error(r, 404, "NOT_FOUND", "Dataref not found: no dataref %s for linked account %s", name, r->la);
+    return doc;
+}
+
+static int valid_name(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n >= MOCK_ID_LEN)
+        return 0;
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == '/')
+            return 0; /* names travel in paths */
+    return 1;
+}
+
+int h_list_datarefs(req *r)
+{
+    long page, limit;
+    if (http_query_int(r, "page", 1, 1, 1000000, &page) || http_query_int(r, "limit", 10, 1, 1000, &limit))
+        return r->status;
+    char unique[8] = "";
+    http_query(r, "unique", unique, sizeof unique);
+    if (*unique && strcmp(unique, "true") && strcmp(unique, "false"))
+        return http_error(r, 400, "BAD_REQUEST", "unique must be true or false");
+    cJSON *all = store_list(r->m->store, r->t->id, KIND, r->la[0] ? r->la : NULL, NULL, NULL, 0, 0, NULL), *d;
+    cJSON *picked = cJSON_CreateArray();
+    cJSON_ArrayForEach(d, all) {
+        cJSON *view = cJSON_Duplicate(d, 1);
+        cJSON_DeleteItemFromObjectCaseSensitive(view, "data"); /* a listing carries no records */
+        if (!strcmp(unique, "true")) {
+            /* one entry per name, naming every linked account that has one */
+            cJSON *same = NULL, *p;
+            cJSON_ArrayForEach(p, picked)
+                if (!strcmp(json_str(p, "name"), json_str(d, "name")))
+                    same = p;
+            if (same) {
+                cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(same, "linked_account_ids"),
+                                     cJSON_CreateString(json_str(d, "linked_account_id")));
+                cJSON_Delete(view);
+                continue;
+            }
+            cJSON *ids = cJSON_AddArrayToObject(view, "linked_account_ids");
+            cJSON_AddItemToArray(ids, cJSON_CreateString(json_str(d, "linked_account_id")));
+        }
+        cJSON_AddItemToArray(picked, view);
+    }
+    cJSON_Delete(all);
+    int total = cJSON_GetArraySize(picked);
+    cJSON *docs = cJSON_CreateArray();
+    for (long i = (page - 1) * limit; i < total && i < page * limit; i++)
+        cJSON_AddItemToArray(docs, cJSON_Duplicate(cJSON_GetArrayItem(picked, (int)i), 1));
+    cJSON_Delete(picked);
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddItemToObject(out, "docs", docs);
+    http_add_pagination(out, total, (int)page, (int)limit);
+    return http_json(r, 200, out);
+}
+
+int h_create_dataref(req *r)
+{
+    if (!http_need_object(r))
+        return r->status;
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(r->body, "refName");
+    if (!cJSON_IsString(name) || !*name->valuestring)
+        return http_error(r, 400, "BAD_REQUEST", "refName is required");
+    if (!valid_name(name->valuestring))
+        return http_error(r, 400, "BAD_REQUEST", "refName must be 1-%d characters without '/' or control characters", MOCK_ID_LEN - 1);
+    if (!need_la(r))
+        return r->status;
+    char key[2 * MOCK_ID_LEN + 2];
+    key_of(r->la, name->valuestring, key, sizeof key);
+    cJSON *doc = new_dataref(r->m, r->t, r->la, name->valuestring);
+    store_begin(r->m->store);
+    int rc = store_insert(r->m->store, r->t->id, KIND, key, r->la, doc);
+    if (rc != 0) {
+        store_rollback(r->m->store);
+        cJSON_Delete(doc);
+        if (rc == 1)
+            return http_error(r, 409, "DATAREF_EXISTS", "Dataref %s already exists for linked account %s",
+                              name->valuestring, r->la);
+        return http_error(r, 500, "SERVER_ERROR", "could not store the dataref");
+    }
+    if (store_commit(r->m->store) != 0) {
+        cJSON_Delete(doc);
+        return http_error(r, 500, "SERVER_ERROR", "could not store the dataref");
+    }
+    return http_json(r, 200, doc);
+}
+
+int h_get_dataref_table(req *r)
+{
+    long page, limit;
+    if (http_query_int(r, "page", 1, 1, 1000000, &page) || http_query_int(r, "limit", 100, 1, 1000, &limit))
+        return r->status;
+    if (!need_la(r))
+        return r->status;
+    cJSON *doc = load(r, r->param[0]);
+    if (!doc)
+        return r->status;
+    /* headers: record_id, then every key in the order first seen; rows paginated by record */
+    cJSON *headers = cJSON_CreateArray(), *rows = cJSON_CreateArray();
+    cJSON_AddItemToArray(headers, cJSON_CreateString("record_id"));
+    const cJSON *data = cJSON_GetObjectItemCaseSensitive(doc, "data"), *rec, *cell, *h;
+    int total = 0;
+    cJSON_ArrayForEach(rec, data) {
+        cJSON_ArrayForEach(cell, rec) {
+            const char *k = json_str(cell, "key");
+            int seen = 0;
+            cJSON_ArrayForEach(h, headers) seen |= k && !strcmp(h->valuestring, k);
+            if (k && !seen)
+                cJSON_AddItemToArray(headers, cJSON_CreateString(k));
+        }
+        if (total >= (page - 1) * limit && total < page * limit) {
+            cJSON *row = cJSON_CreateObject();
+            cJSON_AddStringToObject(row, "record_id", rec->string);
+            cJSON_ArrayForEach(cell, rec) {
+                const char *k = json_str(cell, "key");
+                const cJSON *v = cJSON_GetObjectItemCaseSensitive(cell, "value");
+                if (k && v && !cJSON_GetObjectItemCaseSensitive(row, k))
+                    cJSON_AddItemToObject(row, k, cJSON_Duplicate(v, 1));
+            }
+            cJSON_AddItemToArray(rows, row);
+        }
+        total++;
+    }
+    cJSON_Delete(doc);
+    int pages = (int)((total + limit - 1) / limit);
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddItemToObject(out, "headers", headers);
+    cJSON_AddItemToObject(out, "rows", rows);
+    cJSON_AddNumberToObject(out, "page", (double)page);
+    cJSON_AddNumberToObject(out, "limit", (double)limit);
+    cJSON_AddNumberToObject(out, "totalDocs", total);
+    cJSON_AddNumberToObject(out, "totalPages", pages);
+    cJSON_AddBoolToObject(out, "hasNextPage", page < pages);
+    return http_json(r, 200, out);
+}
+
+int h_delete_dataref(req *r)
+{
+    if (!need_la(r))
+        return r->status;
+    char key[2 * MOCK_ID_LEN + 2];
+    key_of(r->la, r->param[0], key, sizeof key);
+    store_begin(r->m->store);
+    int gone = store_del(r->m->store, r->t->id, KIND, key);
+    if (!gone) {
+        store_rollback(r->m->store);
+        return http_error(r, 404, "NOT_FOUND", "Dataref not found: no dataref %s for linked account %s", r->param[0], r->la);
+    }
+    if (store_commit(r->m->store) != 0)
+        return http_error(r, 500, "SERVER_ERROR", "could not delete the dataref");
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddBoolToObject(out, "acknowledged", 1);
+    cJSON_AddNumberToObject(out, "deletedCount", 1);
+    return http_json(r, 200, out);
+}
+
+int h_clear_dataref(req *r)
+{
+    if (!need_la(r))
+        return r->status;
+    store_begin(r->m->store);
+    cJSON *doc = load(r, r->param[0]);
+    if (!doc) {
+        store_rollback(r->m->store);
+        return r->status;
+    }
+    json_set(doc, "data", cJSON_CreateObject());
+    int rc = save(r->m, r->t, doc);
+    if (rc != 0 || store_commit(r->m->store) != 0) {
+        if (rc != 0)
+            store_rollback(r->m->store);
+        cJSON_Delete(doc);
+        return http_error(r, 500, "SERVER_ERROR", "could not clear the dataref");
+    }
+    return http_json(r, 200, doc);
+}
+
+int h_edit_dataref_group(req *r)
+{
+    if (!http_need_object(r))
+        return r->status;
+    const cJSON *names = cJSON_GetObjectItemCaseSensitive(r->body, "refNames"), *n;
+    const cJSON *group = cJSON_GetObjectItemCaseSensitive(r->body, "group");
+    if (!cJSON_IsArray(names) || cJSON_GetArraySize(names) == 0)
+        return http_error(r, 400, "BAD_REQUEST", "refNames is required: a non-empty array of dataref names");
+    cJSON_ArrayForEach(n, names) if (!cJSON_IsString(n))
+        return http_error(r, 400, "BAD_REQUEST", "refNames must hold strings");
+    if (group && !cJSON_IsString(group) && !cJSON_IsNull(group))
+        return http_error(r, 400, "BAD_REQUEST", "group must be a string (empty to clear it)");
+    if (!need_la(r))
+        return r->status;
+    const char *g = cJSON_IsString(group) ? group->valuestring : "";
+    store_begin(r->m->store);
+    int rc = 0;
+    cJSON_ArrayForEach(n, names) {
+        cJSON *doc = load(r, n->valuestring);
+        if (!doc) { /* nothing changes when any name is unknown */
+            store_rollback(r->m->store);
+            return r->status;
+        }
+        if (*g)
+            json_set(doc, "group", cJSON_CreateString(g));
+        else
+            cJSON_DeleteItemFromObjectCaseSensitive(doc, "group");
+        if (rc == 0)
+            rc = save(r->m, r->t, doc);
+        cJSON_Delete(doc);
+    }
+    if (rc != 0 || store_commit(r->m->store) != 0) {
+        if (rc != 0)
+            store_rollback(r->m->store);
+        return http_error(r, 500, "SERVER_ERROR", "could not update the datarefs");
+    }
+    return http_send(r, 204, "application/json; charset=utf-8", "", 0);
+}
+
+/* POST /__mock/datarefs/{refName}/records (x-api-key + linked_account_id):
+ * {"records": [{"record_id": "1", "email": "jane@example.com"}, ...]} upserts records, standing in
+ * for the workflow runs that fill datarefs in Refold. */
+int h_admin_dataref_records(req *r)
+{
+    if (!r->t)
+        return http_error(r, 400, "BAD_REQUEST", "x-api-key is required: datarefs belong to a tenant");
+    if (!need_la(r) || !http_need_object(r))
+        return r->status;
+    const cJSON *recs = http_body_array(r, "records"), *rec;
+    if (!recs)
+        return r->status;
+    int i = 0;
+    cJSON_ArrayForEach(rec, recs) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(rec, "record_id");
+        if (!cJSON_IsObject(rec))
+            return http_error(r, 400, "BAD_REQUEST", "records[%d] must be an object", i);
+        if (id && (!cJSON_IsString(id) || !*id->valuestring))
+            return http_error(r, 400, "BAD_REQUEST", "records[%d].record_id must be a non-empty string", i);
+        i++;
+    }
+    store_begin(r->m->store);
+    cJSON *doc = load(r, r->param[0]);
+    if (!doc) {
+        store_rollback(r->m->store);
+        return r->status;
+    }
+    cJSON_Delete(doc);
+    int rc = 0;
+    cJSON_ArrayForEach(rec, recs)
+        if (rc == 0)
+            rc = datarefs_put_record(r->m, r->t, r->la, r->param[0], json_str(rec, "record_id"), rec, 0);
+    if (rc != 0 || store_commit(r->m->store) != 0) {
+        if (rc != 0)
+            store_rollback(r->m->store);
+        return http_error(r, 500, "SERVER_ERROR", "could not store the records");
+    }
+    doc = load(r, r->param[0]);
+    return doc ? http_json(r, 200, doc) : r->status;
+}

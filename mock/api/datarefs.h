@@ -1,0 +1,15 @@
+/* datarefs.h: writing dataref records from inside the mock (workflow steps, the admin API). */
+#ifndef DATAREFS_H
+#define DATAREFS_H
+
+#include <cjson/cJSON.h>
+#include "mock.h"
+
+/* Upserts one record of a linked account's dataref: fields is {"column": value, ...}, stored as
+ * the spec's DataRefRow list [{"key": column, "value": value}, ...]. record_id NULL numbers it
+ * after the last one. Creates the dataref when create is set. Joins the caller's transaction.
+ * 0 on success, 1 when the dataref does not exist (and create is 0), -1 on a store error. */
+int datarefs_put_record(struct mock *m, const struct tenant *t, const char *la, const char *name,
+                        const char *record_id, const cJSON *fields, int create);
+
+#endif

@@ -1,0 +1,336 @@
+/* events.c: custom events of the org's default app (define, list, get, update, delete) and
+ * firing them for a linked account, which starts the workflows bound to the event. */
+#include "../executions.h"
+#include "../fixtures.h"
+#include "../http.h"
+#include "../store.h"
+#include "../util.h"
+#include "../workflow_defs.h"
+#include "app_gate.h"
+#include "configs.h"
+#include "handlers.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Stored as kind "event", id = _id: {"_id","name","response":[{"key","type"}],"json_schema"?,
+ * "createdAt","updatedAt"}. */
+#define KIND "event"
+#define SEED_KIND "event_seed"
+
+/* ---- response keys: a sample payload flattened into [{key, type}] ---- */
+
+static const char *type_of(const cJSON *v)
+{
+    if (cJSON_IsNumber(v))
+        return "number";
+    if (cJSON_IsBool(v))
+        return "boolean";
+    if (cJSON_IsObject(v))
+        return "object";
+    if (cJSON_IsArray(v))
+        return "array";
+    return "text";
+}
+
+static void flatten(cJSON *out, const cJSON *obj, const char *prefix, int depth)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, obj) {
+        char key[256];
+        snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", e->string);
+        cJSON *k = cJSON_CreateObject();
+        cJSON_AddStringToObject(k, "key", key);
+        cJSON_AddStringToObject(k, "type", type_of(e));
+        cJSON_AddItemToArray(out, k);
+        if (cJSON_IsObject(e) && depth < 8)
+            flatten(out, e, key, depth + 1);
+    }
+}
+
+/* response arrives as a JSON string (the docs) or an object; NULL when it is neither. */
+static cJSON *response_keys(const cJSON *response)
+{
+    cJSON *sample = NULL;
+    if (cJSON_IsString(response)) {
+        sample = json_parse(response->valuestring);
+        if (!cJSON_IsObject(sample)) {
+            cJSON_Delete(sample);
+            return NULL;
+        }
+    } else if (cJSON_IsObject(response)) {
+        sample = cJSON_Duplicate(response, 1);
+    } else {
+        return NULL;
+    }
+    cJSON *out = cJSON_CreateArray();
+    flatten(out, sample, "", 0);
+    cJSON_Delete(sample);
+    return out;
+}
+
+/* ---- storage ---- */
+
+/* Events the app fixtures' workflows are bound to exist from the start, as if the org had
+ * defined them: firing one works without defining it first. Seeded once per tenant (reset
+ * wipes the marker with everything else). */
+static void seed(struct mock *m, const struct tenant *t)
+{
+    if (store_exists(m->store, t->id, SEED_KIND, "fixtures"))
+        return;
+    store_begin(m->store);
+    if (!store_exists(m->store, t->id, SEED_KIND, "fixtures")) {
+        char at[32];
+        util_iso8601(clock_now_ms(m), at);
+        const cJSON *app, *fw;
+        cJSON_ArrayForEach(app, m->fx->apps) {
+            cJSON_ArrayForEach(fw, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(app, "config"), "workflows")) {
+                const cJSON *trig = cJSON_GetObjectItemCaseSensitive(fw, "trigger");
+                const char *name = json_str(trig, "event");
+                if (!name)
+                    continue;
+                int total = 0;
+                cJSON_Delete(store_list(m->store, t->id, KIND, NULL, "name", name, 0, 1, &total));
+                if (total)
+                    continue;
+                char id[25];
+                util_new_id(id);
+                cJSON *ev = cJSON_CreateObject();
+                cJSON_AddStringToObject(ev, "_id", id);
+                cJSON_AddStringToObject(ev, "name", name);
+                const cJSON *sample = cJSON_GetObjectItemCaseSensitive(trig, "sample");
+                cJSON *keys = sample ? response_keys(sample) : NULL;
+                cJSON_AddItemToObject(ev, "response", keys ? keys : cJSON_CreateArray());
+                cJSON_AddStringToObject(ev, "createdAt", at);
+                cJSON_AddStringToObject(ev, "updatedAt", at);
+                store_put(m->store, t->id, KIND, id, NULL, ev);
+                cJSON_Delete(ev);
+            }
+        }
+        cJSON *mark = cJSON_CreateObject();
+        store_put(m->store, t->id, SEED_KIND, "fixtures", NULL, mark);
+        cJSON_Delete(mark);
+    }
+    store_commit(m->store);
+}
+
+static cJSON *all_events(struct mock *m, const struct tenant *t)
+{
+    seed(m, t);
+    return store_list(m->store, t->id, KIND, NULL, NULL, NULL, 0, 0, NULL);
+}
+
+static cJSON *event_by_name(struct mock *m, const struct tenant *t, const char *name)
+{
+    seed(m, t);
+    cJSON *l = store_list(m->store, t->id, KIND, NULL, "name", name, 0, 1, NULL);
+    cJSON *e = cJSON_DetachItemFromArray(l, 0);
+    cJSON_Delete(l);
+    return e;
+}
+
+static int not_found(req *r) { return http_error(r, 404, "RESOURCE_NOT_FOUND", "Event not found"); }
+
+/* name + response of a create/update body into ev; 0, or the 400 it answered. */
+static int read_definition(req *r, cJSON *ev, const char *self_id)
+{
+    if (!http_need_object(r))
+        return r->status;
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(r->body, "name");
+    const cJSON *resp = cJSON_GetObjectItemCaseSensitive(r->body, "response");
+    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(r->body, "json_schema");
+    if (!cJSON_IsString(name) || !*name->valuestring || !resp)
+        return http_error(r, 400, "SERVER_ERROR", "name and response are required");
+    cJSON *keys = response_keys(resp);
+    if (!keys)
+        return http_error(r, 400, "BAD_REQUEST", "response must be a JSON object, or a string holding one (a sample payload)");
+    if (schema && !cJSON_IsObject(schema)) {
+        cJSON_Delete(keys);
+        return http_error(r, 400, "BAD_REQUEST", "json_schema must be an object");
+    }
+    cJSON *same = event_by_name(r->m, r->t, name->valuestring);
+    int clash = same && (!self_id || strcmp(json_str(same, "_id"), self_id));
+    cJSON_Delete(same);
+    if (clash) {
+        cJSON_Delete(keys);
+        return http_error(r, 409, "EVENT_EXISTS", "An event named %s already exists", name->valuestring);
+    }
+    json_set(ev, "name", cJSON_CreateString(name->valuestring));
+    json_set(ev, "response", keys);
+    if (schema)
+        json_set(ev, "json_schema", cJSON_Duplicate(schema, 1));
+    char at[32];
+    util_iso8601(clock_now_ms(r->m), at);
+    json_set(ev, "updatedAt", cJSON_CreateString(at));
+    return 0;
+}
+
+int h_list_events(req *r) { return http_json(r, 200, all_events(r->m, r->t)); }
+
+int h_get_event(req *r)
+{
+    seed(r->m, r->t);
+    cJSON *ev = store_get(r->m->store, r->t->id, KIND, r->param[0]);
+    return ev ? http_json(r, 200, ev) : not_found(r);
+}
+
+int h_create_event(req *r)
+{
+    char id[25], at[32];
+    util_new_id(id);
+    util_iso8601(clock_now_ms(r->m), at);
+    cJSON *ev = cJSON_CreateObject();
+    cJSON_AddStringToObject(ev, "_id", id);
+    cJSON_AddStringToObject(ev, "createdAt", at);
+    store_begin(r->m->store);
+    if (read_definition(r, ev, NULL)) {
+        store_rollback(r->m->store);
+        cJSON_Delete(ev);
+        return r->status;
+    }
+    int rc = store_put(r->m->store, r->t->id, KIND, id, NULL, ev);
+    cJSON_Delete(ev);
+    if (rc) {
+        store_rollback(r->m->store);
+        return http_error(r, 500, "SERVER_ERROR", "could not store the event");
+    }
+    if (store_commit(r->m->store))
+        return http_error(r, 500, "SERVER_ERROR", "could not store the event");
+    return http_json(r, 200, all_events(r->m, r->t));
+}
+
+int h_update_event(req *r)
+{
+    seed(r->m, r->t);
+    store_begin(r->m->store);
+    cJSON *ev = store_get(r->m->store, r->t->id, KIND, r->param[0]);
+    if (!ev) {
+        store_rollback(r->m->store);
+        return not_found(r);
+    }
+    if (read_definition(r, ev, r->param[0])) {
+        store_rollback(r->m->store);
+        cJSON_Delete(ev);
+        return r->status;
+    }
+    int rc = store_put(r->m->store, r->t->id, KIND, r->param[0], NULL, ev);
+    cJSON_Delete(ev);
+    if (rc) {
+        store_rollback(r->m->store);
+        return http_error(r, 500, "SERVER_ERROR", "could not store the event");
+    }
+    if (store_commit(r->m->store))
+        return http_error(r, 500, "SERVER_ERROR", "could not store the event");
+    return http_json(r, 200, all_events(r->m, r->t));
+}
+
+int h_delete_event(req *r)
+{
+    seed(r->m, r->t);
+    store_begin(r->m->store);
+    int found = store_del(r->m->store, r->t->id, KIND, r->param[0]);
+    if (store_commit(r->m->store))
+        return http_error(r, 500, "SERVER_ERROR", "could not delete the event");
+    return found ? http_json(r, 200, all_events(r->m, r->t)) : not_found(r);
+}
+
+/* ---- firing ---- */
+
+struct fire {
+    req *r;
+    const cJSON *event;
+    const cJSON *payload;
+    const char *config_id;
+    char started[480];
+    int count;
+};
+
+static void start_one(struct fire *f, const char *workflow_id)
+{
+    char out[25];
+    const char *tag = http_header(f->r, "instance_tag");
+    struct exec_start s = {
+        .la = f->r->la, .workflow_id = workflow_id, .config_id = f->config_id, .input = f->payload,
+        .source = EXEC_SOURCE_EVENT, .trigger_event = json_str(f->event, "name"),
+        .event_id = json_str(f->event, "_id"), .instance_tag = tag && *tag ? tag : NULL,
+    };
+    if (executions_run(f->r->m, f->r->t, &s, out) != EXEC_OK)
+        return;
+    size_t used = strlen(f->started);
+    if (used + 26 < sizeof f->started)
+        snprintf(f->started + used, sizeof f->started - used, "%s%s", used ? "," : "", out);
+    f->count++;
+}
+
+/* Every workflow bound to the event that this linked account has on: public ones enabled in
+ * its config (config_id), its own published ones unless that config turned them off. */
+static void start_bound(struct fire *f)
+{
+    const char *name = json_str(f->event, "name");
+    struct mock *m = f->r->m;
+    const struct tenant *t = f->r->t;
+    const cJSON *app;
+    cJSON_ArrayForEach(app, m->fx->apps) {
+        cJSON *cfg = config_load(m, t, f->r->la, json_str(app, "slug"), f->config_id);
+        cJSON *defs = config_workflow_defs(m, t, f->r->la, app), *d;
+        cJSON_ArrayForEach(d, defs) {
+            struct wf w;
+            if (wf_find(m, t, json_str(d, "id"), &w))
+                continue;
+            const char *ev = wf_event(w.doc);
+            int on = (cfg || w.is_private) && config_workflow_enabled(cfg, d);
+            if (ev && !strcmp(ev, name) && on)
+                start_one(f, json_str(d, "id"));
+            wf_free(&w);
+        }
+        cJSON_Delete(defs);
+        cJSON_Delete(cfg);
+    }
+    /* Private workflows of the org's default custom app have no config to consult. */
+    cJSON *priv = store_list(m->store, t->id, WF_KIND, f->r->la, NULL, NULL, 0, 0, NULL), *p;
+    cJSON_ArrayForEach(p, priv) {
+        const char *ev = wf_event(p);
+        if (!wf_slug(p) && ev && !strcmp(ev, name) && json_bool(p, "published", 0) && !json_bool(p, "is_draft", 0))
+            start_one(f, json_str(p, "_id"));
+    }
+    cJSON_Delete(priv);
+}
+
+static int trigger(req *r, const char *slug)
+{
+    if (!http_need_object(r))
+        return r->status;
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(r->body, "event");
+    if (!name)
+        name = cJSON_GetObjectItemCaseSensitive(r->body, "trigger");
+    if (!cJSON_IsString(name) || !*name->valuestring)
+        return http_error(r, 400, "BAD_REQUEST", "event (or trigger) is required: the name of the event to fire");
+    const cJSON *payload = cJSON_GetObjectItemCaseSensitive(r->body, "payload");
+    const char *config_id = http_header(r, "config_id");
+    if (config_id && (!*config_id || strlen(config_id) >= MOCK_ID_LEN))
+        config_id = NULL;
+    cJSON *ev = event_by_name(r->m, r->t, name->valuestring);
+    if (!ev)
+        return http_error(r, 404, "INVALID_EVENT", "Trigger not found");
+    if (slug && *slug) {
+        if (!fixtures_app(r->m->fx, slug)) {
+            cJSON_Delete(ev);
+            return http_error(r, 404, "INVALID_APP_ID", "Application with app_type '%s' not found for org %s", slug, r->t->org_id);
+        }
+        if (gate_check(r, slug)) { /* the named app's auth is checked before anything is queued */
+            cJSON_Delete(ev);
+            return r->status;
+        }
+    }
+    struct fire f = {.r = r, .event = ev, .payload = payload, .config_id = config_id};
+    start_bound(&f);
+    cJSON_Delete(ev);
+    if (f.count)
+        http_add_header(r, "X-Refold-Mock-Executions", f.started);
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "message", "Webhook Fired Success");
+    return http_json(r, 200, out);
+}
+
+int h_trigger_event(req *r) { return trigger(r, http_header(r, "slug")); }
+int h_trigger_event_by_slug(req *r) { return trigger(r, r->param[0]); }

@@ -1,0 +1,227 @@
+/* executions.c (API): listing, reading, stopping and rerunning workflow executions, and a batch
+ * node's batches. The runs themselves live in ../executions.c. */
+#define _GNU_SOURCE /* strcasestr */
+#include "../executions.h"
+#include "../http.h"
+#include "../store.h"
+#include "../util.h"
+#include "handlers.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static int not_found(req *r) { return http_error(r, 404, "RESOURCE_NOT_FOUND", "Execution not found"); }
+
+/* The raw stored execution, when it exists and the caller may see it (a linked account sees
+ * its own only); NULL after answering 404. */
+static cJSON *load(req *r, const char *id)
+{
+    cJSON *doc = store_get(r->m->store, r->t->id, EXEC_KIND, id);
+    const char *la = json_str(doc, "linked_account_id");
+    if (!doc || (r->la[0] && (!la || strcmp(la, r->la)))) {
+        cJSON_Delete(doc);
+        not_found(r);
+        return NULL;
+    }
+    return doc;
+}
+
+/* 1 when v is one of the comma-separated values in list (case-insensitive). */
+static int in_list(const char *list, const char *v)
+{
+    if (!v)
+        return 0;
+    char buf[512];
+    util_copy(buf, sizeof buf, list);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ')
+            tok++;
+        if (!strcasecmp(tok, v))
+            return 1;
+    }
+    return 0;
+}
+
+struct ex_filter {
+    char slug[256], status[128], wname[256], wid[64], eid[64], type[32], source[32];
+    long long from, to;
+};
+
+static int date_q(req *r, const char *name, long long *out)
+{
+    char v[64];
+    *out = -1;
+    if (!http_query(r, name, v, sizeof v) || !*v)
+        return 0;
+    *out = util_parse_iso8601(v);
+    return *out < 0 ? http_error(r, 400, "BAD_REQUEST", "%s must be an ISO 8601 date-time (e.g. 2026-06-16T13:15:00.000Z)", name) : 0;
+}
+
+static int keep(const cJSON *d, const struct ex_filter *f)
+{
+    const cJSON *aw = cJSON_GetObjectItemCaseSensitive(d, "associated_workflow");
+    if (*f->slug && !in_list(f->slug, json_str(d, "slug")))
+        return 0;
+    if (*f->status && !in_list(f->status, json_str(d, "status")))
+        return 0;
+    if (*f->wname && (!json_str(aw, "name") || !strcasestr(json_str(aw, "name"), f->wname)))
+        return 0;
+    if (*f->wid && (!json_str(aw, "_id") || strcmp(json_str(aw, "_id"), f->wid)))
+        return 0;
+    if (*f->eid && strcmp(json_str(d, "_id"), f->eid))
+        return 0;
+    if (*f->type && (!json_str(d, "type_of_execution") || strcasecmp(json_str(d, "type_of_execution"), f->type)))
+        return 0;
+    if (*f->source && (!json_str(d, "execution_source") || strcmp(json_str(d, "execution_source"), f->source)))
+        return 0;
+    if (f->from >= 0 || f->to >= 0) {
+        long long at = util_parse_iso8601(json_str(d, "createdAt") ? json_str(d, "createdAt") : "");
+        if (at < 0 || (f->from >= 0 && at < f->from) || (f->to >= 0 && at > f->to))
+            return 0;
+    }
+    return 1;
+}
+
+int h_list_executions(req *r)
+{
+    long page, limit;
+    if (http_query_int(r, "page", 1, 1, 1000000, &page) || http_query_int(r, "limit", 10, 1, 1000, &limit))
+        return r->status;
+    struct ex_filter f;
+    memset(&f, 0, sizeof f);
+    http_query(r, "slug", f.slug, sizeof f.slug);
+    http_query(r, "status", f.status, sizeof f.status);
+    http_query(r, "workflow_name", f.wname, sizeof f.wname);
+    http_query(r, "workflow_id", f.wid, sizeof f.wid);
+    http_query(r, "execution_id", f.eid, sizeof f.eid);
+    http_query(r, "execution_type", f.type, sizeof f.type);
+    http_query(r, "execution_source", f.source, sizeof f.source);
+    if (*f.source && strcmp(f.source, EXEC_SOURCE_API) && strcmp(f.source, EXEC_SOURCE_SCHEDULE) && strcmp(f.source, EXEC_SOURCE_EVENT))
+        return http_error(r, 400, "BAD_REQUEST", "execution_source must be API_CALL, SCHEDULE or Event");
+    char sort[8] = "";
+    http_query(r, "sortAsc", sort, sizeof sort);
+    if (*sort && strcmp(sort, "true") && strcmp(sort, "false"))
+        return http_error(r, 400, "BAD_REQUEST", "sortAsc must be true or false");
+    if (date_q(r, "start_date", &f.from) || date_q(r, "end_date", &f.to))
+        return r->status;
+    int asc = !strcmp(sort, "true");
+    /* With a linked account: its executions; with the org key alone: the whole environment's. */
+    cJSON *all = store_list(r->m->store, r->t->id, EXEC_KIND, r->la[0] ? r->la : NULL, NULL, NULL, 0, 0, NULL);
+    int n = cJSON_GetArraySize(all), total = 0, skip = (int)((page - 1) * limit);
+    cJSON *docs = cJSON_CreateArray();
+    for (int i = 0; i < n; i++) {
+        const cJSON *d = cJSON_GetArrayItem(all, asc ? i : n - 1 - i); /* stored in start order */
+        if (!keep(d, &f))
+            continue;
+        if (total++ >= skip && cJSON_GetArraySize(docs) < limit)
+            cJSON_AddItemToArray(docs, executions_public(d));
+    }
+    cJSON_Delete(all);
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddItemToObject(out, "docs", docs);
+    http_add_pagination(out, total, (int)page, (int)limit);
+    return http_json(r, 200, out);
+}
+
+int h_get_execution(req *r)
+{
+    cJSON *doc = load(r, r->param[0]);
+    if (!doc)
+        return r->status;
+    cJSON *out = executions_public(doc);
+    cJSON_Delete(doc);
+    return http_json(r, 200, out);
+}
+
+int h_list_execution_batches(req *r)
+{
+    long page, limit;
+    if (http_query_int(r, "page", 1, 1, 1000000, &page) || http_query_int(r, "limit", 10, 1, 1000, &limit))
+        return r->status;
+    char status[32] = "";
+    http_query(r, "status", status, sizeof status);
+    cJSON *doc = load(r, r->param[0]);
+    if (!doc)
+        return r->status;
+    int why = 0;
+    cJSON *all = executions_batches(doc, r->param[1], &why);
+    cJSON_Delete(doc);
+    if (!all && why == 1)
+        return http_error(r, 404, "RESOURCE_NOT_FOUND", "Node %s not found in execution %s", r->param[1], r->param[0]);
+    if (!all)
+        return http_error(r, 501, "SERVER_ERROR", "Batch details are not yet available for this execution type");
+    cJSON *docs = cJSON_CreateArray(), *b;
+    int total = 0, skip = (int)((page - 1) * limit);
+    cJSON_ArrayForEach(b, all) {
+        if (*status && strcasecmp(json_str(b, "status"), status))
+            continue;
+        if (total++ >= skip && cJSON_GetArraySize(docs) < limit)
+            cJSON_AddItemToArray(docs, cJSON_Duplicate(b, 1));
+    }
+    cJSON_Delete(all);
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddItemToObject(out, "docs", docs);
+    http_add_pagination(out, total, (int)page, (int)limit);
+    return http_json(r, 200, out);
+}
+
+int h_stop_execution(req *r)
+{
+    cJSON *doc = load(r, r->param[0]);
+    if (!doc)
+        return r->status;
+    char status[32];
+    util_copy(status, sizeof status, json_str(doc, "status") ? json_str(doc, "status") : "");
+    cJSON_Delete(doc);
+    int rc = executions_stop(r->m, r->t, r->param[0]);
+    if (rc == EXEC_NOT_FOUND)
+        return not_found(r);
+    if (rc == 1)
+        return http_error(r, 400, "BAD_REQUEST", "Execution %s is not running (status %s)", r->param[0], status);
+    if (rc)
+        return http_error(r, 500, "SERVER_ERROR", "could not stop the execution");
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "message", "Stopping instance");
+    return http_json(r, 200, out);
+}
+
+int h_rerun_execution(req *r)
+{
+    cJSON *doc = load(r, r->param[0]);
+    if (!doc)
+        return r->status;
+    const char *status = json_str(doc, "status");
+    if (!status || (strcmp(status, "ERRORED") && strcmp(status, "STOPPED"))) {
+        int rc = http_error(r, 400, "BAD_REQUEST", "Only errored or stopped executions can be rerun; %s is %s",
+                            r->param[0], status ? status : "unknown");
+        cJSON_Delete(doc);
+        return rc;
+    }
+    const char *tag = json_str(doc, "instance_tag");
+    struct exec_start s = {
+        .la = json_str(doc, "linked_account_id"),
+        .workflow_id = json_str(cJSON_GetObjectItemCaseSensitive(doc, "associated_workflow"), "_id"),
+        .config_id = json_str(doc, "config_id"),
+        .input = cJSON_GetObjectItemCaseSensitive(doc, "payload"),
+        .source = json_str(doc, "execution_source"),
+        .trigger_event = json_str(doc, "trigger_application_event"),
+        .event_id = json_str(doc, "associated_event_id"),
+        .instance_tag = tag,
+        .rerun_of = r->param[0],
+    };
+    char id[25];
+    int rc = executions_run(r->m, r->t, &s, id);
+    cJSON_Delete(doc);
+    if (rc == EXEC_NO_WORKFLOW || rc == EXEC_NOT_OWNER)
+        return http_error(r, 404, "SERVER_ERROR", "Workflow not found: it was deleted since this execution ran");
+    if (rc == EXEC_NOT_PUBLISHED)
+        return http_error(r, 400, "INVALID_WORKFLOW_ID", "The workflow of this execution is no longer published");
+    if (rc)
+        return http_error(r, 500, "SERVER_ERROR", "could not start the rerun");
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "status", "success");
+    cJSON_AddStringToObject(out, "id", id);
+    return http_json(r, 200, out);
+}

@@ -1,0 +1,23 @@
+/* rest_forget.c: deleting a linked account takes its datarefs, schedules, env values and tables. */
+#include "rest_forget.h"
+#include "schedules.h"
+#include "../store.h"
+#include "../util.h"
+
+void rest_forget_linked_account(struct mock *m, const struct tenant *t, const char *la)
+{
+    store_begin(m->store);
+    store_del_children(m->store, t->id, "dataref", la);
+    store_del_children(m->store, t->id, SCHEDULE_KIND, la);
+    cJSON *values = store_list(m->store, t->id, "env_value", NULL, "linked_account_id", la, 0, 0, NULL), *v;
+    cJSON_ArrayForEach(v, values)
+        store_del(m->store, t->id, "env_value", json_str(v, "_id"));
+    cJSON_Delete(values);
+    cJSON *tables = store_list(m->store, t->id, "ptable", NULL, "linked_account_id", la, 0, 0, NULL), *tb;
+    cJSON_ArrayForEach(tb, tables) {
+        store_del_children(m->store, t->id, "ptable_record", json_str(tb, "_id"));
+        store_del(m->store, t->id, "ptable", json_str(tb, "_id"));
+    }
+    cJSON_Delete(tables);
+    store_commit(m->store);
+}

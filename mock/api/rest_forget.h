@@ -1,0 +1,11 @@
+/* rest_forget.h: what goes when a linked account is deleted, for the families of helper "rest". */
+#ifndef REST_FORGET_H
+#define REST_FORGET_H
+
+#include "mock.h"
+
+/* Removes the linked account's datarefs, schedules, linked-account-scoped env values and the
+ * persistent tables it owns (with their records). Joins the caller's transaction. */
+void rest_forget_linked_account(struct mock *m, const struct tenant *t, const char *la);
+
+#endif

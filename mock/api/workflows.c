@@ -1,0 +1,665 @@
+/* workflows.c: public (fixture) and private (per linked account) workflows: create, list, get,
+ * draft, publish/unpublish with versions, request structure, enabled list, delete, execute. */
+#include "../executions.h"
+#include "../fixtures.h"
+#include "../http.h"
+#include "../store.h"
+#include "../util.h"
+#include "../workflow_defs.h"
+#include "configs.h"
+#include "handlers.h"
+
+#include <regex.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Private workflows: a draft (is_draft, "associated_workflow": the published id or null) and,
+ * once published, the published document ("draft_id", "current_version"); versions are
+ * kind "workflow_version" {"_id","version","workflow_id","createdAt","snapshot"}; all have the
+ * linked account as parent. */
+
+static int not_found(req *r) { return http_error(r, 404, "SERVER_ERROR", "Workflow not found"); }
+
+static void now_iso(req *r, char at[32]) { util_iso8601(clock_now_ms(r->m), at); }
+
+/* The Workflow view of a stored or fixture document. */
+static cJSON *view(const cJSON *doc, int strip_owner)
+{
+    cJSON *o = cJSON_Duplicate(doc, 1);
+    if (strip_owner)
+        cJSON_DeleteItemFromObjectCaseSensitive(o, "linked_account_id");
+    return o;
+}
+
+/* A private workflow of r->la (draft or published), or NULL after answering 404. */
+static cJSON *own_private(req *r, const char *id)
+{
+    cJSON *doc = r->la[0] ? store_get(r->m->store, r->t->id, WF_KIND, id) : NULL;
+    const char *owner = json_str(doc, "linked_account_id");
+    if (!doc || !owner || strcmp(owner, r->la)) {
+        cJSON_Delete(doc);
+        not_found(r);
+        return NULL;
+    }
+    return doc;
+}
+
+static int need_la(req *r)
+{
+    if (r->la[0])
+        return 0;
+    return http_error(r, 400, "BAD_REQUEST", "linked_account_id is required (header linked_account_id, or a session token)");
+}
+
+/* ---- create ---- */
+
+static const cJSON *app_by_id(struct mock *m, const char *app_id)
+{
+    const cJSON *app;
+    cJSON_ArrayForEach(app, m->fx->apps) {
+        const char *id = json_str(app, "app_id");
+        if (id && !strcmp(id, app_id))
+            return app;
+    }
+    return NULL;
+}
+
+/* The mock's "run" extension (see executions.h): 0, or the 400 it answered. */
+static int check_run(req *r, const cJSON *run)
+{
+    if (!run)
+        return 0;
+    if (!cJSON_IsObject(run))
+        return http_error(r, 400, "BAD_REQUEST", "run must be an object (see the README: duration_seconds, outcome, error, human_task)");
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(run, "duration_seconds");
+    if (d && (!cJSON_IsNumber(d) || d->valuedouble < 0 || d->valuedouble > 31536000))
+        return http_error(r, 400, "BAD_REQUEST", "run.duration_seconds must be a number of seconds from 0 to 31536000");
+    const char *o = json_str(run, "outcome");
+    if (cJSON_GetObjectItemCaseSensitive(run, "outcome") && (!o || (strcmp(o, "completed") && strcmp(o, "errored"))))
+        return http_error(r, 400, "BAD_REQUEST", "run.outcome must be \"completed\" or \"errored\"");
+    const cJSON *ht = cJSON_GetObjectItemCaseSensitive(run, "human_task");
+    if (ht && !cJSON_IsObject(ht))
+        return http_error(r, 400, "BAD_REQUEST", "run.human_task must be an object");
+    return 0;
+}
+
+int h_create_workflow(req *r)
+{
+    if (need_la(r) || !http_need_object(r))
+        return r->status;
+    const cJSON *b = r->body;
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(b, "name");
+    if (!cJSON_IsString(name) || !*name->valuestring)
+        return http_error(r, 400, "BAD_REQUEST", name ? "name must be a non-empty string" : "name is required");
+    const cJSON *app = NULL;
+    const char *slug = json_str(b, "slug"), *app_id = json_str(b, "associated_application");
+    if (slug && !(app = fixtures_app(r->m->fx, slug)))
+        return http_error(r, 404, "INVALID_APP_ID", "Application with app_type '%s' not found for org %s", slug, r->t->org_id);
+    if (!app && app_id && !(app = app_by_id(r->m, app_id)) && strcmp(app_id, r->t->org_id))
+        return http_error(r, 404, "INVALID_APP_ID", "Application %s not found for org %s", app_id, r->t->org_id);
+    const cJSON *nodes = cJSON_GetObjectItemCaseSensitive(b, "nodes"), *edges = cJSON_GetObjectItemCaseSensitive(b, "edges");
+    if ((nodes && !cJSON_IsArray(nodes)) || (edges && !cJSON_IsArray(edges)))
+        return http_error(r, 400, "BAD_REQUEST", "nodes and edges must be arrays");
+    const cJSON *n;
+    cJSON_ArrayForEach(n, nodes) if (!cJSON_IsObject(n))
+        return http_error(r, 400, "BAD_REQUEST", "every node must be an object");
+    const cJSON *trigger = cJSON_GetObjectItemCaseSensitive(b, "trigger");
+    if (!trigger) /* or on the start node, as the builder stores it */
+        trigger = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(nodes, 0), "data"), "trigger");
+    if (trigger && (!cJSON_IsObject(trigger) || (cJSON_GetObjectItemCaseSensitive(trigger, "event") && !json_str(trigger, "event"))))
+        return http_error(r, 400, "BAD_REQUEST", "trigger must be an object like {\"event\": \"candidate_created\"}");
+    if (check_run(r, cJSON_GetObjectItemCaseSensitive(b, "run")))
+        return r->status;
+    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(b, "json_schema");
+    if (schema && !cJSON_IsObject(schema) && !cJSON_IsNull(schema))
+        return http_error(r, 400, "BAD_REQUEST", "json_schema must be an object");
+
+    char id[25], at[32];
+    util_new_id(id);
+    now_iso(r, at);
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "_id", id);
+    cJSON_AddStringToObject(d, "name", name->valuestring);
+    cJSON_AddStringToObject(d, "description", json_str(b, "description") ? json_str(b, "description") : "");
+    cJSON_AddStringToObject(d, "icon", json_str(b, "icon") ? json_str(b, "icon") : "");
+    if (app)
+        cJSON_AddStringToObject(d, "slug", json_str(app, "slug"));
+    cJSON_AddStringToObject(d, "associated_application", app ? json_str(app, "app_id") : r->t->org_id);
+    cJSON_AddStringToObject(d, "org_id", r->t->org_id);
+    cJSON_AddStringToObject(d, "environment", r->t->environment);
+    cJSON_AddStringToObject(d, "linked_account_id", r->la);
+    cJSON_AddBoolToObject(d, "published", 0);
+    cJSON_AddBoolToObject(d, "is_draft", 1);
+    cJSON_AddNullToObject(d, "associated_workflow");
+    cJSON_AddBoolToObject(d, "public_access_workflow", 1);
+    cJSON_AddBoolToObject(d, "is_v2", 1);
+    cJSON_AddBoolToObject(d, "enable_schema_validation", json_bool(b, "enable_schema_validation", 0));
+    cJSON *nl = nodes && cJSON_GetArraySize(nodes) ? cJSON_Duplicate(nodes, 1) : cJSON_CreateArray();
+    int has_start = 0;
+    cJSON_ArrayForEach(n, nl)
+        has_start |= json_str(n, "type") && !strcmp(json_str(n, "type"), "start");
+    if (!has_start)
+        cJSON_InsertItemInArray(nl, 0, wf_start_node(trigger));
+    cJSON_AddItemToObject(d, "nodes", nl);
+    cJSON_AddItemToObject(d, "edges", edges ? cJSON_Duplicate(edges, 1) : cJSON_CreateArray());
+    static const char *const copied[] = {"data_slots", "settings", "json_schema", "manual_execution_payload", "run", NULL};
+    for (int i = 0; copied[i]; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(b, copied[i]);
+        if (v)
+            cJSON_AddItemToObject(d, copied[i], cJSON_Duplicate(v, 1));
+    }
+    if (trigger)
+        cJSON_AddItemToObject(d, "trigger", cJSON_Duplicate(trigger, 1));
+    cJSON_AddStringToObject(d, "createdAt", at);
+    cJSON_AddStringToObject(d, "updatedAt", at);
+    store_begin(r->m->store);
+    if (store_put(r->m->store, r->t->id, WF_KIND, id, r->la, d)) {
+        store_rollback(r->m->store);
+        cJSON_Delete(d);
+        return http_error(r, 500, "SERVER_ERROR", "could not store the workflow");
+    }
+    if (store_commit(r->m->store)) {
+        cJSON_Delete(d);
+        return http_error(r, 500, "SERVER_ERROR", "could not store the workflow");
+    }
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddItemToObject(out, "workflow", view(d, 0));
+    cJSON_Delete(d);
+    return http_json(r, 200, out);
+}
+
+/* ---- list ---- */
+
+struct wf_filter {
+    const char *app_id, *slug;
+    int published; /* -1 any */
+    long long from, to;
+    regex_t name;
+    int has_name;
+};
+
+static int parse_date(req *r, const char *name, long long *out)
+{
+    char v[64];
+    *out = -1;
+    if (!http_query(r, name, v, sizeof v) || !*v)
+        return 0;
+    *out = util_parse_iso8601(v);
+    if (*out < 0)
+        return http_error(r, 400, "BAD_REQUEST", "%s must be an ISO 8601 date-time (e.g. 2026-06-16T13:15:00.000Z)", name);
+    return 0;
+}
+
+static int matches(const cJSON *d, const struct wf_filter *f)
+{
+    if (f->app_id && (!json_str(d, "associated_application") || strcmp(json_str(d, "associated_application"), f->app_id)))
+        return 0;
+    if (f->slug && (!json_str(d, "slug") || strcmp(json_str(d, "slug"), f->slug)))
+        return 0;
+    if (f->published >= 0 && json_bool(d, "published", 0) != f->published)
+        return 0;
+    if (f->has_name && regexec(&f->name, json_str(d, "name") ? json_str(d, "name") : "", 0, NULL, 0))
+        return 0;
+    if (f->from >= 0 || f->to >= 0) {
+        long long at = json_str(d, "createdAt") ? util_parse_iso8601(json_str(d, "createdAt")) : -1;
+        if (at < 0 || (f->from >= 0 && at < f->from) || (f->to >= 0 && at > f->to))
+            return 0;
+    }
+    return 1;
+}
+
+int h_list_workflows(req *r)
+{
+    long page, limit;
+    if (http_query_int(r, "page", 1, 1, 1000000, &page) || http_query_int(r, "limit", 10, 1, 1000, &limit))
+        return r->status;
+    char scope[16] = "", app_id[64] = "", slug[64] = "", name[256] = "", pub[8] = "";
+    http_query(r, "scope", scope, sizeof scope);
+    if (*scope && strcmp(scope, "private"))
+        return http_error(r, 400, "BAD_REQUEST", "scope must be \"private\" (or left out for public workflows)");
+    int priv = !strcmp(scope, "private");
+    if (priv && need_la(r))
+        return r->status;
+    struct wf_filter f = {.published = -1};
+    if (http_query(r, "application_id", app_id, sizeof app_id) && *app_id)
+        f.app_id = app_id;
+    if (http_query(r, "slug", slug, sizeof slug) && *slug)
+        f.slug = slug;
+    if (http_query(r, "published", pub, sizeof pub) && *pub) {
+        if (strcmp(pub, "true") && strcmp(pub, "false"))
+            return http_error(r, 400, "BAD_REQUEST", "published must be true or false");
+        f.published = !strcmp(pub, "true");
+    }
+    if (parse_date(r, "start_date", &f.from) || parse_date(r, "end_date", &f.to))
+        return r->status;
+    if (http_query(r, "name", name, sizeof name) && *name) {
+        if (regcomp(&f.name, name, REG_EXTENDED | REG_ICASE | REG_NOSUB))
+            return http_error(r, 400, "BAD_REQUEST", "name is not a valid regular expression");
+        f.has_name = 1;
+    }
+    cJSON *all;
+    if (priv) {
+        all = store_list(r->m->store, r->t->id, WF_KIND, r->la, NULL, NULL, 0, 0, NULL);
+    } else {
+        all = wf_public_list(r->m, r->t, NULL);
+    }
+    cJSON *docs = cJSON_CreateArray(), *d;
+    int total = 0, skip = (int)((page - 1) * limit);
+    cJSON_ArrayForEach(d, all) {
+        /* A published workflow stands for its draft: list the draft only until it is published. */
+        if (json_bool(d, "is_draft", 0) && json_str(d, "associated_workflow"))
+            continue;
+        if (!matches(d, &f))
+            continue;
+        if (total++ >= skip && cJSON_GetArraySize(docs) < limit)
+            cJSON_AddItemToArray(docs, view(d, 0));
+    }
+    cJSON_Delete(all);
+    if (f.has_name)
+        regfree(&f.name);
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddItemToObject(out, "docs", docs);
+    cJSON_AddNullToObject(out, "schema");
+    http_add_pagination(out, total, (int)page, (int)limit);
+    return http_json(r, 200, out);
+}
+
+/* ---- read ---- */
+
+int h_get_workflow(req *r)
+{
+    struct wf w;
+    if (wf_find(r->m, r->t, r->param[0], &w))
+        return not_found(r);
+    const char *owner = json_str(w.doc, "linked_account_id");
+    if (w.is_private && (!r->la[0] || !owner || strcmp(owner, r->la))) {
+        wf_free(&w);
+        return http_error(r, 403, "SERVER_ERROR", "Workflow is private to another linked account");
+    }
+    cJSON *out = view(w.doc, 1);
+    wf_free(&w);
+    return http_json(r, 200, out);
+}
+
+/* The draft of a private workflow: itself, or the published one's draft (cloned when gone). */
+int h_get_draft_workflow(req *r)
+{
+    cJSON *doc = own_private(r, r->param[0]);
+    if (!doc)
+        return r->status;
+    if (json_bool(doc, "is_draft", 0))
+        return http_json(r, 200, view(doc, 1));
+    store_begin(r->m->store);
+    const char *did = json_str(doc, "draft_id");
+    cJSON *draft = did ? store_get(r->m->store, r->t->id, WF_KIND, did) : NULL;
+    if (!draft) {
+        char id[25], at[32];
+        util_new_id(id);
+        now_iso(r, at);
+        draft = cJSON_Duplicate(doc, 1);
+        json_set(draft, "_id", cJSON_CreateString(id));
+        json_set(draft, "is_draft", cJSON_CreateTrue());
+        json_set(draft, "published", cJSON_CreateFalse());
+        json_set(draft, "associated_workflow", cJSON_CreateString(json_str(doc, "_id")));
+        cJSON_DeleteItemFromObjectCaseSensitive(draft, "draft_id");
+        cJSON_DeleteItemFromObjectCaseSensitive(draft, "current_version");
+        cJSON_DeleteItemFromObjectCaseSensitive(draft, "version");
+        json_set(draft, "createdAt", cJSON_CreateString(at));
+        json_set(draft, "updatedAt", cJSON_CreateString(at));
+        json_set(doc, "draft_id", cJSON_CreateString(id));
+        store_put(r->m->store, r->t->id, WF_KIND, id, r->la, draft);
+        store_put(r->m->store, r->t->id, WF_KIND, json_str(doc, "_id"), r->la, doc);
+    }
+    cJSON_Delete(doc);
+    if (store_commit(r->m->store)) {
+        cJSON_Delete(draft);
+        return http_error(r, 500, "SERVER_ERROR", "could not store the draft");
+    }
+    cJSON *out = view(draft, 1);
+    cJSON_Delete(draft);
+    return http_json(r, 200, out);
+}
+
+/* ---- publish, versions, delete ---- */
+
+static cJSON *versions_of(req *r, const char *pid)
+{
+    return store_list(r->m->store, r->t->id, WF_VERSION_KIND, r->la, "workflow_id", pid, 0, 0, NULL);
+}
+
+/* Publishing snapshots the draft into the published workflow (created the first time, with an
+ * id of its own) and records a version; unpublishing takes the published id. */
+int h_publish_workflow(req *r)
+{
+    if (!http_need_object(r))
+        return r->status;
+    const cJSON *pub = cJSON_GetObjectItemCaseSensitive(r->body, "published");
+    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(r->body, "version");
+    if (!cJSON_IsBool(pub))
+        return http_error(r, 400, "BAD_REQUEST", pub ? "published must be true or false" : "published is required");
+    if (ver && (!cJSON_IsNumber(ver) || ver->valuedouble < 1 || ver->valuedouble != (double)ver->valueint))
+        return http_error(r, 400, "BAD_REQUEST", "version must be a positive integer");
+    store_begin(r->m->store);
+    cJSON *doc = own_private(r, r->param[0]);
+    if (!doc) {
+        store_rollback(r->m->store);
+        return r->status;
+    }
+    char at[32];
+    now_iso(r, at);
+    if (cJSON_IsFalse(pub)) {
+        if (json_bool(doc, "is_draft", 0) || !json_bool(doc, "published", 0)) {
+            cJSON_Delete(doc);
+            store_rollback(r->m->store);
+            return http_error(r, 400, "INVALID_WORKFLOW_ID", "Only public and published workflows can be unpublished");
+        }
+        json_set(doc, "published", cJSON_CreateFalse());
+        json_set(doc, "updatedAt", cJSON_CreateString(at));
+        store_put(r->m->store, r->t->id, WF_KIND, r->param[0], r->la, doc);
+        if (store_commit(r->m->store)) {
+            cJSON_Delete(doc);
+            return http_error(r, 500, "SERVER_ERROR", "could not store the workflow");
+        }
+        cJSON *out = view(doc, 1);
+        cJSON_Delete(doc);
+        return http_json(r, 200, out);
+    }
+    /* The draft is the source; a published id stands for its draft. */
+    cJSON *draft = NULL;
+    if (json_bool(doc, "is_draft", 0))
+        draft = cJSON_Duplicate(doc, 1);
+    else if (json_str(doc, "draft_id"))
+        draft = store_get(r->m->store, r->t->id, WF_KIND, json_str(doc, "draft_id"));
+    if (!draft) { /* its draft was never opened: republish what is published */
+        draft = cJSON_Duplicate(doc, 1);
+        json_set(draft, "is_draft", cJSON_CreateTrue());
+    }
+    const char *pid_s = json_bool(doc, "is_draft", 0) ? json_str(doc, "associated_workflow") : json_str(doc, "_id");
+    cJSON *prev = pid_s ? store_get(r->m->store, r->t->id, WF_KIND, pid_s) : NULL;
+    char pid[25];
+    if (prev)
+        util_copy(pid, sizeof pid, json_str(prev, "_id"));
+    else
+        util_new_id(pid);
+    int version = ver ? ver->valueint : prev ? (int)json_num(prev, "current_version", 0) + 1 : 1;
+
+    cJSON *p = cJSON_Duplicate(draft, 1);
+    json_set(p, "_id", cJSON_CreateString(pid));
+    json_set(p, "is_draft", cJSON_CreateFalse());
+    json_set(p, "published", cJSON_CreateTrue());
+    if (json_bool(doc, "is_draft", 0) || json_str(doc, "draft_id"))
+        json_set(p, "draft_id", cJSON_CreateString(json_bool(doc, "is_draft", 0) ? json_str(doc, "_id") : json_str(doc, "draft_id")));
+    cJSON_DeleteItemFromObjectCaseSensitive(p, "associated_workflow");
+    json_set(p, "current_version", cJSON_CreateNumber(version));
+    json_set(p, "version", cJSON_CreateNumber(version));
+    json_set(p, "createdAt", cJSON_CreateString(prev && json_str(prev, "createdAt") ? json_str(prev, "createdAt") : at));
+    json_set(p, "updatedAt", cJSON_CreateString(at));
+    store_put(r->m->store, r->t->id, WF_KIND, pid, r->la, p);
+    if (json_bool(doc, "is_draft", 0)) {
+        json_set(doc, "associated_workflow", cJSON_CreateString(pid));
+        json_set(doc, "updatedAt", cJSON_CreateString(at));
+        store_put(r->m->store, r->t->id, WF_KIND, json_str(doc, "_id"), r->la, doc);
+    }
+    /* The version record: the first takes the workflow's id (as Refold's first version does);
+     * publishing as an existing version number replaces that version's snapshot. */
+    cJSON *vs = versions_of(r, pid), *v;
+    char vid[25] = "";
+    cJSON_ArrayForEach(v, vs)
+        if ((int)json_num(v, "version", 0) == version)
+            util_copy(vid, sizeof vid, json_str(v, "_id"));
+    if (!*vid) {
+        if (cJSON_GetArraySize(vs))
+            util_new_id(vid);
+        else
+            util_copy(vid, sizeof vid, pid);
+    }
+    cJSON_Delete(vs);
+    cJSON *vd = cJSON_CreateObject();
+    cJSON_AddStringToObject(vd, "_id", vid);
+    cJSON_AddNumberToObject(vd, "version", version);
+    cJSON_AddStringToObject(vd, "workflow_id", pid);
+    cJSON_AddStringToObject(vd, "createdAt", at);
+    cJSON_AddItemToObject(vd, "snapshot", cJSON_Duplicate(p, 1));
+    store_put(r->m->store, r->t->id, WF_VERSION_KIND, vid, r->la, vd);
+    cJSON_Delete(vd);
+    cJSON_Delete(prev);
+    cJSON_Delete(draft);
+    cJSON_Delete(doc);
+    if (store_commit(r->m->store)) {
+        cJSON_Delete(p);
+        return http_error(r, 500, "SERVER_ERROR", "could not store the workflow");
+    }
+    cJSON *out = view(p, 1);
+    cJSON_Delete(p);
+    return http_json(r, 200, out);
+}
+
+int h_list_workflow_versions(req *r)
+{
+    long page, limit;
+    if (http_query_int(r, "page", 1, 1, 1000000, &page) || http_query_int(r, "limit", 10, 1, 1000, &limit))
+        return r->status;
+    cJSON *doc = own_private(r, r->param[0]);
+    if (!doc)
+        return r->status;
+    const char *pid = json_bool(doc, "is_draft", 0) ? json_str(doc, "associated_workflow") : json_str(doc, "_id");
+    cJSON *vs = pid ? versions_of(r, pid) : cJSON_CreateArray();
+    cJSON_Delete(doc);
+    int n = cJSON_GetArraySize(vs), total = 0;
+    /* newest first: the highest version number */
+    cJSON *docs = cJSON_CreateArray();
+    int skip = (int)((page - 1) * limit);
+    for (int want = 0; want < n; want++) {
+        cJSON *best = NULL, *v;
+        cJSON_ArrayForEach(v, vs)
+            if (!json_bool(v, "taken", 0) && (!best || json_num(v, "version", 0) > json_num(best, "version", 0)))
+                best = v;
+        if (!best)
+            break;
+        json_set(best, "taken", cJSON_CreateTrue());
+        if (total++ >= skip && cJSON_GetArraySize(docs) < limit) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddNumberToObject(o, "version", json_num(best, "version", 0));
+            cJSON_AddStringToObject(o, "_id", json_str(best, "_id"));
+            cJSON_AddStringToObject(o, "createdAt", json_str(best, "createdAt"));
+            cJSON_AddItemToArray(docs, o);
+        }
+    }
+    cJSON_Delete(vs);
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddItemToObject(out, "docs", docs);
+    http_add_pagination(out, total, (int)page, (int)limit);
+    return http_json(r, 200, out);
+}
+
+int h_delete_workflow(req *r)
+{
+    store_begin(r->m->store);
+    cJSON *doc = store_get(r->m->store, r->t->id, WF_KIND, r->param[0]);
+    if (!doc) {
+        cJSON *v = store_get(r->m->store, r->t->id, WF_VERSION_KIND, r->param[0]);
+        const char *owner = json_str(cJSON_GetObjectItemCaseSensitive(v, "snapshot"), "linked_account_id");
+        int mine = v && owner && !strcmp(owner, r->la);
+        cJSON_Delete(v);
+        store_rollback(r->m->store);
+        if (mine)
+            return http_error(r, 400, "SERVER_ERROR", "Workflow is a version workflow.");
+        struct wf w;
+        if (!wf_find(r->m, r->t, r->param[0], &w)) {
+            wf_free(&w);
+            return http_error(r, 403, "FORBIDDEN", "Workflow %s is a public workflow of the org; only private workflows are deleted here",
+                              r->param[0]);
+        }
+        return not_found(r);
+    }
+    const char *owner = json_str(doc, "linked_account_id");
+    if (!owner || strcmp(owner, r->la)) {
+        cJSON_Delete(doc);
+        store_rollback(r->m->store);
+        return not_found(r);
+    }
+    int draft = json_bool(doc, "is_draft", 0);
+    const char *pid = draft ? json_str(doc, "associated_workflow") : json_str(doc, "_id");
+    const char *did = draft ? json_str(doc, "_id") : json_str(doc, "draft_id");
+    if (pid) {
+        cJSON *vs = versions_of(r, pid), *v;
+        cJSON_ArrayForEach(v, vs)
+            store_del(r->m->store, r->t->id, WF_VERSION_KIND, json_str(v, "_id"));
+        cJSON_Delete(vs);
+        store_del(r->m->store, r->t->id, WF_KIND, pid);
+    }
+    if (did)
+        store_del(r->m->store, r->t->id, WF_KIND, did);
+    cJSON_Delete(doc);
+    if (store_commit(r->m->store))
+        return http_error(r, 500, "SERVER_ERROR", "could not delete the workflow");
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddBoolToObject(out, "success", 1);
+    cJSON_AddBoolToObject(out, "triggers_deregistered", 1);
+    cJSON_AddStringToObject(out, "message", "Workflow deleted");
+    cJSON_AddBoolToObject(out, "successfullyDeletedTriggers", 1);
+    return http_json(r, 200, out);
+}
+
+/* ---- execute, enabled, request structure ---- */
+
+int h_execute_workflow(req *r)
+{
+    if (need_la(r))
+        return r->status;
+    const char *slug = http_header(r, "slug");
+    if (!slug || !*slug)
+        return http_error(r, 400, "BAD_REQUEST", "Workflow ID and slug are required");
+    if (r->body && !cJSON_IsObject(r->body))
+        return http_error(r, 400, "BAD_REQUEST", "the request body must be a JSON object (the workflow's payload)");
+    struct wf w;
+    if (wf_find(r->m, r->t, r->param[0], &w))
+        return not_found(r);
+    const char *wslug = wf_slug(w.doc);
+    int mismatch = wslug && strcmp(wslug, slug);
+    char wslug_copy[64];
+    util_copy(wslug_copy, sizeof wslug_copy, wslug ? wslug : "");
+    wf_free(&w);
+    if (mismatch)
+        return http_error(r, 400, "BAD_REQUEST", "Workflow %s belongs to application %s, not %s", r->param[0], wslug_copy, slug);
+    const char *sync_h = http_header(r, "sync_execution"), *cfg = http_header(r, "config_id"), *tag = http_header(r, "instance_tag");
+    int sync = sync_h && !strcmp(sync_h, "true");
+    struct exec_start s = {
+        .la = r->la, .workflow_id = r->param[0], .config_id = cfg && *cfg && strlen(cfg) < MOCK_ID_LEN ? cfg : NULL,
+        .input = r->body, .source = EXEC_SOURCE_API, .instance_tag = tag && *tag ? tag : NULL, .sync = sync,
+    };
+    char id[25];
+    switch (executions_run(r->m, r->t, &s, id)) {
+    case EXEC_OK:
+        break;
+    case EXEC_NOT_PUBLISHED:
+        return http_error(r, 400, "INVALID_WORKFLOW_ID", "Workflow %s is not published; publish it (with its draft id) first", r->param[0]);
+    case EXEC_NOT_OWNER:
+    case EXEC_NO_WORKFLOW:
+        return not_found(r);
+    default:
+        return http_error(r, 500, "SERVER_ERROR", "could not start the execution");
+    }
+    cJSON *out = cJSON_CreateObject();
+    if (!sync) {
+        cJSON_AddStringToObject(out, "message", "Workflow execution started");
+        cJSON_AddStringToObject(out, "execution_id", id);
+        return http_json(r, 200, out);
+    }
+    cJSON *ex = executions_get(r->m, r->t, id);
+    const char *status = json_str(ex, "status") ? json_str(ex, "status") : "RUNNING";
+    int errored = !strcmp(status, "ERRORED");
+    const cJSON *rv = cJSON_GetObjectItemCaseSensitive(ex, "return_value");
+    cJSON_AddStringToObject(out, "execution_id", id);
+    cJSON_AddStringToObject(out, "status", status);
+    cJSON_AddItemToObject(out, "return_value", rv ? cJSON_Duplicate(rv, 1) : cJSON_CreateNull());
+    cJSON_AddBoolToObject(out, "errored", errored);
+    cJSON_AddNumberToObject(out, "status_code", errored ? 500 : 200);
+    cJSON_AddBoolToObject(out, "executed_by_thanos", 0);
+    if (errored)
+        cJSON_AddItemToObject(out, "execution_error", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(ex, "execution_error"), 1));
+    cJSON_Delete(ex);
+    return http_json(r, 200, out);
+}
+
+static cJSON *enabled_entry(const cJSON *def, const char *config_id, cJSON *application)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", json_str(def, "id") ? json_str(def, "id") : json_str(def, "_id"));
+    cJSON_AddStringToObject(o, "name", json_str(def, "name") ? json_str(def, "name") : "");
+    cJSON_AddStringToObject(o, "description", json_str(def, "description") ? json_str(def, "description") : "");
+    cJSON_AddStringToObject(o, "icon", json_str(def, "icon") ? json_str(def, "icon") : "");
+    cJSON_AddStringToObject(o, "config_id", config_id);
+    cJSON_AddItemToObject(o, "application", application);
+    return o;
+}
+
+int h_list_enabled_workflows(req *r)
+{
+    if (need_la(r))
+        return r->status;
+    cJSON *out = cJSON_CreateArray();
+    cJSON *cfgs = store_list(r->m->store, r->t->id, CONFIG_KIND, r->la, NULL, NULL, 0, 0, NULL), *c;
+    cJSON_ArrayForEach(c, cfgs) {
+        const cJSON *app = fixtures_app(r->m->fx, json_str(c, "slug"));
+        if (!app)
+            continue;
+        cJSON *defs = config_workflow_defs(r->m, r->t, r->la, app), *d;
+        cJSON_ArrayForEach(d, defs)
+            if (config_workflow_enabled(c, d))
+                cJSON_AddItemToArray(out, enabled_entry(d, json_str(c, "config_id"), wf_app_summary(r->t, app)));
+        cJSON_Delete(defs);
+    }
+    cJSON_Delete(cfgs);
+    /* Published private workflows of the default custom app have no config: always on. */
+    cJSON *priv = store_list(r->m->store, r->t->id, WF_KIND, r->la, NULL, NULL, 0, 0, NULL), *p;
+    cJSON_ArrayForEach(p, priv)
+        if (!wf_slug(p) && json_bool(p, "published", 0) && !json_bool(p, "is_draft", 0))
+            cJSON_AddItemToArray(out, enabled_entry(p, r->la, wf_app_summary(r->t, NULL)));
+    cJSON_Delete(priv);
+    return http_json(r, 200, out);
+}
+
+/* {"email": "string (required)"} from a JSON schema's properties, nested objects included. */
+static cJSON *interpret(const cJSON *schema, int depth)
+{
+    const cJSON *props = cJSON_GetObjectItemCaseSensitive(schema, "properties"), *p, *req_;
+    if (!cJSON_IsObject(props) || depth > 8)
+        return NULL;
+    cJSON *out = cJSON_CreateObject();
+    cJSON_ArrayForEach(p, props) {
+        int required = 0;
+        cJSON_ArrayForEach(req_, cJSON_GetObjectItemCaseSensitive(schema, "required"))
+            required |= cJSON_IsString(req_) && !strcmp(req_->valuestring, p->string);
+        cJSON *nested = interpret(p, depth + 1);
+        if (nested) {
+            cJSON_AddItemToObject(out, p->string, nested);
+            continue;
+        }
+        char s[128];
+        snprintf(s, sizeof s, "%s%s", json_str(p, "type") ? json_str(p, "type") : "any", required ? " (required)" : "");
+        cJSON_AddStringToObject(out, p->string, s);
+    }
+    return out;
+}
+
+int h_get_workflow_request_structure(req *r)
+{
+    struct wf w;
+    if (wf_find(r->m, r->t, r->param[0], &w))
+        return not_found(r);
+    const char *owner = json_str(w.doc, "linked_account_id");
+    if (w.is_private && (!owner || strcmp(owner, r->la))) {
+        wf_free(&w);
+        return not_found(r);
+    }
+    const cJSON *payload = cJSON_GetObjectItemCaseSensitive(w.doc, "manual_execution_payload");
+    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(w.doc, "json_schema");
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddItemToObject(out, "payload", payload ? cJSON_Duplicate(payload, 1) : cJSON_CreateNull());
+    cJSON_AddItemToObject(out, "schema", cJSON_IsObject(schema) ? cJSON_Duplicate(schema, 1) : cJSON_CreateNull());
+    cJSON *interp = cJSON_IsObject(schema) ? interpret(schema, 0) : NULL;
+    cJSON_AddItemToObject(out, "schema_interpreted", interp ? interp : cJSON_CreateNull());
+    wf_free(&w);
+    return http_json(r, 200, out);
+}

@@ -1,0 +1,150 @@
+/* links.c: hosted connect sessions and OAuth consent requests: opaque tokens stored per tenant. */
+#include "links.h"
+#include "../fixtures.h"
+#include "../store.h"
+#include "../util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define HOSTED_KIND "hosted_session"
+#define OAUTH_KIND "oauth_state"
+
+/* A token is 32 lowercase hex characters; anything else is not ours and needs no lookup. */
+static int token_shape(const char *s)
+{
+    if (!s || strlen(s) != 32)
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return 0;
+    return 1;
+}
+
+/* Tokens carry no tenant: the page URL must stay short and opaque. There are few tenants,
+ * so asking each is cheap. */
+static enum link_status find(struct mock *m, const char *kind, const char *token, cJSON **doc,
+                             const struct tenant **t)
+{
+    *doc = NULL;
+    *t = NULL;
+    if (!token_shape(token))
+        return LINK_UNKNOWN;
+    for (int i = 0; i < m->fx->ntenants; i++) {
+        cJSON *d = store_get(m->store, m->fx->tenants[i].id, kind, token);
+        if (!d)
+            continue;
+        *doc = d;
+        *t = &m->fx->tenants[i];
+        if (json_num(d, "expires_ms", 0) <= (double)clock_now_ms(m))
+            return LINK_EXPIRED;
+        if (!store_exists(m->store, (*t)->id, "linked_account", json_str(d, "linked_account_id")))
+            return LINK_GONE;
+        return LINK_OK;
+    }
+    return LINK_UNKNOWN;
+}
+
+int links_hosted_create(struct mock *m, const struct tenant *t, const char *la, const cJSON *properties,
+                        const char *config_id, const char *session_jti, long long expires_ms, char token[33])
+{
+    long long now = clock_now_ms(m);
+    char at[32];
+    util_iso8601(now, at);
+    util_random_hex(token, 16);
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "token", token);
+    cJSON_AddStringToObject(d, "linked_account_id", la);
+    cJSON_AddItemToObject(d, "properties", properties ? cJSON_Duplicate(properties, 1) : cJSON_CreateObject());
+    if (config_id)
+        cJSON_AddStringToObject(d, "config_id", config_id);
+    else
+        cJSON_AddNullToObject(d, "config_id");
+    if (session_jti)
+        cJSON_AddStringToObject(d, "session_jti", session_jti);
+    cJSON_AddStringToObject(d, "createdAt", at);
+    cJSON_AddNumberToObject(d, "created_ms", (double)now);
+    cJSON_AddNumberToObject(d, "expires_ms", (double)expires_ms);
+    store_begin(m->store);
+    int rc = store_put(m->store, t->id, HOSTED_KIND, token, la, d);
+    if (rc == 0)
+        rc = store_commit(m->store);
+    else
+        store_rollback(m->store);
+    cJSON_Delete(d);
+    return rc ? -1 : 0;
+}
+
+enum link_status links_hosted_find(struct mock *m, const char *token, cJSON **doc, const struct tenant **t)
+{
+    return find(m, HOSTED_KIND, token, doc, t);
+}
+
+void links_hosted_url(struct mock *m, const char *token, char *out, size_t n)
+{
+    snprintf(out, n, "%s/connect/%s", m->url, token);
+}
+
+cJSON *links_hosted_properties(struct mock *m, const struct tenant *t, const char *la, const char *session_jti)
+{
+    long long now = clock_now_ms(m);
+    cJSON *found = NULL, *d;
+    if (session_jti) {
+        cJSON *mine = store_list(m->store, t->id, HOSTED_KIND, la, "session_jti", session_jti, 0, 0, NULL);
+        cJSON_ArrayForEach(d, mine)
+            found = d; /* the newest */
+        if (found)
+            found = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(found, "properties"), 1);
+        cJSON_Delete(mine);
+        if (found)
+            return found;
+    }
+    cJSON *all = store_list(m->store, t->id, HOSTED_KIND, la, NULL, NULL, 0, 0, NULL);
+    cJSON_ArrayForEach(d, all)
+        if (json_num(d, "expires_ms", 0) > (double)now)
+            found = d;
+    found = found ? cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(found, "properties"), 1) : NULL;
+    cJSON_Delete(all);
+    return found ? found : cJSON_CreateObject();
+}
+
+int links_oauth_begin(struct mock *m, const struct tenant *t, const char *la, const char *slug,
+                      const char *hosted_token, const char *redirect_url, char *out, size_t n)
+{
+    long long now = clock_now_ms(m);
+    char state[33];
+    util_random_hex(state, 16);
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "state", state);
+    cJSON_AddStringToObject(d, "linked_account_id", la);
+    cJSON_AddStringToObject(d, "slug", slug);
+    if (hosted_token)
+        cJSON_AddStringToObject(d, "hosted", hosted_token);
+    if (redirect_url)
+        cJSON_AddStringToObject(d, "redirect_url", redirect_url);
+    cJSON_AddNumberToObject(d, "created_ms", (double)now);
+    cJSON_AddNumberToObject(d, "expires_ms", (double)(now + OAUTH_STATE_TTL_MS));
+    store_begin(m->store);
+    int rc = store_put(m->store, t->id, OAUTH_KIND, state, la, d);
+    if (rc == 0)
+        rc = store_commit(m->store);
+    else
+        store_rollback(m->store);
+    cJSON_Delete(d);
+    /* client_id and redirect_uri are shown the way a provider's URL carries them, so the link
+     * reads like the real one; the mock only needs state. */
+    snprintf(out, n, "%s/oauth/%s/authorize?client_id=refold-mock&response_type=code&state=%s", m->url, slug, state);
+    return rc ? -1 : 0;
+}
+
+enum link_status links_oauth_find(struct mock *m, const char *state, cJSON **doc, const struct tenant **t)
+{
+    return find(m, OAUTH_KIND, state, doc, t);
+}
+
+void links_oauth_consume(struct mock *m, const struct tenant *t, const char *state)
+{
+    store_begin(m->store);
+    store_del(m->store, t->id, OAUTH_KIND, state);
+    store_commit(m->store);
+}

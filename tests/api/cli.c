@@ -1,0 +1,140 @@
+/* cli.c: the refold-mock binary as users run it: --help, --version, banner, environment
+ * variables, and exit status 2 with a one-line message for bad options and bad fixtures. */
+#include "harness.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Runs the binary with a shell-quoted argument string; returns exit status, output in out. */
+static int run(const char *env, const char *args, char *out, size_t n)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "%s timeout 10 '%s' %s 2>&1", env ? env : "", REFOLD_MOCK_BIN, args);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t len = fread(out, 1, n - 1, p);
+    out[len] = 0;
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+static void help_and_version(void **state)
+{
+    (void)state;
+    char out[8192];
+    assert_int_equal(run(NULL, "--help", out, sizeof out), 0);
+    const char *opts[] = {"--host", "--port", "--fixtures", "--db", "--scenario", "--public-url",
+                          "--webhook-backoff-ms", "--admin-token", "REFOLD_MOCK_PORT"};
+    for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
+        assert_non_null(strstr(out, opts[i]));
+    assert_int_equal(run(NULL, "--version", out, sizeof out), 0);
+    assert_non_null(strstr(out, "refold-mock " REFOLD_VERSION));
+}
+
+static void bad_options_exit_2_with_one_line(void **state)
+{
+    (void)state;
+    char out[4096];
+    const char *cases[][2] = {
+        {NULL, "--port 99999"},
+        {NULL, "--port abc"},
+        {NULL, "--bogus"},
+        {NULL, "--webhook-backoff-ms -5"},
+        {NULL, "--public-url ftp://x"},
+        {NULL, "--fixtures /nonexistent/dir --port 0"},
+        {"REFOLD_MOCK_PORT=notaport", "--quiet"},
+        {NULL, "--db /nonexistent/dir/x.db --port 0"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int rc = run(cases[i][0], cases[i][1], out, sizeof out);
+        if (rc != 2 || lines(out) != 1)
+            fprintf(stderr, "case %s %s: rc=%d out=%s", cases[i][0] ? cases[i][0] : "", cases[i][1], rc, out);
+        assert_int_equal(rc, 2);
+        assert_int_equal(lines(out), 1);
+        assert_non_null(strstr(out, "refold-mock: "));
+    }
+    run(NULL, "--fixtures /nonexistent/dir --port 0", out, sizeof out);
+    assert_non_null(strstr(out, "/nonexistent/dir/orgs.json"));
+}
+
+static void bad_fixture_file_is_named(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/refold-cli-XXXXXX", cmd[512], out[4096];
+    assert_non_null(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd, "cp -r '%s/fixtures/.' '%s/' && printf '{\\n\"name\": \\n' > '%s/apps/hubspot.json'",
+             REFOLD_SOURCE_DIR, dir, dir);
+    assert_int_equal(system(cmd), 0);
+    char args[256];
+    snprintf(args, sizeof args, "--port 0 --fixtures %s", dir);
+    assert_int_equal(run(NULL, args, out, sizeof out), 2);
+    assert_non_null(strstr(out, "apps/hubspot.json: line 3"));
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* Starts the binary on port 0, reads the banner, checks health and keys, stops it with SIGTERM. */
+static void banner_lists_url_and_keys(void **state)
+{
+    (void)state;
+    int pipefd[2];
+    assert_int_equal(pipe(pipefd), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(pipefd[1], 1);
+        close(pipefd[0]);
+        setenv("REFOLD_MOCK_PORT", "0", 1);
+        execl(REFOLD_MOCK_BIN, REFOLD_MOCK_BIN, "--fixtures", REFOLD_SOURCE_DIR "/fixtures", (char *)NULL);
+        _exit(127);
+    }
+    close(pipefd[1]);
+    FILE *in = fdopen(pipefd[0], "r");
+    char line[512], banner[4096] = "";
+    int port = 0;
+    /* read until the last fixture key has been printed (the banner stays open: no EOF) */
+    for (int i = 0; i < 20 && !strstr(banner, "pk_globex_live") && fgets(line, sizeof line, in); i++) {
+        strncat(banner, line, sizeof banner - strlen(banner) - 1);
+        char *at = strstr(line, "http://127.0.0.1:");
+        if (at)
+            port = atoi(at + strlen("http://127.0.0.1:"));
+    }
+    assert_true(port > 0);
+    assert_non_null(strstr(banner, "tk_acme_test"));
+    assert_non_null(strstr(banner, "pk_globex_live"));
+    char cmd[256], out[1024];
+    snprintf(cmd, sizeof cmd, "curl -s http://127.0.0.1:%d/__mock/health", port);
+    FILE *p = popen(cmd, "r");
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = 0;
+    pclose(p);
+    assert_non_null(strstr(out, "\"status\":\"ok\""));
+    kill(pid, SIGTERM);
+    int st;
+    waitpid(pid, &st, 0);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    fclose(in);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(help_and_version),
+        cmocka_unit_test(bad_options_exit_2_with_one_line),
+        cmocka_unit_test(bad_fixture_file_is_named),
+        cmocka_unit_test(banner_lists_url_and_keys),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,191 @@
+/* session_tokens.c: API tests for session tokens: mint, reuse, force refresh, Bearer auth on the
+ * spec's Linked Account Token routes, revoke, expiry on the virtual clock, tampering. */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define ST "/api/v2/public/session-token"
+#define ACTIVE "/api/v2/public/session/active-linked-account"
+
+static int setup(void **state)
+{
+    refold_mock *m = th_start(NULL);
+    th_create_la(m, "tk_acme_test", "user_12345", "Acme Inc.");
+    *state = m;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    refold_mock_stop(*state);
+    return 0;
+}
+
+static void mint_and_use(void **state)
+{
+    refold_mock *m = *state;
+    th_resp r = th_key(m, "POST", ST, "tk_acme_test", NULL, "{\"linked_account_id\":\"user_12345\"}");
+    assert_int_equal(r.status, 200);
+    const char *token = th_str(r.json, "token");
+    assert_non_null(token);
+    assert_non_null(th_str(r.json, "refresh_token"));
+    assert_int_equal(cJSON_GetObjectItem(r.json, "expires_in")->valueint, 86400);
+    assert_true(cJSON_GetObjectItem(r.json, "refresh_expires_in")->valueint > 86400);
+    char tok[2048];
+    snprintf(tok, sizeof tok, "%s", token);
+    th_free(&r);
+
+    /* Reused while valid unless force_refresh=true. */
+    r = th_key(m, "POST", ST, "tk_acme_test", NULL, "{\"linked_account_id\":\"user_12345\"}");
+    assert_string_equal(th_str(r.json, "token"), tok);
+    th_free(&r);
+    r = th_key(m, "POST", ST "?force_refresh=true", "tk_acme_test", NULL, "{\"linked_account_id\":\"user_12345\"}");
+    assert_string_not_equal(th_str(r.json, "token"), tok);
+    th_free(&r);
+
+    r = th_bearer(m, "GET", ACTIVE, tok, NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(th_str(r.json, "account_id"), "user_12345");
+    th_free(&r);
+    /* A token opens its own linked account only. */
+    th_create_la(m, "tk_acme_test", "someone_else", "Other");
+    r = th_bearer(m, "GET", "/api/v2/public/linked-account/someone_else", tok, NULL);
+    th_assert_error(&r, 404);
+    th_free(&r);
+    r = th_bearer(m, "GET", "/api/v2/public/linked-account/user_12345", tok, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    /* Key-only routes refuse a token, with a message saying so. */
+    r = th_bearer(m, "GET", "/api/v2/public/linked-account", tok, NULL);
+    th_assert_error(&r, 401);
+    assert_non_null(strstr(th_str(r.json, "message"), "x-api-key"));
+    th_free(&r);
+}
+
+static void bad_requests(void **state)
+{
+    refold_mock *m = *state;
+    th_resp r = th_key(m, "POST", ST, "tk_acme_test", NULL, "{}");
+    th_assert_error(&r, 400);
+    assert_non_null(strstr(th_str(r.json, "message"), "linked_account_id"));
+    th_free(&r);
+    r = th_key(m, "POST", ST, "tk_acme_test", NULL, "{\"linked_account_id\":\"user_99999\"}");
+    assert_string_equal(th_assert_error(&r, 400), "INVALID_LINKED_ACCOUNT_ID");
+    th_free(&r);
+    /* Globex cannot mint for Acme's customer. */
+    r = th_key(m, "POST", ST, "tk_globex_test", NULL, "{\"linked_account_id\":\"user_12345\"}");
+    th_assert_error(&r, 400);
+    th_free(&r);
+    r = th_key(m, "POST", ST, "tk_acme_test", NULL, "not json");
+    th_assert_error(&r, 400);
+    th_free(&r);
+}
+
+static void revoke_kills_at_once(void **state)
+{
+    refold_mock *m = *state;
+    char tok[2048];
+    th_session_token(m, "tk_acme_test", "user_12345", tok, sizeof tok);
+    th_resp r = th_bearer(m, "POST", ST "/revoke", tok, NULL);
+    assert_int_equal(r.status, 200);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r.json, "success")));
+    assert_int_equal(cJSON_GetObjectItem(r.json, "revoked_count")->valueint, 1);
+    th_free(&r);
+    r = th_bearer(m, "GET", ACTIVE, tok, NULL);
+    assert_string_equal(th_assert_error(&r, 401), "INVALID_TOKEN");
+    th_free(&r);
+    r = th_bearer(m, "POST", ST "/revoke", tok, NULL);
+    th_assert_error(&r, 401);
+    th_free(&r);
+    /* revoke needs a token, not a key */
+    r = th_key(m, "POST", ST "/revoke", "tk_acme_test", NULL, NULL);
+    th_assert_error(&r, 401);
+    th_free(&r);
+}
+
+static void expires_after_24h_of_virtual_time(void **state)
+{
+    refold_mock *m = *state;
+    char tok[2048];
+    th_session_token(m, "tk_acme_test", "user_12345", tok, sizeof tok);
+    refold_mock_advance_clock(m, 24 * 3600 - 10);
+    th_resp r = th_bearer(m, "GET", ACTIVE, tok, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    r = th_request(m, "POST", "/__mock/clock/advance", "{\"seconds\":20}", NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    r = th_bearer(m, "GET", ACTIVE, tok, NULL);
+    assert_string_equal(th_assert_error(&r, 401), "TOKEN_EXPIRED");
+    th_free(&r);
+}
+
+static void tampered_and_foreign_tokens(void **state)
+{
+    refold_mock *m = *state;
+    char tok[2048];
+    th_session_token(m, "tk_acme_test", "user_12345", tok, sizeof tok);
+    char bad[2048];
+    strcpy(bad, tok);
+    bad[strlen(bad) - 3] = bad[strlen(bad) - 3] == 'A' ? 'B' : 'A';
+    th_resp r = th_bearer(m, "GET", ACTIVE, bad, NULL);
+    th_assert_error(&r, 401);
+    th_free(&r);
+    r = th_bearer(m, "GET", ACTIVE, "garbage", NULL);
+    th_assert_error(&r, 401);
+    th_free(&r);
+    /* A token from another mock instance (another secret) does not verify here. */
+    refold_mock *other = th_start(NULL);
+    th_create_la(other, "tk_acme_test", "user_12345", "Acme Inc.");
+    char foreign[2048];
+    th_session_token(other, "tk_acme_test", "user_12345", foreign, sizeof foreign);
+    refold_mock_stop(other);
+    r = th_bearer(m, "GET", ACTIVE, foreign, NULL);
+    th_assert_error(&r, 401);
+    th_free(&r);
+}
+
+static void tokens_survive_restart_with_db(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/refold-st-XXXXXX.db";
+    int fd = mkstemps(path, 3);
+    close(fd);
+    unlink(path);
+    refold_mock_options o;
+    refold_mock_options_init(&o);
+    o.db_path = path;
+    refold_mock *m = th_start(&o);
+    th_create_la(m, "tk_acme_test", "persisted", "Persisted");
+    char tok[2048];
+    th_session_token(m, "tk_acme_test", "persisted", tok, sizeof tok);
+    refold_mock_stop(m);
+    m = th_start(&o);
+    th_resp r = th_bearer(m, "GET", ACTIVE, tok, NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(th_str(r.json, "account_id"), "persisted");
+    th_free(&r);
+    refold_mock_stop(m);
+    char side[64];
+    unlink(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(mint_and_use),
+        cmocka_unit_test(bad_requests),
+        cmocka_unit_test(revoke_kills_at_once),
+        cmocka_unit_test(expires_after_24h_of_virtual_time),
+        cmocka_unit_test(tampered_and_foreign_tokens),
+        cmocka_unit_test(tokens_survive_restart_with_db),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# run_bench.sh: builds in Release and measures refold-mock against a bare CivetWeb server with the
+# same options and the same response bytes: req/s and p99 on the read routes, start-up time to
+# the first 200, idle RSS, a mixed read/write load and RSS after it, plus any other bench program
+# in tests/bench (the webhook delivery benchmark). Prints a markdown report and writes it to
+# tests/out/bench.md. Not part of the test suite: timings are reported, never asserted.
+#
+# Environment: BENCH_SECONDS (per run, default 5), BENCH_REPEAT (runs per target, best kept,
+# default 3), BENCH_CONNECTIONS (default 32), BENCH_MIXED_SECONDS (default 10),
+# REFOLD_BENCH_BUILD (build dir, default build-bench).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${REFOLD_BENCH_BUILD:-$root/build-bench}
+secs=${BENCH_SECONDS:-5}
+repeat=${BENCH_REPEAT:-3}
+conns=${BENCH_CONNECTIONS:-32}
+mixed_secs=${BENCH_MIXED_SECONDS:-10}
+out_md=$root/tests/out/bench.md
+
+echo "bench: building Release in $build" >&2
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON >/dev/null
+cmake --build "$build" -j"$(nproc)" >/dev/null
+mock=$build/refold-mock
+bare=$build/tests/bench/bench_bare_civetweb
+lg=$build/tests/bench/bench_loadgen
+
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# The bench fixtures: the shipped app catalogue, and Acme seeded with a linked account that has
+# hubspot and slack connected, so the read routes render connection state like a real tenant's.
+mkdir -p "$tmp/fixtures"
+cp "$root/tests/bench/orgs.json" "$tmp/fixtures/orgs.json"
+ln -s "$root/fixtures/apps" "$tmp/fixtures/apps"
+
+wait_url() { # wait_url FILE -> prints the base URL the server announced
+  for _ in $(seq 1 500); do
+    if url=$(grep -o 'http://127.0.0.1:[0-9]*' "$1" 2>/dev/null | head -1) && [ -n "$url" ]; then
+      echo "$url"; return 0
+    fi
+    sleep 0.01
+  done
+  echo "bench: no server announced itself in $1" >&2; cat "$1" >&2; return 1
+}
+field() { # field NAME LINE -> value of NAME=value
+  tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p" | head -1
+}
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'; }
+
+"$mock" --port 0 --fixtures "$tmp/fixtures" >"$tmp/mock.out" 2>&1 &
+mock_pid=$!; pids+=("$mock_pid")
+mock_url=$(wait_url "$tmp/mock.out")
+key=(-H "x-api-key: tk_acme_test" -H "linked_account_id: bench_user")
+curl -sf "${key[@]}" "$mock_url/api/v2/public/application/hubspot" >"$tmp/app.json"
+curl -sf "${key[@]}" "$mock_url/api/v2/public/application" >"$tmp/list.json"
+grep -q '"connected":true' "$tmp/app.json" || echo "bench: warning: hubspot is not shown connected" >&2
+
+"$bare" 0 "$tmp/app.json" "$tmp/list.json" >"$tmp/bare.out" 2>&1 &
+bare_pid=$!; pids+=("$bare_pid")
+bare_url=$(wait_url "$tmp/bare.out")
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+tick_us=$((1000000 / $(getconf CLK_TCK)))
+# best-of-N, alternating the two servers so drift in the machine hits both alike. Besides req/s,
+# the server's own CPU time per request (user + system, from /proc): unlike req/s it hardly
+# depends on what else the machine runs.
+declare -A best_rps best_p99 best_cpu
+measure() { # measure NAME PID URL [loadgen args...]
+  local name=$1 pid=$2 url=$3; shift 3
+  local line t0 t1
+  t0=$(cpu_ticks "$pid")
+  line=$("$lg" -c "$conns" -d "$secs" -w 0 "$@" "$url" 2>/dev/null | grep '^rps=')
+  t1=$(cpu_ticks "$pid")
+  local rps p99 cpu
+  rps=$(field rps "$line"); p99=$(field p99_us "$line")
+  cpu=$(awk -v t=$((t1 - t0)) -v us="$tick_us" -v n="$(field requests "$line")" 'BEGIN { printf "%.1f", n ? t * us / n : 0 }')
+  echo "bench: $name: $line cpu_us_per_req=$cpu" >&2
+  if [ -z "${best_cpu[$name]:-}" ] || awk -v a="$cpu" -v b="${best_cpu[$name]}" 'BEGIN { exit !(a < b) }'; then
+    best_cpu[$name]=$cpu
+  fi
+  if [ "$(field s2xx "$line")" != "$(field requests "$line")" ]; then
+    echo "bench: $name answered non-2xx: $line" >&2; return 1
+  fi
+  if awk -v a="$rps" -v b="${best_rps[$name]:-0}" 'BEGIN { exit !(a > b) }'; then
+    best_rps[$name]=$rps; best_p99[$name]=$p99
+  fi
+}
+# (one warm-up pass each, not measured)
+"$lg" -c "$conns" -d 1 -w 0 "$bare_url/app" >/dev/null 2>&1
+"$lg" -c "$conns" -d 1 -w 0 "${key[@]}" "$mock_url/api/v2/public/application/hubspot" >/dev/null 2>&1
+for _ in $(seq 1 "$repeat"); do
+  measure bare_app "$bare_pid" "$bare_url/app"
+  measure mock_app "$mock_pid" "$mock_url/api/v2/public/application/hubspot" "${key[@]}"
+  measure bare_list "$bare_pid" "$bare_url/list"
+  measure mock_list "$mock_pid" "$mock_url/api/v2/public/application" "${key[@]}"
+done
+rss_after_reads=$(rss_kb "$mock_pid")
+
+echo "bench: mixed read/write load, $conns clients, $mixed_secs s" >&2
+mixed=$("$lg" -c "$conns" -d "$mixed_secs" -w 0 -s "$root/tests/bench/mixed.txt" -p "mix$$" \
+        -H "x-api-key: tk_acme_test" -H "linked_account_id: {id}" "$mock_url/" 2>/dev/null || true)
+mixed_line=$(grep '^rps=' <<<"$mixed")
+echo "bench: mixed: $mixed_line" >&2
+rss_after_mixed=$(rss_kb "$mock_pid")
+
+kill "$mock_pid" "$bare_pid"; wait "$mock_pid" "$bare_pid" 2>/dev/null || true; pids=()
+
+echo "bench: start-up and idle RSS (median of 10 starts)" >&2
+su_mock=$("$lg" --startup -n 10 /__mock/health -- "$mock" --port '{port}' --quiet | grep '^startup_ms=')
+su_bare=$("$lg" --startup -n 10 /__mock/health -- "$bare" '{port}' "$tmp/app.json" "$tmp/list.json" | grep '^startup_ms=')
+
+# Other bench programs (e.g. bench_webhooks_bench from the webhook work): run as they are.
+extra=""
+for prog in "$build"/tests/bench/bench_*; do
+  case $(basename "$prog") in bench_loadgen|bench_bare_civetweb) continue ;; esac
+  [ -x "$prog" ] || continue
+  echo "bench: running $(basename "$prog")" >&2
+  res=$(REFOLD_MOCK_BIN="$mock" timeout 600 "$prog" 2>&1) || res="$res
+(exit status $?)"
+  extra+=$'\n'"### $(basename "$prog")"$'\n\n```\n'"$res"$'\n```\n'
+done
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
+civet=$(dpkg-query -W -f='${Version}' libcivetweb1 2>/dev/null || echo "?")
+mark() { awk -v v="$1" -v g="$2" -v op="$3" 'BEGIN { ok = (op == ">=") ? v >= g : v < g; print ok ? "yes" : "**no**" }'; }
+r_app=$(ratio "${best_rps[mock_app]}" "${best_rps[bare_app]}")
+r_list=$(ratio "${best_rps[mock_list]}" "${best_rps[bare_list]}")
+su_ms=$(field startup_ms "$su_mock"); idle=$(field idle_rss_kb "$su_mock")
+
+report=$(cat <<EOF
+## Benchmark: refold-mock against bare CivetWeb
+
+$(date -u +%Y-%m-%d), $(nproc) cores ($cpu), CivetWeb $civet, Release build, load average
+$(cut -d' ' -f1 /proc/loadavg) at the end. Load: $conns keep-alive connections, best of $repeat runs of $secs s
+each, servers alternated; the load generator runs on the same machine. The bare server answers
+the mock's own response bytes with the same CivetWeb options and, like the mock, one write per
+response, so the ratio is the cost of the mock's own work. Server CPU per request is user +
+system time of the server process divided by the requests it answered.
+
+| measurement | bare CivetWeb | refold-mock | ratio (mock / bare) | goal | met |
+|---|---:|---:|---:|---|---|
+| \`GET /api/v2/public/application/hubspot\` (linked account, connected), req/s | ${best_rps[bare_app]} | ${best_rps[mock_app]} | $r_app | ≥ 0.8 | $(mark "$r_app" 0.8 ">=") |
+| same, p99 latency | ${best_p99[bare_app]} µs | ${best_p99[mock_app]} µs | $(ratio "${best_p99[mock_app]}" "${best_p99[bare_app]}") | | |
+| same, server CPU per request | ${best_cpu[bare_app]} µs | ${best_cpu[mock_app]} µs | $(ratio "${best_cpu[mock_app]}" "${best_cpu[bare_app]}") | | |
+| \`GET /api/v2/public/application\` ($(wc -c <"$tmp/list.json") bytes), req/s | ${best_rps[bare_list]} | ${best_rps[mock_list]} | $r_list | ≥ 0.8 | $(mark "$r_list" 0.8 ">=") |
+| same, p99 latency | ${best_p99[bare_list]} µs | ${best_p99[mock_list]} µs | $(ratio "${best_p99[mock_list]}" "${best_p99[bare_list]}") | | |
+| same, server CPU per request | ${best_cpu[bare_list]} µs | ${best_cpu[mock_list]} µs | $(ratio "${best_cpu[mock_list]}" "${best_cpu[bare_list]}") | | |
+| start-up to first 200 from \`/__mock/health\` (median of 10) | $(field startup_ms "$su_bare") ms | $su_ms ms | | < 50 ms | $(mark "$su_ms" 50 "<") |
+| idle RSS | $(mb "$(field idle_rss_kb "$su_bare")") | $(mb "$idle") | | < 20 MB | $(mark "$idle" 20480 "<") |
+| RSS after the read runs | | $(mb "$rss_after_reads") | | | |
+| mixed read/write load, $conns clients, $mixed_secs s, req/s | | $(field rps "$mixed_line") | | | |
+| same, p99 latency | | $(field p99_us "$mixed_line") µs | | | |
+| same, responses 2xx / 4xx / 5xx | | $(field s2xx "$mixed_line") / $(field s4xx "$mixed_line") / $(field s5xx "$mixed_line") | | 0 5xx | $( [ "$(field s5xx "$mixed_line")" = 0 ] && echo yes || echo "**no**") |
+| RSS after the mixed load | | $(mb "$rss_after_mixed") | | | |
+
+Mixed load, per request of a pass (tests/bench/mixed.txt):
+
+| # | request | 2xx | 4xx | 5xx |
+|---|---|---:|---:|---:|
+$(grep '^line=' <<<"$mixed" | while read -r l; do
+  echo "| $(field line "$l") | \`$(field method "$l") $(field path "$l")\` | $(field s2xx "$l") | $(field s4xx "$l") | $(field s5xx "$l") |"
+done)
+$extra
+EOF
+)
+mkdir -p "$(dirname "$out_md")"
+printf '%s\n' "$report" | tee "$out_md"

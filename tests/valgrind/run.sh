@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# run.sh: runs every API test executable of the plain build under valgrind memcheck: any leak
+# (definite, indirect or possible), invalid read or write, or use of uninitialised memory fails
+# the stage. Suppressions (tests/valgrind/refold.supp) cover only one-time library
+# initialisation outside our code, each with the reason next to it.
+#
+#   REFOLD_BUILD_DIR   the plain (non-sanitizer) build; default build
+#   VALGRIND_JOBS      tests run side by side (default: number of cores)
+#   VALGRIND_TESTS     a subset, e.g. "api_limits api_security" (default: every api_*)
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${REFOLD_BUILD_DIR:-$root/build}
+out=$root/tests/out/valgrind
+jobs=${VALGRIND_JOBS:-$(nproc)}
+
+command -v valgrind >/dev/null || { echo "valgrind: not installed (bash scripts/deps.sh test)"; exit 1; }
+[ -d "$build/tests" ] || { echo "valgrind: no build in $build (set REFOLD_BUILD_DIR)"; exit 1; }
+mkdir -p "$out"
+rm -f "$out"/*.log
+
+tests=${VALGRIND_TESTS:-$(cd "$build/tests" && ls api_* 2>/dev/null | grep -v '\.')}
+[ -n "$tests" ] || { echo "valgrind: no api_* test executables in $build/tests"; exit 1; }
+
+export root build out
+run_one() {
+  local t=$1 start=$SECONDS
+  # (the tests start servers on port 0 and find the shipped fixtures by source path: no setup)
+  if valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite,indirect,possible \
+      --errors-for-leak-kinds=definite,indirect,possible --track-origins=yes --num-callers=40 \
+      --error-exitcode=99 --suppressions="$root/tests/valgrind/refold.supp" --gen-suppressions=all \
+      "$build/tests/$t" >"$out/$t.log" 2>&1; then
+    echo "valgrind: ok     $t ($((SECONDS - start)) s)"
+  else
+    echo "valgrind: FAILED $t ($((SECONDS - start)) s), see $out/$t.log:"
+    grep -E "Invalid|uninitialised|definitely lost|indirectly lost|possibly lost|FAILED|ERROR SUMMARY" "$out/$t.log" | head -20
+    return 1
+  fi
+}
+export -f run_one
+# slowest first, so two cores finish together
+order=$(for t in $tests; do case $t in api_concurrency|api_webhooks|api_limits) echo "0 $t";; *) echo "1 $t";; esac; done | sort | cut -d' ' -f2)
+if printf '%s\n' $order | xargs -P "$jobs" -I{} bash -c 'run_one "$@"' _ {}; then
+  echo "valgrind: $(echo $tests | wc -w) test executables clean"
+else
+  echo "valgrind: failures above"; exit 1
+fi
