@@ -418,7 +418,7 @@ int executions_run(struct mock *m, const struct tenant *t, const struct exec_sta
     cJSON_AddBoolToObject(doc, "is_seed", 0);
     if (s->rerun_of)
         cJSON_AddStringToObject(doc, "rerun_of", s->rerun_of);
-    cJSON_AddNullToObject(doc, "completion_time");
+    /* completion_time appears when the run ends (the spec types it as a date-time, not null) */
     cJSON_AddNullToObject(doc, "execution_error");
     cJSON_AddStringToObject(doc, "createdAt", at);
     cJSON_AddStringToObject(doc, "updatedAt", at);

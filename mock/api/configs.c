@@ -136,6 +136,17 @@ cJSON *config_field_view(const cJSON *def, const cJSON *cfg, const char *workflo
         else if (cJSON_IsArray(all) && cJSON_GetArraySize(all))
             json_set(o, "labels", cJSON_Duplicate(all, 1));
     }
+    /* Labels are kept as the install call sends them ([{name, value}]); the spec's field shape
+     * is an object, so they are answered as {value: name}. */
+    const cJSON *labels = cJSON_GetObjectItemCaseSensitive(o, "labels");
+    if (cJSON_IsArray(labels)) {
+        cJSON *obj = cJSON_CreateObject();
+        const cJSON *l;
+        cJSON_ArrayForEach(l, labels)
+            if (json_str(l, "value") && !cJSON_HasObjectItem(obj, json_str(l, "value")))
+                cJSON_AddStringToObject(obj, json_str(l, "value"), json_str(l, "name") ? json_str(l, "name") : json_str(l, "value"));
+        json_set(o, "labels", obj);
+    }
     return o;
 }
 

@@ -11,6 +11,7 @@
 #include "handlers.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Stored as kind "event", id = _id: {"_id","name","response":[{"key","type"}],"json_schema"?,
@@ -165,13 +166,31 @@ static int read_definition(req *r, cJSON *ev, const char *self_id)
     return 0;
 }
 
-int h_list_events(req *r) { return http_json(r, 200, all_events(r->m, r->t)); }
+/* The spec types `response` as a string while the docs show the flattened keys: answer both,
+ * the keys as JSON text in `response` and as an array in `response_keys`. */
+static cJSON *public_view(cJSON *v)
+{
+    if (cJSON_IsArray(v)) {
+        cJSON *e;
+        cJSON_ArrayForEach(e, v)
+            public_view(e);
+        return v;
+    }
+    cJSON *keys = cJSON_DetachItemFromObjectCaseSensitive(v, "response");
+    char *text = keys ? cJSON_PrintUnformatted(keys) : NULL;
+    cJSON_AddStringToObject(v, "response", text ? text : "[]");
+    cJSON_AddItemToObject(v, "response_keys", keys ? keys : cJSON_CreateArray());
+    free(text);
+    return v;
+}
+
+int h_list_events(req *r) { return http_json(r, 200, public_view(all_events(r->m, r->t))); }
 
 int h_get_event(req *r)
 {
     seed(r->m, r->t);
     cJSON *ev = store_get(r->m->store, r->t->id, KIND, r->param[0]);
-    return ev ? http_json(r, 200, ev) : not_found(r);
+    return ev ? http_json(r, 200, public_view(ev)) : not_found(r);
 }
 
 int h_create_event(req *r)
@@ -196,7 +215,7 @@ int h_create_event(req *r)
     }
     if (store_commit(r->m->store))
         return http_error(r, 500, "SERVER_ERROR", "could not store the event");
-    return http_json(r, 200, all_events(r->m, r->t));
+    return http_json(r, 200, public_view(all_events(r->m, r->t)));
 }
 
 int h_update_event(req *r)
@@ -221,7 +240,7 @@ int h_update_event(req *r)
     }
     if (store_commit(r->m->store))
         return http_error(r, 500, "SERVER_ERROR", "could not store the event");
-    return http_json(r, 200, all_events(r->m, r->t));
+    return http_json(r, 200, public_view(all_events(r->m, r->t)));
 }
 
 int h_delete_event(req *r)
@@ -231,7 +250,7 @@ int h_delete_event(req *r)
     int found = store_del(r->m->store, r->t->id, KIND, r->param[0]);
     if (store_commit(r->m->store))
         return http_error(r, 500, "SERVER_ERROR", "could not delete the event");
-    return found ? http_json(r, 200, all_events(r->m, r->t)) : not_found(r);
+    return found ? http_json(r, 200, public_view(all_events(r->m, r->t))) : not_found(r);
 }
 
 /* ---- firing ---- */

@@ -2,6 +2,8 @@
 #include "linked_accounts.h"
 #include "../auth.h"
 #include "../connections.h"
+#include "../executions.h"
+#include "rest_forget.h"
 #include "../http.h"
 #include "../store.h"
 #include "../util.h"
@@ -173,8 +175,7 @@ int h_create_linked_account(req *r)
                           id, r->t->environment);
     if (rc < 0)
         return http_error(r, 500, "SERVER_ERROR", "could not store the linked account");
-    cJSON *out = la_public(r->m, r->t, doc, 0);
-    cJSON_AddNullToObject(out, "integrations");
+    cJSON *out = la_public(r->m, r->t, doc, 1); /* a new account: integrations [] */
     cJSON_Delete(doc);
     return http_json(r, 200, out);
 }
@@ -246,6 +247,8 @@ int h_delete_linked_account(req *r)
     }
     /* Its connections go first (each emits Connection Deleted), then everything it owned. */
     connection_delete_all(r->m, r->t, id);
+    flows_forget_linked_account(r->m, r->t, id); /* configs, records, executions, human tasks */
+    rest_forget_linked_account(r->m, r->t, id);  /* tables, datarefs, schedules, env values */
     store_del_children(r->m->store, r->t->id, "session_token", id);
     store_del(r->m->store, r->t->id, KIND, id);
     if (store_commit(r->m->store) != 0)

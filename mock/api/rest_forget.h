@@ -1,4 +1,4 @@
-/* rest_forget.h: what goes when a linked account is deleted, for the families of helper "rest". */
+/* rest_forget.h: what a deleted linked account takes with it in tables, datarefs, schedules and env values. */
 #ifndef REST_FORGET_H
 #define REST_FORGET_H
 

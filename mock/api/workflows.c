@@ -258,8 +258,18 @@ int h_list_workflows(req *r)
     if (f.has_name)
         regfree(&f.name);
     cJSON *out = cJSON_CreateObject();
+    /* The merged schema the spec describes: every listed workflow's payload properties in one. */
+    cJSON *merged = cJSON_CreateObject(), *props = cJSON_CreateObject(), *d2;
+    cJSON_AddStringToObject(merged, "type", "object");
+    cJSON_ArrayForEach(d2, docs) {
+        const cJSON *p, *js = cJSON_GetObjectItemCaseSensitive(d2, "json_schema");
+        cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(js, "properties"))
+            if (!cJSON_HasObjectItem(props, p->string))
+                cJSON_AddItemToObject(props, p->string, cJSON_Duplicate(p, 1));
+    }
+    cJSON_AddItemToObject(merged, "properties", props);
     cJSON_AddItemToObject(out, "docs", docs);
-    cJSON_AddNullToObject(out, "schema");
+    cJSON_AddItemToObject(out, "schema", merged);
     http_add_pagination(out, total, (int)page, (int)limit);
     return http_json(r, 200, out);
 }

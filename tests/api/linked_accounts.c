@@ -29,7 +29,8 @@ static void create_get_and_list(void **state)
     assert_string_equal(th_str(r.json, "name"), "Acme Inc.");
     assert_string_equal(th_str(r.json, "environment"), "test");
     assert_int_equal(strlen(th_str(r.json, "_id")), 24);
-    assert_true(cJSON_IsNull(cJSON_GetObjectItem(r.json, "integrations")));
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "integrations")), 0);
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(r.json, "integrations"))); /* the spec: an array */
     th_free(&r);
 
     r = th_key(m, "GET", LA "/user_12345", "tk_acme_test", NULL, NULL);
