@@ -24,6 +24,7 @@ static void usage(FILE *out)
             "  --scenario FILE|NAME      load a scenario at start                    REFOLD_MOCK_SCENARIO\n"
             "  --public-url URL          base of handed-out links                    REFOLD_MOCK_PUBLIC_URL\n"
             "  --webhook-backoff-ms N    base of webhook retry backoff (default 1000) REFOLD_MOCK_WEBHOOK_BACKOFF_MS\n"
+            "  --webhook-timeout-ms N    webhook receiver timeout (default 10000)   REFOLD_MOCK_WEBHOOK_TIMEOUT_MS\n"
             "  --admin-token T           require Bearer T on /__mock/*               REFOLD_MOCK_ADMIN_TOKEN\n"
             "  --realtime                virtual clock follows wall time             REFOLD_MOCK_REALTIME=1\n"
             "  --quiet                   no banner                                   REFOLD_MOCK_QUIET=1\n"
@@ -66,6 +67,8 @@ int main(int argc, char **argv)
     if ((env = getenv("REFOLD_MOCK_PUBLIC_URL")) && *env) o.public_url = env;
     if ((env = getenv("REFOLD_MOCK_WEBHOOK_BACKOFF_MS")) && *env &&
         parse_int("REFOLD_MOCK_WEBHOOK_BACKOFF_MS", env, 1, 3600000, &o.webhook_backoff_ms)) return 2;
+    if ((env = getenv("REFOLD_MOCK_WEBHOOK_TIMEOUT_MS")) && *env &&
+        parse_int("REFOLD_MOCK_WEBHOOK_TIMEOUT_MS", env, 1, 3600000, &o.webhook_timeout_ms)) return 2;
     if ((env = getenv("REFOLD_MOCK_ADMIN_TOKEN")) && *env) o.admin_token = env;
     o.realtime = is_true(getenv("REFOLD_MOCK_REALTIME"));
     o.quiet = is_true(getenv("REFOLD_MOCK_QUIET"));
@@ -75,6 +78,7 @@ int main(int argc, char **argv)
         {"fixtures", required_argument, 0, 'f'}, {"db", required_argument, 0, 'd'},
         {"scenario", required_argument, 0, 's'}, {"public-url", required_argument, 0, 'u'},
         {"webhook-backoff-ms", required_argument, 0, 'b'}, {"admin-token", required_argument, 0, 'a'},
+        {"webhook-timeout-ms", required_argument, 0, 't'},
         {"realtime", no_argument, 0, 'r'}, {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'H'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     opterr = 0;
@@ -93,6 +97,7 @@ int main(int argc, char **argv)
             break;
         case 'b': if (parse_int("--webhook-backoff-ms", optarg, 1, 3600000, &o.webhook_backoff_ms)) return 2; break;
         case 'a': o.admin_token = optarg; break;
+        case 't': if (parse_int("--webhook-timeout-ms", optarg, 1, 3600000, &o.webhook_timeout_ms)) return 2; break;
         case 'r': o.realtime = 1; break;
         case 'q': o.quiet = 1; break;
         case 'H': usage(stdout); return 0;

@@ -25,6 +25,7 @@ void refold_mock_options_init(refold_mock_options *o)
     o->port = 8080;
     o->db_path = ":memory:";
     o->webhook_backoff_ms = 1000;
+    o->webhook_timeout_ms = 10000;
 }
 
 static char *dup_or_null(const char *s) { return s && *s ? strdup(s) : NULL; }

@@ -582,10 +582,7 @@ int webhooks_start(struct mock *m)
     pthread_once(&once, global_init);
     struct webhooks *w = calloc(1, sizeof *w);
     w->m = m;
-    w->timeout_ms = WEBHOOK_TIMEOUT_MS;
-    const char *env = getenv("REFOLD_MOCK_WEBHOOK_TIMEOUT_MS");
-    if (env && atol(env) > 0)
-        w->timeout_ms = atol(env);
+    w->timeout_ms = m->opt.webhook_timeout_ms > 0 ? m->opt.webhook_timeout_ms : WEBHOOK_TIMEOUT_MS;
     w->multi = curl_multi_init();
     if (!w->multi) {
         free(w);

@@ -2,6 +2,7 @@
 #include "linked_accounts.h"
 #include "../auth.h"
 #include "../connections.h"
+#include "../fixtures.h"
 #include "../executions.h"
 #include "rest_forget.h"
 #include "../http.h"
@@ -128,6 +129,30 @@ cJSON *la_public(struct mock *m, const struct tenant *t, const cJSON *doc, int w
     return o;
 }
 
+/* The linked accounts whose linked_account-scoped variable `name` holds `value`: an object used
+ * as a set of ids, or NULL when the org has no such variable. */
+static cJSON *accounts_with_variable(req *r, const char *name, const char *value)
+{
+    const cJSON *d, *def = NULL;
+    cJSON_ArrayForEach(d, r->m->fx->env_definitions)
+        if (!strcmp(json_str(d, "org_id") ? json_str(d, "org_id") : "", r->t->org_id) &&
+            !strcmp(json_str(d, "name") ? json_str(d, "name") : "", name))
+            def = d;
+    if (!def || !json_str(def, "_id"))
+        return NULL;
+    cJSON *set = cJSON_CreateObject(), *vals = store_list(r->m->store, r->t->id, "env_value", NULL,
+                                                         "variable_definition_id", json_str(def, "_id"), 0, 0, NULL), *v;
+    cJSON_ArrayForEach(v, vals) {
+        /* encrypted values are compared with what was set, never with the ciphertext */
+        const char *held = json_str(v, "plaintext") ? json_str(v, "plaintext") : json_str(v, "value");
+        const char *la = json_str(v, "linked_account_id");
+        if (la && held && (!*value || !strcmp(held, value)) && !cJSON_HasObjectItem(set, la))
+            cJSON_AddTrueToObject(set, la);
+    }
+    cJSON_Delete(vals);
+    return set;
+}
+
 int h_list_linked_accounts(req *r)
 {
     long page, limit;
@@ -137,15 +162,29 @@ int h_list_linked_accounts(req *r)
     http_query(r, "env_variable_name", name, sizeof name);
     http_query(r, "env_variable_value", value, sizeof value);
     int total = 0;
-    cJSON *docs = store_list(r->m->store, r->t->id, KIND, NULL, NULL, NULL, (int)((page - 1) * limit), (int)limit, &total);
+    cJSON *docs;
+    if (*name) {
+        /* Filtered by an environment variable: select in memory, then page. */
+        cJSON *set = accounts_with_variable(r, name, value), *all, *d, *next;
+        docs = cJSON_CreateArray();
+        all = store_list(r->m->store, r->t->id, KIND, NULL, NULL, NULL, 0, 0, NULL);
+        for (d = all ? all->child : NULL; d; d = next) {
+            next = d->next;
+            if (set && cJSON_HasObjectItem(set, json_str(d, "account_id")) && total++ >= (page - 1) * limit &&
+                cJSON_GetArraySize(docs) < limit)
+                cJSON_AddItemToArray(docs, cJSON_DetachItemViaPointer(all, d));
+        }
+        cJSON_Delete(all);
+        cJSON_Delete(set);
+    } else {
+        docs = store_list(r->m->store, r->t->id, KIND, NULL, NULL, NULL, (int)((page - 1) * limit), (int)limit, &total);
+    }
     cJSON *out = cJSON_CreateObject(), *list = cJSON_CreateArray(), *d;
     cJSON_ArrayForEach(d, docs)
         cJSON_AddItemToArray(list, la_public(r->m, r->t, d, 1));
     cJSON_Delete(docs);
     cJSON_AddItemToObject(out, "docs", list);
     http_add_pagination(out, total, (int)page, (int)limit);
-    (void)name;
-    (void)value;
     return http_json(r, 200, out);
 }
 

@@ -18,6 +18,7 @@ typedef struct refold_mock_options {
     const char *scenario;      /* file, or bare name under scenarios/; NULL for none */
     const char *public_url;    /* base of handed-out links; NULL = http://host:port */
     int webhook_backoff_ms;    /* base of the webhook retry backoff; default 1000 */
+    int webhook_timeout_ms;    /* a receiver slower than this fails the attempt; default 10000 */
     const char *admin_token;   /* when set, the admin API needs "Authorization: Bearer T" */
     int realtime;              /* 1: the virtual clock follows wall time (plus advances) */
     int quiet;                 /* 1: no banner or log lines on stdout/stderr */

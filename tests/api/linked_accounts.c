@@ -155,6 +155,32 @@ static void delete_removes_account_and_tokens(void **state)
     th_free(&r);
 }
 
+/* ?env_variable_name=&env_variable_value= keeps the accounts whose variable holds that value. */
+static void filter_by_environment_variable(void **state)
+{
+    refold_mock *m = *state;
+    const char *crm_region = "6a1402a741e63efd08fb3e6c"; /* CRM_REGION, linked-account scoped */
+    th_create_la(m, "tk_acme_test", "region_eu", "EU customer");
+    th_create_la(m, "tk_acme_test", "region_na", "NA customer");
+    char body[256];
+    snprintf(body, sizeof body, "{\"variable_definition_id\":\"%s\",\"value\":\"eu1\"}", crm_region);
+    th_resp r = th_key(m, "POST", "/api/v2/public/env/values", "tk_acme_test", "region_eu", body);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    snprintf(body, sizeof body, "{\"variable_definition_id\":\"%s\",\"value\":\"na1\"}", crm_region);
+    r = th_key(m, "POST", "/api/v2/public/env/values", "tk_acme_test", "region_na", body);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    r = th_key(m, "GET", LA "?env_variable_name=CRM_REGION&env_variable_value=eu1", "tk_acme_test", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(cJSON_GetObjectItem(r.json, "totalDocs")->valueint, 1);
+    assert_string_equal(th_str(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "docs"), 0), "account_id"), "region_eu");
+    th_free(&r);
+    r = th_key(m, "GET", LA "?env_variable_name=NO_SUCH_VAR&env_variable_value=eu1", "tk_acme_test", NULL, NULL);
+    assert_int_equal(cJSON_GetObjectItem(r.json, "totalDocs")->valueint, 0);
+    th_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -164,6 +190,7 @@ int main(void)
         cmocka_unit_test(bad_input_changes_nothing),
         cmocka_unit_test(tenants_are_isolated),
         cmocka_unit_test(delete_removes_account_and_tokens),
+        cmocka_unit_test(filter_by_environment_variable),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

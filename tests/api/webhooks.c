@@ -426,9 +426,11 @@ static void receiver_down_then_recovers(void **state)
 static void slow_receiver_times_out_without_blocking_others(void **state)
 {
     (void)state;
-    setenv("REFOLD_MOCK_WEBHOOK_TIMEOUT_MS", "300", 1);
-    refold_mock *m = start_with_backoff(50, NULL);
-    unsetenv("REFOLD_MOCK_WEBHOOK_TIMEOUT_MS");
+    refold_mock_options o;
+    refold_mock_options_init(&o);
+    o.webhook_backoff_ms = 50;
+    o.webhook_timeout_ms = 300;
+    refold_mock *m = th_start(&o);
     rcv *slow = rcv_start(0), *fast = rcv_start(0);
     rcv_set_delay_ms(slow, 3000);
     char su[128], fu[128];
