@@ -4,6 +4,7 @@
 #include "../http.h"
 #include "../store.h"
 #include "../util.h"
+#include "group_edit.h"
 #include "handlers.h"
 
 #include <stdio.h>
@@ -282,41 +283,10 @@ int h_clear_dataref(req *r)
 
 int h_edit_dataref_group(req *r)
 {
-    if (!http_need_object(r))
-        return r->status;
-    const cJSON *names = cJSON_GetObjectItemCaseSensitive(r->body, "refNames"), *n;
-    const cJSON *group = cJSON_GetObjectItemCaseSensitive(r->body, "group");
-    if (!cJSON_IsArray(names) || cJSON_GetArraySize(names) == 0)
-        return http_error(r, 400, "BAD_REQUEST", "refNames is required: a non-empty array of dataref names");
-    cJSON_ArrayForEach(n, names) if (!cJSON_IsString(n))
-        return http_error(r, 400, "BAD_REQUEST", "refNames must hold strings");
-    if (group && !cJSON_IsString(group) && !cJSON_IsNull(group))
-        return http_error(r, 400, "BAD_REQUEST", "group must be a string (empty to clear it)");
     if (!need_la(r))
         return r->status;
-    const char *g = cJSON_IsString(group) ? group->valuestring : "";
-    store_begin(r->m->store);
-    int rc = 0;
-    cJSON_ArrayForEach(n, names) {
-        cJSON *doc = load(r, n->valuestring);
-        if (!doc) { /* nothing changes when any name is unknown */
-            store_rollback(r->m->store);
-            return r->status;
-        }
-        if (*g)
-            json_set(doc, "group", cJSON_CreateString(g));
-        else
-            cJSON_DeleteItemFromObjectCaseSensitive(doc, "group");
-        if (rc == 0)
-            rc = save(r->m, r->t, doc);
-        cJSON_Delete(doc);
-    }
-    if (rc != 0 || store_commit(r->m->store) != 0) {
-        if (rc != 0)
-            store_rollback(r->m->store);
-        return http_error(r, 500, "SERVER_ERROR", "could not update the datarefs");
-    }
-    return http_send(r, 204, "application/json; charset=utf-8", "", 0);
+    static const struct group_family family = {"refNames", "dataref names", load, save};
+    return group_edit(r, &family);
 }
 
 /* POST /__mock/datarefs/{refName}/records (x-api-key + linked_account_id):

@@ -2,6 +2,7 @@
 #include "../http.h"
 #include "../store.h"
 #include "../util.h"
+#include "group_edit.h"
 #include "handlers.h"
 #include "record_match.h"
 
@@ -555,37 +556,6 @@ int h_search_table_records(req *r)
 
 int h_edit_tables_group(req *r)
 {
-    if (!http_need_object(r))
-        return r->status;
-    const cJSON *ids = cJSON_GetObjectItemCaseSensitive(r->body, "tableIds"), *id;
-    const cJSON *group = cJSON_GetObjectItemCaseSensitive(r->body, "group");
-    if (!cJSON_IsArray(ids) || cJSON_GetArraySize(ids) == 0)
-        return http_error(r, 400, "BAD_REQUEST", "tableIds is required: a non-empty array of table ids");
-    if (group && !cJSON_IsString(group) && !cJSON_IsNull(group))
-        return http_error(r, 400, "BAD_REQUEST", "group must be a string (empty to clear it)");
-    cJSON_ArrayForEach(id, ids) if (!cJSON_IsString(id))
-        return http_error(r, 400, "BAD_REQUEST", "tableIds must hold strings");
-    const char *g = cJSON_IsString(group) ? group->valuestring : "";
-    store_begin(r->m->store);
-    int rc = 0;
-    cJSON_ArrayForEach(id, ids) {
-        cJSON *doc = load_table(r, id->valuestring);
-        if (!doc) { /* nothing changes when any id is unknown */
-            store_rollback(r->m->store);
-            return r->status;
-        }
-        if (*g)
-            json_set(doc, "group", cJSON_CreateString(g));
-        else
-            cJSON_DeleteItemFromObjectCaseSensitive(doc, "group");
-        if (rc == 0)
-            rc = save_table(r->m, r->t, doc);
-        cJSON_Delete(doc);
-    }
-    if (rc != 0 || store_commit(r->m->store) != 0) {
-        if (rc != 0)
-            store_rollback(r->m->store);
-        return http_error(r, 500, "SERVER_ERROR", "could not update the tables");
-    }
-    return http_send(r, 204, "application/json; charset=utf-8", "", 0);
+    static const struct group_family family = {"tableIds", "table ids", load_table, save_table};
+    return group_edit(r, &family);
 }

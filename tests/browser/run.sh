@@ -5,47 +5,17 @@
 # REFOLD_MOCK_BIN names the binary (default: build/refold-mock); CHROMIUM another browser binary.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-bin=${REFOLD_MOCK_BIN:-$here/../../build/refold-mock}
-if [ ! -x "$bin" ]; then
-  echo "browser: no refold-mock binary at $bin (build it, or set REFOLD_MOCK_BIN)" >&2
-  exit 1
-fi
+STAGE=browser
+source "$here/../lib/mock.sh"
+mock_bin >/dev/null
 if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
   bash "$here/../../scripts/deps.sh" test
 fi
 cd "$here"
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
-
-log=$(mktemp)
-"$bin" --port 0 >"$log" 2>&1 &
-pid=$!
-cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -f "$log"; }
-trap cleanup EXIT
-# Stops the mock and fails when it did not exit cleanly (a sanitizer report, a crash).
-stop_mock() {
-  kill "$pid"
-  local rc=0
-  wait "$pid" || rc=$?
-  if [ "$rc" != 0 ]; then
-    echo "browser: refold-mock exited with status $rc:" >&2
-    cat "$log" >&2
-    return 1
-  fi
-}
-
-# The banner names the URL once the port is bound; /__mock/health answers once it is ready.
-url=""
-for _ in $(seq 1 100); do
-  url=$(sed -n 's/.* listening on \(http[^ ]*\).*/\1/p' "$log" | head -n 1)
-  [ -n "$url" ] && break
-  kill -0 "$pid" 2>/dev/null || { echo "browser: refold-mock exited:" >&2; cat "$log" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "browser: refold-mock did not start:" >&2; cat "$log" >&2; exit 1; }
-node -e 'fetch(process.argv[1] + "/__mock/health").then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$url"
-
+mock_start
 status=0
-REFOLD_MOCK_URL=$url node --test --test-concurrency=1 browser.test.js || status=$?
-stop_mock || status=1
+REFOLD_MOCK_URL=$MOCK_URL node --test --test-concurrency=1 browser.test.js || status=$?
+mock_stop || status=1
 echo "browser: screenshots in $(cd "$here/../out/browser" 2>/dev/null && pwd || echo tests/out/browser)"
 exit "$status"
