@@ -22,6 +22,14 @@ cJSON *connection_get(struct mock *m, const struct tenant *t, const char *la, co
     return store_get(m->store, t->id, KIND, id);
 }
 
+cJSON *connection_summary(struct mock *m, const struct tenant *t, const char *la, const char *slug)
+{
+    char id[2 * MOCK_ID_LEN + 2];
+    conn_id(id, sizeof id, la, slug);
+    static const char *const shown[] = {"slug", "status", "identifier", "connectedAt", "auth_type", NULL};
+    return store_get_members(m->store, t->id, KIND, id, shown);
+}
+
 cJSON *connection_list(struct mock *m, const struct tenant *t, const char *la)
 {
     return store_list(m->store, t->id, KIND, la, NULL, NULL, 0, 0, NULL);

@@ -37,6 +37,8 @@ void connection_delete_all(struct mock *m, const struct tenant *t, const char *l
 
 /* The stored document (caller deletes) or NULL. */
 cJSON *connection_get(struct mock *m, const struct tenant *t, const char *la, const char *slug);
+/* Just what the application views show (status, identifier, connectedAt, auth_type, slug). */
+cJSON *connection_summary(struct mock *m, const struct tenant *t, const char *la, const char *slug);
 /* All of a linked account's connections (array, caller deletes). */
 cJSON *connection_list(struct mock *m, const struct tenant *t, const char *la);
 

@@ -64,6 +64,16 @@ static int load_orgs(struct fixtures *fx, const char *dir, char *err, size_t n)
     return 0;
 }
 
+/* Fixture sections that describe the mock's behaviour, not the catalogue entry. */
+static int mock_only(const char *key)
+{
+    static const char *const keys[] = {"oauth", "keybased", "actions", "config", "auth_structure", "datastores", NULL};
+    for (int i = 0; keys[i]; i++)
+        if (!strcmp(key, keys[i]))
+            return 1;
+    return 0;
+}
+
 static int by_slug(const void *a, const void *b)
 {
     const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
@@ -212,6 +222,17 @@ static int load_apps(struct fixtures *fx, const char *dir, char *err, size_t n)
     for (int i = 0; i < count; i++)
         cJSON_AddItemToArray(fx->apps, items[i]);
     free(items);
+    /* The public entries are built once: every application response copies from them. */
+    fx->public_apps = cJSON_CreateArray();
+    const cJSON *app;
+    cJSON_ArrayForEach(app, fx->apps) {
+        cJSON *pub = cJSON_CreateObject();
+        const cJSON *f;
+        cJSON_ArrayForEach(f, app)
+            if (!mock_only(f->string))
+                cJSON_AddItemToObject(pub, f->string, cJSON_Duplicate(f, 1));
+        cJSON_AddItemToArray(fx->public_apps, pub);
+    }
     return 0;
 }
 
@@ -233,6 +254,7 @@ void fixtures_free(struct fixtures *fx)
     free(fx->tenants);
     cJSON_Delete(fx->orgs);
     cJSON_Delete(fx->apps);
+    cJSON_Delete(fx->public_apps);
     cJSON_Delete(fx->env_definitions);
     free(fx);
 }
@@ -265,6 +287,15 @@ const cJSON *fixtures_app(const struct fixtures *fx, const char *slug)
     cJSON_ArrayForEach(app, fx->apps)
         if (!strcmp(json_str(app, "slug"), slug))
             return app;
+    return NULL;
+}
+
+const cJSON *fixtures_app_public(const struct fixtures *fx, const cJSON *app)
+{
+    const cJSON *a = fx->apps->child, *p = fx->public_apps->child;
+    for (; a && p; a = a->next, p = p->next)
+        if (a == app)
+            return p;
     return NULL;
 }
 

@@ -11,6 +11,7 @@ struct fixtures {
     int ntenants;
     cJSON *orgs;      /* orgs.json as loaded (tenants point into it for their setup) */
     cJSON *apps;      /* array of app documents, sorted by slug */
+    cJSON *public_apps; /* the same apps as the API shows them (mock-only sections left out) */
     cJSON *env_definitions; /* env_definitions.json's "definitions" (each names its org_id); empty when absent */
 };
 
@@ -21,6 +22,9 @@ void fixtures_free(struct fixtures *fx);
 const struct tenant *fixtures_tenant_by_key(const struct fixtures *fx, const char *api_key);
 const struct tenant *fixtures_tenant_by_id(const struct fixtures *fx, const char *id);
 const cJSON *fixtures_app(const struct fixtures *fx, const char *slug);
+
+/* The catalogue entry of app as the API returns it (without the mock's own sections). */
+const cJSON *fixtures_app_public(const struct fixtures *fx, const cJSON *app);
 
 /* Whether an app supports an auth type ("oauth2" / "keybased"). */
 int fixtures_app_supports(const cJSON *app, const char *auth_type);

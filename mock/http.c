@@ -129,7 +129,8 @@ int http_send(req *r, int status, const char *content_type, const char *body, si
 
 int http_json(req *r, int status, cJSON *value)
 {
-    char *text = cJSON_PrintUnformatted(value);
+    /* Start with room for a typical response: cJSON grows its buffer by reallocating. */
+    char *text = cJSON_PrintBuffered(value, 8192, 0);
     cJSON_Delete(value);
     if (!text)
         return http_error(r, 500, "SERVER_ERROR", "could not encode the response");

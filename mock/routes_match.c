@@ -1,6 +1,7 @@
 /* routes_match.c: matching a request path against the patterns of the route table. */
 #include "routes.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +42,26 @@ static int match_one(const char *pat, const char *path, req *r, int *too_long)
     return literals;
 }
 
+/* Each pattern's segment count, computed once: a row with another count cannot match, and
+ * comparing two numbers is cheaper than walking the pattern. */
+#define MAX_ROUTES 512
+static unsigned char segments[MAX_ROUTES];
+static pthread_once_t segments_once = PTHREAD_ONCE_INIT;
+
+static unsigned char count_segments(const char *p)
+{
+    unsigned n = 0;
+    for (; *p; p++)
+        n += *p == '/';
+    return (unsigned char)(n > 255 ? 255 : n);
+}
+
+static void count_all(void)
+{
+    for (int i = 0; routes[i].method && i < MAX_ROUTES; i++)
+        segments[i] = count_segments(routes[i].pattern);
+}
+
 enum route_result routes_match(const char *method, const char *path, req *r, const struct route **out,
                                char *allow, size_t allow_len)
 {
@@ -48,22 +69,28 @@ enum route_result routes_match(const char *method, const char *path, req *r, con
     int best_score = -1, path_seen = 0;
     if (allow_len)
         allow[0] = 0;
+    pthread_once(&segments_once, count_all);
+    unsigned char nseg = count_segments(path);
+    /* Rows of the request's method first: the common case never looks at the others. */
     for (const struct route *rt = routes; rt->method; rt++) {
+        if (segments[rt - routes] != nseg || strcmp(rt->method, method))
+            continue;
         int dummy = 0;
         int score = match_one(rt->pattern, path, NULL, &dummy);
-        if (score < 0)
-            continue;
-        path_seen = 1;
-        if (strcmp(rt->method, method)) {
-            if (allow_len && !strstr(allow, rt->method)) {
-                size_t used = strlen(allow);
-                snprintf(allow + used, allow_len - used, "%s%s", used ? ", " : "", rt->method);
-            }
-            continue;
-        }
         if (score > best_score) {
             best = rt;
             best_score = score;
+        }
+    }
+    /* No row for this method: does the path exist under another one (405 and Allow)? */
+    for (const struct route *rt = routes; !best && rt->method; rt++) {
+        int dummy = 0;
+        if (segments[rt - routes] != nseg || match_one(rt->pattern, path, NULL, &dummy) < 0)
+            continue;
+        path_seen = 1;
+        if (allow_len && !strstr(allow, rt->method)) {
+            size_t used = strlen(allow);
+            snprintf(allow + used, allow_len - used, "%s%s", used ? ", " : "", rt->method);
         }
     }
     if (!best)

@@ -36,13 +36,15 @@ static const char *const migrations[] = {
 
 /* Statements are prepared once and reused: preparing costs more than running them. */
 enum {
-    Q_GET, Q_EXISTS, Q_PUT, Q_INSERT, Q_DEL, Q_DEL_CHILDREN, Q_SET_DUE, Q_NEXT_DUE, Q_DUE,
+    Q_GET, Q_GET_MEMBERS, Q_EXISTS, Q_PUT, Q_INSERT, Q_DEL, Q_DEL_CHILDREN, Q_SET_DUE, Q_NEXT_DUE, Q_DUE,
     Q_META_GET, Q_META_SET, Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
     Q_OB_ADD, Q_OB_CLAIM, Q_OB_MARK, Q_OB_CLAIMED, Q_OB_UPDATE, Q_OB_NEXT, Q_OB_REQUEUE, Q_OB_LIST, /* webhook outbox */
     Q_COUNT
 };
 static const char *const sql_text[Q_COUNT] = {
     [Q_GET] = "SELECT body FROM docs WHERE tenant=?1 AND kind=?2 AND id=?3",
+    /* Only some members, picked by SQLite in one pass: cheaper than parsing a large document. */
+    [Q_GET_MEMBERS] = "SELECT json_extract(body, ?4, ?5, ?6, ?7, ?8, ?9) FROM docs WHERE tenant=?1 AND kind=?2 AND id=?3",
     [Q_EXISTS] = "SELECT 1 FROM docs WHERE tenant=?1 AND kind=?2 AND id=?3",
     [Q_PUT] = "INSERT INTO docs(tenant,kind,id,parent,body) VALUES(?1,?2,?3,?4,?5)"
               " ON CONFLICT(tenant,kind,id) DO UPDATE SET parent=excluded.parent, body=excluded.body",
@@ -246,6 +248,38 @@ cJSON *store_get(struct store *st, const char *tenant, const char *kind, const c
         doc = cJSON_Parse(text);
         free(text);
     }
+    return doc;
+}
+
+cJSON *store_get_members(struct store *st, const char *tenant, const char *kind, const char *id,
+                         const char *const *members)
+{
+    char *text = NULL;
+    char path[6][72];
+    int n = 0;
+    for (; members[n] && n < 6; n++)
+        snprintf(path[n], sizeof path[n], "$.%s", members[n]);
+    pthread_mutex_lock(&st->lock);
+    sqlite3_stmt *s = prep(st, Q_GET_MEMBERS);
+    bind_text(s, 1, tenant);
+    bind_text(s, 2, kind);
+    bind_text(s, 3, id);
+    for (int i = 0; i < 6; i++)
+        bind_text(s, 4 + i, i < n ? path[i] : "$.\"\"");
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+        text = strdup((const char *)sqlite3_column_text(s, 0));
+    done(s);
+    pthread_mutex_unlock(&st->lock);
+    if (!text)
+        return NULL;
+    /* json_extract with several paths answers an array, in path order */
+    cJSON *values = cJSON_Parse(text), *doc = cJSON_CreateObject();
+    free(text);
+    for (int i = 0; i < n; i++) {
+        cJSON *v = cJSON_DetachItemFromArray(values, 0);
+        cJSON_AddItemToObject(doc, members[i], v ? v : cJSON_CreateNull());
+    }
+    cJSON_Delete(values);
     return doc;
 }
 

@@ -23,6 +23,10 @@ void store_unlock(struct store *st);
 /* Documents: (tenant, kind, id) is unique; parent groups children (e.g. a linked account's
  * connections). Getters return a new cJSON the caller deletes, or NULL. */
 cJSON *store_get(struct store *st, const char *tenant, const char *kind, const char *id);
+/* Like store_get, but only the top-level members named in the NULL-terminated list (at most 6,
+ * plain names); absent members come back as null. */
+cJSON *store_get_members(struct store *st, const char *tenant, const char *kind, const char *id,
+                         const char *const *members);
 int store_exists(struct store *st, const char *tenant, const char *kind, const char *id);
 /* Insert or replace. 0 on success. */
 int store_put(struct store *st, const char *tenant, const char *kind, const char *id,

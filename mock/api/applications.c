@@ -9,38 +9,34 @@
 #include <string.h>
 #include <strings.h>
 
-/* Fixture sections that describe the mock's behaviour, not the catalogue entry. */
-static int mock_only(const char *key)
+/* The view of app with the linked account's connection conn (NULL: not connected). Fields are
+ * references to the fixtures' public entry: nothing is copied per request, and nobody may
+ * modify the nested items of the result. */
+static cJSON *view_of(struct mock *m, const cJSON *app, const cJSON *conn)
 {
-    static const char *const keys[] = {"oauth", "keybased", "actions", "config", "auth_structure", "datastores", NULL};
-    for (int i = 0; keys[i]; i++)
-        if (!strcmp(key, keys[i]))
-            return 1;
-    return 0;
+    cJSON *o = cJSON_CreateObject();
+    const cJSON *f;
+    cJSON_ArrayForEach(f, fixtures_app_public(m->fx, app))
+        cJSON_AddItemReferenceToObject(o, f->string, (cJSON *)f);
+    int reauth = 0;
+    if (conn) {
+        /* An expired connection stays connected: the customer must reconnect, not start over. */
+        cJSON *accounts = cJSON_CreateArray();
+        cJSON_AddItemToArray(accounts, connection_public_account(conn));
+        cJSON_AddBoolToObject(o, "connected", 1);
+        cJSON_AddItemToObject(o, "connected_accounts", accounts);
+        const char *status = json_str(conn, "status");
+        reauth = status && !strcmp(status, "expired");
+    }
+    cJSON_AddBoolToObject(o, "reauth_required", reauth);
+    return o;
 }
 
 cJSON *app_view(struct mock *m, const struct tenant *t, const char *la, const cJSON *app)
 {
-    cJSON *o = cJSON_CreateObject();
-    const cJSON *f;
-    cJSON_ArrayForEach(f, app)
-        if (!mock_only(f->string))
-            cJSON_AddItemToObject(o, f->string, cJSON_Duplicate(f, 1));
-    int reauth = 0;
-    if (la && *la) {
-        cJSON *conn = connection_get(m, t, la, json_str(app, "slug"));
-        if (conn) {
-            /* An expired connection stays connected: the customer must reconnect, not start over. */
-            cJSON *accounts = cJSON_CreateArray();
-            cJSON_AddItemToArray(accounts, connection_public_account(conn));
-            cJSON_AddBoolToObject(o, "connected", 1);
-            cJSON_AddItemToObject(o, "connected_accounts", accounts);
-            const char *status = json_str(conn, "status");
-            reauth = status && !strcmp(status, "expired");
-            cJSON_Delete(conn);
-        }
-    }
-    cJSON_AddBoolToObject(o, "reauth_required", reauth);
+    cJSON *conn = la && *la ? connection_summary(m, t, la, json_str(app, "slug")) : NULL;
+    cJSON *o = view_of(m, app, conn);
+    cJSON_Delete(conn);
     return o;
 }
 
@@ -80,11 +76,19 @@ int h_list_applications(req *r)
     char v[16];
     if (http_query(r, "ecosystem", v, sizeof v) && *v && strcmp(v, "true") && strcmp(v, "false"))
         return http_error(r, 400, "BAD_REQUEST", "ecosystem must be true or false");
-    cJSON *out = cJSON_CreateArray();
-    const cJSON *app;
-    cJSON_ArrayForEach(app, r->m->fx->apps)
-        if (app_matches_query(r, app))
-            cJSON_AddItemToArray(out, app_view(r->m, r->t, r->la, app));
+    /* One read of the account's connections, not one per app. */
+    cJSON *out = cJSON_CreateArray(), *conns = connection_list(r->m, r->t, r->la);
+    const cJSON *app, *c;
+    cJSON_ArrayForEach(app, r->m->fx->apps) {
+        if (!app_matches_query(r, app))
+            continue;
+        const cJSON *conn = NULL;
+        cJSON_ArrayForEach(c, conns)
+            if (json_str(c, "slug") && !strcmp(json_str(c, "slug"), json_str(app, "slug")))
+                conn = c;
+        cJSON_AddItemToArray(out, view_of(r->m, app, conn));
+    }
+    cJSON_Delete(conns); /* the views copied what they show */
     return http_json(r, 200, out);
 }
 

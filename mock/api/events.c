@@ -39,7 +39,8 @@ static void flatten(cJSON *out, const cJSON *obj, const char *prefix, int depth)
     const cJSON *e;
     cJSON_ArrayForEach(e, obj) {
         char key[256];
-        snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", e->string);
+        if (snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", e->string) >= (int)sizeof key)
+            continue; /* a key path this long is no payload a workflow reads */
         cJSON *k = cJSON_CreateObject();
         cJSON_AddStringToObject(k, "key", key);
         cJSON_AddStringToObject(k, "type", type_of(e));
@@ -54,6 +55,9 @@ static cJSON *response_keys(const cJSON *response)
 {
     cJSON *sample = NULL;
     if (cJSON_IsString(response)) {
+        /* JSON inside a string escapes the body's depth check: check it here (the stack is small) */
+        if (http_json_depth(response->valuestring, strlen(response->valuestring)) > HTTP_MAX_JSON_DEPTH)
+            return NULL;
         sample = json_parse(response->valuestring);
         if (!cJSON_IsObject(sample)) {
             cJSON_Delete(sample);

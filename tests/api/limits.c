@@ -337,6 +337,18 @@ static void deep_nesting_is_refused(void **state)
     assert_int_equal(r.status, 200);
     th_free(&r);
     free(s);
+    /* JSON carried inside a string field and parsed by the handler (an event's sample
+     * "response") must be guarded the same way: this one killed the server. */
+    s = malloc(8192);
+    p = s + sprintf(s, "{\"name\":\"deep_event\",\"response\":\"");
+    memset(p, '[', 3000);
+    memset(p + 3000, ']', 3000);
+    strcpy(p + 6000, "\"}");
+    r = th_key(m, "POST", "/api/v2/public/application/event", "tk_acme_test", NULL, s);
+    th_assert_error(&r, 400);
+    th_free(&r);
+    free(s);
+    assert_alive(m);
     /* The scenario upload parses its own body: it is guarded the same way. */
     body = nested_advance(5000);
     r = th_key(m, "POST", "/__mock/scenario", "tk_acme_test", NULL, body);

@@ -6,6 +6,8 @@
 #include <cjson/cJSON.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,9 +47,23 @@ static int dial(void)
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     struct timeval tv = {15, 0}; /* longer than any handler: no answer at all is a finding */
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    /* libFuzzer's timer signals can interrupt connect(); the connection then completes in the
+     * background, so wait for it instead of calling that a finding. */
     if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-        perror("fuzz: connect");
-        abort();
+        int err = errno;
+        if (err == EINTR || err == EINPROGRESS) {
+            struct pollfd p = {.fd = fd, .events = POLLOUT};
+            socklen_t len = sizeof err;
+            while (poll(&p, 1, 5000) < 0 && errno == EINTR)
+                ;
+            err = 0;
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+        }
+        if (err) {
+            errno = err;
+            perror("fuzz: connect");
+            abort();
+        }
     }
     return fd;
 }
