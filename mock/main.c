@@ -3,14 +3,12 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static volatile sig_atomic_t stop_requested;
-static void on_signal(int sig) { (void)sig; stop_requested = 1; }
 
 static void usage(FILE *out)
 {
@@ -109,6 +107,14 @@ int main(int argc, char **argv)
     if (optind < argc)
         return bad("argument", argv[optind], "unexpected (see --help)");
 
+    /* SIGINT/SIGTERM are blocked before any thread starts (threads inherit the mask) and taken
+     * with sigwait() below: a handler could run on a server thread and be missed here. */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+
     char err[512];
     refold_mock *m = refold_mock_start(&o, err, sizeof err);
     if (!m) {
@@ -123,10 +129,8 @@ int main(int argc, char **argv)
             printf("  API key %-24s %s (%s)\n", key, org, env_name);
         fflush(stdout);
     }
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    while (!stop_requested)
-        pause();
+    int sig;
+    sigwait(&stop_signals, &sig);
     refold_mock_stop(m);
     return 0;
 }
