@@ -1,5 +1,6 @@
 /* http.c: the response writers (JSON, envelope, CORS headers) and request readers (headers, query). */
 #include "http.h"
+#include "memo.h"
 #include "util.h"
 
 #include <civetweb.h>
@@ -134,7 +135,10 @@ int http_json(req *r, int status, cJSON *value)
     cJSON_Delete(value);
     if (!text)
         return http_error(r, 500, "SERVER_ERROR", "could not encode the response");
-    http_send(r, status, "application/json; charset=utf-8", text, strlen(text));
+    size_t len = strlen(text);
+    if (r->memo_key && status == 200)
+        memo_put(r->m->memo, r->memo_key, r->memo_gen, r->memo_now_ms, text, len);
+    http_send(r, status, "application/json; charset=utf-8", text, len);
     free(text);
     return status;
 }

@@ -4,6 +4,7 @@
 #include "faults.h"
 #include "fixtures.h"
 #include "journal.h"
+#include "memo.h"
 #include "paths.h"
 #include "scenario.h"
 #include "server.h"
@@ -108,6 +109,7 @@ refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_
     pthread_mutex_init(&m->clock_lock, NULL);
     m->journal = journal_new(2000);
     m->faults = faults_new();
+    m->memo = memo_new();
     m->scenario = scenario_new();
 
     if (!(m->fx = fixtures_load(m->fixtures_dir, err, errlen)))
@@ -182,6 +184,7 @@ void refold_mock_stop(refold_mock *mm)
     fixtures_free(m->fx);
     journal_free(m->journal);
     faults_free(m->faults);
+    memo_free(m->memo);
     scenario_free(m->scenario);
     pthread_mutex_destroy(&m->clock_lock);
     free(m->host);

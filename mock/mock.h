@@ -16,6 +16,7 @@ struct journal;
 struct webhooks;
 struct scenario;
 struct faults;
+struct memo;
 
 #define MOCK_MAX_BODY (1024 * 1024)  /* request bodies above this get 413 */
 #define MOCK_MAX_PARAMS 6
@@ -44,6 +45,7 @@ struct mock {
     struct webhooks *webhooks;
     struct scenario *scenario;
     struct faults *faults;
+    struct memo *memo;
     pthread_mutex_t clock_lock;
     long long clock_base_ms;     /* virtual now = base + (realtime ? wall elapsed : 0) + offset */
     long long clock_wall_start_ms;
@@ -62,6 +64,8 @@ enum {
     NEED_LA = 1 << 3,       /* a linked account is required and must exist */
     OPT_LA = 1 << 4,        /* a linked account is read when given, and must exist then */
     RAW_BODY = 1 << 5,      /* the body is not parsed as JSON (forms, pages) */
+    MEMO = 1 << 6,          /* GET whose 200 body depends only on tenant, linked account, URL,
+                             * stored state and clock: memoized until a write (memo.c) */
 };
 
 /* What a handler gets: everything resolved before it runs. */
@@ -82,6 +86,9 @@ typedef struct req {
     char request_id[40];
     int status;                      /* status sent, for the journal */
     char extra_headers[512];         /* appended to the response (Retry-After, Location, ...) */
+    const char *memo_key;            /* MEMO routes: a 200 JSON body is kept under this key */
+    unsigned long long memo_gen;     /* the store generation and clock read before the handler */
+    long long memo_now_ms;
 } req;
 
 typedef int (*handler_fn)(req *r);   /* returns the HTTP status it sent */

@@ -12,9 +12,9 @@
 
 const struct route routes[] = {
     /* ---- Applications, auth structure, OAuth, hosted connect ---- */
-    {"GET", "/api/v2/public/application", KEY | NEED_LA, h_list_applications, "listApplicationsForLinkedAccount"},
-    {"GET", "/api/v2/public/application/{slug}", KEY | NEED_LA, h_get_application, "getApplicationBySlug"},
-    {"GET", "/api/v2/public/auth-structure/{slug}", AUTH_NONE, h_get_auth_structure, "getAuthStructureForApp"},
+    {"GET", "/api/v2/public/application", KEY | NEED_LA | MEMO, h_list_applications, "listApplicationsForLinkedAccount"},
+    {"GET", "/api/v2/public/application/{slug}", KEY | NEED_LA | MEMO, h_get_application, "getApplicationBySlug"},
+    {"GET", "/api/v2/public/auth-structure/{slug}", AUTH_NONE | MEMO, h_get_auth_structure, "getAuthStructureForApp"},
     {"POST", "/api/v2/public/connect-url", ANY | NEED_LA, h_create_connect_url, "createConnectUrl"},
     {"GET", "/api/v2/public/hosted-properties", TOK | NEED_LA, h_get_hosted_properties, "getHostedProperties"},
     {"GET", "/api/v2/public/linked-account/integration/oauth-url/{slug}", KEY | NEED_LA, h_get_oauth_url, "getOAuthUrlForLinkedAccount"},
@@ -146,8 +146,8 @@ const struct route routes[] = {
 
     /* ---- Frontend SDK (@cobaltio/cobalt-js), session-token auth ---- */
     {"GET", "/api/v3/org/basics", TOK | NEED_LA, h_sdk_org_basics, "sdkGetAccountDetails"},
-    {"GET", "/api/v2/f-sdk/application", TOK | NEED_LA, h_sdk_list_apps, "sdkGetApps"},
-    {"GET", "/api/v2/f-sdk/application/{slug}", TOK | NEED_LA, h_sdk_get_app, "sdkGetApp"},
+    {"GET", "/api/v2/f-sdk/application", TOK | NEED_LA | MEMO, h_sdk_list_apps, "sdkGetApps"},
+    {"GET", "/api/v2/f-sdk/application/{slug}", TOK | NEED_LA | MEMO, h_sdk_get_app, "sdkGetApp"},
     {"GET", "/api/v1/{slug}/integrate", TOK | NEED_LA, h_sdk_integrate, "sdkGetOAuthUrl"},
     {"POST", "/api/v2/app/{slug}/save", TOK | NEED_LA, h_sdk_save, "sdkSaveKeyCredentials"},
     {"DELETE", "/api/v1/linked-acc/integration/{slug}", TOK | NEED_LA, h_sdk_disconnect, "sdkDisconnect"},

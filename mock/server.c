@@ -4,9 +4,11 @@
 #include "faults.h"
 #include "http.h"
 #include "journal.h"
+#include "memo.h"
 #include "routes.h"
 #include "scenario.h"
 #include "server.h"
+#include "store.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -178,11 +180,40 @@ static int read_body(req *r)
     return 0;
 }
 
+/* MEMO routes: answers from the memo when the store and the clock are where they were when the
+ * body was rendered (returns 1); otherwise arms r so that the handler's 200 is kept (returns 0).
+ * Auth, faults and the journal have run or will run as for any request: only the rendering is
+ * saved. */
+static int memo_answer(req *r, char *key, size_t n)
+{
+    if (r->m->opt.realtime) /* the clock moves every millisecond: a kept body would never be used */
+        return 0;
+    const char *qs = r->ri->query_string ? r->ri->query_string : "";
+    int len = snprintf(key, n, "%s\n%s\n%s?%s", r->t ? r->t->id : "", r->la, r->ri->local_uri, qs);
+    if (len < 0 || (size_t)len >= n)
+        return 0;
+    /* generation first: what the handler then reads is at least that new */
+    r->memo_gen = store_generation(r->m->store);
+    r->memo_now_ms = clock_now_ms(r->m);
+    const struct memo_body *b = memo_get(r->m->memo, key, r->memo_gen, r->memo_now_ms);
+    if (!b) {
+        r->memo_key = key;
+        return 0;
+    }
+    size_t blen;
+    const char *text = memo_body_text(b, &blen);
+    http_send(r, 200, "application/json; charset=utf-8", text, blen);
+    memo_release(b);
+    return 1;
+}
+
 static int dispatch(struct mg_connection *conn, void *cbdata)
 {
     struct mock *m = cbdata;
     long long started = mono_us();
-    req *r = calloc(1, sizeof *r);
+    req rq; /* on the stack: a 2 KB heap block per request made malloc consolidate its bins */
+    memset(&rq, 0, sizeof rq);
+    req *r = &rq;
     r->m = m;
     r->conn = conn;
     r->ri = mg_get_request_info(conn);
@@ -191,7 +222,6 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     const char *method = r->ri->request_method;
     if (!strcmp(method, "OPTIONS")) {
         preflight(r);
-        free(r);
         return 204;
     }
     char allow[128];
@@ -221,6 +251,9 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
         goto out;
     if (read_body(r) != 0)
         goto out;
+    char memo_key[1024]; /* longer URLs are answered without the memo */
+    if ((r->route->auth & MEMO) && memo_answer(r, memo_key, sizeof memo_key))
+        goto out;
     if (!r->route->fn)
         http_error(r, 501, "NOT_IMPLEMENTED", "%s (%s %s) is not built in refold-mock yet; see the README's coverage table",
                    r->route->operation, r->route->method, r->route->pattern);
@@ -235,7 +268,6 @@ out:
     free(path);
     cJSON_Delete(r->body);
     free(r->raw);
-    free(r);
     return status;
 }
 

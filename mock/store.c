@@ -283,6 +283,16 @@ cJSON *store_get_members(struct store *st, const char *tenant, const char *kind,
     return doc;
 }
 
+unsigned long long store_generation(struct store *st)
+{
+    /* SQLite counts every row this connection inserted, updated or deleted (rolled back ones
+     * too, which only costs a memo miss): with one connection, the count moves with any write. */
+    pthread_mutex_lock(&st->lock);
+    unsigned long long gen = (unsigned long long)sqlite3_total_changes64(st->db);
+    pthread_mutex_unlock(&st->lock);
+    return gen;
+}
+
 int store_exists(struct store *st, const char *tenant, const char *kind, const char *id)
 {
     pthread_mutex_lock(&st->lock);

@@ -27,6 +27,8 @@ cJSON *store_get(struct store *st, const char *tenant, const char *kind, const c
  * plain names); absent members come back as null. */
 cJSON *store_get_members(struct store *st, const char *tenant, const char *kind, const char *id,
                          const char *const *members);
+/* A number that moves with every write (read it before reading what it vouches for). */
+unsigned long long store_generation(struct store *st);
 int store_exists(struct store *st, const char *tenant, const char *kind, const char *id);
 /* Insert or replace. 0 on success. */
 int store_put(struct store *st, const char *tenant, const char *kind, const char *id,
