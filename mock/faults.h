@@ -19,6 +19,9 @@ struct fault {
 
 struct faults *faults_new(void);
 void faults_free(struct faults *f);
+/* Loads the rules a --db file kept and persists every later change there. */
+struct store;
+void faults_attach(struct faults *f, struct store *st);
 void faults_add(struct faults *f, const struct fault *rule);
 void faults_clear(struct faults *f, const char *tenant); /* NULL = all */
 cJSON *faults_list(struct faults *f);

@@ -116,6 +116,7 @@ refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_
         goto fail;
     if (!(m->store = store_open(m->db_path, err, errlen)))
         goto fail;
+    faults_attach(m->faults, m->store);
     if (auth_init(m) != 0) {
         snprintf(err, errlen, "%s: cannot store the session-token secret", m->db_path);
         goto fail;

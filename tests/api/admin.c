@@ -160,6 +160,68 @@ static void file_database_survives_restart(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* Injected faults are state too: a restart with the same file finds them, with the count that
+ * the answered requests left, and a reset still clears them. */
+static void injected_faults_survive_restart(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/refold-faults-XXXXXX.db", cmd[256];
+    int fd = mkstemps(path, 3);
+    close(fd);
+    unlink(path);
+    refold_mock_options o;
+    refold_mock_options_init(&o);
+    o.db_path = path;
+    refold_mock *m = th_start(&o);
+    const char *scenario =
+        "{\"version\":1,\"name\":\"faults-kept\",\"api_key\":\"tk_acme_test\","
+        "\"setup\":{\"linked_accounts\":[{\"linked_account_id\":\"kept-co\"}]},"
+        "\"steps\":[{\"name\":\"throttle\",\"when\":{\"manual\":true},\"do\":[{\"action\":\"fail_requests\","
+        "\"method\":\"GET\",\"path\":\"/api/v2/public/linked-account/*\",\"status\":429,\"times\":3,"
+        "\"retry_after\":7,\"body\":{\"error_code\":\"RATE_LIMITED\",\"message\":\"slow down\"}}]}]}";
+    th_resp r = th_request(m, "POST", "/__mock/scenario", scenario, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    r = th_request(m, "POST", "/__mock/scenario/steps/throttle", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    r = th_key(m, "GET", "/api/v2/public/linked-account/kept-co", "tk_acme_test", NULL, NULL);
+    assert_string_equal(th_assert_error(&r, 429), "RATE_LIMITED");
+    th_free(&r);
+    refold_mock_stop(m);
+
+    m = th_start(&o);
+    for (int i = 0; i < 2; i++) { /* the two uses left */
+        r = th_key(m, "GET", "/api/v2/public/linked-account/kept-co", "tk_acme_test", NULL, NULL);
+        assert_string_equal(th_assert_error(&r, 429), "RATE_LIMITED");
+        char v[16];
+        assert_true(th_header(&r, "Retry-After", v, sizeof v));
+        assert_string_equal(v, "7");
+        th_free(&r);
+    }
+    r = th_key(m, "GET", "/api/v2/public/linked-account/kept-co", "tk_acme_test", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    refold_mock_stop(m);
+
+    /* a reset clears them, and the next start does not bring them back */
+    m = th_start(&o);
+    r = th_request(m, "POST", "/__mock/scenario/steps/throttle", NULL, NULL);
+    th_free(&r);
+    r = th_request(m, "POST", "/__mock/reset", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    th_create_la(m, "tk_acme_test", "kept-co", "Kept");
+    refold_mock_stop(m);
+    m = th_start(&o);
+    r = th_key(m, "GET", "/api/v2/public/linked-account/kept-co", "tk_acme_test", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    refold_mock_stop(m);
+    snprintf(cmd, sizeof cmd, "rm -f '%s' '%s-wal' '%s-shm'", path, path, path);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +230,7 @@ int main(void)
         cmocka_unit_test(journal_records_requests_per_tenant),
         cmocka_unit_test(fixture_setup_is_seeded),
         cmocka_unit_test(file_database_survives_restart),
+        cmocka_unit_test(injected_faults_survive_restart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
