@@ -1,5 +1,6 @@
 /* http.c: the response writers (JSON, envelope, CORS headers) and request readers (headers, query). */
 #include "http.h"
+#include "journal.h"
 #include "memo.h"
 #include "util.h"
 
@@ -121,6 +122,11 @@ int http_send(req *r, int status, const char *content_type, const char *body, si
     }
     if (body_len)
         memcpy(buf + hl, body, body_len);
+    r->status = status;
+    /* Listed before the answer leaves: a client that reads /__mock/requests after its response
+     * finds its request there. */
+    if (r->journal && r->m)
+        journal_record(r->m->journal, r, clock_now_ms(r->m), util_mono_us() - r->started_us);
     mg_write(r->conn, buf, (size_t)hl + body_len);
     if (buf != stackbuf)
         free(buf);

@@ -89,6 +89,8 @@ typedef struct req {
     const char *memo_key;            /* MEMO routes: a 200 JSON body is kept under this key */
     unsigned long long memo_gen;     /* the store generation and clock read before the handler */
     long long memo_now_ms;
+    long long started_us;            /* monotonic, for the journal's duration */
+    int journal;                     /* listed in the journal when the answer is sent */
 } req;
 
 typedef int (*handler_fn)(req *r);   /* returns the HTTP status it sent */

@@ -23,13 +23,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static long long mono_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* Request ids only need to be unique: a random per-process prefix and a counter cost a fraction
  * of drawing 8 random bytes from libcrypto on every request. */
 static char id_prefix[9];
@@ -210,12 +203,12 @@ static int memo_answer(req *r, char *key, size_t n)
 static int dispatch(struct mg_connection *conn, void *cbdata)
 {
     struct mock *m = cbdata;
-    long long started = mono_us();
     req rq; /* on the stack: a 2 KB heap block per request made malloc consolidate its bins */
     memset(&rq, 0, sizeof rq);
     req *r = &rq;
     r->m = m;
     r->conn = conn;
+    r->started_us = util_mono_us();
     r->ri = mg_get_request_info(conn);
     new_request_id(r->request_id);
 
@@ -224,6 +217,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
         preflight(r);
         return 204;
     }
+    r->journal = 1; /* every other request is listed in /__mock/requests (see http_send) */
     char allow[128];
     /* (on the heap: CivetWeb's worker stacks are 100 KB and the handler still has to run) */
     size_t pathcap = strlen(r->ri->local_uri ? r->ri->local_uri : "/") + 1;
@@ -263,7 +257,6 @@ out:
     if (!r->status) /* a handler that forgot to answer is a bug: still never leave the client hanging */
         http_error(r, 500, "SERVER_ERROR", "the handler sent no response");
     scenario_request_end(r); /* the Nth matching request is answered: its step fires now */
-    journal_record(m->journal, r, clock_now_ms(m), mono_us() - started);
     int status = r->status;
     free(path);
     cJSON_Delete(r->body);

@@ -26,6 +26,13 @@ void util_random_hex(char *out, size_t nbytes)
 
 void util_new_id(char out[25]) { util_random_hex(out, 12); }
 
+long long util_mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 void util_iso8601(long long ms, char out[32])
 {
     time_t s = (time_t)(ms / 1000);

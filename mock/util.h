@@ -11,6 +11,8 @@ void util_new_id(char out[25]);
 void util_random_hex(char *out, size_t nbytes);
 
 /* "2026-04-28T12:13:25.968Z" */
+/* Monotonic time in microseconds, for durations. */
+long long util_mono_us(void);
 void util_iso8601(long long ms, char out[32]);
 /* "Tue, 07 Nov 2023 08:38:33 GMT" */
 void util_rfc1123(long long ms, char out[40]);

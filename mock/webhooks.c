@@ -227,12 +227,6 @@ static long long wall_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static long long mono_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 void webhooks_emit(struct mock *m, const struct tenant *t, const char *event, const char *la, const cJSON *fields)
 {
@@ -446,7 +440,7 @@ static void launch(struct webhooks *w, struct subq *q, cJSON *row)
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, f->errbuf);
     curl_easy_setopt(e, CURLOPT_PRIVATE, f);
     cJSON_Delete(sub);
-    f->started_us = mono_us();
+    f->started_us = util_mono_us();
     f->started_wall = wall_ms();
     curl_multi_add_handle(w->multi, e);
     q->fl = f;
@@ -513,7 +507,7 @@ static int reap(struct webhooks *w)
         CURLcode res = msg->data.result;
         long code = 0;
         curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &code);
-        double latency = (double)(mono_us() - f->started_us) / 1000.0;
+        double latency = (double)(util_mono_us() - f->started_us) / 1000.0;
         char err[CURL_ERROR_SIZE + 32];
         const char *error = NULL;
         if (res != CURLE_OK) {
