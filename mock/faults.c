@@ -43,6 +43,7 @@ void faults_free(struct faults *f)
     free(f);
 }
 
+/* One rule as the scenario status shows it and as the store keeps it. */
 static cJSON *rule_json(const struct fault *x)
 {
     cJSON *o = cJSON_CreateObject();
@@ -50,7 +51,7 @@ static cJSON *rule_json(const struct fault *x)
     cJSON_AddStringToObject(o, "method", x->method);
     cJSON_AddStringToObject(o, "path", x->path);
     cJSON_AddNumberToObject(o, "status", x->status);
-    cJSON_AddNumberToObject(o, "times", x->times);
+    cJSON_AddNumberToObject(o, "remaining", x->times); /* -1: until cleared */
     cJSON_AddNumberToObject(o, "retry_after", x->retry_after);
     cJSON_AddNumberToObject(o, "delay_ms", x->delay_ms);
     cJSON_AddStringToObject(o, "error_code", x->error_code);
@@ -64,14 +65,21 @@ static int num(const cJSON *o, const char *k)
     return cJSON_IsNumber(v) ? v->valueint : 0;
 }
 
+/* The rules as an array; f->lock is held. */
+static cJSON *rules_json(struct faults *f)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (int i = 0; i < f->n; i++)
+        cJSON_AddItemToArray(arr, rule_json(&f->rules[i]));
+    return arr;
+}
+
 /* Writes the rules to the store; both locks are held. */
 static void persist(struct faults *f)
 {
     if (!f->store)
         return;
-    cJSON *arr = cJSON_CreateArray();
-    for (int i = 0; i < f->n; i++)
-        cJSON_AddItemToArray(arr, rule_json(&f->rules[i]));
+    cJSON *arr = rules_json(f);
     char *text = cJSON_PrintUnformatted(arr);
     cJSON_Delete(arr);
     if (text)
@@ -114,7 +122,7 @@ void faults_attach(struct faults *f, struct store *st)
         util_copy(x->error_code, sizeof x->error_code, json_str(o, "error_code"));
         util_copy(x->message, sizeof x->message, json_str(o, "message"));
         x->status = num(o, "status");
-        x->times = num(o, "times");
+        x->times = num(o, "remaining");
         x->retry_after = num(o, "retry_after");
         x->delay_ms = num(o, "delay_ms");
     }
@@ -149,19 +157,8 @@ void faults_clear(struct faults *f, const char *tenant)
 
 cJSON *faults_list(struct faults *f)
 {
-    cJSON *out = cJSON_CreateArray();
     pthread_mutex_lock(&f->lock);
-    for (int i = 0; i < f->n; i++) {
-        const struct fault *x = &f->rules[i];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "method", x->method);
-        cJSON_AddStringToObject(o, "path", x->path);
-        cJSON_AddNumberToObject(o, "status", x->status);
-        cJSON_AddNumberToObject(o, "remaining", x->times);
-        cJSON_AddNumberToObject(o, "retry_after", x->retry_after);
-        cJSON_AddNumberToObject(o, "delay_ms", x->delay_ms);
-        cJSON_AddItemToArray(out, o);
-    }
+    cJSON *out = rules_json(f);
     pthread_mutex_unlock(&f->lock);
     return out;
 }

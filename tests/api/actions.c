@@ -21,15 +21,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static const cJSON *find_id(const cJSON *arr, const char *key, const char *value)
-{
-    const cJSON *e;
-    cJSON_ArrayForEach(e, arr)
-        if (th_str(e, key) && !strcmp(th_str(e, key), value))
-            return e;
-    return NULL;
-}
-
 static void list_and_schema(void **state)
 {
     refold_mock *m = *state;
@@ -37,7 +28,7 @@ static void list_and_schema(void **state)
     assert_int_equal(r.status, 200);
     static const char *const wanted[] = {"httprequest", "create_contact", "get_contact", "update_contact", "list_contacts", "search_contacts", NULL};
     for (int i = 0; wanted[i]; i++) {
-        const cJSON *a = find_id(r.json, "action_id", wanted[i]);
+        const cJSON *a = th_find(r.json, "action_id", wanted[i]);
         assert_non_null(a);
         assert_non_null(th_str(a, "name"));
         assert_non_null(th_str(a, "description"));
@@ -48,12 +39,12 @@ static void list_and_schema(void **state)
 
     r = th_key(m, "GET", "/api/v2/integration-schema/hubspot/actions/create_contact", ACME, LA, NULL);
     assert_int_equal(r.status, 200);
-    const cJSON *email = find_id(r.json, "name", "email");
+    const cJSON *email = th_find(r.json, "name", "email");
     assert_non_null(email);
     assert_string_equal(th_str(email, "label"), "Email");
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(email, "required")));
     assert_string_equal(th_str(email, "type"), "text");
-    const cJSON *stage = find_id(r.json, "name", "lifecyclestage");
+    const cJSON *stage = th_find(r.json, "name", "lifecyclestage");
     assert_true(cJSON_IsFalse(cJSON_GetObjectItem(stage, "required")));
     assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(stage, "options")) >= 5);
     th_free(&r);

@@ -139,10 +139,8 @@ static void fixture_setup_is_seeded(void **state)
 static void file_database_survives_restart(void **state)
 {
     (void)state;
-    char path[] = "/tmp/refold-admin-XXXXXX.db", cmd[256];
-    int fd = mkstemps(path, 3);
-    close(fd);
-    unlink(path);
+    char path[TH_DB_PATH_LEN];
+    th_temp_db(path);
     refold_mock_options o;
     refold_mock_options_init(&o);
     o.db_path = path;
@@ -156,8 +154,7 @@ static void file_database_survives_restart(void **state)
     assert_true(exists(m, "tk_acme_test", "kept"));
     assert_true(clock_ms(m) == t); /* virtual time goes on where it was */
     refold_mock_stop(m);
-    snprintf(cmd, sizeof cmd, "rm -f '%s' '%s-wal' '%s-shm'", path, path, path);
-    assert_int_equal(system(cmd), 0);
+    th_remove_db(path);
 }
 
 /* Injected faults are state too: a restart with the same file finds them, with the count that
@@ -165,10 +162,8 @@ static void file_database_survives_restart(void **state)
 static void injected_faults_survive_restart(void **state)
 {
     (void)state;
-    char path[] = "/tmp/refold-faults-XXXXXX.db", cmd[256];
-    int fd = mkstemps(path, 3);
-    close(fd);
-    unlink(path);
+    char path[TH_DB_PATH_LEN];
+    th_temp_db(path);
     refold_mock_options o;
     refold_mock_options_init(&o);
     o.db_path = path;
@@ -218,8 +213,7 @@ static void injected_faults_survive_restart(void **state)
     assert_int_equal(r.status, 200);
     th_free(&r);
     refold_mock_stop(m);
-    snprintf(cmd, sizeof cmd, "rm -f '%s' '%s-wal' '%s-shm'", path, path, path);
-    assert_int_equal(system(cmd), 0);
+    th_remove_db(path);
 }
 
 int main(void)

@@ -24,22 +24,13 @@ static int teardown(void **state)
     return 0;
 }
 
-static const cJSON *find_slug(const cJSON *arr, const char *slug)
-{
-    const cJSON *a;
-    cJSON_ArrayForEach(a, arr)
-        if (!strcmp(th_str(a, "slug"), slug))
-            return a;
-    return NULL;
-}
-
 static void list_has_catalogue_fields(void **state)
 {
     refold_mock *m = *state;
     th_resp r = th_key(m, "GET", APPS, "tk_acme_test", "user_12345", NULL);
     assert_int_equal(r.status, 200);
     assert_true(cJSON_GetArraySize(r.json) >= 12);
-    const cJSON *hs = find_slug(r.json, "hubspot");
+    const cJSON *hs = th_find(r.json, "slug", "hubspot");
     assert_non_null(hs);
     const char *fields[] = {"name", "slug", "type", "app_id", "icon", "description", "auth_type"};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
@@ -52,7 +43,7 @@ static void list_has_catalogue_fields(void **state)
     /* mock-only fixture sections are not part of the public shape */
     assert_null(cJSON_GetObjectItem(hs, "oauth"));
     assert_null(cJSON_GetObjectItem(hs, "actions"));
-    const cJSON *tw = find_slug(r.json, "twilio");
+    const cJSON *tw = th_find(r.json, "slug", "twilio");
     const cJSON *map = cJSON_GetObjectItem(tw, "auth_input_map");
     assert_int_equal(cJSON_GetArraySize(map), 2);
     const cJSON *f = cJSON_GetArrayItem(map, 0);
@@ -67,13 +58,13 @@ static void filters(void **state)
     refold_mock *m = *state;
     th_resp r = th_key(m, "GET", APPS "?auth_type=keybased", "tk_acme_test", "user_12345", NULL);
     assert_int_equal(r.status, 200);
-    assert_non_null(find_slug(r.json, "twilio"));
-    assert_non_null(find_slug(r.json, "netsuite")); /* supports both */
-    assert_null(find_slug(r.json, "hubspot"));
+    assert_non_null(th_find(r.json, "slug", "twilio"));
+    assert_non_null(th_find(r.json, "slug", "netsuite")); /* supports both */
+    assert_null(th_find(r.json, "slug", "hubspot"));
     th_free(&r);
     r = th_key(m, "GET", APPS "?tags=CRM", "tk_acme_test", "user_12345", NULL);
-    assert_non_null(find_slug(r.json, "hubspot"));
-    assert_null(find_slug(r.json, "twilio"));
+    assert_non_null(th_find(r.json, "slug", "hubspot"));
+    assert_null(th_find(r.json, "slug", "twilio"));
     th_free(&r);
     r = th_key(m, "GET", APPS "?slug=slack", "tk_acme_test", "user_12345", NULL);
     assert_int_equal(cJSON_GetArraySize(r.json), 1);

@@ -24,21 +24,12 @@ static int teardown(void **state)
     return 0;
 }
 
-static const cJSON *find_slug(const cJSON *arr, const char *slug)
-{
-    const cJSON *a;
-    cJSON_ArrayForEach(a, arr)
-        if (!strcmp(th_str(a, "slug"), slug))
-            return a;
-    return NULL;
-}
-
 /* "connected" of slug in the account's app list: 1, 0 (absent or false), and reauth_required. */
 static int connected_in_list(refold_mock *m, const char *key, const char *la, const char *slug, int *reauth)
 {
     th_resp r = th_key(m, "GET", APPS, key, la, NULL);
     assert_int_equal(r.status, 200);
-    const cJSON *app = find_slug(r.json, slug);
+    const cJSON *app = th_find(r.json, "slug", slug);
     assert_non_null(app);
     int c = cJSON_IsTrue(cJSON_GetObjectItem(app, "connected"));
     if (reauth)

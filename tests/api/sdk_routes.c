@@ -44,22 +44,13 @@ static void status_line(const th_resp *r, char *out, size_t n)
     snprintf(out, n, "%.*s", eol ? (int)(eol - r->headers) : 0, r->headers);
 }
 
-static const cJSON *find_app(const cJSON *list, const char *slug)
-{
-    const cJSON *a;
-    cJSON_ArrayForEach(a, list)
-        if (!strcmp(th_str(a, "slug"), slug))
-            return a;
-    return NULL;
-}
-
 static void apps_and_org(void **state)
 {
     (void)state;
     th_resp r = sdk("GET", "/api/v2/f-sdk/application", NULL);
     assert_int_equal(r.status, 200);
     assert_true(cJSON_IsArray(r.json));
-    const cJSON *tw = find_app(r.json, "twilio");
+    const cJSON *tw = th_find(r.json, "slug", "twilio");
     assert_non_null(tw);
     assert_string_equal(th_str(tw, "auth_type"), "keybased");
     assert_true(cJSON_IsFalse(cJSON_GetObjectItem(tw, "connected")));

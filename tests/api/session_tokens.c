@@ -151,10 +151,8 @@ static void tampered_and_foreign_tokens(void **state)
 static void tokens_survive_restart_with_db(void **state)
 {
     (void)state;
-    char path[] = "/tmp/refold-st-XXXXXX.db";
-    int fd = mkstemps(path, 3);
-    close(fd);
-    unlink(path);
+    char path[TH_DB_PATH_LEN];
+    th_temp_db(path);
     refold_mock_options o;
     refold_mock_options_init(&o);
     o.db_path = path;
@@ -169,12 +167,7 @@ static void tokens_survive_restart_with_db(void **state)
     assert_string_equal(th_str(r.json, "account_id"), "persisted");
     th_free(&r);
     refold_mock_stop(m);
-    char side[64];
-    unlink(path);
-    snprintf(side, sizeof side, "%s-wal", path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", path);
-    unlink(side);
+    th_remove_db(path);
 }
 
 int main(void)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 refold_mock *th_start(const refold_mock_options *opts)
 {
@@ -153,6 +154,34 @@ const char *th_assert_error(const th_resp *r, long status)
     assert_non_null(th_str(r->json, "message"));
     assert_non_null(th_str(r->json, "error_code"));
     return th_str(r->json, "error_code");
+}
+
+const cJSON *th_find(const cJSON *arr, const char *key, const char *value)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, arr)
+        if (th_str(e, key) && !strcmp(th_str(e, key), value))
+            return e;
+    return NULL;
+}
+
+void th_temp_db(char *path)
+{
+    snprintf(path, TH_DB_PATH_LEN, "/tmp/refold-test-XXXXXX.db");
+    int fd = mkstemps(path, 3);
+    assert_true(fd >= 0);
+    close(fd);
+    unlink(path); /* the mock creates it: only the unique name was wanted */
+}
+
+void th_remove_db(const char *path)
+{
+    char side[TH_DB_PATH_LEN + 8];
+    unlink(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
 }
 
 void th_create_la(refold_mock *m, const char *key, const char *id, const char *name)

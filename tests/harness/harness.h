@@ -36,6 +36,13 @@ const char *th_str(const cJSON *o, const char *key);
 const char *th_assert_error(const th_resp *r, long status);
 
 /* Convenience: creates a linked account for key (asserts 200). */
+/* The first object of arr whose string member key equals value, or NULL. */
+const cJSON *th_find(const cJSON *arr, const char *key, const char *value);
+/* A fresh database path under /tmp (no file yet), for restart tests; th_remove_db deletes the
+ * file and its -wal and -shm companions. path must hold TH_DB_PATH_LEN bytes. */
+#define TH_DB_PATH_LEN 64
+void th_temp_db(char *path);
+void th_remove_db(const char *path);
 void th_create_la(refold_mock *m, const char *key, const char *id, const char *name);
 /* Convenience: mints a session token for la under key into out (asserts 200). */
 void th_session_token(refold_mock *m, const char *key, const char *la, char *out, size_t n);
