@@ -37,6 +37,7 @@ static void save_offset(struct mock *m)
 void clock_reset(struct mock *m)
 {
     char buf[32];
+    store_lock(m->store); /* lock order everywhere: the store's, then the clock's */
     pthread_mutex_lock(&m->clock_lock);
     m->clock_wall_start_ms = wall_ms();
     if (store_meta_get(m->store, "clock_base_ms", buf, sizeof buf)) {
@@ -48,6 +49,7 @@ void clock_reset(struct mock *m)
     }
     m->clock_offset_ms = store_meta_get(m->store, "clock_offset_ms", buf, sizeof buf) ? atoll(buf) : 0;
     pthread_mutex_unlock(&m->clock_lock);
+    store_unlock(m->store);
 }
 
 /* Steps through each due time up to the target, so a token refreshed at 30 min and expired at

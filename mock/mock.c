@@ -80,7 +80,7 @@ int mock_reset_all(struct mock *m)
 static void *ticker(void *arg)
 {
     struct mock *m = arg;
-    while (!m->stopping) {
+    while (!__atomic_load_n(&m->stopping, __ATOMIC_ACQUIRE)) {
         struct timespec ts = {0, 200 * 1000000L};
         nanosleep(&ts, NULL);
         clock_advance(m, 0); /* fires whatever wall time has made due */
@@ -176,7 +176,7 @@ void refold_mock_stop(refold_mock *mm)
     struct mock *m = (struct mock *)mm;
     if (!m)
         return;
-    m->stopping = 1;
+    __atomic_store_n(&m->stopping, 1, __ATOMIC_RELEASE);
     if (m->ticker_running)
         pthread_join(m->ticker, NULL);
     server_stop(m);

@@ -52,7 +52,7 @@ struct mock {
     long long clock_offset_ms;
     pthread_t ticker;            /* realtime mode: fires due timers as wall time passes */
     int ticker_running;
-    volatile int stopping;
+    int stopping;                /* read and written atomically: the ticker thread polls it */
 };
 
 /* Auth requirements of a route (flags). */
