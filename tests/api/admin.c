@@ -141,16 +141,13 @@ static void file_database_survives_restart(void **state)
     (void)state;
     char path[TH_DB_PATH_LEN];
     th_temp_db(path);
-    refold_mock_options o;
-    refold_mock_options_init(&o);
-    o.db_path = path;
-    refold_mock *m = th_start(&o);
+    refold_mock *m = th_start_db(path);
     th_create_la(m, "tk_acme_test", "kept", "Kept");
     th_resp r = th_request(m, "POST", "/__mock/clock/advance", "{\"seconds\":3600}", NULL);
     th_free(&r);
     long long t = clock_ms(m);
     refold_mock_stop(m);
-    m = th_start(&o);
+    m = th_start_db(path);
     assert_true(exists(m, "tk_acme_test", "kept"));
     assert_true(clock_ms(m) == t); /* virtual time goes on where it was */
     refold_mock_stop(m);
@@ -164,10 +161,7 @@ static void injected_faults_survive_restart(void **state)
     (void)state;
     char path[TH_DB_PATH_LEN];
     th_temp_db(path);
-    refold_mock_options o;
-    refold_mock_options_init(&o);
-    o.db_path = path;
-    refold_mock *m = th_start(&o);
+    refold_mock *m = th_start_db(path);
     const char *scenario =
         "{\"version\":1,\"name\":\"faults-kept\",\"api_key\":\"tk_acme_test\","
         "\"setup\":{\"linked_accounts\":[{\"linked_account_id\":\"kept-co\"}]},"
@@ -185,7 +179,7 @@ static void injected_faults_survive_restart(void **state)
     th_free(&r);
     refold_mock_stop(m);
 
-    m = th_start(&o);
+    m = th_start_db(path);
     for (int i = 0; i < 2; i++) { /* the two uses left */
         r = th_key(m, "GET", "/api/v2/public/linked-account/kept-co", "tk_acme_test", NULL, NULL);
         assert_string_equal(th_assert_error(&r, 429), "RATE_LIMITED");
@@ -200,7 +194,7 @@ static void injected_faults_survive_restart(void **state)
     refold_mock_stop(m);
 
     /* a reset clears them, and the next start does not bring them back */
-    m = th_start(&o);
+    m = th_start_db(path);
     r = th_request(m, "POST", "/__mock/scenario/steps/throttle", NULL, NULL);
     th_free(&r);
     r = th_request(m, "POST", "/__mock/reset", NULL, NULL);
@@ -208,7 +202,7 @@ static void injected_faults_survive_restart(void **state)
     th_free(&r);
     th_create_la(m, "tk_acme_test", "kept-co", "Kept");
     refold_mock_stop(m);
-    m = th_start(&o);
+    m = th_start_db(path);
     r = th_key(m, "GET", "/api/v2/public/linked-account/kept-co", "tk_acme_test", NULL, NULL);
     assert_int_equal(r.status, 200);
     th_free(&r);

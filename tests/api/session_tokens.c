@@ -153,15 +153,12 @@ static void tokens_survive_restart_with_db(void **state)
     (void)state;
     char path[TH_DB_PATH_LEN];
     th_temp_db(path);
-    refold_mock_options o;
-    refold_mock_options_init(&o);
-    o.db_path = path;
-    refold_mock *m = th_start(&o);
+    refold_mock *m = th_start_db(path);
     th_create_la(m, "tk_acme_test", "persisted", "Persisted");
     char tok[2048];
     th_session_token(m, "tk_acme_test", "persisted", tok, sizeof tok);
     refold_mock_stop(m);
-    m = th_start(&o);
+    m = th_start_db(path);
     th_resp r = th_bearer(m, "GET", ACTIVE, tok, NULL);
     assert_int_equal(r.status, 200);
     assert_string_equal(th_str(r.json, "account_id"), "persisted");

@@ -174,6 +174,14 @@ void th_temp_db(char *path)
     unlink(path); /* the mock creates it: only the unique name was wanted */
 }
 
+refold_mock *th_start_db(const char *path)
+{
+    refold_mock_options o;
+    refold_mock_options_init(&o);
+    o.db_path = path;
+    return th_start(&o);
+}
+
 void th_remove_db(const char *path)
 {
     char side[TH_DB_PATH_LEN + 8];

@@ -43,6 +43,8 @@ const cJSON *th_find(const cJSON *arr, const char *key, const char *value);
 #define TH_DB_PATH_LEN 64
 void th_temp_db(char *path);
 void th_remove_db(const char *path);
+/* th_start with the database in path (a restart is another call with the same path). */
+refold_mock *th_start_db(const char *path);
 void th_create_la(refold_mock *m, const char *key, const char *id, const char *name);
 /* Convenience: mints a session token for la under key into out (asserts 200). */
 void th_session_token(refold_mock *m, const char *key, const char *la, char *out, size_t n);
