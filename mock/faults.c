@@ -59,12 +59,6 @@ static cJSON *rule_json(const struct fault *x)
     return o;
 }
 
-static int num(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsNumber(v) ? v->valueint : 0;
-}
-
 /* The rules as an array; f->lock is held. */
 static cJSON *rules_json(struct faults *f)
 {
@@ -121,10 +115,10 @@ void faults_attach(struct faults *f, struct store *st)
         util_copy(x->path, sizeof x->path, json_str(o, "path"));
         util_copy(x->error_code, sizeof x->error_code, json_str(o, "error_code"));
         util_copy(x->message, sizeof x->message, json_str(o, "message"));
-        x->status = num(o, "status");
-        x->times = num(o, "remaining");
-        x->retry_after = num(o, "retry_after");
-        x->delay_ms = num(o, "delay_ms");
+        x->status = (int)json_num(o, "status", 0);
+        x->times = (int)json_num(o, "remaining", 0);
+        x->retry_after = (int)json_num(o, "retry_after", 0);
+        x->delay_ms = (int)json_num(o, "delay_ms", 0);
     }
     __atomic_store_n(&f->any, f->n > 0, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&f->lock);
