@@ -43,9 +43,7 @@ static void reset_one_tenant_or_all(void **state)
     th_assert_error(&r, 401);
     th_free(&r);
     assert_true(exists(m, "tk_globex_test", "globex_b"));
-    r = th_request(m, "POST", "/__mock/reset", NULL, NULL);
-    assert_int_equal(r.status, 200);
-    th_free(&r);
+    th_admin_ok(m, "/__mock/reset", NULL);
     assert_false(exists(m, "tk_globex_test", "globex_b"));
     refold_mock_stop(m);
 }
@@ -57,10 +55,9 @@ static void clock_is_frozen_and_advances_exactly(void **state)
     long long t0 = clock_ms(m);
     usleep(20000);
     assert_true(clock_ms(m) == t0); /* frozen: wall time does not move it */
-    th_resp r = th_request(m, "POST", "/__mock/clock/advance", "{\"seconds\":90.5}", NULL);
-    assert_int_equal(r.status, 200);
-    th_free(&r);
+    th_admin_ok(m, "/__mock/clock/advance", "{\"seconds\":90.5}");
     assert_true(clock_ms(m) == t0 + 90500);
+    th_resp r;
     const char *bad[] = {"{\"seconds\":-1}", "{\"seconds\":\"10\"}", "{}", "[]", "{\"seconds\":1e300}"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         r = th_request(m, "POST", "/__mock/clock/advance", bad[i], NULL);
@@ -168,13 +165,9 @@ static void injected_faults_survive_restart(void **state)
         "\"steps\":[{\"name\":\"throttle\",\"when\":{\"manual\":true},\"do\":[{\"action\":\"fail_requests\","
         "\"method\":\"GET\",\"path\":\"/api/v2/public/linked-account/*\",\"status\":429,\"times\":3,"
         "\"retry_after\":7,\"body\":{\"error_code\":\"RATE_LIMITED\",\"message\":\"slow down\"}}]}]}";
-    th_resp r = th_request(m, "POST", "/__mock/scenario", scenario, NULL);
-    assert_int_equal(r.status, 200);
-    th_free(&r);
-    r = th_request(m, "POST", "/__mock/scenario/steps/throttle", NULL, NULL);
-    assert_int_equal(r.status, 200);
-    th_free(&r);
-    r = th_key(m, "GET", "/api/v2/public/linked-account/kept-co", "tk_acme_test", NULL, NULL);
+    th_admin_ok(m, "/__mock/scenario", scenario);
+    th_admin_ok(m, "/__mock/scenario/steps/throttle", NULL);
+    th_resp r = th_key(m, "GET", "/api/v2/public/linked-account/kept-co", "tk_acme_test", NULL, NULL);
     assert_string_equal(th_assert_error(&r, 429), "RATE_LIMITED");
     th_free(&r);
     refold_mock_stop(m);
@@ -197,9 +190,7 @@ static void injected_faults_survive_restart(void **state)
     m = th_start_db(path);
     r = th_request(m, "POST", "/__mock/scenario/steps/throttle", NULL, NULL);
     th_free(&r);
-    r = th_request(m, "POST", "/__mock/reset", NULL, NULL);
-    assert_int_equal(r.status, 200);
-    th_free(&r);
+    th_admin_ok(m, "/__mock/reset", NULL);
     th_create_la(m, "tk_acme_test", "kept-co", "Kept");
     refold_mock_stop(m);
     m = th_start_db(path);

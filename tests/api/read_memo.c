@@ -118,27 +118,19 @@ static void the_clock_and_reset_show_at_once(void **state)
         "\"connections\":[{\"linked_account_id\":\"clock-co\",\"slug\":\"hubspot\"}]},"
         "\"steps\":[{\"name\":\"revoke\",\"when\":{\"after_seconds\":60},"
         "\"do\":[{\"action\":\"expire_connection\",\"linked_account_id\":\"clock-co\",\"slug\":\"hubspot\",\"reason\":\"revoked\"}]}]}";
-    th_resp r = th_request(m, "POST", "/__mock/scenario", scenario, NULL);
-    assert_int_equal(r.status, 200);
-    th_free(&r);
+    th_admin_ok(m, "/__mock/scenario", scenario);
     int reauth = -1;
     assert_int_equal(connected_in_list(m, "tk_acme_test", "clock-co", "hubspot", &reauth), 1);
     assert_int_equal(reauth, 0);
-    r = th_request(m, "POST", "/__mock/clock/advance", "{\"seconds\":59}", NULL);
-    assert_int_equal(r.status, 200);
-    th_free(&r);
+    th_admin_ok(m, "/__mock/clock/advance", "{\"seconds\":59}");
     assert_int_equal(connected_in_list(m, "tk_acme_test", "clock-co", "hubspot", &reauth), 1);
     assert_int_equal(reauth, 0);
-    r = th_request(m, "POST", "/__mock/clock/advance", "{\"seconds\":1}", NULL);
-    assert_int_equal(r.status, 200);
-    th_free(&r);
+    th_admin_ok(m, "/__mock/clock/advance", "{\"seconds\":1}");
     assert_int_equal(connected_in_list(m, "tk_acme_test", "clock-co", "hubspot", &reauth), 1);
     assert_int_equal(reauth, 1);
     /* a reset forgets the account: the memoized list must not outlive it */
-    r = th_request(m, "POST", "/__mock/reset", NULL, NULL);
-    assert_int_equal(r.status, 200);
-    th_free(&r);
-    r = th_key(m, "GET", APPS, "tk_acme_test", "clock-co", NULL);
+    th_admin_ok(m, "/__mock/reset", NULL);
+    th_resp r = th_key(m, "GET", APPS, "tk_acme_test", "clock-co", NULL);
     assert_string_equal(th_assert_error(&r, 404), "INVALID_LINKED_ACCOUNT_ID");
     th_free(&r);
 }
@@ -172,16 +164,12 @@ static void auth_faults_and_journal_still_see_each_request(void **state)
     r = th_key(m, "GET", APPS "/hubspot", "tk_acme_test", "user_a", NULL);
     assert_int_equal(r.status, 200);
     th_free(&r);
-    r = th_request(m, "POST", "/__mock/scenario", scenario, NULL);
-    assert_int_equal(r.status, 200);
-    th_free(&r);
+    th_admin_ok(m, "/__mock/scenario", scenario);
     th_create_la(m, "tk_acme_test", "user_a", "A"); /* loading a scenario resets its tenant */
     r = th_key(m, "GET", APPS "/hubspot", "tk_acme_test", "user_a", NULL);
     assert_int_equal(r.status, 200);
     th_free(&r);
-    r = th_request(m, "POST", "/__mock/scenario/steps/fail", NULL, NULL);
-    assert_int_equal(r.status, 200);
-    th_free(&r);
+    th_admin_ok(m, "/__mock/scenario/steps/fail", NULL);
     r = th_key(m, "GET", APPS "/hubspot", "tk_acme_test", "user_a", NULL);
     th_assert_error(&r, 503);
     th_free(&r);

@@ -156,6 +156,13 @@ const char *th_assert_error(const th_resp *r, long status)
     return th_str(r->json, "error_code");
 }
 
+void th_admin_ok(refold_mock *m, const char *path, const char *body)
+{
+    th_resp r = th_request(m, "POST", path, body, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+}
+
 const cJSON *th_find(const cJSON *arr, const char *key, const char *value)
 {
     const cJSON *e;

@@ -27,6 +27,8 @@ th_resp th_key(refold_mock *m, const char *method, const char *path, const char 
 /* With Authorization: Bearer token. */
 th_resp th_bearer(refold_mock *m, const char *method, const char *path, const char *token, const char *body);
 void th_free(th_resp *r);
+/* POST body (may be NULL) to an admin path such as /__mock/reset; asserts a 200. */
+void th_admin_ok(refold_mock *m, const char *path, const char *body);
 
 /* A response header's value (case-insensitive name) copied into out; 1 when present. */
 int th_header(const th_resp *r, const char *name, char *out, size_t n);
