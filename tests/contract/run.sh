@@ -4,14 +4,15 @@
 # spec (contract.mjs), validates each response against the spec, writes docs/coverage.md and
 # checks that the README's coverage table says the same.
 # REFOLD_MOCK_BIN names the binary (default: build/refold-mock); REFOLD_OPENAPI the spec
-# (default: ../shared/reference/refold-openapi.yaml beside the repository).
+# (default: spec/refold-openapi.yaml, the copy of Refold's published spec kept in this repository
+# so that a bare clone can run this stage).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 STAGE=contract
 source "$here/../lib/mock.sh"
 mock_bin >/dev/null
-spec=${REFOLD_OPENAPI:-$repo/../shared/reference/refold-openapi.yaml}
+spec=${REFOLD_OPENAPI:-$repo/spec/refold-openapi.yaml}
 [ -r "$spec" ] || { echo "contract: no OpenAPI spec at $spec (set REFOLD_OPENAPI)" >&2; exit 1; }
 cd "$here"
 npm ci --no-audit --no-fund --loglevel=error
