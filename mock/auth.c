@@ -1,5 +1,6 @@
 /* auth.c: API keys, session-token JWTs (HS256 with libcrypto), the admin token, linked-account lookup. */
 #include "auth.h"
+#include "clock.h"
 #include "fixtures.h"
 #include "http.h"
 #include "store.h"

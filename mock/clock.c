@@ -1,6 +1,8 @@
 /* clock.c: the virtual clock. Frozen by default (tests are deterministic), or following wall
  * time with --realtime; advancing fires every timer that falls due, in time order. */
 #include "mock.h"
+#include "timers.h"
+#include "clock.h"
 #include "store.h"
 
 #include <limits.h>

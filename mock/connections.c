@@ -1,7 +1,8 @@
 /* connections.c: the connection state machine (active <-> expired, deleted), token lifetimes on the
  * virtual clock, and the public and admin views of a connection. */
 #include "connections.h"
-#include "api/credentials_validate.h"
+#include "clock.h"
+#include "credentials_validate.h"
 #include "fixtures.h"
 #include "store.h"
 #include "util.h"

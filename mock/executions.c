@@ -1,7 +1,8 @@
 /* executions.c: workflow runs as documents moved along by the virtual clock: start, human-task
  * pause/resume, completion or error (with their webhooks), stop. */
 #include "executions.h"
-#include "api/app_gate.h"
+#include "clock.h"
+#include "app_gate.h"
 #include "fixtures.h"
 #include "overrides.h"
 #include "store.h"

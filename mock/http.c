@@ -1,7 +1,6 @@
 /* http.c: the response writers (JSON, envelope, CORS headers) and request readers (headers, query). */
 #include "http.h"
-#include "journal.h"
-#include "memo.h"
+#include "clock.h"
 #include "util.h"
 
 #include <civetweb.h>
@@ -123,10 +122,10 @@ int http_send(req *r, int status, const char *content_type, const char *body, si
     if (body_len)
         memcpy(buf + hl, body, body_len);
     r->status = status;
-    /* Listed before the answer leaves: a client that reads /__mock/requests after its response
-     * finds its request there. */
-    if (r->journal && r->m)
-        journal_record(r->m->journal, r, clock_now_ms(r->m), util_mono_us() - r->started_us);
+    /* The dispatcher's hook (journal, memo) runs before the answer leaves: a client that reads
+     * /__mock/requests right after its response finds its request there. */
+    if (r->on_answer)
+        r->on_answer(r, status, body_len ? body : NULL, body_len);
     mg_write(r->conn, buf, (size_t)hl + body_len);
     if (buf != stackbuf)
         free(buf);
@@ -142,8 +141,6 @@ int http_json(req *r, int status, cJSON *value)
     if (!text)
         return http_error(r, 500, "SERVER_ERROR", "could not encode the response");
     size_t len = strlen(text);
-    if (r->memo_key && status == 200)
-        memo_put(r->m->memo, r->memo_key, r->memo_gen, r->memo_now_ms, text, len);
     http_send(r, status, "application/json; charset=utf-8", text, len);
     free(text);
     return status;

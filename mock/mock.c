@@ -1,6 +1,7 @@
 /* mock.c: the embedding API: start (store, fixtures, clock, server), reset, advance, stop. */
 #define _GNU_SOURCE
 #include "auth.h"
+#include "clock.h"
 #include "faults.h"
 #include "fixtures.h"
 #include "journal.h"

@@ -91,6 +91,10 @@ typedef struct req {
     long long memo_now_ms;
     long long started_us;            /* monotonic, for the journal's duration */
     int journal;                     /* listed in the journal when the answer is sent */
+    /* Set by the dispatcher (server.c): called by http_send just before the answer is written,
+     * with the body it carries (NULL for HEAD). Journal and memo hang off it, so the bottom
+     * layer (http.c) knows neither. */
+    void (*on_answer)(struct req *r, int status, const char *body, size_t len);
 } req;
 
 typedef int (*handler_fn)(req *r);   /* returns the HTTP status it sent */
@@ -102,15 +106,6 @@ struct route {
     handler_fn fn;           /* NULL: not built yet, answered 501 */
     const char *operation;   /* the spec's operationId, or a mock name */
 };
-
-/* clock.c */
-long long clock_now_ms(struct mock *m);
-int clock_advance(struct mock *m, long long ms);
-void clock_reset(struct mock *m);
-
-/* timers.c: every piece of state that changes with time, driven by the clock */
-long long timers_next_due(struct mock *m);       /* earliest due time in ms, or LLONG_MAX */
-void timers_fire(struct mock *m, long long now);  /* fire all that is due at now */
 
 /* mock.c */
 int mock_reset_all(struct mock *m);

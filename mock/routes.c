@@ -1,7 +1,7 @@
 /* routes.c: THE route table. One row per operation: method, path, auth, handler, operationId.
  * A NULL handler means "not built yet": the server answers 501 in Refold's envelope. */
 #include "routes.h"
-#include "api/handlers.h"
+#include "handlers.h"
 
 #include <stddef.h>
 
@@ -75,7 +75,6 @@ const struct route routes[] = {
     {"DELETE", "/api/v2/public/dataref/{refName}", KEY | OPT_LA, h_delete_dataref, "deleteDataref"},
     {"PUT", "/api/v2/public/dataref/{refName}/clear-records", KEY | OPT_LA, h_clear_dataref, "clearDatarefRecords"},
     {"PUT", "/api/v2/public/datarefs/group", KEY | OPT_LA, h_edit_dataref_group, "editDatarefGroup"},
-    {"POST", "/__mock/datarefs/{refName}/records", ADMIN | OPT_LA, h_admin_dataref_records, "mockAddDatarefRecords"},
     {"GET", "/api/v2/public/datastore/config/{slug}", KEY | OPT_LA, h_list_config_datastores, "listConfigDatastores"},
     {"GET", "/api/v2/public/datastore/config/{slug}/{datastore_name}/records", KEY | OPT_LA, h_list_config_datastore_records, "listConfigDatastoreRecords"},
     {"POST", "/api/v2/public/datastore/config/{slug}/{datastore_name}/search", KEY | OPT_LA, h_search_config_datastore, "searchConfigDatastoreRecords"},
@@ -164,10 +163,8 @@ const struct route routes[] = {
     {"POST", "/connect/{token}/{slug}", AUTH_NONE | RAW_BODY, h_page_connect_submit, "pageHostedConnectSubmit"},
     {"GET", "/oauth/{slug}/authorize", AUTH_NONE, h_page_consent, "pageOAuthConsent"},
     {"POST", "/oauth/{slug}/authorize", AUTH_NONE | RAW_BODY, h_page_consent_decide, "pageOAuthDecision"},
-    {"GET", "/__mock/assets/{name}", AUTH_NONE, h_page_asset, "mockAsset"},
-    {"GET", "/__mock/tenants", ADMIN, h_admin_tenants, "mockTenants"},
 
-    /* ---- The mock's own admin API (CONTRACT.md) ---- */
+    /* ---- The mock's own admin API, /__mock (handlers in admin/) ---- */
     {"GET", "/__mock/health", AUTH_NONE, h_admin_health, "mockHealth"},
     {"POST", "/__mock/reset", ADMIN, h_admin_reset, "mockReset"},
     {"GET", "/__mock/clock", ADMIN, h_admin_clock, "mockClock"},
@@ -180,7 +177,10 @@ const struct route routes[] = {
     {"GET", "/__mock/scenario", ADMIN, h_admin_scenario, "mockScenario"},
     {"POST", "/__mock/scenario", ADMIN | RAW_BODY, h_admin_scenario_load, "mockLoadScenario"}, /* parsed by the handler: errors give lines */
     {"POST", "/__mock/scenario/steps/{name}", ADMIN, h_admin_scenario_step, "mockFireScenarioStep"},
-    {"GET", "/__mock/ui", ADMIN, h_page_dashboard, "mockDashboard"},
+    {"GET", "/__mock/tenants", ADMIN, h_admin_tenants, "mockTenants"},
+    {"POST", "/__mock/datarefs/{refName}/records", ADMIN | OPT_LA, h_admin_dataref_records, "mockAddDatarefRecords"},
+    {"GET", "/__mock/ui", ADMIN, h_admin_dashboard, "mockDashboard"},
+    {"GET", "/__mock/assets/{name}", AUTH_NONE, h_page_asset, "mockAsset"},
 
     {NULL, NULL, 0, NULL, NULL},
 };

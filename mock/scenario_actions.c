@@ -1,13 +1,14 @@
 /* scenario_actions.c: what a scenario step does, each action through the same code as the API
  * and admin calls (connections.c, webhooks.c, faults.c, overrides.c, the clock). */
 #include "scenario.h"
+#include "clock.h"
 #include "connections.h"
 #include "faults.h"
 #include "overrides.h"
 #include "store.h"
 #include "util.h"
 #include "webhooks.h"
-#include "api/linked_accounts.h"
+#include "linked_accounts.h"
 
 #include <ctype.h>
 #include <math.h>

@@ -4,7 +4,7 @@
 #include "fixtures.h"
 #include "util.h"
 #include "webhooks.h"
-#include "api/linked_accounts.h"
+#include "linked_accounts.h"
 
 #include <math.h>
 #include <stdarg.h>

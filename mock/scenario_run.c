@@ -2,6 +2,7 @@
  * steps in order on the virtual clock, on counted requests or by hand, keep progress in the store. */
 #define _GNU_SOURCE
 #include "scenario.h"
+#include "clock.h"
 #include "faults.h"
 #include "fixtures.h"
 #include "overrides.h"

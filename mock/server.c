@@ -1,6 +1,7 @@
 /* server.c: CivetWeb's lifecycle and the one entry point every request goes through:
  * preflight, route match, injected faults, auth, body, handler, journal. */
 #include "auth.h"
+#include "clock.h"
 #include "faults.h"
 #include "http.h"
 #include "journal.h"
@@ -200,6 +201,15 @@ static int memo_answer(req *r, char *key, size_t n)
     return 1;
 }
 
+/* What happens to every answer just before it is written (see req.on_answer). */
+static void on_answer(req *r, int status, const char *body, size_t len)
+{
+    if (r->journal)
+        journal_record(r->m->journal, r, clock_now_ms(r->m), util_mono_us() - r->started_us);
+    if (r->memo_key && status == 200 && body)
+        memo_put(r->m->memo, r->memo_key, r->memo_gen, r->memo_now_ms, body, len);
+}
+
 static int dispatch(struct mg_connection *conn, void *cbdata)
 {
     struct mock *m = cbdata;
@@ -208,6 +218,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     req *r = &rq;
     r->m = m;
     r->conn = conn;
+    r->on_answer = on_answer;
     r->started_us = util_mono_us();
     r->ri = mg_get_request_info(conn);
     new_request_id(r->request_id);
@@ -217,7 +228,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
         preflight(r);
         return 204;
     }
-    r->journal = 1; /* every other request is listed in /__mock/requests (see http_send) */
+    r->journal = 1; /* every other request is listed in /__mock/requests (see on_answer) */
     char allow[128];
     /* (on the heap: CivetWeb's worker stacks are 100 KB and the handler still has to run) */
     size_t pathcap = strlen(r->ri->local_uri ? r->ri->local_uri : "/") + 1;

@@ -5,8 +5,8 @@
 #include "store.h"
 #include "util.h"
 #include "webhooks.h"
-#include "api/linked_accounts.h"
-#include "api/webhooks_api.h"
+#include "linked_accounts.h"
+#include "subscriptions.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -175,7 +175,7 @@ int setup_apply(struct mock *m, const struct tenant *t, const cJSON *setup, char
         cJSON *rq = webhook_request(e);
         const char *code;
         char why[300] = "";
-        if (webhook_register(m, t, rq, NULL, &code, why, sizeof why) != 0) {
+        if (subscriptions_register(m, t, rq, NULL, &code, why, sizeof why) != 0) {
             cJSON_Delete(rq);
             store_rollback(m->store);
             snprintf(err, n, "setup.webhooks[%d]: %s", i, why);

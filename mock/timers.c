@@ -1,6 +1,6 @@
 /* timers.c: the one list of everything that changes with time; clock.c drives it. */
 #include "timers.h"
-#include "api/schedules.h"
+#include "schedules.h"
 #include "connections.h"
 #include "executions.h"
 #include "scenario.h"

@@ -10,4 +10,8 @@ struct timer_source {
     void (*fire)(struct mock *m, long long now);  /* act on everything due at or before now */
 };
 
+/* Every piece of state that changes with time, driven by the clock. */
+long long timers_next_due(struct mock *m);       /* earliest due time in ms, or LLONG_MAX */
+void timers_fire(struct mock *m, long long now);  /* fire all that is due at now */
+
 #endif

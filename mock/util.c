@@ -194,3 +194,12 @@ int util_path_match(const char *pattern, const char *path)
         return 0; /* a final star needs a segment after the slash before it */
     return *pattern == 0 && *path == 0;
 }
+
+int json_is_string_array(const cJSON *a)
+{
+    const cJSON *e;
+    if (!cJSON_IsArray(a))
+        return 0;
+    cJSON_ArrayForEach(e, a) if (!cJSON_IsString(e)) return 0;
+    return 1;
+}

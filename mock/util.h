@@ -30,6 +30,8 @@ int json_bool(const cJSON *obj, const char *key, int def);
 void json_set(cJSON *obj, const char *key, cJSON *value);
 /* Parses a NUL-terminated string; NULL when it is not JSON. */
 cJSON *json_parse(const char *s);
+/* 1 when a is an array of strings only. */
+int json_is_string_array(const cJSON *a);
 /* Prints unformatted; caller frees with free(). */
 char *json_print(const cJSON *v);
 

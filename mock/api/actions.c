@@ -1,12 +1,13 @@
 /* actions.c: an app's actions: list, parameter schema, and execute against the linked account's
  * connection, with the records actions create kept per linked account and app. */
 #define _GNU_SOURCE /* strcasestr */
-#include "../fixtures.h"
-#include "../http.h"
-#include "../overrides.h"
-#include "../store.h"
-#include "../templates.h"
-#include "../util.h"
+#include "fixtures.h"
+#include "clock.h"
+#include "http.h"
+#include "overrides.h"
+#include "store.h"
+#include "templates.h"
+#include "util.h"
 #include "app_gate.h"
 #include "handlers.h"
 

@@ -1,9 +1,9 @@
 /* applications.c: the app catalogue with each linked account's connection state; auth structure. */
-#include "applications.h"
-#include "../connections.h"
-#include "../fixtures.h"
-#include "../http.h"
-#include "../util.h"
+#include "api/applications.h"
+#include "connections.h"
+#include "fixtures.h"
+#include "http.h"
+#include "util.h"
 #include "handlers.h"
 
 #include <string.h>

@@ -1,10 +1,11 @@
 /* config_fields.c: one config field at a time (app-level or a workflow's): read with its
  * options, set, clear; all fields of a config; rule-engine column options. */
-#include "../fixtures.h"
-#include "../http.h"
-#include "../store.h"
-#include "../util.h"
-#include "configs.h"
+#include "fixtures.h"
+#include "clock.h"
+#include "http.h"
+#include "store.h"
+#include "util.h"
+#include "api/configs.h"
 #include "handlers.h"
 
 #include <stdio.h>

@@ -1,11 +1,12 @@
 /* configs.c: configs (a linked account's installation of an app): field values, enabled
  * workflows, labels; get-or-create, update, get, delete, toggle, list. */
-#include "configs.h"
-#include "../fixtures.h"
-#include "../http.h"
-#include "../store.h"
-#include "../util.h"
-#include "../workflow_defs.h"
+#include "api/configs.h"
+#include "clock.h"
+#include "fixtures.h"
+#include "http.h"
+#include "store.h"
+#include "util.h"
+#include "workflow_defs.h"
 #include "handlers.h"
 #include "linked_accounts.h"
 

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 #include <cjson/cJSON.h>
-#include "../mock.h"
+#include "mock.h"
 
 #define CONFIG_KIND "config"
 

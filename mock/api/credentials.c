@@ -1,10 +1,11 @@
 /* credentials.c: connection writes by API key: save key-based credentials, migrate a token, the
  * default app's credentials, and deleting an integration. Credentials are stored, never returned. */
-#include "../connections.h"
-#include "../fixtures.h"
-#include "../http.h"
-#include "../store.h"
-#include "../util.h"
+#include "connections.h"
+#include "clock.h"
+#include "fixtures.h"
+#include "http.h"
+#include "store.h"
+#include "util.h"
 #include "credentials_validate.h"
 #include "handlers.h"
 #include "linked_accounts.h"

@@ -1,9 +1,9 @@
 /* datastores.c: config datastores (deprecated in Refold): read-only views of what an app's
  * workflows wrote, declared per app in fixtures/apps/<slug>.json under "datastores". */
-#include "../fixtures.h"
-#include "../http.h"
-#include "../util.h"
-#include "configs.h"
+#include "fixtures.h"
+#include "http.h"
+#include "util.h"
+#include "api/configs.h"
 #include "handlers.h"
 #include "record_match.h"
 

@@ -1,9 +1,10 @@
 /* env_vars.c: environment variables: the org's definitions (read-only, from
  * fixtures/env_definitions.json) and their values per scope (org, workspace, linked account, workflow). */
-#include "../fixtures.h"
-#include "../http.h"
-#include "../store.h"
-#include "../util.h"
+#include "fixtures.h"
+#include "clock.h"
+#include "http.h"
+#include "store.h"
+#include "util.h"
 #include "handlers.h"
 
 #include <openssl/evp.h>

@@ -1,13 +1,14 @@
 /* events.c: custom events of the org's default app (define, list, get, update, delete) and
  * firing them for a linked account, which starts the workflows bound to the event. */
-#include "../executions.h"
-#include "../fixtures.h"
-#include "../http.h"
-#include "../store.h"
-#include "../util.h"
-#include "../workflow_defs.h"
+#include "executions.h"
+#include "clock.h"
+#include "fixtures.h"
+#include "http.h"
+#include "store.h"
+#include "util.h"
+#include "workflow_defs.h"
 #include "app_gate.h"
-#include "configs.h"
+#include "api/configs.h"
 #include "handlers.h"
 
 #include <stdio.h>

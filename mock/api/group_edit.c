@@ -1,8 +1,8 @@
 /* group_edit.c: one implementation of group edit for the families that have it. */
-#include "group_edit.h"
-#include "../http.h"
-#include "../store.h"
-#include "../util.h"
+#include "api/group_edit.h"
+#include "http.h"
+#include "store.h"
+#include "util.h"
 
 int group_edit(req *r, const struct group_family *f)
 {

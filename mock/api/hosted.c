@@ -1,11 +1,12 @@
 /* hosted.c: hosted connect URLs, the properties stored with them, and OAuth authorization URLs. */
-#include "hosted.h"
-#include "../fixtures.h"
-#include "../http.h"
-#include "../pages/html.h"
-#include "../pages/links.h"
-#include "../store.h"
-#include "../util.h"
+#include "api/hosted.h"
+#include "clock.h"
+#include "fixtures.h"
+#include "http.h"
+#include "pages/html.h"
+#include "pages/links.h"
+#include "store.h"
+#include "util.h"
 #include "handlers.h"
 
 #include <civetweb.h>

@@ -1,10 +1,11 @@
 /* human_tasks.c: the public (no-auth) human-task form routes: read a waiting execution's form and
  * submit it, which resumes the execution. Tasks are created by executions.c. */
-#include "../executions.h"
-#include "../fixtures.h"
-#include "../http.h"
-#include "../store.h"
-#include "../util.h"
+#include "executions.h"
+#include "clock.h"
+#include "fixtures.h"
+#include "http.h"
+#include "store.h"
+#include "util.h"
 #include "handlers.h"
 
 #include <math.h>

@@ -1,7 +1,8 @@
 /* mcp_servers.c: MCP servers of an org environment: create, list (newest first), get, patch, delete. */
-#include "../http.h"
-#include "../store.h"
-#include "../util.h"
+#include "http.h"
+#include "clock.h"
+#include "store.h"
+#include "util.h"
 #include "handlers.h"
 
 #include <string.h>

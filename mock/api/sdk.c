@@ -1,12 +1,12 @@
 /* sdk.c: the routes the frontend SDK (@cobaltio/cobalt-js) calls with a session token. They
  * share state and code with the public API: an app connected here is connected there. */
-#include "applications.h"
-#include "configs.h"
-#include "hosted.h"
-#include "../fixtures.h"
-#include "../http.h"
-#include "../store.h"
-#include "../util.h"
+#include "api/applications.h"
+#include "api/configs.h"
+#include "api/hosted.h"
+#include "fixtures.h"
+#include "http.h"
+#include "store.h"
+#include "util.h"
 #include "handlers.h"
 
 #include <string.h>

@@ -1,8 +1,9 @@
 /* session_tokens.c: minting session tokens (HS256 JWT + refresh token) and revoking them. */
-#include "../auth.h"
-#include "../http.h"
-#include "../store.h"
-#include "../util.h"
+#include "auth.h"
+#include "clock.h"
+#include "http.h"
+#include "store.h"
+#include "util.h"
 #include "handlers.h"
 
 #include <string.h>

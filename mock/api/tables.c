@@ -1,8 +1,9 @@
 /* tables.c: persistent tables: tables with up to 20 columns and their records, search, groups. */
-#include "../http.h"
-#include "../store.h"
-#include "../util.h"
-#include "group_edit.h"
+#include "http.h"
+#include "clock.h"
+#include "store.h"
+#include "util.h"
+#include "api/group_edit.h"
 #include "handlers.h"
 #include "record_match.h"
 

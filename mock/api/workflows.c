@@ -1,12 +1,13 @@
 /* workflows.c: public (fixture) and private (per linked account) workflows: create, list, get,
  * draft, publish/unpublish with versions, request structure, enabled list, delete, execute. */
-#include "../executions.h"
-#include "../fixtures.h"
-#include "../http.h"
-#include "../store.h"
-#include "../util.h"
-#include "../workflow_defs.h"
-#include "configs.h"
+#include "executions.h"
+#include "clock.h"
+#include "fixtures.h"
+#include "http.h"
+#include "store.h"
+#include "util.h"
+#include "workflow_defs.h"
+#include "api/configs.h"
 #include "handlers.h"
 
 #include <regex.h>

@@ -13,4 +13,7 @@ struct asset {
 /* Terminated by a row with name NULL. */
 extern const struct asset page_assets[];
 
+/* The asset named name, or NULL. */
+const struct asset *assets_find(const char *name);
+
 #endif

@@ -1,14 +1,14 @@
 /* connect_page.c: the hosted connect page (/connect/{token}): the linked account's apps in their
  * state (Connect / Connected / Reconnect), key-based forms, and the hand-off to OAuth consent. */
-#include "html.h"
-#include "links.h"
-#include "../api/credentials_validate.h"
-#include "../api/handlers.h"
-#include "../connections.h"
-#include "../fixtures.h"
-#include "../http.h"
-#include "../store.h"
-#include "../util.h"
+#include "pages/html.h"
+#include "pages/links.h"
+#include "credentials_validate.h"
+#include "handlers.h"
+#include "connections.h"
+#include "fixtures.h"
+#include "http.h"
+#include "store.h"
+#include "util.h"
 
 #include <civetweb.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* html.c: the HTML buffer, escaping of every user-controlled value, the shared page frame. */
 #define _GNU_SOURCE
-#include "html.h"
-#include "../http.h"
-#include "../util.h"
+#include "pages/html.h"
+#include "http.h"
+#include "util.h"
 
 #include <civetweb.h>
 #include <ctype.h>

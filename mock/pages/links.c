@@ -1,8 +1,9 @@
 /* links.c: hosted connect sessions and OAuth consent requests: opaque tokens stored per tenant. */
-#include "links.h"
-#include "../fixtures.h"
-#include "../store.h"
-#include "../util.h"
+#include "pages/links.h"
+#include "clock.h"
+#include "fixtures.h"
+#include "store.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,13 +1,13 @@
 /* oauth_page.c: the OAuth consent screen a provider would show ("Acme wants to access your
  * HubSpot account"), and what Approve and Deny do: connect (or restore) the app, or nothing. */
-#include "html.h"
-#include "links.h"
-#include "../api/handlers.h"
-#include "../connections.h"
-#include "../fixtures.h"
-#include "../http.h"
-#include "../store.h"
-#include "../util.h"
+#include "pages/html.h"
+#include "pages/links.h"
+#include "handlers.h"
+#include "connections.h"
+#include "fixtures.h"
+#include "http.h"
+#include "store.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * admin records hook) and config datastores (names, records, search), with bad input and isolation. */
 #include "harness.h"
 #include "fixtures.h"
-#include "api/rest_forget.h"
+#include "rest_forget.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,10 +1,10 @@
 /* executions.c (API): listing, reading, stopping and rerunning workflow executions, and a batch
  * node's batches. The runs themselves live in ../executions.c. */
 #define _GNU_SOURCE /* strcasestr */
-#include "../executions.h"
-#include "../http.h"
-#include "../store.h"
-#include "../util.h"
+#include "executions.h"
+#include "http.h"
+#include "store.h"
+#include "util.h"
 #include "handlers.h"
 
 #include <stdlib.h>

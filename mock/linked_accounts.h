@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 #include <cjson/cJSON.h>
-#include "../mock.h"
+#include "mock.h"
 
 /* An id we accept: 1..127 bytes, no control characters, no '/'. */
 int la_valid_id(const char *id);

@@ -1,6 +1,6 @@
 /* credentials_validate.c: key-based credentials checked against the app's auth_input_map. */
 #include "credentials_validate.h"
-#include "../util.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -5,7 +5,7 @@
 #include "store.h"
 #include "util.h"
 #include "webhooks.h"
-#include "api/handlers.h"
+#include "handlers.h"
 
 #include <string.h>
 

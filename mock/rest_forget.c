@@ -1,8 +1,8 @@
 /* rest_forget.c: deleting a linked account takes its datarefs, schedules, env values and tables. */
 #include "rest_forget.h"
 #include "schedules.h"
-#include "../store.h"
-#include "../util.h"
+#include "store.h"
+#include "util.h"
 
 void rest_forget_linked_account(struct mock *m, const struct tenant *t, const char *la)
 {

@@ -1,6 +1,6 @@
 /* record_match.c: the {"field": value} filters of table and datastore searches (POSIX regex). */
 #include "record_match.h"
-#include "../util.h"
+#include "util.h"
 
 #include <regex.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
 #define APP_GATE_H
 
 #include <stddef.h>
-#include "../mock.h"
+#include "mock.h"
 
 enum gate_state { GATE_OK = 0, GATE_NOT_CONNECTED = 1, GATE_EXPIRED = 2 };
 

@@ -1,13 +1,13 @@
-/* assets_route.c: GET /__mock/assets/{name}: the stylesheets and scripts compiled into the binary
- * (the pages load nothing from outside the mock), and the dashboard page itself. */
-#include "assets.h"
-#include "html.h"
-#include "../api/handlers.h"
-#include "../http.h"
+/* assets.c: GET /__mock/assets/{name}: the stylesheets and scripts compiled into the binary
+ * (the pages load nothing from outside the mock), and their lookup by name. */
+#include "pages/assets.h"
+#include "pages/html.h"
+#include "handlers.h"
+#include "http.h"
 
 #include <string.h>
 
-static const struct asset *find_asset(const char *name)
+const struct asset *assets_find(const char *name)
 {
     for (const struct asset *a = page_assets; a->name; a++)
         if (!strcmp(a->name, name))
@@ -31,17 +31,9 @@ static const char *content_type(const char *name)
 
 int h_page_asset(req *r)
 {
-    const struct asset *a = find_asset(r->param[0]);
+    const struct asset *a = assets_find(r->param[0]);
     if (!a)
         return http_error(r, 404, "NOT_FOUND", "no asset %s", r->param[0]);
     http_add_header(r, "X-Content-Type-Options", "nosniff");
     return http_send(r, 200, content_type(a->name), a->data, a->len);
-}
-
-int h_page_dashboard(req *r)
-{
-    const struct asset *a = find_asset("dashboard.html");
-    if (!a)
-        return http_error(r, 500, "SERVER_ERROR", "the dashboard page is missing from this build");
-    return http_send(r, 200, "text/html; charset=utf-8", a->data, a->len);
 }

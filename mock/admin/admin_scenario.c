@@ -3,7 +3,7 @@
 #include "http.h"
 #include "scenario.h"
 #include "util.h"
-#include "api/handlers.h"
+#include "handlers.h"
 
 #include <string.h>
 

@@ -1,91 +1,17 @@
-/* datarefs.c: datarefs, a linked account's named reference-data stores: create, list, read as a
+/* datarefs_api.c: the dataref routes, a linked account's named reference-data stores: create, list, read as a
  * table, clear, delete, group; records arrive from workflows (datarefs_put_record) or the admin API. */
 #include "datarefs.h"
-#include "../http.h"
-#include "../store.h"
-#include "../util.h"
-#include "group_edit.h"
+#include "http.h"
+#include "store.h"
+#include "util.h"
+#include "api/group_edit.h"
 #include "handlers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define KIND "dataref"   /* id: "<linked account>/<name>", parent: the linked account */
-
-static void key_of(const char *la, const char *name, char *out, size_t n) { snprintf(out, n, "%s/%s", la, name); }
-
-static cJSON *new_dataref(struct mock *m, const struct tenant *t, const char *la, const char *name)
-{
-    char id[25], at[32];
-    util_new_id(id);
-    util_iso8601(clock_now_ms(m), at);
-    cJSON *doc = cJSON_CreateObject();
-    cJSON_AddStringToObject(doc, "_id", id);
-    cJSON_AddStringToObject(doc, "linked_account_id", la);
-    cJSON_AddStringToObject(doc, "org_id", t->org_id);
-    cJSON_AddStringToObject(doc, "environment", t->environment);
-    cJSON_AddStringToObject(doc, "name", name);
-    cJSON_AddItemToObject(doc, "data", cJSON_CreateObject());
-    cJSON_AddStringToObject(doc, "createdAt", at);
-    cJSON_AddStringToObject(doc, "updatedAt", at);
-    cJSON_AddNumberToObject(doc, "__v", 0);
-    return doc;
-}
-
-static int save(struct mock *m, const struct tenant *t, cJSON *doc)
-{
-    char key[2 * MOCK_ID_LEN + 2], at[32];
-    util_iso8601(clock_now_ms(m), at);
-    json_set(doc, "updatedAt", cJSON_CreateString(at));
-    key_of(json_str(doc, "linked_account_id"), json_str(doc, "name"), key, sizeof key);
-    return store_put(m->store, t->id, KIND, key, json_str(doc, "linked_account_id"), doc);
-}
-
-int datarefs_put_record(struct mock *m, const struct tenant *t, const char *la, const char *name,
-                        const char *record_id, const cJSON *fields, int create)
-{
-    char key[2 * MOCK_ID_LEN + 2];
-    key_of(la, name, key, sizeof key);
-    store_begin(m->store);
-    cJSON *doc = store_get(m->store, t->id, KIND, key);
-    if (!doc && !create) {
-        store_rollback(m->store);
-        return 1;
-    }
-    if (!doc)
-        doc = new_dataref(m, t, la, name);
-    cJSON *data = cJSON_GetObjectItemCaseSensitive(doc, "data");
-    if (!cJSON_IsObject(data)) {
-        data = cJSON_CreateObject();
-        json_set(doc, "data", data);
-    }
-    char next[24];
-    if (!record_id) { /* numbered like the examples: "1", "2", ... */
-        snprintf(next, sizeof next, "%d", cJSON_GetArraySize(data) + 1);
-        while (cJSON_GetObjectItemCaseSensitive(data, next))
-            snprintf(next, sizeof next, "%d", atoi(next) + 1);
-        record_id = next;
-    }
-    cJSON *rows = cJSON_CreateArray();
-    const cJSON *f;
-    cJSON_ArrayForEach(f, fields) {
-        if (!strcmp(f->string, "record_id"))
-            continue;
-        cJSON *row = cJSON_CreateObject();
-        cJSON_AddStringToObject(row, "key", f->string);
-        cJSON_AddItemToObject(row, "value", cJSON_Duplicate(f, 1));
-        cJSON_AddItemToArray(rows, row);
-    }
-    json_set(data, record_id, rows);
-    int rc = save(m, t, doc);
-    cJSON_Delete(doc);
-    if (rc != 0) {
-        store_rollback(m->store);
-        return -1;
-    }
-    return store_commit(m->store) == 0 ? 0 : -1;
-}
+#define KIND "dataref"
 
 static int need_la(req *r)
 {
@@ -99,7 +25,7 @@ static int need_la(req *r)
 static cJSON *load(req *r, const char *name)
 {
     char key[2 * MOCK_ID_LEN + 2];
-    key_of(r->la, name, key, sizeof key);
+    datarefs_key(r->la, name, key, sizeof key);
     cJSON *doc = store_get(r->m->store, r->t->id, KIND, key);
     if (!doc)
         http_error(r, 404, "NOT_FOUND", "Dataref not found: no dataref %s for linked account %s", name, r->la);
@@ -172,8 +98,8 @@ int h_create_dataref(req *r)
     if (!need_la(r))
         return r->status;
     char key[2 * MOCK_ID_LEN + 2];
-    key_of(r->la, name->valuestring, key, sizeof key);
-    cJSON *doc = new_dataref(r->m, r->t, r->la, name->valuestring);
+    datarefs_key(r->la, name->valuestring, key, sizeof key);
+    cJSON *doc = datarefs_new(r->m, r->t, r->la, name->valuestring);
     store_begin(r->m->store);
     int rc = store_insert(r->m->store, r->t->id, KIND, key, r->la, doc);
     if (rc != 0) {
@@ -245,7 +171,7 @@ int h_delete_dataref(req *r)
     if (!need_la(r))
         return r->status;
     char key[2 * MOCK_ID_LEN + 2];
-    key_of(r->la, r->param[0], key, sizeof key);
+    datarefs_key(r->la, r->param[0], key, sizeof key);
     store_begin(r->m->store);
     int gone = store_del(r->m->store, r->t->id, KIND, key);
     if (!gone) {
@@ -271,7 +197,7 @@ int h_clear_dataref(req *r)
         return r->status;
     }
     json_set(doc, "data", cJSON_CreateObject());
-    int rc = save(r->m, r->t, doc);
+    int rc = datarefs_save(r->m, r->t, doc);
     if (rc != 0 || store_commit(r->m->store) != 0) {
         if (rc != 0)
             store_rollback(r->m->store);
@@ -285,47 +211,6 @@ int h_edit_dataref_group(req *r)
 {
     if (!need_la(r))
         return r->status;
-    static const struct group_family family = {"refNames", "dataref names", load, save};
+    static const struct group_family family = {"refNames", "dataref names", load, datarefs_save};
     return group_edit(r, &family);
-}
-
-/* POST /__mock/datarefs/{refName}/records (x-api-key + linked_account_id):
- * {"records": [{"record_id": "1", "email": "jane@example.com"}, ...]} upserts records, standing in
- * for the workflow runs that fill datarefs in Refold. */
-int h_admin_dataref_records(req *r)
-{
-    if (!r->t)
-        return http_error(r, 400, "BAD_REQUEST", "x-api-key is required: datarefs belong to a tenant");
-    if (!need_la(r) || !http_need_object(r))
-        return r->status;
-    const cJSON *recs = http_body_array(r, "records"), *rec;
-    if (!recs)
-        return r->status;
-    int i = 0;
-    cJSON_ArrayForEach(rec, recs) {
-        const cJSON *id = cJSON_GetObjectItemCaseSensitive(rec, "record_id");
-        if (!cJSON_IsObject(rec))
-            return http_error(r, 400, "BAD_REQUEST", "records[%d] must be an object", i);
-        if (id && (!cJSON_IsString(id) || !*id->valuestring))
-            return http_error(r, 400, "BAD_REQUEST", "records[%d].record_id must be a non-empty string", i);
-        i++;
-    }
-    store_begin(r->m->store);
-    cJSON *doc = load(r, r->param[0]);
-    if (!doc) {
-        store_rollback(r->m->store);
-        return r->status;
-    }
-    cJSON_Delete(doc);
-    int rc = 0;
-    cJSON_ArrayForEach(rec, recs)
-        if (rc == 0)
-            rc = datarefs_put_record(r->m, r->t, r->la, r->param[0], json_str(rec, "record_id"), rec, 0);
-    if (rc != 0 || store_commit(r->m->store) != 0) {
-        if (rc != 0)
-            store_rollback(r->m->store);
-        return http_error(r, 500, "SERVER_ERROR", "could not store the records");
-    }
-    doc = load(r, r->param[0]);
-    return doc ? http_json(r, 200, doc) : r->status;
 }

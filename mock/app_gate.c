@@ -1,8 +1,8 @@
 /* app_gate.c: whether an app's connection lets a linked account's calls through. */
 #include "app_gate.h"
-#include "../connections.h"
-#include "../http.h"
-#include "../util.h"
+#include "connections.h"
+#include "http.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <string.h>

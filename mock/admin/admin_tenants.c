@@ -1,11 +1,12 @@
-/* admin_ui.c: GET /__mock/tenants: every tenant with its linked accounts and their connections
+/* admin_tenants.c: GET /__mock/tenants: every tenant with its linked accounts and their connections
  * in one read, for the dashboard (and for anyone debugging a test). */
 #include "connections.h"
+#include "clock.h"
 #include "fixtures.h"
 #include "http.h"
 #include "store.h"
 #include "util.h"
-#include "api/handlers.h"
+#include "handlers.h"
 
 #include <string.h>
 

@@ -1,11 +1,12 @@
 /* admin.c: the mock's own API under /__mock: health, reset, virtual clock, journal, routes. */
 #include "fixtures.h"
+#include "clock.h"
 #include "http.h"
 #include "journal.h"
 #include "routes.h"
 #include "store.h"
 #include "util.h"
-#include "api/handlers.h"
+#include "handlers.h"
 
 #include <math.h>
 #include <string.h>

@@ -1,0 +1,125 @@
+/* linked_accounts.c: the linked-account model: ids, field checks, saving, the public shape. */
+#include "linked_accounts.h"
+#include "clock.h"
+#include "connections.h"
+#include "store.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define KIND "linked_account"
+
+/* udf arrives as {"key": "value"} and is kept as the spec's [{key_name, key_value}]. */
+static cJSON *udf_entries(const cJSON *udf)
+{
+    cJSON *out = cJSON_CreateArray();
+    const cJSON *e;
+    cJSON_ArrayForEach(e, udf) {
+        if (!cJSON_IsString(e))
+            continue;
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "key_name", e->string);
+        cJSON_AddStringToObject(o, "key_value", e->valuestring);
+        cJSON_AddItemToArray(out, o);
+    }
+    return out;
+}
+
+int la_validate_fields(const cJSON *src, char *err, size_t n)
+{
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(src, "name");
+    const cJSON *udf = cJSON_GetObjectItemCaseSensitive(src, "udf");
+    const cJSON *app = cJSON_GetObjectItemCaseSensitive(src, "your_app");
+    if (name && !cJSON_IsString(name))
+        return snprintf(err, n, "name must be a string"), -1;
+    if (udf) {
+        const cJSON *e;
+        if (!cJSON_IsObject(udf))
+            return snprintf(err, n, "udf must be an object of string values"), -1;
+        cJSON_ArrayForEach(e, udf) if (!cJSON_IsString(e))
+            return snprintf(err, n, "udf.%s must be a string", e->string), -1;
+    }
+    if (app && !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(app, "auth_credentials")))
+        return snprintf(err, n, "your_app.auth_credentials must be an object"), -1;
+    return 0;
+}
+
+int la_valid_id(const char *id)
+{
+    size_t n = id ? strlen(id) : 0;
+    if (n == 0 || n >= MOCK_ID_LEN)
+        return 0;
+    for (const char *p = id; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == '/')
+            return 0; /* ids travel in paths and headers */
+    return 1;
+}
+
+int la_save(struct mock *m, const struct tenant *t, const char *id, const cJSON *src, int create_only, cJSON **out)
+{
+    long long now = clock_now_ms(m);
+    char at[32];
+    util_iso8601(now, at);
+    store_begin(m->store);
+    cJSON *doc = store_get(m->store, t->id, KIND, id);
+    int created = doc == NULL;
+    if (!created && create_only) {
+        cJSON_Delete(doc);
+        store_rollback(m->store);
+        return 1;
+    }
+    if (created) {
+        char oid[25];
+        util_new_id(oid);
+        doc = cJSON_CreateObject();
+        cJSON_AddStringToObject(doc, "_id", oid);
+        cJSON_AddStringToObject(doc, "associated_org", t->org_id);
+        cJSON_AddStringToObject(doc, "account_id", id);
+        cJSON_AddStringToObject(doc, "name", id);
+        cJSON_AddStringToObject(doc, "environment", t->environment);
+        cJSON_AddItemToObject(doc, "udf", cJSON_CreateArray());
+        cJSON_AddBoolToObject(doc, "is_seed", 0);
+        cJSON_AddNullToObject(doc, "tenant_account_id");
+        cJSON_AddStringToObject(doc, "createdAt", at);
+        cJSON_AddNumberToObject(doc, "__v", 0);
+    } else {
+        json_set(doc, "__v", cJSON_CreateNumber(json_num(doc, "__v", 0) + 1));
+    }
+    const char *name = json_str(src, "name");
+    if (name)
+        json_set(doc, "name", cJSON_CreateString(name));
+    const cJSON *udf = cJSON_GetObjectItemCaseSensitive(src, "udf");
+    if (udf)
+        json_set(doc, "udf", udf_entries(udf));
+    const cJSON *creds = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(src, "your_app"), "auth_credentials");
+    if (creds) /* kept for the default app, never returned */
+        json_set(doc, "your_app_credentials", cJSON_Duplicate(creds, 1));
+    json_set(doc, "updatedAt", cJSON_CreateString(at));
+    int rc = store_put(m->store, t->id, KIND, id, NULL, doc);
+    if (rc == 0 && store_commit(m->store) == 0) {
+        if (out)
+            *out = doc;
+        else
+            cJSON_Delete(doc);
+        return created ? 0 : 2;
+    }
+    if (rc != 0)
+        store_rollback(m->store);
+    cJSON_Delete(doc);
+    return -1;
+}
+
+cJSON *la_public(struct mock *m, const struct tenant *t, const cJSON *doc, int with_integrations)
+{
+    cJSON *o = cJSON_Duplicate(doc, 1);
+    cJSON_DeleteItemFromObjectCaseSensitive(o, "your_app_credentials");
+    if (with_integrations) {
+        cJSON *ints = cJSON_CreateArray(), *conns = connection_list(m, t, json_str(doc, "account_id")), *c;
+        cJSON_ArrayForEach(c, conns)
+            cJSON_AddItemToArray(ints, connection_public_integration(m, c));
+        cJSON_Delete(conns);
+        cJSON_AddItemToObject(o, "integrations", ints);
+    }
+    return o;
+}

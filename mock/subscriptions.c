@@ -1,0 +1,225 @@
+/* subscriptions.c: the webhook subscription model (RefoldWebhook): checking, merging and storing
+ * subscriptions, one set per tenant; the routes are in api/webhooks_api.c, delivery in webhooks.c. */
+#include "subscriptions.h"
+#include "clock.h"
+#include "fixtures.h"
+#include "store.h"
+#include "util.h"
+#include "webhooks.h"
+
+#include <ctype.h>
+#include <curl/curl.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define KIND "webhook"
+#define DEFAULT_BODY "{{event}}"
+
+static int valid_url(const char *s)
+{
+    if (strncmp(s, "http://", 7) && strncmp(s, "https://", 8))
+        return 0;
+    if (strlen(s) > 2048 || strpbrk(s, " \r\n\t"))
+        return 0;
+    CURLU *u = curl_url();
+    char *host = NULL;
+    int ok = curl_url_set(u, CURLUPART_URL, s, 0) == CURLUE_OK &&
+             curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host && *host;
+    curl_free(host);
+    curl_url_cleanup(u);
+    return ok;
+}
+
+static int header_name_ok(const char *s)
+{
+    if (!*s || strlen(s) > 256)
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && !strchr("!#$%&'*+-.^_`|~", *s))
+            return 0;
+    return 1;
+}
+
+/* Checks every field given in a register or update body; the first problem goes to err. */
+int subscriptions_check_fields(struct mock *m, const cJSON *src, int creating, const char **code, char *err, size_t n)
+{
+    *code = "BAD_REQUEST";
+    const cJSON *url = cJSON_GetObjectItemCaseSensitive(src, "webhook_url");
+    const cJSON *events = cJSON_GetObjectItemCaseSensitive(src, "webhook_events");
+    if (creating && !url)
+        return snprintf(err, n, "webhook_url is required"), -1;
+    if (creating && !events)
+        return snprintf(err, n, "webhook_events is required"), -1;
+    if (url && !(cJSON_IsString(url) && valid_url(url->valuestring)))
+        return snprintf(err, n, "webhook_url must be an http:// or https:// URL with a host"), -1;
+    if (events) {
+        const cJSON *e;
+        if (!cJSON_IsArray(events) || cJSON_GetArraySize(events) == 0)
+            return snprintf(err, n, "webhook_events must be a non-empty array of event names"), -1;
+        cJSON_ArrayForEach(e, events) if (!cJSON_IsString(e) || !webhooks_event_kind(e->valuestring)) {
+            *code = "INVALID_EVENT";
+            return snprintf(err, n, "Invalid event. Check events list in documentation. (%s is not one of: %s, %s, %s, %s, %s)",
+                            cJSON_IsString(e) ? e->valuestring : "a non-string", EV_CONNECTION_CREATED, EV_CONNECTION_DELETED,
+                            EV_CONNECTION_EXPIRED, EV_WORKFLOW_COMPLETED, EV_WORKFLOW_ERRORED), -1;
+        }
+    }
+    const cJSON *headers = cJSON_GetObjectItemCaseSensitive(src, "webhook_headers");
+    if (headers && !cJSON_IsNull(headers)) {
+        const cJSON *h;
+        if (!cJSON_IsObject(headers))
+            return snprintf(err, n, "webhook_headers must be an object of header name -> value"), -1;
+        cJSON_ArrayForEach(h, headers) {
+            if (!header_name_ok(h->string))
+                return snprintf(err, n, "webhook_headers: '%.64s' is not a valid header name", h->string), -1;
+            if (!(cJSON_IsString(h) || cJSON_IsNumber(h) || cJSON_IsBool(h)) ||
+                (cJSON_IsString(h) && (strpbrk(h->valuestring, "\r\n") || strlen(h->valuestring) > 4096)))
+                return snprintf(err, n, "webhook_headers.%.64s must be a single-line string", h->string), -1;
+        }
+    }
+    static const char *const strings[] = {"webhook_description", "description", "group", "slug"};
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(src, strings[i]);
+        if (v && !cJSON_IsString(v) && !cJSON_IsNull(v))
+            return snprintf(err, n, "%s must be a string", strings[i]), -1;
+    }
+    const char *slug = json_str(src, "slug");
+    if (slug && *slug && !fixtures_app(m->fx, slug))
+        return snprintf(err, n, "slug: no application %s", slug), -1;
+    const cJSON *method = cJSON_GetObjectItemCaseSensitive(src, "method");
+    if (method && !(cJSON_IsString(method) && (!strcmp(method->valuestring, "POST") || !strcmp(method->valuestring, "PUT") ||
+                                               !strcmp(method->valuestring, "PATCH"))))
+        return snprintf(err, n, "method must be POST, PUT or PATCH"), -1;
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(src, "webhook_type");
+    if (type && !(cJSON_IsString(type) && (!strcmp(type->valuestring, "default") || !strcmp(type->valuestring, "slack") ||
+                                           !strcmp(type->valuestring, "custom"))))
+        return snprintf(err, n, "webhook_type must be default, slack or custom"), -1;
+    const cJSON *ids = cJSON_GetObjectItemCaseSensitive(src, "workflow_ids");
+    if (ids && !json_is_string_array(ids))
+        return snprintf(err, n, "workflow_ids must be an array of strings"), -1;
+    const cJSON *enabled = cJSON_GetObjectItemCaseSensitive(src, "is_enabled");
+    if (enabled && !cJSON_IsBool(enabled))
+        return snprintf(err, n, "is_enabled must be true or false"), -1;
+    return 0;
+}
+
+/* A subscription naming an app takes only workflow events (checked on the merged result). */
+int subscriptions_check_slug_events(const cJSON *doc, const char **code, char *err, size_t n)
+{
+    const char *slug = json_str(doc, "slug");
+    const cJSON *e;
+    if (!slug || !*slug)
+        return 0;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "webhook_events")) if (webhooks_event_kind(e->valuestring) != 2) {
+        *code = "INVALID_EVENT";
+        return snprintf(err, n, "Invalid event. A webhook with a slug takes only workflow events (%s, %s); %s is not one",
+                        EV_WORKFLOW_COMPLETED, EV_WORKFLOW_ERRORED, e->valuestring), -1;
+    }
+    return 0;
+}
+
+/* webhook_type as the spec computes it: custom when the body template is not the plain event,
+ * slack for a Slack incoming-webhook URL, otherwise default. */
+static const char *infer_type(const cJSON *doc)
+{
+    const cJSON *body = cJSON_GetObjectItemCaseSensitive(doc, "webhook_body");
+    if (body && !cJSON_IsNull(body) && !(cJSON_IsString(body) && !strcmp(body->valuestring, DEFAULT_BODY)))
+        return "custom";
+    const char *url = json_str(doc, "webhook_url");
+    if (url && (strstr(url, "://hooks.slack.com/") || strstr(url, "://hooks.slack-gov.com/")))
+        return "slack";
+    return "default";
+}
+
+/* Merges the given fields of src into doc (a stored subscription, or an empty object) and puts the
+ * result in the RefoldWebhook member order. */
+cJSON *subscriptions_merged(const struct tenant *t, const cJSON *doc, const cJSON *src, const char *at)
+{
+    cJSON *all = cJSON_Duplicate(doc, 1);
+    const cJSON *f;
+    cJSON_ArrayForEach(f, src) {
+        static const char *const fields[] = {"webhook_url", "webhook_events", "webhook_headers", "webhook_body",
+                                             "webhook_description", "description", "method", "slug", "workflow_ids",
+                                             "webhook_type", "is_enabled", "group"};
+        for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+            if (!strcmp(f->string, fields[i]))
+                json_set(all, f->string, cJSON_Duplicate(f, 1));
+    }
+    /* Without an explicit type the body decides; the body only counts for custom webhooks. */
+    const char *given = cJSON_HasObjectItem(src, "webhook_type") ? json_str(src, "webhook_type") : NULL;
+    if (!given)
+        given = cJSON_HasObjectItem(src, "webhook_body") ? infer_type(all) : json_str(all, "webhook_type");
+    char type[16]; /* a copy: the member it came from is replaced below */
+    snprintf(type, sizeof type, "%s", given ? given : infer_type(all));
+    if (strcmp(type, "custom"))
+        json_set(all, "webhook_body", cJSON_CreateString(DEFAULT_BODY));
+    json_set(all, "webhook_type", cJSON_CreateString(type));
+
+    cJSON *o = cJSON_CreateObject();
+    if (json_str(all, "_id")) {
+        cJSON_AddStringToObject(o, "_id", json_str(all, "_id"));
+    } else {
+        char id[25];
+        util_new_id(id);
+        cJSON_AddStringToObject(o, "_id", id);
+    }
+    cJSON_AddStringToObject(o, "org_id", t->org_id);
+    cJSON_AddStringToObject(o, "environment", t->environment);
+    cJSON_AddBoolToObject(o, "is_enabled", json_bool(all, "is_enabled", 1));
+    cJSON *events = cJSON_CreateArray();
+    const cJSON *e;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(all, "webhook_events")) {
+        int dup = 0;
+        const cJSON *x;
+        cJSON_ArrayForEach(x, events) dup |= !strcmp(x->valuestring, e->valuestring);
+        if (!dup)
+            cJSON_AddItemToArray(events, cJSON_CreateString(e->valuestring));
+    }
+    cJSON_AddItemToObject(o, "webhook_events", events);
+    const cJSON *ids = cJSON_GetObjectItemCaseSensitive(all, "workflow_ids");
+    cJSON_AddItemToObject(o, "workflow_ids", cJSON_IsArray(ids) ? cJSON_Duplicate(ids, 1) : cJSON_CreateArray());
+    cJSON_AddStringToObject(o, "webhook_url", json_str(all, "webhook_url"));
+    cJSON_AddItemToObject(o, "webhook_body", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(all, "webhook_body"), 1));
+    const cJSON *headers = cJSON_GetObjectItemCaseSensitive(all, "webhook_headers");
+    if (cJSON_IsObject(headers) && cJSON_GetArraySize(headers) > 0)
+        cJSON_AddItemToObject(o, "webhook_headers", cJSON_Duplicate(headers, 1));
+    cJSON_AddStringToObject(o, "method", json_str(all, "method") ? json_str(all, "method") : "POST");
+    static const char *const optional[] = {"slug", "description", "webhook_description", "group"};
+    for (size_t i = 0; i < sizeof optional / sizeof optional[0]; i++) {
+        const char *v = json_str(all, optional[i]);
+        if (v && *v) /* an empty string unsets */
+            cJSON_AddStringToObject(o, optional[i], v);
+    }
+    cJSON_AddStringToObject(o, "webhook_type", type);
+    cJSON_AddStringToObject(o, "createdAt", json_str(all, "createdAt") ? json_str(all, "createdAt") : at);
+    cJSON_AddStringToObject(o, "updatedAt", at);
+    cJSON_AddNumberToObject(o, "__v", json_str(all, "createdAt") ? json_num(all, "__v", 0) + 1 : 0);
+    cJSON_Delete(all);
+    return o;
+}
+
+int subscriptions_register(struct mock *m, const struct tenant *t, const cJSON *req, cJSON **out,
+                     const char **code, char *err, size_t n)
+{
+    if (!cJSON_IsObject(req)) {
+        *code = "BAD_REQUEST";
+        return snprintf(err, n, "the request body must be a JSON object"), -1;
+    }
+    if (subscriptions_check_fields(m, req, 1, code, err, n))
+        return -1;
+    char at[32];
+    util_iso8601(clock_now_ms(m), at);
+    cJSON *empty = cJSON_CreateObject(), *doc = subscriptions_merged(t, empty, req, at);
+    cJSON_Delete(empty);
+    if (subscriptions_check_slug_events(doc, code, err, n) || store_put(m->store, t->id, KIND, json_str(doc, "_id"), NULL, doc)) {
+        if (!err[0])
+            *code = "SERVER_ERROR", snprintf(err, n, "could not store the webhook");
+        cJSON_Delete(doc);
+        return -1;
+    }
+    if (out)
+        *out = doc;
+    else
+        cJSON_Delete(doc);
+    return 0;
+}
