@@ -15,8 +15,7 @@ enum gate_state gate_state(struct mock *m, const struct tenant *t, const char *l
     cJSON *conn = connection_get(m, t, la, slug);
     if (!conn)
         return GATE_NOT_CONNECTED;
-    const char *status = json_str(conn, "status");
-    enum gate_state s = status && !strcmp(status, "expired") ? GATE_EXPIRED : GATE_OK;
+    enum gate_state s = connections_state(conn) == CONNECTION_EXPIRED ? GATE_EXPIRED : GATE_OK;
     if (s == GATE_EXPIRED && reason && n)
         util_copy(reason, n, json_str(conn, "reason") ? json_str(conn, "reason") : "expired");
     cJSON_Delete(conn);

@@ -36,11 +36,20 @@ cJSON *connection_list(struct mock *m, const struct tenant *t, const char *la)
     return store_list(m->store, t->id, KIND, la, NULL, NULL, 0, 0, NULL);
 }
 
-static int is_active(const cJSON *conn)
+enum connection_state connections_state(const cJSON *conn)
 {
+    if (!conn)
+        return CONNECTION_NONE;
     const char *s = json_str(conn, "status");
-    return !s || !strcmp(s, "active");
+    return s && !strcmp(s, "expired") ? CONNECTION_EXPIRED : CONNECTION_ACTIVE;
 }
+
+const char *connections_state_name(enum connection_state s)
+{
+    return s == CONNECTION_EXPIRED ? "expired" : s == CONNECTION_ACTIVE ? "active" : "none";
+}
+
+static int is_active(const cJSON *conn) { return connections_state(conn) == CONNECTION_ACTIVE; }
 
 static long long ms_of(const cJSON *conn, const char *key)
 {
@@ -230,7 +239,7 @@ int connection_connect(struct mock *m, const struct tenant *t, const char *la, c
         catch_up(conn, now); /* the old tokens' refreshes stay in the log */
     }
     json_set(conn, "auth_type", cJSON_CreateString(auth_type));
-    json_set(conn, "status", cJSON_CreateString("active"));
+    json_set(conn, "status", cJSON_CreateString(connections_state_name(CONNECTION_ACTIVE)));
     json_set(conn, "reason", cJSON_CreateNull());
     json_set(conn, "identifier", identifier_for(app, auth_type, identifier, credentials));
     json_set(conn, "credentials", credentials ? cJSON_Duplicate(credentials, 1) : cJSON_CreateObject());
@@ -257,7 +266,7 @@ static int expire_doc(struct mock *m, const struct tenant *t, cJSON *conn, const
     char at[32];
     util_iso8601(at_ms, at);
     catch_up(conn, at_ms);
-    json_set(conn, "status", cJSON_CreateString("expired"));
+    json_set(conn, "status", cJSON_CreateString(connections_state_name(CONNECTION_EXPIRED)));
     json_set(conn, "reason", cJSON_CreateString(reason));
     json_set(conn, "updatedAt", cJSON_CreateString(at));
     set_ms(conn, "expired_at", at_ms);
@@ -387,7 +396,7 @@ cJSON *connection_public_account(const cJSON *conn)
     const cJSON *ident = cJSON_GetObjectItemCaseSensitive(conn, "identifier");
     cJSON_AddItemToObject(o, "identifier", ident ? cJSON_Duplicate(ident, 1) : cJSON_CreateNull());
     cJSON_AddStringToObject(o, "connectedAt", json_str(conn, "connectedAt") ? json_str(conn, "connectedAt") : "");
-    cJSON_AddStringToObject(o, "status", json_str(conn, "status") ? json_str(conn, "status") : "active");
+    cJSON_AddStringToObject(o, "status", connections_state_name(connections_state(conn)));
     cJSON_AddStringToObject(o, "auth_type", json_str(conn, "auth_type") ? json_str(conn, "auth_type") : "oauth2");
     return o;
 }
@@ -406,8 +415,7 @@ cJSON *connection_public_integration(struct mock *m, const cJSON *conn)
         cJSON_AddNullToObject(o, "app_id");
     const cJSON *ident = cJSON_GetObjectItemCaseSensitive(conn, "identifier");
     cJSON_AddItemToObject(o, "identifier", ident ? cJSON_Duplicate(ident, 1) : cJSON_CreateNull());
-    const char *status = json_str(conn, "status");
-    int expired = status && !strcmp(status, "expired");
+    int expired = connections_state(conn) == CONNECTION_EXPIRED;
     cJSON_AddBoolToObject(o, "reauth_required", expired);
     const char *reason = json_str(conn, "reason");
     cJSON_AddBoolToObject(o, "refresh_token_expired", expired && reason && !strcmp(reason, "expired"));

@@ -20,6 +20,25 @@
  * credential lapse on the virtual clock (a timer: the connection expires with reason "expired");
  * access-token refreshes are silent and worked out when the connection is next read or changed. */
 
+/* A connection's state, stored as its "status" string. Who moves it (as in SQLite's pager.c):
+ *
+ *                 connection_connect()                 connection_expire() (admin, scenario),
+ *     (none) ─────────────────────────────> ACTIVE ───────────────────────────────────> EXPIRED
+ *       ^                                   |   ^        connections_fire() (a refresh token  |
+ *       |                                   |   |        or credential lapsed, reason expired)|
+ *       |                                   |   └──── connection_connect() (reconnect) ───────┘
+ *       |                                   └─ access-token refreshes stay ACTIVE: catch_up()
+ *       |                                      works them out when the connection is next read
+ *       └──── connection_delete(), connection_delete_all(): from either state, Connection Deleted
+ *
+ * ACTIVE -> EXPIRED sets reauth_required and emits Connection Expired (expire_doc()); NONE or
+ * EXPIRED -> ACTIVE emits Connection Created and restarts the lifetimes. */
+enum connection_state { CONNECTION_NONE = 0, CONNECTION_ACTIVE, CONNECTION_EXPIRED };
+/* The state of a stored connection document (NULL: CONNECTION_NONE; no status: ACTIVE). */
+enum connection_state connections_state(const cJSON *conn);
+/* "active" / "expired": the stored and shown spelling. */
+const char *connections_state_name(enum connection_state s);
+
 /* Creates or restores (active again, reauth cleared, lifetimes restarted) a connection; emits
  * Connection Created. auth_type NULL = the app's default. identifier NULL = the default: for
  * keybased the credentials' keybased.identifier_field (masked to "****" + last 4 when it is a
