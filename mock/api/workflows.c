@@ -340,41 +340,56 @@ static cJSON *versions_of(req *r, const char *pid)
 
 /* Publishing snapshots the draft into the published workflow (created the first time, with an
  * id of its own) and records a version; unpublishing takes the published id. */
-int h_publish_workflow(req *r)
+/* Unpublishing: only a public, published workflow can be; the doc is kept, marked unpublished. */
+static int unpublish(req *r, cJSON *doc, const char *at)
 {
-    if (!http_need_object(r))
-        return r->status;
-    const cJSON *pub = cJSON_GetObjectItemCaseSensitive(r->body, "published");
-    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(r->body, "version");
-    if (!cJSON_IsBool(pub))
-        return http_error(r, 400, "BAD_REQUEST", pub ? "published must be true or false" : "published is required");
-    if (ver && (!cJSON_IsNumber(ver) || ver->valuedouble < 1 || ver->valuedouble != (double)ver->valueint))
-        return http_error(r, 400, "BAD_REQUEST", "version must be a positive integer");
-    store_begin(r->m->store);
-    cJSON *doc = own_private(r, r->param[0]);
-    if (!doc) {
-        store_rollback(r->m->store);
-        return r->status;
-    }
-    char at[32];
-    now_iso(r, at);
-    if (cJSON_IsFalse(pub)) {
-        if (json_bool(doc, "is_draft", 0) || !json_bool(doc, "published", 0)) {
-            cJSON_Delete(doc);
-            store_rollback(r->m->store);
-            return http_error(r, 400, "INVALID_WORKFLOW_ID", "Only public and published workflows can be unpublished");
-        }
-        json_set(doc, "published", cJSON_CreateFalse());
-        json_set(doc, "updatedAt", cJSON_CreateString(at));
-        store_put(r->m->store, r->t->id, WF_KIND, r->param[0], r->la, doc);
-        if (store_commit(r->m->store)) {
-            cJSON_Delete(doc);
-            return http_error(r, 500, "SERVER_ERROR", "could not store the workflow");
-        }
-        cJSON *out = view(doc, 1);
+    if (json_bool(doc, "is_draft", 0) || !json_bool(doc, "published", 0)) {
         cJSON_Delete(doc);
-        return http_json(r, 200, out);
+        store_rollback(r->m->store);
+        return http_error(r, 400, "INVALID_WORKFLOW_ID", "Only public and published workflows can be unpublished");
     }
+    json_set(doc, "published", cJSON_CreateFalse());
+    json_set(doc, "updatedAt", cJSON_CreateString(at));
+    store_put(r->m->store, r->t->id, WF_KIND, r->param[0], r->la, doc);
+    if (store_commit(r->m->store)) {
+        cJSON_Delete(doc);
+        return http_error(r, 500, "SERVER_ERROR", "could not store the workflow");
+    }
+    cJSON *out = view(doc, 1);
+    cJSON_Delete(doc);
+    return http_json(r, 200, out);
+}
+
+/* The version record: the first takes the workflow's id (as Refold's first version does);
+ * publishing as an existing version number replaces that version's snapshot. */
+static void save_version(req *r, const char *pid, int version, const cJSON *published, const char *at)
+{
+    cJSON *vs = versions_of(r, pid), *v;
+    char vid[25] = "";
+    cJSON_ArrayForEach(v, vs)
+        if ((int)json_num(v, "version", 0) == version)
+            util_copy(vid, sizeof vid, json_str(v, "_id"));
+    if (!*vid) {
+        if (cJSON_GetArraySize(vs))
+            util_new_id(vid);
+        else
+            util_copy(vid, sizeof vid, pid);
+    }
+    cJSON_Delete(vs);
+    cJSON *vd = cJSON_CreateObject();
+    cJSON_AddStringToObject(vd, "_id", vid);
+    cJSON_AddNumberToObject(vd, "version", version);
+    cJSON_AddStringToObject(vd, "workflow_id", pid);
+    cJSON_AddStringToObject(vd, "createdAt", at);
+    cJSON_AddItemToObject(vd, "snapshot", cJSON_Duplicate(published, 1));
+    store_put(r->m->store, r->t->id, WF_VERSION_KIND, vid, r->la, vd);
+    cJSON_Delete(vd);
+}
+
+/* The published copy of doc (a draft, or a published id standing for its draft) as version
+ * `ver` (NULL: the next one), stored with its version record. Returns the copy. */
+static cJSON *publish_copy(req *r, cJSON *doc, const cJSON *ver, const char *at)
+{
     /* The draft is the source; a published id stands for its draft. */
     cJSON *draft = NULL;
     if (json_bool(doc, "is_draft", 0))
@@ -394,7 +409,7 @@ int h_publish_workflow(req *r)
         util_new_id(pid);
     int version = ver ? ver->valueint : prev ? (int)json_num(prev, "current_version", 0) + 1 : 1;
 
-    cJSON *p = cJSON_Duplicate(draft, 1);
+    cJSON *p = draft; /* the copy is the draft, relabelled */
     json_set(p, "_id", cJSON_CreateString(pid));
     json_set(p, "is_draft", cJSON_CreateFalse());
     json_set(p, "published", cJSON_CreateTrue());
@@ -411,30 +426,33 @@ int h_publish_workflow(req *r)
         json_set(doc, "updatedAt", cJSON_CreateString(at));
         store_put(r->m->store, r->t->id, WF_KIND, json_str(doc, "_id"), r->la, doc);
     }
-    /* The version record: the first takes the workflow's id (as Refold's first version does);
-     * publishing as an existing version number replaces that version's snapshot. */
-    cJSON *vs = versions_of(r, pid), *v;
-    char vid[25] = "";
-    cJSON_ArrayForEach(v, vs)
-        if ((int)json_num(v, "version", 0) == version)
-            util_copy(vid, sizeof vid, json_str(v, "_id"));
-    if (!*vid) {
-        if (cJSON_GetArraySize(vs))
-            util_new_id(vid);
-        else
-            util_copy(vid, sizeof vid, pid);
-    }
-    cJSON_Delete(vs);
-    cJSON *vd = cJSON_CreateObject();
-    cJSON_AddStringToObject(vd, "_id", vid);
-    cJSON_AddNumberToObject(vd, "version", version);
-    cJSON_AddStringToObject(vd, "workflow_id", pid);
-    cJSON_AddStringToObject(vd, "createdAt", at);
-    cJSON_AddItemToObject(vd, "snapshot", cJSON_Duplicate(p, 1));
-    store_put(r->m->store, r->t->id, WF_VERSION_KIND, vid, r->la, vd);
-    cJSON_Delete(vd);
+    save_version(r, pid, version, p, at);
     cJSON_Delete(prev);
-    cJSON_Delete(draft);
+    return p;
+}
+
+/* route: PUT /api/v2/public/workflow/{workflowId}/publish (param[0] workflowId) */
+int h_publish_workflow(req *r)
+{
+    if (!http_need_object(r))
+        return r->status;
+    const cJSON *pub = cJSON_GetObjectItemCaseSensitive(r->body, "published");
+    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(r->body, "version");
+    if (!cJSON_IsBool(pub))
+        return http_error(r, 400, "BAD_REQUEST", pub ? "published must be true or false" : "published is required");
+    if (ver && (!cJSON_IsNumber(ver) || ver->valuedouble < 1 || ver->valuedouble != (double)ver->valueint))
+        return http_error(r, 400, "BAD_REQUEST", "version must be a positive integer");
+    store_begin(r->m->store);
+    cJSON *doc = own_private(r, r->param[0]);
+    if (!doc) {
+        store_rollback(r->m->store);
+        return r->status;
+    }
+    char at[32];
+    now_iso(r, at);
+    if (cJSON_IsFalse(pub))
+        return unpublish(r, doc, at);
+    cJSON *p = publish_copy(r, doc, ver, at);
     cJSON_Delete(doc);
     if (store_commit(r->m->store)) {
         cJSON_Delete(p);
