@@ -1,4 +1,4 @@
-/* assets.h: page files (HTML, CSS, JS) compiled into the binary by cmake/embed_assets.cmake. */
+/* assets.h: page files (HTML, CSS, JS) compiled into the binary by mock/pages/embed_assets.cmake. */
 #ifndef ASSETS_H
 #define ASSETS_H
 
