@@ -1,5 +1,5 @@
-/* server.c: CivetWeb's lifecycle and the one entry point every request goes through:
- * preflight, route match, injected faults, auth, body, handler, journal. */
+/* server.c: CivetWeb's lifecycle and the one entry point every request goes through: preflight,
+ * head limits, route match, auth, injected faults, body, memo, handler; journal on the answer. */
 #include "auth.h"
 #include "clock.h"
 #include "faults.h"
@@ -260,7 +260,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     if ((r->route->auth & MEMO) && memo_answer(r, memo_key, sizeof memo_key))
         goto out;
     if (!r->route->fn)
-        http_error(r, 501, "NOT_IMPLEMENTED", "%s (%s %s) is not built in refold-mock yet; see the README's coverage table",
+        http_error(r, 501, "NOT_IMPLEMENTED", "%s (%s %s) is not built in refold-mock yet (GET /__mock/routes lists what is)",
                    r->route->operation, r->route->method, r->route->pattern);
     else
         r->route->fn(r);

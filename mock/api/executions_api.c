@@ -1,5 +1,5 @@
-/* executions.c (API): listing, reading, stopping and rerunning workflow executions, and a batch
- * node's batches. The runs themselves live in ../executions.c. */
+/* executions_api.c: listing, reading, stopping and rerunning workflow executions, and a batch
+ * node's batches. The runs themselves live in executions.c (engine). */
 #define _GNU_SOURCE /* strcasestr */
 #include "executions.h"
 #include "http.h"
