@@ -104,7 +104,7 @@ int http_send(req *r, int status, const char *content_type, const char *body, si
     char cors[512];
     write_cors(r, cors, sizeof cors);
     /* Header block and body leave in one write: a second write costs a second syscall and TCP
-     * segment per response, a fifth of the time of a small read route (see the README's bench). */
+     * segment per response, a fifth of the time of a small read route (see the benchmarks in tests/README.md). */
     /* (CivetWeb's own errors may come before any request line was parsed: no method then) */
     int head_only = r->ri && r->ri->request_method && !strcmp(r->ri->request_method, "HEAD");
     size_t body_len = head_only ? 0 : len;
