@@ -1,6 +1,5 @@
 /* http.c: the response writers (JSON, envelope, CORS headers) and request readers (headers, query). */
 #include "http.h"
-#include "clock.h"
 #include "util.h"
 
 #include <civetweb.h>
