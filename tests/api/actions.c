@@ -15,12 +15,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 static void list_and_schema(void **state)
 {
     refold_mock *m = *state;
@@ -333,13 +327,13 @@ static void scenario_overrides_replace_the_result(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(list_and_schema, setup, teardown),
-        cmocka_unit_test_setup_teardown(records_round_trip, setup, teardown),
-        cmocka_unit_test_setup_teardown(bad_parameters_change_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(connection_gate, setup, teardown),
-        cmocka_unit_test_setup_teardown(records_are_per_linked_account_and_tenant, setup, teardown),
-        cmocka_unit_test_setup_teardown(templates_keep_types_and_drop_missing, setup, teardown),
-        cmocka_unit_test_setup_teardown(scenario_overrides_replace_the_result, setup, teardown),
+        cmocka_unit_test_setup_teardown(list_and_schema, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(records_round_trip, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(bad_parameters_change_nothing, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(connection_gate, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(records_are_per_linked_account_and_tenant, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(templates_keep_types_and_drop_missing, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(scenario_overrides_replace_the_result, setup, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,12 +18,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 static void list_has_catalogue_fields(void **state)
 {
     refold_mock *m = *state;
@@ -165,5 +159,5 @@ int main(void)
         cmocka_unit_test(errors),
         cmocka_unit_test(auth_structure_needs_no_auth),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, th_teardown);
 }

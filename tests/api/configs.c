@@ -23,12 +23,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 static const cJSON *by_id(const cJSON *arr, const char *id)
 {
     const cJSON *e;
@@ -429,13 +423,13 @@ static void rule_engine_options(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(get_or_create_installs_the_skeleton, setup, teardown),
-        cmocka_unit_test_setup_teardown(named_configs_with_seeds, setup, teardown),
-        cmocka_unit_test_setup_teardown(create_bad_input, setup, teardown),
-        cmocka_unit_test_setup_teardown(update_values_workflows_and_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(toggle_delete_and_isolation, setup, teardown),
-        cmocka_unit_test_setup_teardown(single_fields, setup, teardown),
-        cmocka_unit_test_setup_teardown(rule_engine_options, setup, teardown),
+        cmocka_unit_test_setup_teardown(get_or_create_installs_the_skeleton, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(named_configs_with_seeds, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(create_bad_input, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(update_values_workflows_and_errors, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(toggle_delete_and_isolation, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(single_fields, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(rule_engine_options, setup, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

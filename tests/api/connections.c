@@ -12,18 +12,6 @@
 #define SAVE_KEY "/api/v2/public/linked-account/integration/save-key-credentials/"
 #define MIGRATE "/api/v2/public/migrate-token"
 
-static int setup(void **state)
-{
-    *state = th_start(NULL);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 static void migrate(refold_mock *m, const char *la, const char *slug)
 {
     char body[512];
@@ -370,13 +358,13 @@ static void delete_linked_account_emits_deleted(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(expire_and_reconnect, setup, teardown),
-        cmocka_unit_test_setup_teardown(admin_expire_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(oauth_lifetimes, setup, teardown),
-        cmocka_unit_test_setup_teardown(refresh_token_without_expiry, setup, teardown),
-        cmocka_unit_test_setup_teardown(keybased_credential_ttl, setup, teardown),
-        cmocka_unit_test_setup_teardown(one_advance_many_expiries, setup, teardown),
-        cmocka_unit_test_setup_teardown(delete_linked_account_emits_deleted, setup, teardown),
+        cmocka_unit_test_setup_teardown(expire_and_reconnect, th_setup, th_teardown),
+        cmocka_unit_test_setup_teardown(admin_expire_errors, th_setup, th_teardown),
+        cmocka_unit_test_setup_teardown(oauth_lifetimes, th_setup, th_teardown),
+        cmocka_unit_test_setup_teardown(refresh_token_without_expiry, th_setup, th_teardown),
+        cmocka_unit_test_setup_teardown(keybased_credential_ttl, th_setup, th_teardown),
+        cmocka_unit_test_setup_teardown(one_advance_many_expiries, th_setup, th_teardown),
+        cmocka_unit_test_setup_teardown(delete_linked_account_emits_deleted, th_setup, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,12 +21,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 static int n_events(refold_mock *m, const char *event)
 {
     char q[128];
@@ -292,10 +286,10 @@ static void delete_integration(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(save_key_credentials, setup, teardown),
-        cmocka_unit_test_setup_teardown(migrate_token, setup, teardown),
-        cmocka_unit_test_setup_teardown(default_app_credentials, setup, teardown),
-        cmocka_unit_test_setup_teardown(delete_integration, setup, teardown),
+        cmocka_unit_test_setup_teardown(save_key_credentials, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(migrate_token, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(default_app_credentials, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(delete_integration, setup, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,12 +20,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 static void create(refold_mock *m, const char *la, const char *name)
 {
     char body[128];
@@ -396,12 +390,12 @@ static void datastores_fixture_is_checked(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(create_read_clear_delete, setup, teardown),
-        cmocka_unit_test_setup_teardown(list_unique_and_groups, setup, teardown),
-        cmocka_unit_test_setup_teardown(dataref_bad_input_and_isolation, setup, teardown),
-        cmocka_unit_test_setup_teardown(datastores_read_and_search, setup, teardown),
-        cmocka_unit_test_setup_teardown(datastores_bad_input, setup, teardown),
-        cmocka_unit_test_setup_teardown(forgetting_a_linked_account, setup, teardown),
+        cmocka_unit_test_setup_teardown(create_read_clear_delete, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(list_unique_and_groups, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(dataref_bad_input_and_isolation, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(datastores_read_and_search, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(datastores_bad_input, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(forgetting_a_linked_account, setup, th_teardown),
         cmocka_unit_test(datastores_fixture_is_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,12 +24,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 static void definitions(void **state)
 {
     refold_mock *m = *state;
@@ -355,10 +349,10 @@ static void definitions_fixture_is_checked(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(definitions, setup, teardown),
-        cmocka_unit_test_setup_teardown(org_and_workflow_values, setup, teardown),
-        cmocka_unit_test_setup_teardown(linked_account_values_and_tokens, setup, teardown),
-        cmocka_unit_test_setup_teardown(bad_input_and_isolation, setup, teardown),
+        cmocka_unit_test_setup_teardown(definitions, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(org_and_workflow_values, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(linked_account_values_and_tokens, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(bad_input_and_isolation, setup, th_teardown),
         cmocka_unit_test(definitions_fixture_is_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

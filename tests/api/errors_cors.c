@@ -5,18 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int setup(void **state)
-{
-    *state = th_start(NULL);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 static void unknown_route_and_method(void **state)
 {
     refold_mock *m = *state;
@@ -129,5 +117,5 @@ int main(void)
         cmocka_unit_test(allow_origin_on_errors_too),
         cmocka_unit_test(unbuilt_routes_say_so),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, th_setup, th_teardown);
 }

@@ -16,12 +16,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 static const cJSON *by(const cJSON *arr, const char *key, const char *value)
 {
     const cJSON *e;
@@ -522,13 +516,13 @@ static void private_workflow_on_an_event(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(event_definitions, setup, teardown),
-        cmocka_unit_test_setup_teardown(firing_starts_bound_workflows, setup, teardown),
-        cmocka_unit_test_setup_teardown(one_event_several_apps, setup, teardown),
-        cmocka_unit_test_setup_teardown(public_list_and_filters, setup, teardown),
-        cmocka_unit_test_setup_teardown(private_lifecycle, setup, teardown),
-        cmocka_unit_test_setup_teardown(create_bad_input, setup, teardown),
-        cmocka_unit_test_setup_teardown(private_workflow_on_an_event, setup, teardown),
+        cmocka_unit_test_setup_teardown(event_definitions, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(firing_starts_bound_workflows, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(one_event_several_apps, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(public_list_and_filters, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(private_lifecycle, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(create_bad_input, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(private_workflow_on_an_event, setup, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,12 +23,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 static const cJSON *node(const cJSON *ex, int i) { return cJSON_GetArrayItem(cJSON_GetObjectItem(ex, "nodes"), i); }
 
 static void completes_on_the_clock(void **state)
@@ -601,17 +595,17 @@ static void survives_a_restart(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(completes_on_the_clock, setup, teardown),
-        cmocka_unit_test_setup_teardown(errors_as_the_fixture_says, setup, teardown),
-        cmocka_unit_test_setup_teardown(workflow_webhooks, setup, teardown),
-        cmocka_unit_test_setup_teardown(expired_connection_errors_the_run, setup, teardown),
-        cmocka_unit_test_setup_teardown(sync_runs_take_no_virtual_time, setup, teardown),
-        cmocka_unit_test_setup_teardown(list_filters_and_pagination, setup, teardown),
-        cmocka_unit_test_setup_teardown(stop_and_rerun, setup, teardown),
-        cmocka_unit_test_setup_teardown(batch_nodes, setup, teardown),
-        cmocka_unit_test_setup_teardown(human_task_answered_and_timed_out, setup, teardown),
-        cmocka_unit_test_setup_teardown(forced_outcomes_and_other_starters, setup, teardown),
-        cmocka_unit_test_setup_teardown(forgetting_a_linked_account, setup, teardown),
+        cmocka_unit_test_setup_teardown(completes_on_the_clock, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(errors_as_the_fixture_says, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(workflow_webhooks, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(expired_connection_errors_the_run, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(sync_runs_take_no_virtual_time, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(list_filters_and_pagination, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(stop_and_rerun, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(batch_nodes, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(human_task_answered_and_timed_out, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(forced_outcomes_and_other_starters, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(forgetting_a_linked_account, setup, th_teardown),
         cmocka_unit_test(survives_a_restart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,12 +21,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 /* The path part of a URL the mock handed out (it starts with the mock's own base URL). */
 static const char *path_of(refold_mock *m, const char *url)
 {
@@ -570,16 +564,16 @@ static void links_use_the_public_url(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(connect_url_shape_and_properties, setup, teardown),
-        cmocka_unit_test_setup_teardown(connect_url_bad_input, setup, teardown),
-        cmocka_unit_test_setup_teardown(page_lists_apps_with_branding_and_escaping, setup, teardown),
-        cmocka_unit_test_setup_teardown(unknown_and_expired_links, setup, teardown),
-        cmocka_unit_test_setup_teardown(keybased_form_validates_on_the_server, setup, teardown),
-        cmocka_unit_test_setup_teardown(oauth_consent_from_hosted_page, setup, teardown),
-        cmocka_unit_test_setup_teardown(redirect_url_is_followed, setup, teardown),
-        cmocka_unit_test_setup_teardown(oauth_url_api, setup, teardown),
-        cmocka_unit_test_setup_teardown(reconnect_keeps_the_account_identifier, setup, teardown),
-        cmocka_unit_test_setup_teardown(deleted_linked_account_link, setup, teardown),
+        cmocka_unit_test_setup_teardown(connect_url_shape_and_properties, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(connect_url_bad_input, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(page_lists_apps_with_branding_and_escaping, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(unknown_and_expired_links, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(keybased_form_validates_on_the_server, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(oauth_consent_from_hosted_page, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(redirect_url_is_followed, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(oauth_url_api, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(reconnect_keeps_the_account_identifier, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(deleted_linked_account_link, setup, th_teardown),
         cmocka_unit_test(links_use_the_public_url),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,12 +16,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 static const char approve_workflow[] =
     "{\"name\":\"Approve discount\",\"run\":{\"duration_seconds\":5,\"human_task\":{"
     "\"name\":\"Approve Discount\",\"description\":\"Review and approve the requested discount.\","
@@ -184,9 +178,9 @@ static void stopped_run_and_reset(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(read_submit_resume, setup, teardown),
-        cmocka_unit_test_setup_teardown(expiry_and_unknown, setup, teardown),
-        cmocka_unit_test_setup_teardown(stopped_run_and_reset, setup, teardown),
+        cmocka_unit_test_setup_teardown(read_submit_resume, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(expiry_and_unknown, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(stopped_run_and_reset, setup, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

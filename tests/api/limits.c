@@ -18,18 +18,6 @@
 
 #define LA "/api/v2/public/linked-account"
 
-static int setup(void **state)
-{
-    *state = th_start(NULL);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 static int connect_to(refold_mock *m)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -503,5 +491,5 @@ int main(void)
         cmocka_unit_test(scenario_names_cannot_traverse),
         cmocka_unit_test(slow_clients_cannot_pin_all_threads),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, th_setup, th_teardown);
 }

@@ -7,18 +7,6 @@
 
 #define LA "/api/v2/public/linked-account"
 
-static int setup(void **state)
-{
-    *state = th_start(NULL);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 static void create_get_and_list(void **state)
 {
     refold_mock *m = *state;
@@ -192,5 +180,5 @@ int main(void)
         cmocka_unit_test(delete_removes_account_and_tokens),
         cmocka_unit_test(filter_by_environment_variable),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, th_setup, th_teardown);
 }

@@ -17,12 +17,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 static void create_server(refold_mock *m, const char *name, char out[32])
 {
     char body[256];
@@ -181,9 +175,9 @@ static void bad_input_and_isolation(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(crud, setup, teardown),
-        cmocka_unit_test_setup_teardown(list_newest_first_and_tokens, setup, teardown),
-        cmocka_unit_test_setup_teardown(bad_input_and_isolation, setup, teardown),
+        cmocka_unit_test_setup_teardown(crud, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(list_newest_first_and_tokens, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(bad_input_and_isolation, setup, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,18 +5,6 @@
 
 #define LA "demo-user-1"
 
-static int setup(void **state)
-{
-    *state = th_start(NULL);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 static const char *path_of(refold_mock *m, const char *url)
 {
     size_t n = strlen(refold_mock_url(m));
@@ -143,8 +131,8 @@ static void playground_through_the_sdk(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(hubspot_through_the_hosted_portal, setup, teardown),
-        cmocka_unit_test_setup_teardown(playground_through_the_sdk, setup, teardown),
+        cmocka_unit_test_setup_teardown(hubspot_through_the_hosted_portal, th_setup, th_teardown),
+        cmocka_unit_test_setup_teardown(playground_through_the_sdk, th_setup, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

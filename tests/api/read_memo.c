@@ -18,12 +18,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 /* "connected" of slug in the account's app list: 1, 0 (absent or false), and reauth_required. */
 static int connected_in_list(refold_mock *m, const char *key, const char *la, const char *slug, int *reauth)
 {
@@ -193,11 +187,11 @@ static void auth_faults_and_journal_still_see_each_request(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(repeated_reads_answer_the_same_body, setup, teardown),
-        cmocka_unit_test_setup_teardown(every_write_shows_at_once, setup, teardown),
-        cmocka_unit_test_setup_teardown(same_url_differs_by_account_and_tenant, setup, teardown),
-        cmocka_unit_test_setup_teardown(the_clock_and_reset_show_at_once, setup, teardown),
-        cmocka_unit_test_setup_teardown(auth_faults_and_journal_still_see_each_request, setup, teardown),
+        cmocka_unit_test_setup_teardown(repeated_reads_answer_the_same_body, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(every_write_shows_at_once, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(same_url_differs_by_account_and_tenant, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(the_clock_and_reset_show_at_once, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(auth_faults_and_journal_still_see_each_request, setup, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,24 +13,6 @@
 #define SETUP_ACME "\"setup\":{\"linked_accounts\":[{\"linked_account_id\":\"acme-co\",\"name\":\"Acme Co\"}]," \
                    "\"connections\":[{\"linked_account_id\":\"acme-co\",\"slug\":\"hubspot\"}]}"
 
-static int setup(void **state)
-{
-    *state = th_start(NULL);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
-static int reset(void **state)
-{
-    assert_int_equal(refold_mock_reset(*state), 0);
-    return 0;
-}
-
 static th_resp load(refold_mock *m, const char *json) { return th_request(m, "POST", "/__mock/scenario", json, NULL); }
 
 static void load_ok(refold_mock *m, const char *json)
@@ -535,20 +517,20 @@ static void issue_example_plays(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(clock_step_then_manual_step, reset),
-        cmocka_unit_test_setup(one_advance_fires_steps_at_their_times, reset),
-        cmocka_unit_test_setup(advance_clock_action_is_not_reentrant, reset),
-        cmocka_unit_test_setup(after_requests_and_injected_failure, reset),
-        cmocka_unit_test_setup(manual_steps_run_in_order, reset),
-        cmocka_unit_test_setup(armed_time_step_fired_by_hand, reset),
-        cmocka_unit_test_setup(reset_unloads_and_load_resets_only_its_tenant, reset),
-        cmocka_unit_test_setup(tenant_from_the_request_key, reset),
-        cmocka_unit_test_setup(session_tokens_revoked, reset),
-        cmocka_unit_test_setup(create_linked_account_and_overrides, reset),
-        cmocka_unit_test_setup(embedding_api, reset),
-        cmocka_unit_test_setup(issue_example_plays, reset),
+        cmocka_unit_test_setup(clock_step_then_manual_step, th_reset),
+        cmocka_unit_test_setup(one_advance_fires_steps_at_their_times, th_reset),
+        cmocka_unit_test_setup(advance_clock_action_is_not_reentrant, th_reset),
+        cmocka_unit_test_setup(after_requests_and_injected_failure, th_reset),
+        cmocka_unit_test_setup(manual_steps_run_in_order, th_reset),
+        cmocka_unit_test_setup(armed_time_step_fired_by_hand, th_reset),
+        cmocka_unit_test_setup(reset_unloads_and_load_resets_only_its_tenant, th_reset),
+        cmocka_unit_test_setup(tenant_from_the_request_key, th_reset),
+        cmocka_unit_test_setup(session_tokens_revoked, th_reset),
+        cmocka_unit_test_setup(create_linked_account_and_overrides, th_reset),
+        cmocka_unit_test_setup(embedding_api, th_reset),
+        cmocka_unit_test_setup(issue_example_plays, th_reset),
         cmocka_unit_test(progress_survives_restart_with_db),
         cmocka_unit_test(realtime_advance_fires),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, th_setup, th_teardown);
 }

@@ -11,24 +11,6 @@
 
 #define ACME "tk_acme_test"
 
-static int setup(void **state)
-{
-    *state = th_start(NULL);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
-static int reset(void **state)
-{
-    assert_int_equal(refold_mock_reset(*state), 0);
-    return 0;
-}
-
 /* Loads a known-good scenario and creates a linked account outside it: the "before" state. */
 static void before(refold_mock *m)
 {
@@ -183,11 +165,11 @@ static void cli_exits_2(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(syntax_error_names_the_line, reset),
-        cmocka_unit_test_setup(invalid_steps_change_nothing, reset),
-        cmocka_unit_test_setup(invalid_setup_changes_nothing, reset),
-        cmocka_unit_test_setup(shipped_names, reset),
+        cmocka_unit_test_setup(syntax_error_names_the_line, th_reset),
+        cmocka_unit_test_setup(invalid_steps_change_nothing, th_reset),
+        cmocka_unit_test_setup(invalid_setup_changes_nothing, th_reset),
+        cmocka_unit_test_setup(shipped_names, th_reset),
         cmocka_unit_test(cli_exits_2),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, th_setup, th_teardown);
 }

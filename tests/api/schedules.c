@@ -20,12 +20,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 static th_resp reg(refold_mock *m, const char *key, const char *la, const char *slug, const char *wf, const char *body)
 {
     char kh[64], lh[64], sh[64], wh[64];
@@ -360,11 +354,11 @@ static void linked_account_deleted(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(hourly_cron_on_the_virtual_clock, setup, teardown),
-        cmocka_unit_test_setup_teardown(interval_dates_and_windows, setup, teardown),
-        cmocka_unit_test_setup_teardown(time_zones, setup, teardown),
-        cmocka_unit_test_setup_teardown(bad_input_and_isolation, setup, teardown),
-        cmocka_unit_test_setup_teardown(linked_account_deleted, setup, teardown),
+        cmocka_unit_test_setup_teardown(hourly_cron_on_the_virtual_clock, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(interval_dates_and_windows, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(time_zones, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(bad_input_and_isolation, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(linked_account_deleted, setup, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,14 +21,7 @@ static int setup(void **state)
     F.m = th_start(NULL);
     th_create_la(F.m, KEY, LA_ID, "Umbrella Health");
     th_session_token(F.m, KEY, LA_ID, F.token, sizeof F.token);
-    *state = &F;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    refold_mock_stop(F.m);
+    *state = F.m;
     return 0;
 }
 
@@ -282,12 +275,12 @@ static void cors_for_a_product_origin(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(apps_and_org, setup, teardown),
-        cmocka_unit_test_setup_teardown(keybased_save_shares_state_with_the_api, setup, teardown),
-        cmocka_unit_test_setup_teardown(disconnect, setup, teardown),
-        cmocka_unit_test_setup_teardown(integrate_gives_an_absolute_consent_url, setup, teardown),
-        cmocka_unit_test_setup_teardown(config_routes_share_the_public_configs, setup, teardown),
-        cmocka_unit_test_setup_teardown(cors_for_a_product_origin, setup, teardown),
+        cmocka_unit_test_setup_teardown(apps_and_org, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(keybased_save_shares_state_with_the_api, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(disconnect, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(integrate_gives_an_absolute_consent_url, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(config_routes_share_the_public_configs, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(cors_for_a_product_origin, setup, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,12 +18,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 static void mint_and_use(void **state)
 {
     refold_mock *m = *state;
@@ -177,5 +171,5 @@ int main(void)
         cmocka_unit_test(tampered_and_foreign_tokens),
         cmocka_unit_test(tokens_survive_restart_with_db),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, th_teardown);
 }

@@ -19,12 +19,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 /* Creates the "leads" table (email, stage) for la and returns its id in out. */
 static void make_table(refold_mock *m, const char *la, const char *name, char out[32])
 {
@@ -508,13 +502,13 @@ static void survives_restart(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(create_add_and_page_through, setup, teardown),
-        cmocka_unit_test_setup_teardown(search_filters, setup, teardown),
-        cmocka_unit_test_setup_teardown(columns_add_rename_remove, setup, teardown),
-        cmocka_unit_test_setup_teardown(delete_record_and_table, setup, teardown),
-        cmocka_unit_test_setup_teardown(list_filters_and_groups, setup, teardown),
-        cmocka_unit_test_setup_teardown(bad_input_and_isolation, setup, teardown),
-        cmocka_unit_test_setup_teardown(record_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(create_add_and_page_through, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(search_filters, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(columns_add_rename_remove, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(delete_record_and_table, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(list_filters_and_groups, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(bad_input_and_isolation, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(record_limit, setup, th_teardown),
         cmocka_unit_test(survives_restart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

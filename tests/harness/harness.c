@@ -27,6 +27,24 @@ refold_mock *th_start(const refold_mock_options *opts)
     return m;
 }
 
+int th_setup(void **state)
+{
+    *state = th_start(NULL);
+    return 0;
+}
+
+int th_teardown(void **state)
+{
+    refold_mock_stop(*state);
+    return 0;
+}
+
+int th_reset(void **state)
+{
+    assert_int_equal(refold_mock_reset(*state), 0);
+    return 0;
+}
+
 struct buf {
     char *data;
     size_t len;

@@ -12,6 +12,11 @@
 
 /* Starts a quiet mock on 127.0.0.1:0 with the shipped fixtures (opts may be NULL). */
 refold_mock *th_start(const refold_mock_options *opts);
+/* cmocka fixtures: th_setup puts th_start(NULL) in *state, th_teardown stops the mock in *state,
+ * th_reset puts it back to its state at start (refold_mock_reset) between the tests of a group. */
+int th_setup(void **state);
+int th_teardown(void **state);
+int th_reset(void **state);
 
 typedef struct th_resp {
     long status;
