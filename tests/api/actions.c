@@ -5,6 +5,9 @@
 #include "fixtures.h"
 #include "overrides.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #define LA "user_12345"
 
 static int setup(void **state)

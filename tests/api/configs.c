@@ -4,6 +4,9 @@
  * session-token access and isolation. */
 #include "flows_util.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #define LA "user_12345"
 #define CFG "/api/v2/public/config"
 #define F_WORKSPACE "69aa735274ebee39d140d582"

@@ -4,6 +4,9 @@
  * enabled list) with their bad-input cases. */
 #include "flows_util.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #define LA "user_12345"
 #define EV "/api/v2/public/application/event"
 #define WF "/api/v2/public/workflow"

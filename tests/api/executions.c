@@ -8,7 +8,9 @@
 #include "overrides.h"
 #include "receiver.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #define LA "user_12345"

@@ -3,6 +3,9 @@
  * key form for the Playground app), list actions, read the schema, write a contact, read it back. */
 #include "flows_util.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #define LA "demo-user-1"
 
 static const char *path_of(refold_mock *m, const char *url)

@@ -2,6 +2,8 @@
  * (linked account, hosted Connect URL, the customer connects HubSpot, a contact is written). */
 #include "scenario_story.h"
 
+#include <string.h>
+
 static void quickstart(void **state)
 {
     (void)state;

@@ -2,6 +2,8 @@
  * action call the next two answer 429 with Retry-After in Refold's envelope, then calls pass. */
 #include "scenario_story.h"
 
+#include <string.h>
+
 #define CONTACT "{\"email\":\"jane@example.com\"}"
 
 static void throttled_then_recovered(void **state)

@@ -2,6 +2,8 @@
  * the customer's workspace five minutes in, then reinstalled. */
 #include "scenario_story.h"
 
+#include <string.h>
+
 #define MESSAGE "{\"channel\":\"C04Q7RZ6B9L\",\"text\":\"Deal won: Acme renewal\"}"
 
 static void uninstalled_then_reinstalled(void **state)

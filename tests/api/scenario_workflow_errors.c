@@ -2,6 +2,10 @@
  * "Sync new contacts" ends ERRORED with Workflow Errored; the run after it completes. */
 #include "scenario_story.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #define WF "69ae87a592145348d38f4ef9"
 
 static void execute(struct story *s, char *id, size_t n)

@@ -1,30 +1,13 @@
-/* scenario_story.h: what the shipped-scenario tests share: load a scenario with a loopback
- * webhook receiver subscribed, move the virtual clock, fire steps, and assert the step states,
- * the connection states and each webhook (payload, virtual-clock time, signature) as it arrives. */
-#ifndef SCENARIO_STORY_H
-#define SCENARIO_STORY_H
-
-#include "harness.h"
-#include "receiver.h"
+/* scenario_story.c: plays a shipped scenario against a mock with a loopback webhook receiver and
+ * asserts steps, connections and each webhook as it arrives. */
+#include "scenario_story.h"
 #include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define ACME "tk_acme_test"
-#define ACME_ORG "645270e37917442c4307297a"
-
-struct story {
-    refold_mock *m;
-    rcv *rx;
-    int seen;            /* webhooks checked so far */
-    long long loaded_ms; /* virtual time the scenario was loaded */
-};
-
-/* Starts a mock and a receiver, and loads the shipped scenario `name` with the receiver
- * subscribed to every event (POST /__mock/scenario {"name", "webhooks"}). */
-static inline void story_start(struct story *s, const char *name)
+void story_start(struct story *s, const char *name)
 {
     memset(s, 0, sizeof *s);
     s->m = th_start(NULL);
@@ -42,14 +25,13 @@ static inline void story_start(struct story *s, const char *name)
     s->loaded_ms = refold_mock_now_ms(s->m);
 }
 
-static inline void story_stop(struct story *s)
+void story_stop(struct story *s)
 {
     refold_mock_stop(s->m);
     rcv_stop(s->rx);
 }
 
-/* GET /__mock/scenario (caller deletes). */
-static inline cJSON *story_status(struct story *s)
+cJSON *story_status(struct story *s)
 {
     th_resp r = th_request(s->m, "GET", "/__mock/scenario", NULL, NULL);
     assert_int_equal(r.status, 200);
@@ -59,8 +41,7 @@ static inline cJSON *story_status(struct story *s)
     return o;
 }
 
-/* Asserts step `name` is in `state` ("fired", "armed", "pending"); returns when it fired (ms, or -1). */
-static inline long long story_step(struct story *s, const char *name, const char *state)
+long long story_step(struct story *s, const char *name, const char *state)
 {
     cJSON *st = story_status(s);
     const cJSON *step = NULL, *x;
@@ -82,7 +63,7 @@ static inline long long story_step(struct story *s, const char *name, const char
     return at;
 }
 
-static inline void story_finished(struct story *s)
+void story_finished(struct story *s)
 {
     cJSON *st = story_status(s);
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(st, "finished")));
@@ -90,7 +71,7 @@ static inline void story_finished(struct story *s)
     cJSON_Delete(st);
 }
 
-static inline void story_advance(struct story *s, double seconds)
+void story_advance(struct story *s, double seconds)
 {
     char body[64];
     snprintf(body, sizeof body, "{\"seconds\":%.3f}", seconds);
@@ -99,7 +80,7 @@ static inline void story_advance(struct story *s, double seconds)
     th_free(&r);
 }
 
-static inline void story_fire(struct story *s, const char *step)
+void story_fire(struct story *s, const char *step)
 {
     char path[160];
     snprintf(path, sizeof path, "/__mock/scenario/steps/%s", step);
@@ -110,8 +91,7 @@ static inline void story_fire(struct story *s, const char *step)
     th_free(&r);
 }
 
-/* The admin view of la's connection to slug (caller deletes): status, reason, expiries. */
-static inline cJSON *story_connection(struct story *s, const char *la, const char *slug)
+cJSON *story_connection(struct story *s, const char *la, const char *slug)
 {
     char path[256];
     snprintf(path, sizeof path, "/__mock/linked-accounts/%s/connections", la);
@@ -124,9 +104,7 @@ static inline cJSON *story_connection(struct story *s, const char *la, const cha
     return found;
 }
 
-/* Asserts the connection's state as the public API shows it (GET application/{slug}) and as the
- * admin view shows it (status and reason; reason NULL = active). */
-static inline void story_assert_connection(struct story *s, const char *la, const char *slug, const char *reason)
+void story_assert_connection(struct story *s, const char *la, const char *slug, const char *reason)
 {
     char path[256];
     snprintf(path, sizeof path, "/api/v2/public/application/%s", slug);
@@ -144,11 +122,7 @@ static inline void story_assert_connection(struct story *s, const char *la, cons
     cJSON_Delete(c);
 }
 
-/* Waits for the next webhook and checks it: event, linked account, slug (NULL: none expected),
- * the org and environment, the signature (HMAC-SHA256 of the raw body keyed with the API key,
- * computed by the openssl CLI) and, for connection events, createdAt = the virtual time at_ms.
- * Returns the parsed payload (caller deletes). */
-static inline cJSON *story_webhook(struct story *s, const char *event, const char *la, const char *slug, long long at_ms)
+cJSON *story_webhook(struct story *s, const char *event, const char *la, const char *slug, long long at_ms)
 {
     int got = rcv_wait(s->rx, s->seen + 1, 5000);
     if (got < s->seen + 1)
@@ -182,13 +156,12 @@ static inline cJSON *story_webhook(struct story *s, const char *event, const cha
     return p;
 }
 
-static inline void story_webhook_checked(struct story *s, const char *event, const char *la, const char *slug, long long at_ms)
+void story_webhook_checked(struct story *s, const char *event, const char *la, const char *slug, long long at_ms)
 {
     cJSON_Delete(story_webhook(s, event, la, slug, at_ms));
 }
 
-/* Every delivery has settled and nothing arrived beyond what was checked. */
-static inline void story_no_more_webhooks(struct story *s)
+void story_no_more_webhooks(struct story *s)
 {
     cJSON_Delete(rcv_settled(s->m, ACME, 5000));
     if (rcv_count(s->rx) != s->seen)
@@ -196,12 +169,9 @@ static inline void story_no_more_webhooks(struct story *s)
     assert_int_equal(rcv_count(s->rx), s->seen);
 }
 
-/* Executes app action slug/action for la with body; returns the response (caller frees). */
-static inline th_resp story_action(struct story *s, const char *la, const char *slug, const char *action, const char *body)
+th_resp story_action(struct story *s, const char *la, const char *slug, const char *action, const char *body)
 {
     char path[256];
     snprintf(path, sizeof path, "/api/v2/integration-schema/%s/actions/%s/execute", slug, action);
     return th_key(s->m, "POST", path, ACME, la, body);
 }
-
-#endif

@@ -1,22 +1,11 @@
-/* flows_util.h: what the actions/configs/workflows/executions API tests share: connecting apps
- * the way a product does (key form, OAuth consent), breaking connections, the virtual clock. */
-#ifndef FLOWS_UTIL_H
-#define FLOWS_UTIL_H
-
-#include "harness.h"
+/* flows_util.c: connecting apps as a product does, breaking connections, starting and reading
+ * executions, for the actions/configs/workflows/executions API tests. */
+#include "flows_util.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#define ACME "tk_acme_test"
-#define GLOBEX "tk_globex_test"
-#define PLAYGROUND_SYNC "69ae045e348cb601f56c81a8"    /* Sync items: completes after 5 s */
-#define PLAYGROUND_EXPORT "69a5c205ee077ecf184f45b6"  /* Export report: errors after 3 s */
-#define PLAYGROUND_APPROVE "69b1c4e2a7d35f0e84c1a9d3" /* Approve large order: a human task */
-#define HUBSPOT_SYNC "69ae87a592145348d38f4ef9"       /* Sync new contacts: a batch node */
-
-/* Connects the key-based playground app with its form's one field. */
-static inline void fu_connect_playground(refold_mock *m, const char *key, const char *la)
+void fu_connect_playground(refold_mock *m, const char *key, const char *la)
 {
     th_resp r = th_key(m, "PUT", "/api/v2/public/linked-account/integration/save-key-credentials/playground_app", key, la,
                        "{\"api_key\":\"pg_test_4f9a2c71e8\"}");
@@ -26,8 +15,7 @@ static inline void fu_connect_playground(refold_mock *m, const char *key, const 
     th_free(&r);
 }
 
-/* Connects an OAuth app as the frontend SDK does: session token, integrate URL, consent, approve. */
-static inline void fu_connect_oauth(refold_mock *m, const char *key, const char *la, const char *slug)
+void fu_connect_oauth(refold_mock *m, const char *key, const char *la, const char *slug)
 {
     char token[1024], path[256], body[160];
     th_session_token(m, key, la, token, sizeof token);
@@ -44,8 +32,7 @@ static inline void fu_connect_oauth(refold_mock *m, const char *key, const char 
     th_free(&r);
 }
 
-/* Breaks a connection through the admin API (reason: expired, revoked, uninstalled). */
-static inline void fu_expire(refold_mock *m, const char *key, const char *la, const char *slug, const char *reason)
+void fu_expire(refold_mock *m, const char *key, const char *la, const char *slug, const char *reason)
 {
     char path[256], body[64];
     snprintf(path, sizeof path, "/__mock/linked-accounts/%s/connections/%s/expire", la, slug);
@@ -55,8 +42,7 @@ static inline void fu_expire(refold_mock *m, const char *key, const char *la, co
     th_free(&r);
 }
 
-/* POST an action with body; the caller frees. */
-static inline th_resp fu_action(refold_mock *m, const char *key, const char *la, const char *slug, const char *action,
+th_resp fu_action(refold_mock *m, const char *key, const char *la, const char *slug, const char *action,
                                 const char *body)
 {
     char path[256];
@@ -64,8 +50,7 @@ static inline th_resp fu_action(refold_mock *m, const char *key, const char *la,
     return th_key(m, "POST", path, key, la, body);
 }
 
-/* Starts a workflow through the API (async) and copies the execution id. */
-static inline void fu_execute(refold_mock *m, const char *key, const char *la, const char *slug, const char *wid,
+void fu_execute(refold_mock *m, const char *key, const char *la, const char *slug, const char *wid,
                               const char *body, char id[32])
 {
     char path[256], hslug[96], hla[160], hkey[96];
@@ -83,15 +68,14 @@ static inline void fu_execute(refold_mock *m, const char *key, const char *la, c
     th_free(&r);
 }
 
-/* GET an execution; the caller frees. */
-static inline th_resp fu_execution(refold_mock *m, const char *key, const char *la, const char *id)
+th_resp fu_execution(refold_mock *m, const char *key, const char *la, const char *id)
 {
     char path[128];
     snprintf(path, sizeof path, "/api/v2/public/execution/%s", id);
     return th_key(m, "GET", path, key, la, NULL);
 }
 
-static inline const char *fu_status(refold_mock *m, const char *key, const char *la, const char *id, char *out, size_t n)
+const char *fu_status(refold_mock *m, const char *key, const char *la, const char *id, char *out, size_t n)
 {
     th_resp r = fu_execution(m, key, la, id);
     assert_int_equal(r.status, 200);
@@ -100,8 +84,7 @@ static inline const char *fu_status(refold_mock *m, const char *key, const char 
     return out;
 }
 
-/* Enables workflows (comma-free JSON array text of ids) in la's default config of slug. */
-static inline void fu_enable(refold_mock *m, const char *key, const char *la, const char *slug, const char *wid)
+void fu_enable(refold_mock *m, const char *key, const char *la, const char *slug, const char *wid)
 {
     char body[256];
     snprintf(body, sizeof body, "{\"slug\":\"%s\",\"workflows\":[{\"id\":\"%s\",\"enabled\":true}]}", slug, wid);
@@ -113,6 +96,7 @@ static inline void fu_enable(refold_mock *m, const char *key, const char *la, co
     th_free(&r);
 }
 
-static inline void fu_advance(refold_mock *m, long long seconds) { assert_int_equal(refold_mock_advance_clock(m, seconds), 0); }
-
-#endif
+void fu_advance(refold_mock *m, long long seconds)
+{
+    assert_int_equal(refold_mock_advance_clock(m, seconds), 0);
+}
