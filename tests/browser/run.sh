@@ -6,7 +6,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 STAGE=browser
-source "$here/../lib/mock.sh"
+source "$here/../harness/mock.sh"
 mock_bin >/dev/null
 if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
   bash "$here/../../scripts/deps.sh" test

@@ -10,7 +10,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 STAGE=contract
-source "$here/../lib/mock.sh"
+source "$here/../harness/mock.sh"
 mock_bin >/dev/null
 spec=${REFOLD_OPENAPI:-$here/refold-openapi.yaml}
 [ -r "$spec" ] || { echo "contract: no OpenAPI spec at $spec (set REFOLD_OPENAPI)" >&2; exit 1; }

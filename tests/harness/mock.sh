@@ -1,6 +1,6 @@
-# tests/lib/mock.sh: sourced by the stage scripts: starts a refold-mock binary on a free port and
+# tests/harness/mock.sh: sourced by the stage scripts: starts a refold-mock binary on a free port and
 # stops it, failing when it did not exit cleanly (a sanitizer report, a crash).
-# Usage: STAGE=name; source lib/mock.sh; mock_start [options...]  -> $MOCK_URL; ...; mock_stop
+# Usage: STAGE=name; source harness/mock.sh; mock_start [options...]  -> $MOCK_URL; ...; mock_stop
 
 mock_bin() { # the binary to test: $REFOLD_MOCK_BIN, else build/refold-mock
   local bin=${REFOLD_MOCK_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/refold-mock}
