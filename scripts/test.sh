@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs the whole suite: unit + API tests (plain and under
-# ASan+UBSan), then every tests/*/run.sh stage (SDK, browser, contract, fuzz, ...).
+# Installs what is missing, builds, and runs the whole suite: unit + API tests (plain, under
+# ASan+UBSan, under TSan, and the API tests under valgrind), then every other tests/*/run.sh stage
+# (SDK, browser, contract, fuzz, ...).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh test || exit 1
@@ -26,12 +27,18 @@ stage "build (asan+ubsan)" build build-asan -DREFOLD_SANITIZE=ON
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 stage "ctest (asan+ubsan)" ctest --test-dir build-asan --output-on-failure --no-tests=error -j"$jobs"
 unset ASAN_OPTIONS UBSAN_OPTIONS
-
-# Further stages: each tests/<kind>/run.sh gets the built binary's path.
 export REFOLD_MOCK_BIN="$PWD/build/refold-mock" REFOLD_BUILD_DIR="$PWD/build"
+# The unit and API tests under the two other checkers, next and in this order (tsan/run.sh builds
+# build-tsan; valgrind/run.sh runs the plain build's API test executables).
+checkers="tsan valgrind"
+for kind in $checkers; do stage "$kind" bash "tests/$kind/run.sh"; done
+
+# Further stages: every other tests/<kind>/run.sh, given the built binary's path.
 for run in tests/*/run.sh; do
+  kind=$(basename "$(dirname "$run")")
   [ -f "$run" ] || continue
-  stage "$(basename "$(dirname "$run")")" bash "$run"
+  case " $checkers " in *" $kind "*) continue ;; esac
+  stage "$kind" bash "$run"
 done
 
 echo
