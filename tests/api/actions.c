@@ -10,14 +10,6 @@
 
 #define LA "user_12345"
 
-static int setup(void **state)
-{
-    refold_mock *m = th_start(NULL);
-    th_create_la(m, ACME, LA, "Acme Inc.");
-    *state = m;
-    return 0;
-}
-
 static void list_and_schema(void **state)
 {
     refold_mock *m = *state;
@@ -330,13 +322,13 @@ static void scenario_overrides_replace_the_result(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(list_and_schema, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(records_round_trip, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(bad_parameters_change_nothing, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(connection_gate, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(records_are_per_linked_account_and_tenant, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(templates_keep_types_and_drop_missing, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(scenario_overrides_replace_the_result, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(list_and_schema, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(records_round_trip, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(bad_parameters_change_nothing, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(connection_gate, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(records_are_per_linked_account_and_tenant, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(templates_keep_types_and_drop_missing, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(scenario_overrides_replace_the_result, th_setup_la, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,19 +9,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Runs the binary with a shell-quoted argument string; returns exit status, output in out. */
-static int run(const char *env, const char *args, char *out, size_t n)
-{
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "%s timeout 10 '%s' %s 2>&1", env ? env : "", REFOLD_MOCK_BIN, args);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t len = fread(out, 1, n - 1, p);
-    out[len] = 0;
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static int lines(const char *s)
 {
     int n = 0;
@@ -34,12 +21,12 @@ static void help_and_version(void **state)
 {
     (void)state;
     char out[8192];
-    assert_int_equal(run(NULL, "--help", out, sizeof out), 0);
+    assert_int_equal(th_cli(NULL, 10, "--help", out, sizeof out), 0);
     const char *opts[] = {"--host", "--port", "--fixtures", "--db", "--scenario", "--public-url",
                           "--webhook-backoff-ms", "--admin-token", "REFOLD_MOCK_PORT"};
     for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
         assert_non_null(strstr(out, opts[i]));
-    assert_int_equal(run(NULL, "--version", out, sizeof out), 0);
+    assert_int_equal(th_cli(NULL, 10, "--version", out, sizeof out), 0);
     assert_non_null(strstr(out, "refold-mock " REFOLD_VERSION));
 }
 
@@ -58,14 +45,14 @@ static void bad_options_exit_2_with_one_line(void **state)
         {NULL, "--db /nonexistent/dir/x.db --port 0"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        int rc = run(cases[i][0], cases[i][1], out, sizeof out);
+        int rc = th_cli(cases[i][0], 10, cases[i][1], out, sizeof out);
         if (rc != 2 || lines(out) != 1)
             fprintf(stderr, "case %s %s: rc=%d out=%s", cases[i][0] ? cases[i][0] : "", cases[i][1], rc, out);
         assert_int_equal(rc, 2);
         assert_int_equal(lines(out), 1);
         assert_non_null(strstr(out, "refold-mock: "));
     }
-    run(NULL, "--fixtures /nonexistent/dir --port 0", out, sizeof out);
+    th_cli(NULL, 10, "--fixtures /nonexistent/dir --port 0", out, sizeof out);
     assert_non_null(strstr(out, "/nonexistent/dir/orgs.json"));
 }
 
@@ -79,7 +66,7 @@ static void bad_fixture_file_is_named(void **state)
     assert_int_equal(system(cmd), 0);
     char args[256];
     snprintf(args, sizeof args, "--port 0 --fixtures %s", dir);
-    assert_int_equal(run(NULL, args, out, sizeof out), 2);
+    assert_int_equal(th_cli(NULL, 10, args, out, sizeof out), 2);
     assert_non_null(strstr(out, "apps/hubspot.json: line 3"));
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     assert_int_equal(system(cmd), 0);

@@ -11,20 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define KEY "tk_acme_test"
 #define LA "/api/v2/public/linked-account"
 #define CLIENTS 32
 #define SECONDS 10.0
 #define RACE_SLOTS 4096
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 struct client {
     int index, port;
@@ -100,7 +92,7 @@ static void *client_main(void *arg)
     curl_easy_setopt(cl->c, CURLOPT_WRITEDATA, cl);
     curl_easy_setopt(cl->c, CURLOPT_TIMEOUT, 30L);
     char id[64], body[512], path[256];
-    for (int i = 0; now_s() < cl->until; i++) {
+    for (int i = 0; th_seconds() < cl->until; i++) {
         snprintf(id, sizeof id, "c%02d_%d", cl->index, i);
         snprintf(body, sizeof body, "{\"linked_account_id\":\"%s\",\"name\":\"Client %d\"}", id, cl->index);
         expect(cl, send_req(cl, "POST", LA, NULL, body), 200, "create");
@@ -181,7 +173,7 @@ static void thirty_two_clients_for_ten_seconds(void **state)
     struct client cl[CLIENTS];
     pthread_t th[CLIENTS];
     memset(cl, 0, sizeof cl);
-    double until = now_s() + SECONDS;
+    double until = th_seconds() + SECONDS;
     for (int i = 0; i < CLIENTS; i++) {
         cl[i].index = i;
         cl[i].port = refold_mock_port(m);

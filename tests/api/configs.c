@@ -18,25 +18,8 @@
 #define F_RULES "69a948b783d8994b3779623e"     /* hubspot rule_engine */
 #define F_PIPELINE "69a41a02bacff58ef3a35ddf"  /* hubspot select */
 
-static int setup(void **state)
-{
-    refold_mock *m = th_start(NULL);
-    th_create_la(m, ACME, LA, "Acme Inc.");
-    *state = m;
-    return 0;
-}
-
-static const cJSON *by_id(const cJSON *arr, const char *id)
-{
-    const cJSON *e;
-    cJSON_ArrayForEach(e, arr)
-        if (th_str(e, "id") && !strcmp(th_str(e, "id"), id))
-            return e;
-    return NULL;
-}
-
-static const cJSON *field(const cJSON *view, const char *id) { return by_id(cJSON_GetObjectItem(view, "fields"), id); }
-static const cJSON *workflow(const cJSON *view, const char *id) { return by_id(cJSON_GetObjectItem(view, "workflows"), id); }
+static const cJSON *field(const cJSON *view, const char *id) { return th_find(cJSON_GetObjectItem(view, "fields"), "id", id); }
+static const cJSON *workflow(const cJSON *view, const char *id) { return th_find(cJSON_GetObjectItem(view, "workflows"), "id", id); }
 
 /* A config-field route with the slug header (and the API key + linked account). */
 static th_resp field_call(refold_mock *m, const char *method, const char *path, const char *slug, const char *body)
@@ -65,7 +48,7 @@ static void get_or_create_installs_the_skeleton(void **state)
     const cJSON *w = workflow(r.json, PLAYGROUND_SYNC);
     assert_string_equal(th_str(w, "name"), "Sync items");
     assert_true(cJSON_IsFalse(cJSON_GetObjectItem(w, "enabled")));
-    assert_non_null(by_id(cJSON_GetObjectItem(w, "fields"), F_INACTIVE));
+    assert_non_null(th_find(cJSON_GetObjectItem(w, "fields"), "id", F_INACTIVE));
     th_free(&r);
 
     /* again: the same config, not a second one */
@@ -169,7 +152,7 @@ static void update_values_workflows_and_errors(void **state)
     assert_string_equal(th_str(cJSON_GetObjectItem(field(r.json, F_MAPPING), "value"), "stock_level"), "quantity");
     const cJSON *w = workflow(r.json, PLAYGROUND_SYNC);
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(w, "enabled")));
-    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(by_id(cJSON_GetObjectItem(w, "fields"), F_INACTIVE), "value")));
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(th_find(cJSON_GetObjectItem(w, "fields"), "id", F_INACTIVE), "value")));
     th_free(&r);
 
     /* the spec's array form; a field sent without value changes nothing */
@@ -237,11 +220,11 @@ static void toggle_delete_and_isolation(void **state)
     const char *toggle = "/api/v2/public/slug/playground_app/config/" LA "/workflows/" PLAYGROUND_EXPORT;
     r = th_key(m, "PATCH", toggle, ACME, LA, "{\"enabled\":true}");
     assert_int_equal(r.status, 200);
-    const cJSON *w = by_id(cJSON_GetObjectItem(r.json, "workflows"), PLAYGROUND_EXPORT);
+    const cJSON *w = th_find(cJSON_GetObjectItem(r.json, "workflows"), "id", PLAYGROUND_EXPORT);
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(w, "enabled")));
     assert_string_equal(th_str(w, "name"), "Export report");
     assert_true(cJSON_IsArray(cJSON_GetObjectItem(w, "data_slots")));
-    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(by_id(cJSON_GetObjectItem(r.json, "workflows"), PLAYGROUND_SYNC), "enabled")));
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(th_find(cJSON_GetObjectItem(r.json, "workflows"), "id", PLAYGROUND_SYNC), "enabled")));
     th_free(&r);
     r = th_key(m, "GET", "/api/v2/public/slug/playground_app/config", ACME, LA, NULL);
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(workflow(r.json, PLAYGROUND_EXPORT), "enabled")));
@@ -342,7 +325,7 @@ static void single_fields(void **state)
     th_free(&r);
     r = th_key(m, "GET", "/api/v2/public/slug/playground_app/config", ACME, LA, NULL);
     assert_string_equal(th_str(field(r.json, F_FREQUENCY), "value"), "daily");
-    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(by_id(cJSON_GetObjectItem(workflow(r.json, PLAYGROUND_SYNC), "fields"), F_INACTIVE), "value")));
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(th_find(cJSON_GetObjectItem(workflow(r.json, PLAYGROUND_SYNC), "fields"), "id", F_INACTIVE), "value")));
     th_free(&r);
 
     /* clear */
@@ -426,13 +409,13 @@ static void rule_engine_options(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(get_or_create_installs_the_skeleton, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(named_configs_with_seeds, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(create_bad_input, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(update_values_workflows_and_errors, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(toggle_delete_and_isolation, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(single_fields, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(rule_engine_options, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(get_or_create_installs_the_skeleton, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(named_configs_with_seeds, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(create_bad_input, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(update_values_workflows_and_errors, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(toggle_delete_and_isolation, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(single_fields, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(rule_engine_options, th_setup_la, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,15 +11,6 @@
 #define D "/api/v2/public/dataref"
 #define KEY "tk_acme_test"
 
-static int setup(void **state)
-{
-    refold_mock *m = th_start(NULL);
-    th_create_la(m, KEY, "user_12345", "Acme customer");
-    th_create_la(m, KEY, "user_67890", "Other customer");
-    *state = m;
-    return 0;
-}
-
 static void create(refold_mock *m, const char *la, const char *name)
 {
     char body[128];
@@ -390,12 +381,12 @@ static void datastores_fixture_is_checked(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(create_read_clear_delete, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(list_unique_and_groups, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(dataref_bad_input_and_isolation, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(datastores_read_and_search, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(datastores_bad_input, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(forgetting_a_linked_account, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(create_read_clear_delete, th_setup_two_las, th_teardown),
+        cmocka_unit_test_setup_teardown(list_unique_and_groups, th_setup_two_las, th_teardown),
+        cmocka_unit_test_setup_teardown(dataref_bad_input_and_isolation, th_setup_two_las, th_teardown),
+        cmocka_unit_test_setup_teardown(datastores_read_and_search, th_setup_two_las, th_teardown),
+        cmocka_unit_test_setup_teardown(datastores_bad_input, th_setup_two_las, th_teardown),
+        cmocka_unit_test_setup_teardown(forgetting_a_linked_account, th_setup_two_las, th_teardown),
         cmocka_unit_test(datastores_fixture_is_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,15 +15,6 @@
 #define ALERT_CHANNEL "6a16c0f841e63efd0834a102"  /* workflow */
 #define GLOBEX_URL "6a17e0c941e63efd0835b201"     /* Globex's */
 
-static int setup(void **state)
-{
-    refold_mock *m = th_start(NULL);
-    th_create_la(m, KEY, "user_12345", "Acme customer");
-    th_create_la(m, KEY, "user_67890", "Other customer");
-    *state = m;
-    return 0;
-}
-
 static void definitions(void **state)
 {
     refold_mock *m = *state;
@@ -349,10 +340,10 @@ static void definitions_fixture_is_checked(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(definitions, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(org_and_workflow_values, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(linked_account_values_and_tokens, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(bad_input_and_isolation, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(definitions, th_setup_two_las, th_teardown),
+        cmocka_unit_test_setup_teardown(org_and_workflow_values, th_setup_two_las, th_teardown),
+        cmocka_unit_test_setup_teardown(linked_account_values_and_tokens, th_setup_two_las, th_teardown),
+        cmocka_unit_test_setup_teardown(bad_input_and_isolation, th_setup_two_las, th_teardown),
         cmocka_unit_test(definitions_fixture_is_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,23 +11,6 @@
 #define EV "/api/v2/public/application/event"
 #define WF "/api/v2/public/workflow"
 
-static int setup(void **state)
-{
-    refold_mock *m = th_start(NULL);
-    th_create_la(m, ACME, LA, "Acme Inc.");
-    *state = m;
-    return 0;
-}
-
-static const cJSON *by(const cJSON *arr, const char *key, const char *value)
-{
-    const cJSON *e;
-    cJSON_ArrayForEach(e, arr)
-        if (th_str(e, key) && !strcmp(th_str(e, key), value))
-            return e;
-    return NULL;
-}
-
 static int executions_of(refold_mock *m, const char *key, const char *la, const char *query)
 {
     char path[256];
@@ -47,9 +30,9 @@ static void event_definitions(void **state)
     /* the events the fixtures' workflows listen to exist from the start */
     th_resp r = th_key(m, "GET", EV, ACME, NULL, NULL);
     assert_int_equal(r.status, 200);
-    const cJSON *seeded = by(r.json, "name", "user_signed_up");
+    const cJSON *seeded = th_find(r.json, "name", "user_signed_up");
     assert_non_null(seeded);
-    assert_non_null(by(cJSON_GetObjectItem(seeded, "response_keys"), "key", "email"));
+    assert_non_null(th_find(cJSON_GetObjectItem(seeded, "response_keys"), "key", "email"));
     int before = cJSON_GetArraySize(r.json);
     th_free(&r);
 
@@ -58,16 +41,16 @@ static void event_definitions(void **state)
                "{ \\\"jobid\\\": \\\"123\\\", \\\"email\\\": \\\"jane@example.com\\\", \\\"score\\\": 7 } }\"}");
     assert_int_equal(r.status, 200);
     assert_int_equal(cJSON_GetArraySize(r.json), before + 1);
-    const cJSON *ev = by(r.json, "name", "candidate_created");
+    const cJSON *ev = th_find(r.json, "name", "candidate_created");
     char id[32];
     snprintf(id, sizeof id, "%s", th_str(ev, "_id"));
     assert_int_equal(strlen(id), 24);
     const cJSON *keys = cJSON_GetObjectItem(ev, "response_keys");
     assert_true(cJSON_IsString(cJSON_GetObjectItem(ev, "response"))); /* the spec types it as a string */
-    assert_string_equal(th_str(by(keys, "key", "event"), "type"), "text");
-    assert_string_equal(th_str(by(keys, "key", "payload"), "type"), "object");
-    assert_string_equal(th_str(by(keys, "key", "payload.jobid"), "type"), "text");
-    assert_string_equal(th_str(by(keys, "key", "payload.score"), "type"), "number");
+    assert_string_equal(th_str(th_find(keys, "key", "event"), "type"), "text");
+    assert_string_equal(th_str(th_find(keys, "key", "payload"), "type"), "object");
+    assert_string_equal(th_str(th_find(keys, "key", "payload.jobid"), "type"), "text");
+    assert_string_equal(th_str(th_find(keys, "key", "payload.score"), "type"), "number");
     th_free(&r);
 
     char path[128];
@@ -95,8 +78,8 @@ static void event_definitions(void **state)
     /* update, then delete */
     r = th_key(m, "PUT", path, ACME, NULL, "{\"name\":\"candidate_hired\",\"response\":{\"event\":\"candidate_hired\",\"payload\":{}}}");
     assert_int_equal(r.status, 200);
-    assert_non_null(by(r.json, "name", "candidate_hired"));
-    assert_null(by(r.json, "name", "candidate_created"));
+    assert_non_null(th_find(r.json, "name", "candidate_hired"));
+    assert_null(th_find(r.json, "name", "candidate_created"));
     th_free(&r);
     r = th_key(m, "PUT", path, ACME, NULL, "{\"name\":\"user_signed_up\",\"response\":\"{}\"}");
     th_assert_error(&r, 409); /* taken by another event */
@@ -219,7 +202,7 @@ static void public_list_and_filters(void **state)
     /* the merged payload schema of the listed workflows (Sync items takes item_ids) */
     assert_true(cJSON_IsObject(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "schema"), "properties")));
     assert_non_null(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "schema"), "properties"), "item_ids"));
-    const cJSON *w = by(cJSON_GetObjectItem(r.json, "docs"), "_id", PLAYGROUND_SYNC);
+    const cJSON *w = th_find(cJSON_GetObjectItem(r.json, "docs"), "_id", PLAYGROUND_SYNC);
     assert_non_null(w);
     assert_string_equal(th_str(w, "slug"), "playground_app");
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(w, "published")));
@@ -402,11 +385,11 @@ static void private_lifecycle(void **state)
     fu_enable(m, ACME, LA, "playground_app", PLAYGROUND_SYNC);
     r = th_bearer(m, "GET", WF "/enabled", token, NULL);
     assert_int_equal(r.status, 200);
-    assert_non_null(by(r.json, "id", pub));
-    const cJSON *e = by(r.json, "id", PLAYGROUND_SYNC);
+    assert_non_null(th_find(r.json, "id", pub));
+    const cJSON *e = th_find(r.json, "id", PLAYGROUND_SYNC);
     assert_string_equal(th_str(e, "config_id"), LA);
     assert_string_equal(th_str(cJSON_GetObjectItem(e, "application"), "name"), "Refold Playground");
-    assert_null(by(r.json, "id", PLAYGROUND_EXPORT));
+    assert_null(th_find(r.json, "id", PLAYGROUND_EXPORT));
     th_free(&r);
 
     /* unpublish: not with the draft id; with the published id */
@@ -519,13 +502,13 @@ static void private_workflow_on_an_event(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(event_definitions, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(firing_starts_bound_workflows, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(one_event_several_apps, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(public_list_and_filters, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(private_lifecycle, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(create_bad_input, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(private_workflow_on_an_event, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(event_definitions, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(firing_starts_bound_workflows, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(one_event_several_apps, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(public_list_and_filters, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(private_lifecycle, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(create_bad_input, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(private_workflow_on_an_event, th_setup_la, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

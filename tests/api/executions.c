@@ -564,34 +564,23 @@ static void forgetting_a_linked_account(void **state)
 static void survives_a_restart(void **state)
 {
     (void)state;
-    char db[] = "/tmp/refold-flows-XXXXXX";
-    int fd = mkstemp(db);
-    assert_true(fd >= 0);
-    close(fd);
-    unlink(db);
-    refold_mock_options o;
-    refold_mock_options_init(&o);
-    o.db_path = db;
-    refold_mock *m = th_start(&o);
+    char db[TH_DB_PATH_LEN];
+    th_temp_db(db);
+    refold_mock *m = th_start_db(db);
     th_create_la(m, ACME, LA, "Acme Inc.");
     fu_connect_playground(m, ACME, LA);
     char id[32], st[16];
     fu_execute(m, ACME, LA, "playground_app", PLAYGROUND_SYNC, NULL, id);
     fu_advance(m, 2);
     refold_mock_stop(m);
-    m = th_start(&o);
+    m = th_start_db(db);
     assert_string_equal(fu_status(m, ACME, LA, id, st, sizeof st), "RUNNING");
     fu_advance(m, 2);
     assert_string_equal(fu_status(m, ACME, LA, id, st, sizeof st), "RUNNING");
     fu_advance(m, 1);
     assert_string_equal(fu_status(m, ACME, LA, id, st, sizeof st), "COMPLETED");
     refold_mock_stop(m);
-    char side[64];
-    unlink(db);
-    snprintf(side, sizeof side, "%s-wal", db);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", db);
-    unlink(side);
+    th_remove_db(db);
 }
 
 int main(void)

@@ -2,6 +2,7 @@
  * each app state, the key-based form (checked on the server), OAuth consent (approve, deny,
  * reconnect, single use, popup mode), expiry, branding and HTML escaping. */
 #include "harness.h"
+#include "flows_util.h"
 #include "connections.h"
 #include "fixtures.h"
 #include "mock.h"
@@ -21,15 +22,6 @@ static int setup(void **state)
     return 0;
 }
 
-/* The path part of a URL the mock handed out (it starts with the mock's own base URL). */
-static const char *path_of(refold_mock *m, const char *url)
-{
-    const char *base = refold_mock_url(m);
-    assert_non_null(url);
-    assert_memory_equal(url, base, strlen(base));
-    return url + strlen(base);
-}
-
 /* POST /connect-url with the API key; copies the page path (without base URL) into out. */
 static void connect_url(refold_mock *m, const char *la, const char *body, char *out, size_t n)
 {
@@ -37,7 +29,7 @@ static void connect_url(refold_mock *m, const char *la, const char *body, char *
     if (r.status != 200)
         fprintf(stderr, "connect-url: %ld %s\n", r.status, r.body);
     assert_int_equal(r.status, 200);
-    snprintf(out, n, "%s", path_of(m, th_str(r.json, "hosted_url")));
+    snprintf(out, n, "%s", th_path_of(m, th_str(r.json, "hosted_url")));
     th_free(&r);
 }
 
@@ -69,17 +61,6 @@ static const char *app_state(refold_mock *m, const char *slug)
     return out;
 }
 
-/* Breaks a connection through the admin API, as a test or the dashboard would. */
-static void expire(refold_mock *m, const char *slug, const char *reason)
-{
-    char path[200], body[64];
-    snprintf(path, sizeof path, "/__mock/linked-accounts/%s/connections/%s/expire", LA_ID, slug);
-    snprintf(body, sizeof body, "{\"reason\":\"%s\"}", reason);
-    th_resp r = th_key(m, "POST", path, KEY, NULL, body);
-    assert_int_equal(r.status, 200);
-    th_free(&r);
-}
-
 static void connect_url_shape_and_properties(void **state)
 {
     refold_mock *m = *state;
@@ -89,7 +70,7 @@ static void connect_url_shape_and_properties(void **state)
                           tok, "{\"company\":\"Acme Inc.\",\"plan\":\"enterprise\",\"nested\":{\"a\":[1,2]}}");
     assert_int_equal(r.status, 200);
     const char *url = th_str(r.json, "hosted_url");
-    snprintf(path, sizeof path, "%s", path_of(m, url));
+    snprintf(path, sizeof path, "%s", th_path_of(m, url));
     assert_memory_equal(path, "/connect/", 9);
     assert_int_equal(strlen(path), 9 + 32 + strlen("?config_id=cfg%201"));
     assert_string_equal(path + 41, "?config_id=cfg%201");
@@ -229,7 +210,7 @@ static void unknown_and_expired_links(void **state)
     assert_int_equal(refold_mock_advance_clock(m, 20 * 3600), 0);
     r = th_bearer(m, "POST", "/api/v2/public/connect-url", tok, "{}");
     assert_int_equal(r.status, 200);
-    snprintf(path, sizeof path, "%s", path_of(m, th_str(r.json, "hosted_url")));
+    snprintf(path, sizeof path, "%s", th_path_of(m, th_str(r.json, "hosted_url")));
     th_free(&r);
     assert_int_equal(refold_mock_advance_clock(m, 4 * 3600 + 1), 0);
     r = th_request(m, "GET", path, NULL, NULL);
@@ -276,7 +257,7 @@ static void keybased_form_validates_on_the_server(void **state)
     assert_string_equal(th_str(acct, "identifier"), "ACa3f5c1e9d2b84c7f9e0d1a2b3c4d5e6f");
     th_free(&r);
 
-    r = th_request(m, "GET", path_of(m, want), NULL, NULL);
+    r = th_request(m, "GET", th_path_of(m, want), NULL, NULL);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "data-testid=\"connected-twilio\""));
     assert_null(strstr(r.body, "data-testid=\"connect-twilio\""));
@@ -304,7 +285,7 @@ static void start_consent(refold_mock *m, const char *page, const char *slug, ch
     char loc[600];
     location(&r, loc, sizeof loc);
     th_free(&r);
-    snprintf(consent, n, "%s", path_of(m, loc));
+    snprintf(consent, n, "%s", th_path_of(m, loc));
 }
 
 static void state_of(const char *consent, char *out, size_t n)
@@ -360,7 +341,7 @@ static void oauth_consent_from_hosted_page(void **state)
     th_free(&r);
 
     /* The token is revoked: the page offers Reconnect; consent again restores it. */
-    expire(m, "hubspot", "revoked");
+    fu_expire(m, KEY, LA_ID, "hubspot", "revoked");
     assert_string_equal(app_state(m, "hubspot"), "reauth");
     char again[600];
     snprintf(again, sizeof again, "%s?connected=hubspot", page); /* a reload of the earlier URL */
@@ -425,7 +406,7 @@ static void oauth_url_api(void **state)
     th_resp r = th_key(m, "GET", "/api/v2/public/linked-account/integration/oauth-url/pipedrive", KEY, LA_ID, NULL);
     assert_int_equal(r.status, 200);
     char consent[600];
-    snprintf(consent, sizeof consent, "%s", path_of(m, th_str(r.json, "auth_url")));
+    snprintf(consent, sizeof consent, "%s", th_path_of(m, th_str(r.json, "auth_url")));
     assert_memory_equal(consent, "/oauth/pipedrive/authorize?", 27);
     th_free(&r);
 
@@ -444,7 +425,7 @@ static void oauth_url_api(void **state)
     r = th_key(m, "GET", "/api/v2/public/linked-account/integration/oauth-url/salesforce?redirect_url=https%3A%2F%2Fapp.example.com%2Fcb",
                KEY, LA_ID, NULL);
     assert_int_equal(r.status, 200);
-    snprintf(consent, sizeof consent, "%s", path_of(m, th_str(r.json, "auth_url")));
+    snprintf(consent, sizeof consent, "%s", th_path_of(m, th_str(r.json, "auth_url")));
     th_free(&r);
     state_of(consent, st, sizeof st);
     /* The state belongs to its app: another app's path refuses it. */
@@ -482,7 +463,7 @@ static void oauth_url_api(void **state)
     th_assert_error(&r, 400);
     th_free(&r);
     r = th_key(m, "GET", "/api/v2/public/linked-account/integration/oauth-url/slack", KEY, LA_ID, NULL);
-    snprintf(consent, sizeof consent, "%s", path_of(m, th_str(r.json, "auth_url")));
+    snprintf(consent, sizeof consent, "%s", th_path_of(m, th_str(r.json, "auth_url")));
     th_free(&r);
     assert_int_equal(refold_mock_advance_clock(m, 3601), 0);
     r = th_request(m, "GET", consent, NULL, NULL);
@@ -499,10 +480,10 @@ static void reconnect_keeps_the_account_identifier(void **state)
     cJSON *ident = cJSON_Parse("{\"portalId\":99887766,\"hub_domain\":\"initech.example\"}");
     assert_int_equal(connection_connect(mk, t, LA_ID, "hubspot", "oauth2", ident, NULL), 0);
     cJSON_Delete(ident);
-    expire(m, "hubspot", "expired");
+    fu_expire(m, KEY, LA_ID, "hubspot", "expired");
     th_resp r = th_key(m, "GET", "/api/v2/public/linked-account/integration/oauth-url/hubspot", KEY, LA_ID, NULL);
     char consent[600], st[40], body[200];
-    snprintf(consent, sizeof consent, "%s", path_of(m, th_str(r.json, "auth_url")));
+    snprintf(consent, sizeof consent, "%s", th_path_of(m, th_str(r.json, "auth_url")));
     th_free(&r);
     r = th_request(m, "GET", consent, NULL, NULL);
     assert_non_null(strstr(r.body, "initech.example")); /* the account being re-authorized */

@@ -8,14 +8,6 @@
 #define KEY "tk_acme_test"
 #define HT "/api/v2/public/human-tasks"
 
-static int setup(void **state)
-{
-    refold_mock *m = th_start(NULL);
-    th_create_la(m, KEY, "user_12345", "Acme customer");
-    *state = m;
-    return 0;
-}
-
 static const char approve_workflow[] =
     "{\"name\":\"Approve discount\",\"run\":{\"duration_seconds\":5,\"human_task\":{"
     "\"name\":\"Approve Discount\",\"description\":\"Review and approve the requested discount.\","
@@ -178,9 +170,9 @@ static void stopped_run_and_reset(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(read_submit_resume, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(expiry_and_unknown, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(stopped_run_and_reset, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(read_submit_resume, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(expiry_and_unknown, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(stopped_run_and_reset, th_setup_la, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 #define LA "/api/v2/public/linked-account"
@@ -199,13 +198,6 @@ static void headers_over_limit_are_431(void **state)
     assert_alive(m);
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* More half-sent requests than the server has threads: the request timeout (10 s) frees the
  * workers, so a well-behaved client still gets its answer, and the slow ones are cut off. */
 static void slow_clients_cannot_pin_all_threads(void **state)
@@ -219,9 +211,9 @@ static void slow_clients_cannot_pin_all_threads(void **state)
         const char *partial = "GET /__mock/health HTTP/1.1\r\nHost: x\r\nX-Slow: ";
         assert_int_equal(send(fds[i], partial, strlen(partial), MSG_NOSIGNAL), (ssize_t)strlen(partial));
     }
-    double t0 = now_s();
+    double t0 = th_seconds();
     th_resp r = th_request(m, "GET", "/__mock/health", NULL, NULL);
-    double waited = now_s() - t0;
+    double waited = th_seconds() - t0;
     assert_int_equal(r.status, 200);
     th_free(&r);
     fprintf(stderr, "limits: answered after %.1f s behind %d slow clients\n", waited, SLOW);

@@ -8,14 +8,6 @@
 
 #define LA "demo-user-1"
 
-static const char *path_of(refold_mock *m, const char *url)
-{
-    size_t n = strlen(refold_mock_url(m));
-    assert_non_null(url);
-    assert_memory_equal(url, refold_mock_url(m), n);
-    return url + n;
-}
-
 static void hubspot_through_the_hosted_portal(void **state)
 {
     refold_mock *m = *state;
@@ -30,7 +22,7 @@ static void hubspot_through_the_hosted_portal(void **state)
     r = th_key(m, "POST", "/api/v2/public/connect-url", ACME, LA, "{}");
     assert_int_equal(r.status, 200);
     char page[600], app_path[700], consent[700], loc[700], body[160];
-    snprintf(page, sizeof page, "%s", path_of(m, th_str(r.json, "hosted_url")));
+    snprintf(page, sizeof page, "%s", th_path_of(m, th_str(r.json, "hosted_url")));
     th_free(&r);
     r = th_request(m, "GET", page, NULL, NULL);
     assert_int_equal(r.status, 200);
@@ -40,7 +32,7 @@ static void hubspot_through_the_hosted_portal(void **state)
     r = th_request(m, "GET", app_path, NULL, NULL);
     assert_int_equal(r.status, 303);
     assert_true(th_header(&r, "Location", loc, sizeof loc));
-    snprintf(consent, sizeof consent, "%s", path_of(m, loc));
+    snprintf(consent, sizeof consent, "%s", th_path_of(m, loc));
     th_free(&r);
     r = th_request(m, "GET", consent, NULL, NULL);
     assert_int_equal(r.status, 200);

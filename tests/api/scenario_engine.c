@@ -394,15 +394,9 @@ static void embedding_api(void **state)
 static void progress_survives_restart_with_db(void **state)
 {
     (void)state;
-    char db[] = "/tmp/refold-scen-db-XXXXXX";
-    int fd = mkstemp(db);
-    assert_true(fd >= 0);
-    close(fd);
-    unlink(db);
-    refold_mock_options o;
-    refold_mock_options_init(&o);
-    o.db_path = db;
-    refold_mock *m = th_start(&o);
+    char db[TH_DB_PATH_LEN];
+    th_temp_db(db);
+    refold_mock *m = th_start_db(db);
     load_ok(m, "{\"name\":\"durable\"," SETUP_ACME ",\"steps\":["
                "{\"name\":\"one\",\"when\":{\"after_seconds\":60},\"do\":[{\"action\":\"expire_connection\","
                "\"linked_account_id\":\"acme-co\",\"slug\":\"hubspot\"}]},"
@@ -417,7 +411,7 @@ static void progress_survives_restart_with_db(void **state)
     cJSON_Delete(st);
     refold_mock_stop(m);
 
-    m = th_start(&o);
+    m = th_start_db(db);
     st = status(m);
     assert_string_equal(th_str(st, "name"), "durable");
     assert_string_equal(state_of(st, "one"), "fired");
@@ -434,7 +428,7 @@ static void progress_survives_restart_with_db(void **state)
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(st, "finished")));
     cJSON_Delete(st);
     refold_mock_stop(m);
-    unlink(db);
+    th_remove_db(db);
 }
 
 /* --realtime: the clock follows wall time, and an advance still fires what falls due at once. */

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define ACME "tk_acme_test"
@@ -115,19 +114,6 @@ static void shipped_names(void **state)
     untouched(m);
 }
 
-/* Runs the binary; returns its exit status with its output in out. */
-static int run(const char *args, char *out, size_t n)
-{
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "timeout 2 '%s' --port 0 %s 2>&1", REFOLD_MOCK_BIN, args);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t len = fread(out, 1, n - 1, p);
-    out[len] = 0;
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void cli_exits_2(void **state)
 {
     (void)state;
@@ -137,8 +123,8 @@ static void cli_exits_2(void **state)
     const char *text = "{\n  \"name\": \"broken\",\n  \"steps\": [,]\n}\n";
     assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
     close(fd);
-    snprintf(args, sizeof args, "--scenario '%s'", path);
-    assert_int_equal(run(args, out, sizeof out), 2);
+    snprintf(args, sizeof args, "--port 0 --scenario '%s'", path);
+    assert_int_equal(th_cli(NULL, 2, args, out, sizeof out), 2);
     assert_non_null(strstr(out, path));
     assert_non_null(strstr(out, "line 3"));
     assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out)); /* one line */
@@ -148,16 +134,16 @@ static void cli_exits_2(void **state)
            "\"linked_account_id\":\"x\",\"slug\":\"hubspot\"}]}]}";
     assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
     close(fd);
-    assert_int_equal(run(args, out, sizeof out), 2);
+    assert_int_equal(th_cli(NULL, 2, args, out, sizeof out), 2);
     assert_non_null(strstr(out, "step 's1' (steps[0]): do[0].linked_account_id: unknown linked account 'x'"));
     unlink(path);
 
-    assert_int_equal(run("--scenario no-such-story", out, sizeof out), 2);
+    assert_int_equal(th_cli(NULL, 2, "--port 0 --scenario no-such-story", out, sizeof out), 2);
     assert_non_null(strstr(out, "no shipped scenario 'no-such-story'"));
-    assert_int_equal(run("--scenario ../nowhere/x.json", out, sizeof out), 2);
+    assert_int_equal(th_cli(NULL, 2, "--port 0 --scenario ../nowhere/x.json", out, sizeof out), 2);
     assert_non_null(strstr(out, "../nowhere/x.json: cannot read"));
     /* a good one starts (and is still serving when timeout stops it) */
-    assert_int_equal(run("--scenario reauth-demo", out, sizeof out), 124);
+    assert_int_equal(th_cli(NULL, 2, "--port 0 --scenario reauth-demo", out, sizeof out), 124);
     assert_non_null(strstr(out, "listening on"));
     assert_non_null(strstr(out, "scenario reauth-demo loaded"));
 }

@@ -12,11 +12,8 @@
 
 static int setup(void **state)
 {
-    refold_mock *m = th_start(NULL);
-    th_create_la(m, KEY, "user_12345", "Acme customer");
-    th_create_la(m, KEY, "user_67890", "Other customer");
-    th_create_la(m, "tk_globex_test", "user_12345", "Globex customer, same id");
-    *state = m;
+    th_setup_two_las(state);
+    th_create_la(*state, "tk_globex_test", "user_12345", "Globex customer, same id");
     return 0;
 }
 

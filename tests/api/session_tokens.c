@@ -10,14 +10,6 @@
 #define ST "/api/v2/public/session-token"
 #define ACTIVE "/api/v2/public/session/active-linked-account"
 
-static int setup(void **state)
-{
-    refold_mock *m = th_start(NULL);
-    th_create_la(m, "tk_acme_test", "user_12345", "Acme Inc.");
-    *state = m;
-    return 0;
-}
-
 static void mint_and_use(void **state)
 {
     refold_mock *m = *state;
@@ -171,5 +163,5 @@ int main(void)
         cmocka_unit_test(tampered_and_foreign_tokens),
         cmocka_unit_test(tokens_survive_restart_with_db),
     };
-    return cmocka_run_group_tests(tests, setup, th_teardown);
+    return cmocka_run_group_tests(tests, th_setup_la, th_teardown);
 }

@@ -5,19 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define T "/api/v2/public/tables"
 #define KEY "tk_acme_test"
-
-static int setup(void **state)
-{
-    refold_mock *m = th_start(NULL);
-    th_create_la(m, KEY, "user_12345", "Acme customer");
-    th_create_la(m, KEY, "user_67890", "Other customer");
-    *state = m;
-    return 0;
-}
 
 /* Creates the "leads" table (email, stage) for la and returns its id in out. */
 static void make_table(refold_mock *m, const char *la, const char *name, char out[32])
@@ -473,42 +463,32 @@ static void record_limit(void **state)
 static void survives_restart(void **state)
 {
     (void)state;
-    char db[] = "/tmp/refold-tables-XXXXXX";
-    int fd = mkstemp(db);
-    assert_true(fd >= 0);
-    close(fd);
-    refold_mock_options o;
-    refold_mock_options_init(&o);
-    o.db_path = db;
-    refold_mock *m = th_start(&o);
+    char db[TH_DB_PATH_LEN];
+    th_temp_db(db);
+    refold_mock *m = th_start_db(db);
     char id[32];
     make_table(m, NULL, "leads", id);
     add_ok(m, NULL, id, "{\"data\":{\"email\":\"jane@example.com\",\"stage\":\"new\"}}");
     refold_mock_stop(m);
-    m = th_start(&o);
+    m = th_start_db(db);
     th_resp r = get(m, NULL, id, NULL);
     assert_int_equal(r.status, 200);
     assert_string_equal(th_str(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "docs"), 0), "email"), "jane@example.com");
     th_free(&r);
     refold_mock_stop(m);
-    char side[64];
-    unlink(db);
-    snprintf(side, sizeof side, "%s-wal", db);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", db);
-    unlink(side);
+    th_remove_db(db);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(create_add_and_page_through, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(search_filters, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(columns_add_rename_remove, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(delete_record_and_table, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(list_filters_and_groups, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(bad_input_and_isolation, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(record_limit, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(create_add_and_page_through, th_setup_two_las, th_teardown),
+        cmocka_unit_test_setup_teardown(search_filters, th_setup_two_las, th_teardown),
+        cmocka_unit_test_setup_teardown(columns_add_rename_remove, th_setup_two_las, th_teardown),
+        cmocka_unit_test_setup_teardown(delete_record_and_table, th_setup_two_las, th_teardown),
+        cmocka_unit_test_setup_teardown(list_filters_and_groups, th_setup_two_las, th_teardown),
+        cmocka_unit_test_setup_teardown(bad_input_and_isolation, th_setup_two_las, th_teardown),
+        cmocka_unit_test_setup_teardown(record_limit, th_setup_two_las, th_teardown),
         cmocka_unit_test(survives_restart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 refold_mock *th_start(const refold_mock_options *opts)
@@ -42,6 +44,20 @@ int th_teardown(void **state)
 int th_reset(void **state)
 {
     assert_int_equal(refold_mock_reset(*state), 0);
+    return 0;
+}
+
+int th_setup_la(void **state)
+{
+    th_setup(state);
+    th_create_la(*state, "tk_acme_test", "user_12345", "Acme Inc.");
+    return 0;
+}
+
+int th_setup_two_las(void **state)
+{
+    th_setup_la(state);
+    th_create_la(*state, "tk_acme_test", "user_67890", "Other customer");
     return 0;
 }
 
@@ -188,6 +204,33 @@ const cJSON *th_find(const cJSON *arr, const char *key, const char *value)
         if (th_str(e, key) && !strcmp(th_str(e, key), value))
             return e;
     return NULL;
+}
+
+const char *th_path_of(refold_mock *m, const char *url)
+{
+    const char *base = refold_mock_url(m);
+    assert_non_null(url);
+    assert_memory_equal(url, base, strlen(base));
+    return url + strlen(base);
+}
+
+int th_cli(const char *env, int seconds, const char *args, char *out, size_t n)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "%s timeout %d '%s' %s 2>&1", env ? env : "", seconds, REFOLD_MOCK_BIN, args);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t len = fread(out, 1, n - 1, p);
+    out[len] = 0;
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+double th_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 void th_temp_db(char *path)

@@ -17,6 +17,10 @@ refold_mock *th_start(const refold_mock_options *opts);
 int th_setup(void **state);
 int th_teardown(void **state);
 int th_reset(void **state);
+/* th_setup plus the linked account user_12345 ("Acme Inc.") under tk_acme_test; th_setup_two_las
+ * adds user_67890 ("Other customer"), the other account of the isolation checks. */
+int th_setup_la(void **state);
+int th_setup_two_las(void **state);
 
 typedef struct th_resp {
     long status;
@@ -42,9 +46,15 @@ const char *th_str(const cJSON *o, const char *key);
 /* Asserts the error envelope: status, http_error_type and a message, and returns error_code. */
 const char *th_assert_error(const th_resp *r, long status);
 
-/* Convenience: creates a linked account for key (asserts 200). */
 /* The first object of arr whose string member key equals value, or NULL. */
 const cJSON *th_find(const cJSON *arr, const char *key, const char *value);
+/* The path part of a URL the mock handed out (asserts it starts with the mock's base URL). */
+const char *th_path_of(refold_mock *m, const char *url);
+/* Runs the refold-mock binary with args (shell words) for at most seconds, env ("NAME=value ...")
+ * may be NULL; its stdout and stderr go into out. Returns the exit status (124: still running). */
+int th_cli(const char *env, int seconds, const char *args, char *out, size_t n);
+/* Monotonic seconds, for timing a test. */
+double th_seconds(void);
 /* A fresh database path under /tmp (no file yet), for restart tests; th_remove_db deletes the
  * file and its -wal and -shm companions. path must hold TH_DB_PATH_LEN bytes. */
 #define TH_DB_PATH_LEN 64
@@ -52,6 +62,7 @@ void th_temp_db(char *path);
 void th_remove_db(const char *path);
 /* th_start with the database in path (a restart is another call with the same path). */
 refold_mock *th_start_db(const char *path);
+/* Convenience: creates a linked account for key (asserts 200). */
 void th_create_la(refold_mock *m, const char *key, const char *id, const char *name);
 /* Convenience: mints a session token for la under key into out (asserts 200). */
 void th_session_token(refold_mock *m, const char *key, const char *la, char *out, size_t n);

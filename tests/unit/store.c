@@ -99,10 +99,8 @@ static void timers_and_rollback(void **state)
 static void file_database_persists(void **state)
 {
     (void)state;
-    char path[] = "/tmp/refold-store-XXXXXX", err[256], val[64];
-    int fd = mkstemp(path);
-    close(fd);
-    unlink(path);
+    char path[TH_DB_PATH_LEN], err[256], val[64];
+    th_temp_db(path);
     struct store *st = store_open(path, err, sizeof err);
     assert_non_null(st);
     cJSON *d = doc("kept");
@@ -120,12 +118,7 @@ static void file_database_persists(void **state)
     assert_int_equal(store_wipe(st, "t"), 0);
     assert_false(store_exists(st, "t", "k", "1"));
     store_close(st);
-    char side[300];
-    unlink(path);
-    snprintf(side, sizeof side, "%s-wal", path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", path);
-    unlink(side);
+    th_remove_db(path);
 }
 
 int main(void)
