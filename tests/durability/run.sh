@@ -7,6 +7,8 @@
 # Uses the real binary (REFOLD_MOCK_BIN), curl, the sqlite3 CLI and a CivetWeb receiver.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+STAGE=durability
+source "$here/../harness/mock.sh"
 root=$(cd "$here/../.." && pwd)
 bin=${REFOLD_MOCK_BIN:-$root/build/refold-mock}
 clients=${DURABILITY_CLIENTS:-8}
@@ -44,14 +46,8 @@ start_mock() { # start_mock LOGNAME: sets url and mock_pid
   "$bin" --port 0 --db "$tmp/state.db" --webhook-backoff-ms 100 >"$tmp/$1" 2>&1 &
   mock_pid=$!
   pids+=("$mock_pid")
-  url=""
-  for _ in $(seq 1 500); do
-    url=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/$1" | head -1) && [ -n "$url" ] && break
-    kill -0 "$mock_pid" 2>/dev/null || { cat "$tmp/$1"; fail "the mock exited"; }
-    sleep 0.01
-  done
-  [ -n "$url" ] || fail "the mock did not start"
-  until [ "$(curl -s -o /dev/null -w '%{http_code}' "$url/__mock/health")" = 200 ]; do sleep 0.01; done
+  mock_wait "$mock_pid" "$tmp/$1"
+  url=$MOCK_URL
 }
 key=(-H "x-api-key: tk_acme_test" -H "Content-Type: application/json")
 

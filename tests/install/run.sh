@@ -5,6 +5,8 @@
 # mock, and CPack must make a .deb holding all of it.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+STAGE=install
+source "$root/tests/harness/mock.sh"
 build=${REFOLD_BUILD_DIR:-$root/build}
 [ -f "$build/CMakeCache.txt" ] || { echo "install: no build in $build (set REFOLD_BUILD_DIR)"; exit 1; }
 tmp=$(mktemp -d)
@@ -29,13 +31,8 @@ sed -i 's/"name": "Acme"/"name": "Acme (installed copy)"/' "$prefix/share/refold
 cp "$prefix/share/refold-mock/scenarios/quickstart-hubspot.json" "$prefix/share/refold-mock/scenarios/only-installed.json"
 (cd "$tmp" && "$prefix/bin/refold-mock" --port 0 --scenario only-installed >"$tmp/mock.out" 2>&1) &
 pid=$!
-url=""
-for _ in $(seq 1 500); do
-  url=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/mock.out" | head -1) && [ -n "$url" ] && break
-  kill -0 "$pid" 2>/dev/null || { cat "$tmp/mock.out"; fail "the installed binary exited"; }
-  sleep 0.01
-done
-[ -n "$url" ] || fail "the installed binary did not start"
+mock_wait "$pid" "$tmp/mock.out"
+url=$MOCK_URL
 grep -q "Acme (installed copy)" "$tmp/mock.out" || { cat "$tmp/mock.out"; fail "the installed binary did not read <prefix>/share/refold-mock/fixtures"; }
 status=$(curl -s "$url/__mock/scenario" -H "x-api-key: tk_acme_test")
 grep -q 'only-installed' <<<"$status" || fail "the installed binary did not load <prefix>/share/refold-mock/scenarios: $status"
