@@ -104,13 +104,13 @@ static void journal_records_requests_per_tenant(void **state)
 static void fixture_setup_is_seeded(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/refold-seed-XXXXXX", cmd[1024];
-    assert_non_null(mkdtemp(dir));
+    char dir[TH_DIR_LEN], cmd[1024];
+    th_fixtures_copy(dir);
     snprintf(cmd, sizeof cmd,
-             "cp -r '%s/fixtures/.' '%s/' && python3 -c \"import json,sys; p=sys.argv[1]+'/orgs.json'; d=json.load(open(p)); "
+             "python3 -c \"import json,sys; p=sys.argv[1]+'/orgs.json'; d=json.load(open(p)); "
              "d['orgs'][0]['environments']['test']['setup']={'linked_accounts':[{'linked_account_id':'seeded_co','name':'Seeded Co'}],"
              "'connections':[{'linked_account_id':'seeded_co','slug':'slack'}]}; json.dump(d,open(p,'w'))\" '%s'",
-             REFOLD_SOURCE_DIR, dir, dir);
+             dir);
     assert_int_equal(system(cmd), 0);
     refold_mock_options o;
     refold_mock_options_init(&o);
@@ -128,8 +128,7 @@ static void fixture_setup_is_seeded(void **state)
     th_free(&r);
     assert_true(exists(m, "tk_acme_test", "seeded_co"));
     refold_mock_stop(m);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    th_remove_dir(dir);
 }
 
 /* A file database keeps every change across a restart, and the seed is not applied again. */

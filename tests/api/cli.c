@@ -59,17 +59,15 @@ static void bad_options_exit_2_with_one_line(void **state)
 static void bad_fixture_file_is_named(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/refold-cli-XXXXXX", cmd[512], out[4096];
-    assert_non_null(mkdtemp(dir));
-    snprintf(cmd, sizeof cmd, "cp -r '%s/fixtures/.' '%s/' && printf '{\\n\"name\": \\n' > '%s/apps/hubspot.json'",
-             REFOLD_SOURCE_DIR, dir, dir);
+    char dir[TH_DIR_LEN], cmd[512], out[4096];
+    th_fixtures_copy(dir);
+    snprintf(cmd, sizeof cmd, "printf '{\\n\"name\": \\n' > '%s/apps/hubspot.json'", dir);
     assert_int_equal(system(cmd), 0);
     char args[256];
     snprintf(args, sizeof args, "--port 0 --fixtures %s", dir);
     assert_int_equal(th_cli(NULL, 10, args, out, sizeof out), 2);
     assert_non_null(strstr(out, "apps/hubspot.json: line 3"));
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    th_remove_dir(dir);
 }
 
 /* Starts the binary on port 0, reads the banner, checks health and keys, stops it with SIGTERM. */

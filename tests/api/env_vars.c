@@ -290,10 +290,8 @@ static void bad_input_and_isolation(void **state)
 static void definitions_fixture_is_checked(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/refold-envdefs-XXXXXX", cmd[512], path[256];
-    assert_non_null(mkdtemp(dir));
-    snprintf(cmd, sizeof cmd, "cp -r '%s/fixtures/.' '%s/'", REFOLD_SOURCE_DIR, dir);
-    assert_int_equal(system(cmd), 0);
+    char dir[TH_DIR_LEN], path[256];
+    th_fixtures_copy(dir);
     snprintf(path, sizeof path, "%s/env_definitions.json", dir);
     static const char *const bad[][2] = {
         {"{\"definitions\":[{\"_id\":\"a1\",\"org_id\":\"645270e37917442c4307297a\",\"name\":\"X\",\"scope\":\"team\",\"var_format\":\"string\",\"encrypted\":false}]}", "scope"},
@@ -310,14 +308,9 @@ static void definitions_fixture_is_checked(void **state)
         fclose(f);
         refold_mock_options o;
         refold_mock_options_init(&o);
-        o.port = 0;
-        o.quiet = 1;
         o.fixtures_dir = dir;
-        char err[512] = "";
-        refold_mock *m = refold_mock_start(&o, err, sizeof err);
-        if (m)
-            refold_mock_stop(m);
-        assert_null(m);
+        char err[512];
+        th_start_refused(&o, err, sizeof err);
         if (!strstr(err, "env_definitions.json") || !strstr(err, bad[i][1]))
             fprintf(stderr, "case %zu: %s\n", i, err);
         assert_non_null(strstr(err, "env_definitions.json"));
@@ -333,8 +326,7 @@ static void definitions_fixture_is_checked(void **state)
     assert_int_equal(cJSON_GetObjectItem(r.json, "totalDocs")->valueint, 0);
     th_free(&r);
     refold_mock_stop(m);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    th_remove_dir(dir);
 }
 
 int main(void)

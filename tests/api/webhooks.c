@@ -469,9 +469,8 @@ static void slow_receiver_times_out_without_blocking_others(void **state)
 static void restart_resumes_pending_delivery(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/refold-wh-XXXXXX", db[128];
-    assert_non_null(mkdtemp(dir));
-    snprintf(db, sizeof db, "%s/mock.db", dir);
+    char db[TH_DB_PATH_LEN];
+    th_temp_db(db);
     int port = rcv_free_port();
     char url[128];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/resume", port);
@@ -507,9 +506,7 @@ static void restart_resumes_pending_delivery(void **state)
     assert_int_equal(rcv_count(rc), 1); /* delivered once, not lost, not doubled */
     refold_mock_stop(m);
     rcv_stop(rc);
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    th_remove_db(db);
 }
 
 /* ---- filters, tenants, custom webhooks, workflow events ---- */

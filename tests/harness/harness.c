@@ -250,6 +250,36 @@ refold_mock *th_start_db(const char *path)
     return th_start(&o);
 }
 
+void th_start_refused(const refold_mock_options *opts, char *err, size_t n)
+{
+    refold_mock_options o = *opts;
+    o.port = 0;
+    o.quiet = 1;
+    if (!o.fixtures_dir)
+        o.fixtures_dir = REFOLD_SOURCE_DIR "/fixtures";
+    err[0] = 0;
+    refold_mock *m = refold_mock_start(&o, err, n);
+    if (m)
+        refold_mock_stop(m);
+    assert_null(m);
+}
+
+void th_fixtures_copy(char *dir)
+{
+    char cmd[1024];
+    snprintf(dir, TH_DIR_LEN, "/tmp/refold-fixtures-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd, "cp -r '%s/fixtures/.' '%s/'", REFOLD_SOURCE_DIR, dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+void th_remove_dir(const char *dir)
+{
+    char cmd[TH_DIR_LEN + 16];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 void th_remove_db(const char *path)
 {
     char side[TH_DB_PATH_LEN + 8];

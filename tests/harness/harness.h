@@ -62,6 +62,14 @@ void th_temp_db(char *path);
 void th_remove_db(const char *path);
 /* th_start with the database in path (a restart is another call with the same path). */
 refold_mock *th_start_db(const char *path);
+/* Asserts that a mock with opts (port 0, quiet; the shipped fixtures unless opts names others)
+ * refuses to start, and copies the reason into err. */
+void th_start_refused(const refold_mock_options *opts, char *err, size_t n);
+/* A copy of the shipped fixtures in a fresh directory under /tmp, for a test to change;
+ * th_remove_dir deletes a directory and all in it. dir must hold TH_DIR_LEN bytes. */
+#define TH_DIR_LEN 64
+void th_fixtures_copy(char *dir);
+void th_remove_dir(const char *dir);
 /* Convenience: creates a linked account for key (asserts 200). */
 void th_create_la(refold_mock *m, const char *key, const char *id, const char *name);
 /* Convenience: mints a session token for la under key into out (asserts 200). */
