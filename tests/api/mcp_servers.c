@@ -10,10 +10,8 @@
 
 static int setup(void **state)
 {
-    refold_mock *m = th_start(NULL);
-    th_create_la(m, KEY, "user_12345", "Acme customer");
-    th_create_la(m, "tk_globex_test", "globex_user", "Globex customer");
-    *state = m;
+    th_setup_la(state);
+    th_create_la(*state, "tk_globex_test", "globex_user", "Globex customer");
     return 0;
 }
 
