@@ -174,7 +174,6 @@ int h_admin_health(req *r);
 int h_admin_reset(req *r);
 int h_admin_clock(req *r);
 int h_admin_clock_advance(req *r);
-int h_admin_requests(req *r);
 int h_admin_routes(req *r);
 
 /* admin/admin_connections.c */
@@ -187,6 +186,11 @@ int h_admin_dashboard(req *r);
 
 /* admin/admin_datarefs.c */
 int h_admin_dataref_records(req *r);
+
+/* admin/admin_requests.c */
+int h_admin_requests(req *r);
+int h_admin_requests_count(req *r);
+int h_admin_requests_clear(req *r);
 
 /* admin/admin_scenario.c */
 int h_admin_scenario(req *r);

@@ -21,6 +21,7 @@ const char *http_reason(int status)
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
     case 409: return "Conflict";
     case 410: return "Gone";
     case 411: return "Length Required";
@@ -49,6 +50,7 @@ const char *http_error_type(int status)
     case 403: return "FORBIDDEN";
     case 404: return "NOT_FOUND";
     case 405: return "METHOD_NOT_ALLOWED";
+    case 408: return "REQUEST_TIMEOUT";
     case 409: return "CONFLICT";
     case 410: return "GONE";
     case 411: return "LENGTH_REQUIRED";

@@ -1,15 +1,45 @@
-/* journal.h: the request journal behind GET /__mock/requests (the last requests, in memory). */
+/* journal.h: the request journal behind /__mock/requests: the last requests in memory, with
+ * their headers and bodies, filtered, counted and waited on. */
 #ifndef JOURNAL_H
 #define JOURNAL_H
 
 #include <cjson/cJSON.h>
 #include "mock.h"
 
+struct fixtures;
+
+#define JOURNAL_CAPACITY 2000
+#define JOURNAL_KEEP_REQUEST_BODY (64 * 1024)   /* longer bodies are kept cut, flagged truncated */
+#define JOURNAL_KEEP_RESPONSE_BODY (16 * 1024)
+
+/* Which entries a list, count or wait takes; zeroed = all. */
+struct journal_filter {
+    const char *tenant;       /* tenant id; NULL = every tenant */
+    const char *method;       /* case-insensitive */
+    const char *path;         /* the decoded path without the query: exact, or an fnmatch(3)
+                               * glob when it holds * ? or [ ('*' also crosses '/') */
+    const char *operation;    /* the route table's operationId */
+    const char *la;           /* linked account id */
+    int status_lo, status_hi; /* inclusive; 0 = any */
+    long long after_seq;      /* only entries recorded after this one */
+    long long since_ms;       /* only entries at or after this virtual time; 0 = any */
+};
+
 struct journal *journal_new(int capacity);
 void journal_free(struct journal *j);
-void journal_record(struct journal *j, req *r, long long virtual_ms, long long duration_us);
-/* Newest last; tenant NULL = all tenants. */
-cJSON *journal_list(struct journal *j, const char *tenant, int limit);
+/* Records r as answered with status and body (NULL for none). */
+void journal_record(struct journal *j, req *r, int status, const char *body, size_t len, long long virtual_ms,
+                    long long duration_us);
+/* The newest limit matching entries, oldest first, secrets masked with fx's names and keys. */
+cJSON *journal_list(struct journal *j, const struct journal_filter *f, int limit, const struct fixtures *fx);
+int journal_count(struct journal *j, const struct journal_filter *f);
+/* Waits until count entries match or timeout_ms pass; returns how many match then. */
+int journal_wait(struct journal *j, const struct journal_filter *f, int count, int timeout_ms);
+/* The seq of the entry with that request id, or -1 when the journal has none. */
+long long journal_seq_of(struct journal *j, const char *request_id);
+/* Drops tenant's entries (NULL: all). */
 void journal_clear(struct journal *j, const char *tenant);
+/* Ends every wait at once (the server is stopping). */
+void journal_close(struct journal *j);
 
 #endif

@@ -25,8 +25,12 @@ static void usage(FILE *out)
             "  --webhook-timeout-ms N    webhook receiver timeout (default 10000)   REFOLD_MOCK_WEBHOOK_TIMEOUT_MS\n"
             "  --admin-token T           require Bearer T on /__mock/*               REFOLD_MOCK_ADMIN_TOKEN\n"
             "  --realtime                virtual clock follows wall time             REFOLD_MOCK_REALTIME=1\n"
-            "  --quiet                   no banner                                   REFOLD_MOCK_QUIET=1\n"
-            "  --help, --version\n");
+            "  --log-format text|json    one line per request on stderr (default text) REFOLD_MOCK_LOG_FORMAT\n"
+            "  --verbose                 log lines carry request and response bodies REFOLD_MOCK_VERBOSE=1\n"
+            "  --quiet                   no banner and no log lines                  REFOLD_MOCK_QUIET=1\n"
+            "  --port-file PATH          write the bound port to PATH once listening REFOLD_MOCK_PORT_FILE\n"
+            "  -h, --help, --version\n"
+            "Secrets (API keys, tokens, password fields) are masked in logs and in /__mock/requests.\n");
 }
 
 static int bad(const char *what, const char *value, const char *why)
@@ -46,6 +50,28 @@ static int parse_int(const char *what, const char *s, long min, long max, int *o
         return bad(what, s, why);
     }
     *out = (int)v;
+    return 0;
+}
+
+/* Written to a temporary name, then renamed: a reader polling PATH never sees half a number. */
+static int write_port_file(const char *path, int port)
+{
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid()) >= (int)sizeof tmp) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return -1;
+    int ok = fprintf(f, "%d\n", port) > 0;
+    ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        errno = e;
+        return -1;
+    }
     return 0;
 }
 
@@ -70,20 +96,26 @@ int main(int argc, char **argv)
     if ((env = getenv("REFOLD_MOCK_ADMIN_TOKEN")) && *env) o.admin_token = env;
     o.realtime = is_true(getenv("REFOLD_MOCK_REALTIME"));
     o.quiet = is_true(getenv("REFOLD_MOCK_QUIET"));
+    if ((env = getenv("REFOLD_MOCK_LOG_FORMAT")) && *env) o.log_format = env;
+    o.verbose = is_true(getenv("REFOLD_MOCK_VERBOSE"));
+    const char *port_file = NULL;
+    if ((env = getenv("REFOLD_MOCK_PORT_FILE")) && *env) port_file = env;
 
     static const struct option longopts[] = {
-        {"host", required_argument, 0, 'h'}, {"port", required_argument, 0, 'p'},
+        {"host", required_argument, 0, 'o'}, {"port", required_argument, 0, 'p'},
         {"fixtures", required_argument, 0, 'f'}, {"db", required_argument, 0, 'd'},
         {"scenario", required_argument, 0, 's'}, {"public-url", required_argument, 0, 'u'},
         {"webhook-backoff-ms", required_argument, 0, 'b'}, {"admin-token", required_argument, 0, 'a'},
         {"webhook-timeout-ms", required_argument, 0, 't'},
         {"realtime", no_argument, 0, 'r'}, {"quiet", no_argument, 0, 'q'},
+        {"log-format", required_argument, 0, 'l'}, {"verbose", no_argument, 0, 'v'},
+        {"port-file", required_argument, 0, 'P'},
         {"help", no_argument, 0, 'H'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'h': o.host = optarg; break;
+        case 'o': o.host = optarg; break;
         case 'p': if (parse_int("--port", optarg, 0, 65535, &o.port)) return 2; break;
         case 'f': o.fixtures_dir = optarg; break;
         case 'd': o.db_path = optarg; break;
@@ -98,6 +130,10 @@ int main(int argc, char **argv)
         case 't': if (parse_int("--webhook-timeout-ms", optarg, 1, 3600000, &o.webhook_timeout_ms)) return 2; break;
         case 'r': o.realtime = 1; break;
         case 'q': o.quiet = 1; break;
+        case 'l': o.log_format = optarg; break;
+        case 'v': o.verbose = 1; break;
+        case 'P': port_file = optarg; break;
+        case 'h':
         case 'H': usage(stdout); return 0;
         case 'V': printf("refold-mock %s\n", REFOLD_VERSION); return 0;
         case ':': return bad("option", argv[optind - 1], "needs a value");
@@ -106,6 +142,8 @@ int main(int argc, char **argv)
     }
     if (optind < argc)
         return bad("argument", argv[optind], "unexpected (see --help)");
+    if (o.log_format && strcmp(o.log_format, "text") && strcmp(o.log_format, "json"))
+        return bad("--log-format", o.log_format, "must be text or json");
 
     /* SIGINT/SIGTERM are blocked before any thread starts (threads inherit the mask) and taken
      * with sigwait() below: a handler could run on a server thread and be missed here. */
@@ -121,9 +159,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "refold-mock: %s\n", err);
         return 2;
     }
+    if (port_file && write_port_file(port_file, refold_mock_port(m)) != 0) {
+        fprintf(stderr, "refold-mock: --port-file '%s': %s\n", port_file, strerror(errno));
+        refold_mock_stop(m);
+        return 2;
+    }
     if (!o.quiet) {
-        printf("refold-mock %s listening on %s\n", REFOLD_VERSION, refold_mock_url(m));
+        const char *url = refold_mock_url(m);
+        printf("refold-mock %s listening on %s\n", REFOLD_VERSION, url);
+        printf("  dashboard: %s/__mock/ui\n", url);
         printf("  database: %s   clock: %s\n", o.db_path, o.realtime ? "realtime" : "virtual (POST /__mock/clock/advance)");
+        if (o.scenario && !o.realtime) /* its timed steps wait for the clock: say how to move it */
+            printf("  scenario %s on a frozen clock; move it: curl -X POST %s/__mock/clock/advance -d '{\"seconds\":60}'%s\n",
+                   o.scenario, url, o.admin_token ? " -H 'Authorization: Bearer <admin token>'" : "");
         const char *org, *env_name, *key;
         for (int i = 0; refold_mock_api_key(m, i, &org, &env_name, &key) == 0; i++)
             printf("  API key %-24s %s (%s)\n", key, org, env_name);

@@ -6,6 +6,7 @@
 #include "fixtures.h"
 #include "journal.h"
 #include "memo.h"
+#include "notify.h"
 #include "paths.h"
 #include "scenario.h"
 #include "server.h"
@@ -28,6 +29,7 @@ void refold_mock_options_init(refold_mock_options *o)
     o->db_path = ":memory:";
     o->webhook_backoff_ms = 1000;
     o->webhook_timeout_ms = 10000;
+    o->log_format = "text";
 }
 
 static char *dup_or_null(const char *s) { return s && *s ? strdup(s) : NULL; }
@@ -107,12 +109,24 @@ refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_
     m->admin_token = dup_or_null(opts->admin_token);
     if (m->opt.webhook_backoff_ms <= 0)
         m->opt.webhook_backoff_ms = 1000;
+    m->outbox_changed = calloc(1, sizeof *m->outbox_changed);
+    notify_init(m->outbox_changed);
     pthread_mutex_init(&m->clock_lock, NULL);
-    m->journal = journal_new(2000);
+    m->journal = journal_new(JOURNAL_CAPACITY);
     m->faults = faults_new();
     m->memo = memo_new();
     m->scenario = scenario_new();
 
+    /* kept as a literal: the caller's string need not outlive the call */
+    if (!opts->log_format || !*opts->log_format || !strcmp(opts->log_format, "text")) {
+        m->opt.log_format = "text";
+    } else if (!strcmp(opts->log_format, "json")) {
+        m->opt.log_format = "json";
+    } else {
+        snprintf(err, errlen, "log format '%s': must be text or json", opts->log_format);
+        m->opt.log_format = "text";
+        goto fail;
+    }
     if (!(m->fx = fixtures_load(m->fixtures_dir, err, errlen)))
         goto fail;
     if (!(m->store = store_open(m->db_path, err, errlen)))
@@ -172,6 +186,42 @@ int refold_mock_advance_clock(refold_mock *mm, long long seconds)
     return clock_advance((struct mock *)mm, seconds * 1000);
 }
 
+/* tenant id of api_key into *id (NULL for none); -1 when no tenant has that key */
+static int tenant_of(struct mock *m, const char *api_key, const char **id)
+{
+    *id = NULL;
+    if (!api_key)
+        return 0;
+    const struct tenant *t = fixtures_tenant_by_key(m->fx, api_key);
+    if (!t)
+        return -1;
+    *id = t->id;
+    return 0;
+}
+
+int refold_mock_wait_deliveries(refold_mock *mm, const char *api_key, const char *event, const char *linked_account_id,
+                                const char *status, int count, int timeout_ms)
+{
+    struct mock *m = (struct mock *)mm;
+    const char *tenant;
+    if (tenant_of(m, api_key, &tenant) != 0)
+        return -1;
+    return webhooks_wait(m, tenant, event, linked_account_id, status, count, timeout_ms < 0 ? 0 : timeout_ms);
+}
+
+int refold_mock_wait_requests(refold_mock *mm, const char *api_key, const char *method, const char *path, int count,
+                              int timeout_ms)
+{
+    struct mock *m = (struct mock *)mm;
+    struct journal_filter f;
+    memset(&f, 0, sizeof f);
+    if (tenant_of(m, api_key, &f.tenant) != 0)
+        return -1;
+    f.method = method;
+    f.path = path;
+    return journal_wait(m->journal, &f, count, timeout_ms < 0 ? 0 : timeout_ms);
+}
+
 void refold_mock_stop(refold_mock *mm)
 {
     struct mock *m = (struct mock *)mm;
@@ -180,6 +230,11 @@ void refold_mock_stop(refold_mock *mm)
     __atomic_store_n(&m->stopping, 1, __ATOMIC_RELEASE);
     if (m->ticker_running)
         pthread_join(m->ticker, NULL);
+    /* requests waiting with wait_ms return now: the server waits for its handlers to end */
+    if (m->journal)
+        journal_close(m->journal);
+    if (m->outbox_changed)
+        notify_close(m->outbox_changed);
     server_stop(m);
     webhooks_stop(m); /* after the server: no request can queue an event any more */
     store_close(m->store);
@@ -188,6 +243,9 @@ void refold_mock_stop(refold_mock *mm)
     faults_free(m->faults);
     memo_free(m->memo);
     scenario_free(m->scenario);
+    if (m->outbox_changed)
+        notify_destroy(m->outbox_changed);
+    free(m->outbox_changed);
     pthread_mutex_destroy(&m->clock_lock);
     free(m->host);
     free(m->fixtures_dir);

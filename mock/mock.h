@@ -17,6 +17,7 @@ struct webhooks;
 struct scenario;
 struct faults;
 struct memo;
+struct notify;
 
 #define MOCK_MAX_BODY (1024 * 1024)  /* request bodies above this get 413 */
 #define MOCK_MAX_PARAMS 6
@@ -46,6 +47,7 @@ struct mock {
     struct scenario *scenario;
     struct faults *faults;
     struct memo *memo;
+    struct notify *outbox_changed; /* bumped when a delivery is queued or attempted (wait_ms) */
     pthread_mutex_t clock_lock;
     long long clock_base_ms;     /* virtual now = base + (realtime ? wall elapsed : 0) + offset */
     long long clock_wall_start_ms;
@@ -73,6 +75,7 @@ typedef struct req {
     struct mock *m;
     struct mg_connection *conn;
     const struct mg_request_info *ri;
+    const char *path;                /* the decoded path (NULL until the head is checked) */
     const struct route *route;
     const struct tenant *t;          /* NULL when the route needs no auth and none was sent */
     char la[MOCK_ID_LEN];            /* linked account id ("" when none) */

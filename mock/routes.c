@@ -170,6 +170,8 @@ const struct route routes[] = {
     {"GET", "/__mock/clock", ADMIN, h_admin_clock, "mockClock"},
     {"POST", "/__mock/clock/advance", ADMIN, h_admin_clock_advance, "mockClockAdvance"},
     {"GET", "/__mock/requests", ADMIN, h_admin_requests, "mockRequests"},
+    {"GET", "/__mock/requests/count", ADMIN, h_admin_requests_count, "mockRequestsCount"},
+    {"DELETE", "/__mock/requests", ADMIN, h_admin_requests_clear, "mockClearRequests"},
     {"GET", "/__mock/routes", ADMIN, h_admin_routes, "mockRoutes"},
     {"POST", "/__mock/linked-accounts/{id}/connections/{slug}/expire", ADMIN, h_admin_expire_connection, "mockExpireConnection"},
     {"GET", "/__mock/linked-accounts/{id}/connections", ADMIN, h_admin_list_connections, "mockListConnections"},

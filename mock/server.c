@@ -5,6 +5,7 @@
 #include "faults.h"
 #include "http.h"
 #include "journal.h"
+#include "log.h"
 #include "memo.h"
 #include "routes.h"
 #include "scenario.h"
@@ -204,8 +205,10 @@ static int memo_answer(req *r, char *key, size_t n)
 /* What happens to every answer just before it is written (see req.on_answer). */
 static void on_answer(req *r, int status, const char *body, size_t len)
 {
+    long long took = util_mono_us() - r->started_us;
     if (r->journal)
-        journal_record(r->m->journal, r, clock_now_ms(r->m), util_mono_us() - r->started_us);
+        journal_record(r->m->journal, r, status, body, len, clock_now_ms(r->m), took);
+    log_request(r, status, body, len, took);
     if (r->memo_key && status == 200 && body)
         memo_put(r->m->memo, r->memo_key, r->memo_gen, r->memo_now_ms, body, len);
 }
@@ -226,6 +229,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     const char *method = r->ri->request_method;
     if (!strcmp(method, "OPTIONS")) {
         preflight(r);
+        log_request(r, 204, NULL, 0, util_mono_us() - r->started_us);
         return 204;
     }
     r->journal = 1; /* every other request is listed in /__mock/requests (see on_answer) */
@@ -235,6 +239,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     char *path = malloc(pathcap < 2 ? 2 : pathcap);
     if (check_head(r, path, pathcap) != 0)
         goto out;
+    r->path = path;
     switch (routes_match(method, path, r, &r->route, allow, sizeof allow)) {
     case ROUTE_NO_PATH:
         http_error(r, 404, "NOT_FOUND", "no route %s %s", method, path);
@@ -281,6 +286,9 @@ static int on_http_error(struct mg_connection *conn, int status, const char *msg
     req r;
     memset(&r, 0, sizeof r);
     r.conn = conn;
+    r.m = mg_get_user_data(mg_get_context(conn));
+    r.on_answer = on_answer; /* logged; not journaled (r.journal stays 0): no route, no tenant */
+    r.started_us = util_mono_us();
     r.ri = mg_get_request_info(conn);
     new_request_id(r.request_id);
     const char *why = msg && *msg ? msg : http_reason(status);

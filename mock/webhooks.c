@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "webhooks.h"
 #include "clock.h"
+#include "notify.h"
 #include "store.h"
 #include "util.h"
 
@@ -250,8 +251,10 @@ void webhooks_emit(struct mock *m, const struct tenant *t, const char *event, co
     }
     cJSON_Delete(payload);
     cJSON_Delete(subs);
-    if (queued)
+    if (queued) {
         webhooks_kick(m);
+        notify_bump(m->outbox_changed); /* a waiter re-reads after the commit: the store lock holds it */
+    }
 }
 
 void webhooks_emit_workflow(struct mock *m, const struct tenant *t, const char *la, int errored,
@@ -305,6 +308,29 @@ struct webhooks {
     long long next_due;         /* wall ms of the next scheduled retry, or LLONG_MAX */
 };
 
+struct outbox_wait {
+    struct mock *m;
+    const char *tenant, *event, *la, *status;
+    int want, have;
+};
+
+static int outbox_enough(void *arg)
+{
+    struct outbox_wait *w = arg;
+    cJSON *rows = store_outbox_list(w->m->store, w->tenant, w->event, w->la, w->status, w->want);
+    w->have = cJSON_GetArraySize(rows);
+    cJSON_Delete(rows);
+    return w->have >= w->want;
+}
+
+int webhooks_wait(struct mock *m, const char *tenant, const char *event, const char *la, const char *status, int count,
+                  int timeout_ms)
+{
+    struct outbox_wait w = {m, tenant, event, la, status, count, 0};
+    notify_wait(m->outbox_changed, outbox_enough, &w, timeout_ms);
+    return w.have;
+}
+
 void webhooks_kick(struct mock *m)
 {
     /* request threads may run before webhooks_start has published the thread's state */
@@ -356,6 +382,7 @@ static long long record(struct webhooks *w, cJSON *row, long long started_wall, 
     char *text = cJSON_PrintUnformatted(attempts);
     store_outbox_update(w->m->store, (long long)json_num(row, "id", 0), status, text, n, next);
     free(text);
+    notify_bump(w->m->outbox_changed);
     return retry;
 }
 

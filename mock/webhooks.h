@@ -44,6 +44,11 @@ void webhooks_sign(const char *key, const char *body, size_t len, char out[65]);
  * deliveries a previous run left pending. */
 int webhooks_start(struct mock *m);
 void webhooks_stop(struct mock *m);
+/* Waits (real time) until count deliveries of tenant (NULL: all) match event, la and status
+ * (NULL: any; status as in store_outbox_list) or timeout_ms pass; returns how many matched then
+ * (at most count). */
+int webhooks_wait(struct mock *m, const char *tenant, const char *event, const char *la, const char *status, int count,
+                  int timeout_ms);
 /* Wakes the delivery thread (webhooks_emit does it; harmless to call again). */
 void webhooks_kick(struct mock *m);
 

@@ -1,8 +1,7 @@
-/* admin.c: the mock's own API under /__mock: health, reset, virtual clock, journal, routes. */
+/* admin.c: the mock's own API under /__mock: health, reset, virtual clock, routes. */
 #include "fixtures.h"
 #include "clock.h"
 #include "http.h"
-#include "journal.h"
 #include "routes.h"
 #include "store.h"
 #include "util.h"
@@ -58,14 +57,6 @@ int h_admin_clock_advance(req *r)
         return http_error(r, 400, "BAD_REQUEST", "seconds must be a number from 0 to 315360000");
     clock_advance(r->m, (long long)llround(s->valuedouble * 1000.0));
     return http_json(r, 200, clock_view(r->m));
-}
-
-int h_admin_requests(req *r)
-{
-    long limit;
-    if (http_query_int(r, "limit", 200, 1, 100000, &limit))
-        return r->status;
-    return http_json(r, 200, journal_list(r->m->journal, r->t ? r->t->id : NULL, (int)limit));
 }
 
 int h_admin_routes(req *r)

@@ -1,5 +1,6 @@
 /* admin_connections.c: the admin calls of connection lifecycles and webhook delivery: break a
  * connection, see each connection's state and token lifetimes, see every webhook emission. */
+#include "admin/admin_wait.h"
 #include "connections.h"
 #include "http.h"
 #include "store.h"
@@ -87,6 +88,16 @@ int h_admin_webhook_deliveries(req *r)
         return http_error(r, 400, "BAD_REQUEST", "event must be one of the five webhook events, not \"%s\"", event);
     if (*status && strcmp(status, "pending") && strcmp(status, "delivered") && strcmp(status, "failed"))
         return http_error(r, 400, "BAD_REQUEST", "status must be pending, delivered or failed");
+    int wait_ms, count, asked = admin_wait_params(r, 1000000, &wait_ms, &count);
+    if (asked < 0)
+        return r->status;
+    if (asked) { /* wakes when a delivery is queued or attempted, not on a poll */
+        static const char *const filters[] = {"event", "linked_account_id", "status", NULL};
+        int have = webhooks_wait(r->m, r->t ? r->t->id : NULL, *event ? event : NULL, *la ? la : NULL,
+                                 *status ? status : NULL, count, wait_ms);
+        if (have < count)
+            return admin_wait_timeout(r, "webhook deliveries", filters, have, count, wait_ms);
+    }
     cJSON *rows = store_outbox_list(r->m->store, r->t ? r->t->id : NULL, *event ? event : NULL, *la ? la : NULL,
                                     *status ? status : NULL, (int)limit);
     cJSON *row;

@@ -22,6 +22,8 @@ typedef struct refold_mock_options {
     const char *admin_token;   /* when set, the admin API needs "Authorization: Bearer T" */
     int realtime;              /* 1: the virtual clock follows wall time (plus advances) */
     int quiet;                 /* 1: no banner or log lines on stdout/stderr */
+    const char *log_format;    /* the per-request line on stderr: "text" (default) or "json" */
+    int verbose;               /* 1: log lines also carry the request and response bodies (masked) */
 } refold_mock_options;
 
 /* Fills the defaults above. */
@@ -48,6 +50,18 @@ int refold_mock_advance_clock(refold_mock *m, long long seconds);
 
 /* The virtual clock, in milliseconds since the Unix epoch. */
 long long refold_mock_now_ms(refold_mock *m);
+
+/* Waits (real time, at most timeout_ms) until at least count webhook deliveries match: api_key's
+ * tenant (NULL: any), event, linked_account_id and status ("pending", "delivered", "failed"),
+ * each NULL for any. Returns how many matched when it returned (>= count unless it timed out),
+ * or -1 for an unknown api_key. Wakes on the change, without polling. */
+int refold_mock_wait_deliveries(refold_mock *m, const char *api_key, const char *event, const char *linked_account_id,
+                                const char *status, int count, int timeout_ms);
+
+/* The same for the request journal: requests of api_key's tenant (NULL: any) with that method
+ * and path (exact, or an fnmatch(3) glob), each NULL for any. */
+int refold_mock_wait_requests(refold_mock *m, const char *api_key, const char *method, const char *path, int count,
+                              int timeout_ms);
 
 /* Stops the server and frees everything. */
 void refold_mock_stop(refold_mock *m);

@@ -1,0 +1,30 @@
+/* admin_wait.c: wait_ms/count parsing and the 408 that names what never arrived. */
+#include "admin/admin_wait.h"
+#include "http.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int admin_wait_params(req *r, int max_count, int *wait_ms, int *count)
+{
+    char probe[8];
+    long w, c;
+    if (http_query_int(r, "wait_ms", 0, 0, ADMIN_WAIT_MAX_MS, &w) || http_query_int(r, "count", 1, 1, max_count, &c))
+        return -1;
+    *wait_ms = (int)w;
+    *count = (int)c;
+    return http_query(r, "wait_ms", probe, sizeof probe) && *probe;
+}
+
+int admin_wait_timeout(req *r, const char *what, const char *const *filters, int have, int count, int wait_ms)
+{
+    char desc[1024] = "", v[256];
+    size_t used = 0;
+    for (int i = 0; filters[i]; i++)
+        if (http_query(r, filters[i], v, sizeof v) && *v && used < sizeof desc) {
+            int n = snprintf(desc + used, sizeof desc - used, "%s%s=%s", used ? " " : "", filters[i], v);
+            used += n > 0 ? (size_t)n : 0;
+        }
+    return http_error(r, 408, "WAIT_TIMEOUT", "waited %d ms for %d %s%s%s%s; %d matched", wait_ms, count, what,
+                      *desc ? " matching " : "", desc, r->t ? "" : " (all tenants)", have);
+}
