@@ -15,7 +15,7 @@
 
 struct entry {
     long long seq, virtual_ms, duration_us;
-    int status, form, req_cut, resp_cut;
+    int status, form, secret_body, req_cut, resp_cut;
     char method[12], tenant[80], la[MOCK_ID_LEN], request_id[40], operation[48];
     /* one block: path, query, header lines ("Name: value\n"), request body, response body,
      * each NUL-terminated; the block is reused by the next request in this slot */
@@ -94,6 +94,7 @@ void journal_record(struct journal *j, req *r, int status, const char *body, siz
     e->duration_us = duration_us;
     e->status = status;
     e->form = ctype && strstr(ctype, "x-www-form-urlencoded") != NULL;
+    e->secret_body = r->route && (r->route->auth & SECRET_BODY);
     e->req_cut = req_cut;
     e->resp_cut = resp_cut;
     util_copy(e->method, sizeof e->method, ri->request_method);
@@ -187,9 +188,9 @@ static cJSON *headers_view(const char *lines, const struct fixtures *fx)
     return o;
 }
 
-static cJSON *body_view(const char *body, size_t len, int form, const struct fixtures *fx)
+static cJSON *body_view(const char *body, size_t len, int form, int all, const struct fixtures *fx)
 {
-    cJSON *v = mask_body(body, len, form, fx);
+    cJSON *v = mask_body(body, len, form, all, fx);
     return v ? v : cJSON_CreateNull();
 }
 
@@ -214,11 +215,11 @@ static cJSON *entry_view(const struct entry *e, const struct fixtures *fx)
     cJSON_AddNumberToObject(o, "duration_us", (double)e->duration_us);
     cJSON *rq = cJSON_AddObjectToObject(o, "request");
     cJSON_AddItemToObject(rq, "headers", headers_view(e->buf + e->off_headers, fx));
-    cJSON_AddItemToObject(rq, "body", body_view(e->buf + e->off_req, e->req_len, e->form, fx));
+    cJSON_AddItemToObject(rq, "body", body_view(e->buf + e->off_req, e->req_len, e->form, e->secret_body, fx));
     cJSON_AddBoolToObject(rq, "body_truncated", e->req_cut);
     cJSON *rs = cJSON_AddObjectToObject(o, "response");
     cJSON_AddNumberToObject(rs, "status", e->status);
-    cJSON_AddItemToObject(rs, "body", body_view(e->buf + e->off_resp, e->resp_len, 0, fx));
+    cJSON_AddItemToObject(rs, "body", body_view(e->buf + e->off_resp, e->resp_len, 0, 0, fx));
     cJSON_AddBoolToObject(rs, "body_truncated", e->resp_cut);
     return o;
 }

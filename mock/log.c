@@ -13,9 +13,9 @@
 #define LOG_KEEP_BODY (64 * 1024) /* --verbose shows this much of each body */
 
 /* A body, masked: parsed JSON, a string, or null. */
-static cJSON *body_value(const char *body, size_t len, int form, const struct fixtures *fx)
+static cJSON *body_value(const char *body, size_t len, int form, int all, const struct fixtures *fx)
 {
-    cJSON *v = mask_body(body, len > LOG_KEEP_BODY ? LOG_KEEP_BODY : len, form, fx);
+    cJSON *v = mask_body(body, len > LOG_KEEP_BODY ? LOG_KEEP_BODY : len, form, all, fx);
     return v ? v : cJSON_CreateNull();
 }
 
@@ -39,8 +39,9 @@ void log_request(req *r, int status, const char *body, size_t len, long long dur
         for (int i = 0; r->ri && i < r->ri->num_headers; i++)
             if (!strcasecmp(r->ri->http_headers[i].name, "Content-Type"))
                 ctype = r->ri->http_headers[i].value;
-        req_body = body_value(r->raw, r->raw ? r->raw_len : 0, ctype && strstr(ctype, "x-www-form-urlencoded"), m->fx);
-        resp_body = body_value(body, body ? len : 0, 0, m->fx);
+        req_body = body_value(r->raw, r->raw ? r->raw_len : 0, ctype && strstr(ctype, "x-www-form-urlencoded"),
+                              r->route && (r->route->auth & SECRET_BODY), m->fx);
+        resp_body = body_value(body, body ? len : 0, 0, 0, m->fx);
     }
     char *line;
     if (m->opt.log_format && !strcmp(m->opt.log_format, "json")) {

@@ -57,6 +57,8 @@ static int secret_name(const char *name, const struct fixtures *fx)
     return 0;
 }
 
+static int keep_name(const char *name) { return name && !strcmp(name, "slug"); }
+
 static int b64url(char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
@@ -128,6 +130,23 @@ static char *dup_swept(const char *s, size_t len, const struct fixtures *fx)
     return w;
 }
 
+static void mask_all(cJSON *v)
+{
+    for (cJSON *c = v ? v->child : NULL, *next; c; c = next) {
+        next = c->next;
+        if (cJSON_IsString(c) || cJSON_IsNumber(c)) {
+            if (keep_name(c->string))
+                continue;
+            cJSON *masked = cJSON_CreateString(MASK);
+            masked->string = c->string;
+            c->string = NULL;
+            cJSON_ReplaceItemViaPointer(v, c, masked);
+        } else {
+            mask_all(c);
+        }
+    }
+}
+
 void mask_json(cJSON *v, const struct fixtures *fx)
 {
     for (cJSON *c = v ? v->child : NULL, *next; c; c = next) {
@@ -149,7 +168,7 @@ void mask_json(cJSON *v, const struct fixtures *fx)
     }
 }
 
-char *mask_query(const char *qs, const struct fixtures *fx)
+static char *mask_form(const char *qs, int all, const struct fixtures *fx)
 {
     size_t len = strlen(qs);
     char *out = malloc(len + sizeof MASK * (len / 2 + 1) + 1), *o = out;
@@ -160,7 +179,7 @@ char *mask_query(const char *qs, const struct fixtures *fx)
         char name[128] = "";
         if (eq && (size_t)(eq - p) < sizeof name)
             mg_url_decode(p, (int)(eq - p), name, sizeof name, 1);
-        if (eq && secret_name(name, fx)) {
+        if (eq && (all ? !keep_name(name) : secret_name(name, fx))) {
             memcpy(o, p, (size_t)(eq - p) + 1);
             o += eq - p + 1;
             memcpy(o, MASK, sizeof MASK - 1);
@@ -198,19 +217,26 @@ char *mask_header(const char *name, const char *value, const struct fixtures *fx
     return dup_swept(value, strlen(value), fx);
 }
 
-cJSON *mask_body(const char *body, size_t len, int form, const struct fixtures *fx)
+char *mask_query(const char *qs, const struct fixtures *fx) { return mask_form(qs, 0, fx); }
+
+cJSON *mask_body(const char *body, size_t len, int form, int all, const struct fixtures *fx)
 {
     if (!body || !len)
         return NULL;
     /* bodies refused for nesting too deep are kept too: parsing them could overflow a worker's stack */
     cJSON *v = http_json_depth(body, len) <= HTTP_MAX_JSON_DEPTH ? cJSON_ParseWithLength(body, len) : NULL;
     if (v) {
-        mask_json(v, fx);
+        if (all)
+            mask_all(v);
+        else
+            mask_json(v, fx);
         return v;
     }
+    if (all && !form) /* credentials that are not JSON: nothing of them can be shown */
+        return cJSON_CreateString(MASK);
     char *text = dup_swept(body, len, fx);
     if (form) {
-        char *q = mask_query(text, fx);
+        char *q = mask_form(text, all, fx);
         free(text);
         text = q;
     }

@@ -12,13 +12,15 @@ struct fixtures;
 /* What counts as a secret: members and form fields named like credentials (access_token,
  * refresh_token, token, api_key, password, client_secret, ..., and every field an app of the
  * catalogue declares with "type": "password"), anything shaped like a JWT (session tokens),
- * and the tenants' API keys wherever they appear. fx may be NULL (then no app fields, no keys). */
+ * and the tenants' API keys wherever they appear; on credential routes (SECRET_BODY in the
+ * route table) every value of the request body. fx may be NULL (then no app fields, no keys). */
 
 /* Masks v in place. */
 void mask_json(cJSON *v, const struct fixtures *fx);
 /* A body as it may be shown: parsed JSON masked; else (form when form is set, else text) a
- * masked string. NULL for an empty body. */
-cJSON *mask_body(const char *body, size_t len, int form, const struct fixtures *fx);
+ * masked string. all (credential routes): every value is masked but "slug". NULL for an empty
+ * body. */
+cJSON *mask_body(const char *body, size_t len, int form, int all, const struct fixtures *fx);
 /* A header value as it may be shown (malloc'd): credential headers (x-api-key, Authorization,
  * Cookie) keep only their scheme. */
 char *mask_header(const char *name, const char *value, const struct fixtures *fx);

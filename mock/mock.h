@@ -68,6 +68,7 @@ enum {
     RAW_BODY = 1 << 5,      /* the body is not parsed as JSON (forms, pages) */
     MEMO = 1 << 6,          /* GET whose 200 body depends only on tenant, linked account, URL,
                              * stored state and clock: memoized until a write (memo.c) */
+    SECRET_BODY = 1 << 7,   /* the request body is credentials: every value masked when shown */
 };
 
 /* What a handler gets: everything resolved before it runs. */

@@ -20,10 +20,10 @@ const struct route routes[] = {
     {"GET", "/api/v2/public/linked-account/integration/oauth-url/{slug}", KEY | NEED_LA, h_get_oauth_url, "getOAuthUrlForLinkedAccount"},
 
     /* ---- Credentials ---- */
-    {"PUT", "/api/v2/public/linked-account/default-app/auth-credentials/{key}", ANY | NEED_LA, h_upsert_default_app_credential, "upsertDefaultAppAuthCredential"},
+    {"PUT", "/api/v2/public/linked-account/default-app/auth-credentials/{key}", ANY | NEED_LA | SECRET_BODY, h_upsert_default_app_credential, "upsertDefaultAppAuthCredential"},
     {"DELETE", "/api/v2/public/linked-account/default-app/auth-credentials/{key}", ANY | NEED_LA, h_delete_default_app_credential, "deleteDefaultAppAuthCredential"},
-    {"PUT", "/api/v2/public/linked-account/integration/save-key-credentials/{slug}", KEY | NEED_LA, h_save_key_credentials, "saveKeyBasedAppCredentials"},
-    {"PUT", "/api/v2/public/migrate-token", KEY | NEED_LA, h_migrate_token, "migrateTokenForLinkedAccount"},
+    {"PUT", "/api/v2/public/linked-account/integration/save-key-credentials/{slug}", KEY | NEED_LA | SECRET_BODY, h_save_key_credentials, "saveKeyBasedAppCredentials"},
+    {"PUT", "/api/v2/public/migrate-token", KEY | NEED_LA | SECRET_BODY, h_migrate_token, "migrateTokenForLinkedAccount"},
 
     /* ---- Linked accounts and session tokens ---- */
     {"GET", "/api/v2/public/linked-account", KEY, h_list_linked_accounts, "listLinkedAccounts"},
@@ -148,7 +148,7 @@ const struct route routes[] = {
     {"GET", "/api/v2/f-sdk/application", TOK | NEED_LA | MEMO, h_sdk_list_apps, "sdkGetApps"},
     {"GET", "/api/v2/f-sdk/application/{slug}", TOK | NEED_LA | MEMO, h_sdk_get_app, "sdkGetApp"},
     {"GET", "/api/v1/{slug}/integrate", TOK | NEED_LA, h_sdk_integrate, "sdkGetOAuthUrl"},
-    {"POST", "/api/v2/app/{slug}/save", TOK | NEED_LA, h_sdk_save, "sdkSaveKeyCredentials"},
+    {"POST", "/api/v2/app/{slug}/save", TOK | NEED_LA | SECRET_BODY, h_sdk_save, "sdkSaveKeyCredentials"},
     {"DELETE", "/api/v1/linked-acc/integration/{slug}", TOK | NEED_LA, h_sdk_disconnect, "sdkDisconnect"},
     {"POST", "/api/v2/f-sdk/config", TOK | NEED_LA, h_sdk_config, "sdkConfig"},
     {"PUT", "/api/v2/f-sdk/config", TOK | NEED_LA, h_sdk_update_config, "sdkUpdateConfig"},
@@ -160,7 +160,7 @@ const struct route routes[] = {
     /* ---- Pages ---- */
     {"GET", "/connect/{token}", AUTH_NONE, h_page_connect, "pageHostedConnect"},
     {"GET", "/connect/{token}/{slug}", AUTH_NONE, h_page_connect_app, "pageHostedConnectApp"},
-    {"POST", "/connect/{token}/{slug}", AUTH_NONE | RAW_BODY, h_page_connect_submit, "pageHostedConnectSubmit"},
+    {"POST", "/connect/{token}/{slug}", AUTH_NONE | RAW_BODY | SECRET_BODY, h_page_connect_submit, "pageHostedConnectSubmit"},
     {"GET", "/oauth/{slug}/authorize", AUTH_NONE, h_page_consent, "pageOAuthConsent"},
     {"POST", "/oauth/{slug}/authorize", AUTH_NONE | RAW_BODY, h_page_consent_decide, "pageOAuthDecision"},
 
