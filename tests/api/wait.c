@@ -1,0 +1,227 @@
+/* wait.c: wait_ms and count on /__mock/requests, /__mock/requests/count and
+ * /__mock/webhooks/deliveries: the call returns when the awaited entries exist (not after the
+ * full wait), 408 naming what never came, bad values refused, the C API's
+ * refold_mock_wait_deliveries/_requests, and a stop that does not hang on a waiting request. */
+#include "harness.h"
+#include "receiver.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define ACME "tk_acme_test"
+
+static long long now_ms(void) { return rcv_now_us() / 1000; }
+
+/* A GET from another thread, without cmocka asserts (they cannot fail off the main thread). */
+struct bg {
+    refold_mock *m;
+    int port;
+    const char *method, *path, *body;
+    int delay_ms;
+    long status;
+};
+
+static void *bg_request(void *arg)
+{
+    struct bg *b = arg;
+    rcv_sleep_ms(b->delay_ms);
+    char url[512];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", b->port, b->path);
+    CURL *c = curl_easy_init();
+    struct curl_slist *h = curl_slist_append(NULL, "x-api-key: " ACME);
+    h = curl_slist_append(h, "Content-Type: application/json");
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, b->method);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    if (b->body)
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, b->body);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 40L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, fwrite);
+    FILE *sink = fopen("/dev/null", "w");
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, sink);
+    b->status = curl_easy_perform(c) == CURLE_OK ? 0 : -1;
+    if (b->status == 0)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &b->status);
+    fclose(sink);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    return NULL;
+}
+
+static void requests_wait_wakes_on_arrival(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+    th_create_la(m, ACME, "w_1", "W1");
+    struct bg later = {m, refold_mock_port(m), "POST", "/api/v2/public/linked-account",
+                       "{\"linked_account_id\":\"w_2\",\"name\":\"W2\"}", 300, 0};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, bg_request, &later), 0);
+    long long t0 = now_ms();
+    th_resp r = th_key(m, "GET", "/__mock/requests/count?operation=createLinkedAccount&count=2&wait_ms=20000", ACME, NULL, NULL);
+    long long took = now_ms() - t0;
+    assert_int_equal(r.status, 200);
+    assert_int_equal(cJSON_GetObjectItem(r.json, "count")->valueint, 2);
+    th_free(&r);
+    assert_true(took >= 250);  /* it did wait for the second create */
+    assert_true(took < 10000); /* and returned when it came, not at wait_ms */
+    pthread_join(th, NULL);
+    assert_int_equal(later.status, 200);
+
+    /* already there: the list answers at once with the entries */
+    t0 = now_ms();
+    r = th_key(m, "GET", "/__mock/requests?operation=createLinkedAccount&count=2&wait_ms=20000", ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(cJSON_GetArraySize(r.json), 2);
+    th_free(&r);
+    assert_true(now_ms() - t0 < 5000);
+    refold_mock_stop(m);
+}
+
+static void requests_wait_times_out_with_408(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+    th_create_la(m, ACME, "w_1", "W1");
+    const char *paths[] = {"/__mock/requests?method=DELETE&wait_ms=200",
+                           "/__mock/requests/count?method=DELETE&path=/api/v2/public/*&count=3&wait_ms=200"};
+    for (int i = 0; i < 2; i++) {
+        long long t0 = now_ms();
+        th_resp r = th_key(m, "GET", paths[i], ACME, NULL, NULL);
+        long long took = now_ms() - t0;
+        th_assert_error(&r, 408);
+        const char *msg = th_str(r.json, "message");
+        assert_non_null(strstr(msg, "method=DELETE"));
+        assert_non_null(strstr(msg, "0 matched"));
+        assert_non_null(strstr(msg, i ? "for 3 requests" : "for 1 requests"));
+        th_free(&r);
+        assert_true(took >= 190);
+    }
+    /* wait_ms=0 checks once */
+    th_resp r = th_key(m, "GET", "/__mock/requests/count?method=POST&wait_ms=0", ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    refold_mock_stop(m);
+}
+
+static void bad_wait_values_are_refused(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+    const char *bases[] = {"/__mock/requests", "/__mock/requests/count", "/__mock/webhooks/deliveries"};
+    const char *bad[] = {"wait_ms=30001", "wait_ms=-1", "wait_ms=soon", "wait_ms=10&count=0", "wait_ms=10&count=x"};
+    for (size_t b = 0; b < 3; b++)
+        for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+            char path[256];
+            snprintf(path, sizeof path, "%s?%s", bases[b], bad[i]);
+            long long t0 = now_ms();
+            th_resp r = th_key(m, "GET", path, ACME, NULL, NULL);
+            th_assert_error(&r, 400);
+            th_free(&r);
+            assert_true(now_ms() - t0 < 1000); /* refused before any wait */
+        }
+    refold_mock_stop(m);
+}
+
+static void connect_twilio(refold_mock *m, const char *la)
+{
+    th_resp r = th_key(m, "PUT", "/api/v2/public/linked-account/integration/save-key-credentials/twilio", ACME, la,
+                       "{\"sid\":\"ACa3f5c1e9d2b84c7f9e0d1a2b3c4d5e6f\",\"number\":\"+14155550123\"}");
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+}
+
+static void deliveries_wait_for_the_webhook(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+    rcv *rc = rcv_start(0);
+    rcv_set_delay_ms(rc, 300); /* the receiver answers late: the wait must outlast it, and no more */
+    char url[128];
+    rcv_url(rc, "/hook", url, sizeof url);
+    rcv_subscribe(m, ACME, url, "[\"Connection Expired\"]", NULL, 0);
+    th_create_la(m, ACME, "w_user", "W");
+    connect_twilio(m, "w_user");
+    th_resp r = th_key(m, "POST", "/__mock/linked-accounts/w_user/connections/twilio/expire", ACME, NULL, "{\"reason\":\"revoked\"}");
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    long long t0 = now_ms();
+    r = th_key(m, "GET", "/__mock/webhooks/deliveries?event=Connection%20Expired&status=delivered&count=1&wait_ms=20000", ACME,
+               NULL, NULL);
+    long long took = now_ms() - t0;
+    assert_int_equal(r.status, 200);
+    assert_int_equal(cJSON_GetArraySize(r.json), 1);
+    assert_string_equal(th_str(cJSON_GetArrayItem(r.json, 0), "status"), "delivered");
+    th_free(&r);
+    assert_int_equal(rcv_count(rc), 1); /* the receiver has it: "delivered" means it arrived */
+    assert_true(took >= 200 && took < 10000);
+
+    /* never emitted: 408 naming the event */
+    r = th_key(m, "GET", "/__mock/webhooks/deliveries?event=Connection%20Deleted&wait_ms=200", ACME, NULL, NULL);
+    th_assert_error(&r, 408);
+    assert_non_null(strstr(th_str(r.json, "message"), "webhook deliveries matching event=Connection Deleted"));
+    th_free(&r);
+
+    /* the C API: the same wait, the same answer */
+    assert_int_equal(refold_mock_wait_deliveries(m, ACME, "Connection Expired", "w_user", "delivered", 1, 5000), 1);
+    t0 = now_ms();
+    assert_int_equal(refold_mock_wait_deliveries(m, ACME, "Connection Deleted", NULL, NULL, 1, 150), 0);
+    assert_true(now_ms() - t0 >= 140);
+    assert_int_equal(refold_mock_wait_deliveries(m, "tk_nobody", NULL, NULL, NULL, 1, 0), -1);
+    assert_int_equal(refold_mock_wait_deliveries(m, "tk_globex_test", "Connection Expired", NULL, NULL, 1, 0), 0);
+    refold_mock_stop(m);
+    rcv_stop(rc);
+}
+
+static void c_api_waits_for_requests(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+    struct bg later = {m, refold_mock_port(m), "POST", "/api/v2/public/linked-account",
+                       "{\"linked_account_id\":\"c_1\",\"name\":\"C\"}", 200, 0};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, bg_request, &later), 0);
+    long long t0 = now_ms();
+    assert_int_equal(refold_mock_wait_requests(m, ACME, "POST", "/api/v2/public/linked-account", 1, 20000), 1);
+    long long took = now_ms() - t0;
+    assert_true(took >= 150 && took < 10000);
+    pthread_join(th, NULL);
+    assert_int_equal(refold_mock_wait_requests(m, ACME, "DELETE", NULL, 1, 100), 0);
+    assert_int_equal(refold_mock_wait_requests(m, "tk_globex_test", NULL, "/api/*", 1, 0), 0);
+    assert_int_equal(refold_mock_wait_requests(m, "tk_nobody", NULL, NULL, 1, 0), -1);
+    refold_mock_stop(m);
+}
+
+/* A request waiting 30 s must not hold the mock's stop for 30 s. */
+static void stop_ends_waits(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+    struct bg waiting = {m, refold_mock_port(m), "GET", "/__mock/requests/count?method=DELETE&wait_ms=30000", NULL, 0, 0};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, bg_request, &waiting), 0);
+    rcv_sleep_ms(200);
+    long long t0 = now_ms();
+    refold_mock_stop(m);
+    assert_true(now_ms() - t0 < 5000);
+    pthread_join(th, NULL);
+    assert_int_equal(waiting.status, 408);
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_ALL);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(requests_wait_wakes_on_arrival),
+        cmocka_unit_test(requests_wait_times_out_with_408),
+        cmocka_unit_test(bad_wait_values_are_refused),
+        cmocka_unit_test(deliveries_wait_for_the_webhook),
+        cmocka_unit_test(c_api_waits_for_requests),
+        cmocka_unit_test(stop_ends_waits),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
