@@ -1,5 +1,6 @@
-/* cli.c: the refold-mock binary as users run it: --help, --version, banner, environment
- * variables, and exit status 2 with a one-line message for bad options and bad fixtures. */
+/* cli.c: the refold-mock binary as users run it: --help and -h, --version, the banner (URL,
+ * dashboard, how to move a frozen clock), environment variables, and exit status 2 with a
+ * one-line message for bad options and bad fixtures. */
 #include "harness.h"
 
 #include <signal.h>
@@ -23,9 +24,14 @@ static void help_and_version(void **state)
     char out[8192];
     assert_int_equal(th_cli(NULL, 10, "--help", out, sizeof out), 0);
     const char *opts[] = {"--host", "--port", "--fixtures", "--db", "--scenario", "--public-url",
-                          "--webhook-backoff-ms", "--admin-token", "REFOLD_MOCK_PORT"};
+                          "--webhook-backoff-ms", "--admin-token", "REFOLD_MOCK_PORT", "--log-format",
+                          "REFOLD_MOCK_LOG_FORMAT", "--verbose", "REFOLD_MOCK_VERBOSE", "--port-file",
+                          "REFOLD_MOCK_PORT_FILE", "--quiet"};
     for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
         assert_non_null(strstr(out, opts[i]));
+    char short_out[8192]; /* -h is --help */
+    assert_int_equal(th_cli(NULL, 10, "-h", short_out, sizeof short_out), 0);
+    assert_string_equal(short_out, out);
     assert_int_equal(th_cli(NULL, 10, "--version", out, sizeof out), 0);
     assert_non_null(strstr(out, "refold-mock " REFOLD_VERSION));
 }
@@ -43,6 +49,10 @@ static void bad_options_exit_2_with_one_line(void **state)
         {NULL, "--fixtures /nonexistent/dir --port 0"},
         {"REFOLD_MOCK_PORT=notaport", "--quiet"},
         {NULL, "--db /nonexistent/dir/x.db --port 0"},
+        {NULL, "--log-format xml --port 0"},
+        {"REFOLD_MOCK_LOG_FORMAT=yaml", "--port 0"},
+        {NULL, "--port 0 --port-file /nonexistent/dir/port"},
+        {NULL, "-x"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         int rc = th_cli(cases[i][0], 10, cases[i][1], out, sizeof out);
@@ -96,6 +106,10 @@ static void banner_lists_url_and_keys(void **state)
             port = atoi(at + strlen("http://127.0.0.1:"));
     }
     assert_true(port > 0);
+    char dash[64];
+    snprintf(dash, sizeof dash, "dashboard: http://127.0.0.1:%d/__mock/ui", port);
+    assert_non_null(strstr(banner, dash));
+    assert_null(strstr(banner, "frozen clock")); /* no scenario: nothing waits for the clock */
     assert_non_null(strstr(banner, "tk_acme_test"));
     assert_non_null(strstr(banner, "pk_globex_live"));
     char cmd[256], out[1024];
@@ -113,6 +127,24 @@ static void banner_lists_url_and_keys(void **state)
     fclose(in);
 }
 
+/* With a scenario on the frozen clock, the banner says how to move the clock. */
+static void banner_says_how_to_move_a_frozen_clock(void **state)
+{
+    (void)state;
+    char out[8192];
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "d=$(mktemp -d); '%s' --port 0 --port-file $d/p --scenario reauth-demo --fixtures '%s/fixtures' >$d/out 2>&1 & pid=$!; "
+             "for i in $(seq 100); do [ -s $d/p ] && break; sleep 0.05; done; sleep 0.1; kill $pid; wait $pid; cat $d/out; rm -rf $d",
+             REFOLD_MOCK_BIN, REFOLD_SOURCE_DIR);
+    FILE *p = popen(cmd, "r");
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = 0;
+    pclose(p);
+    assert_non_null(strstr(out, "scenario reauth-demo on a frozen clock; move it: curl -X POST http://127.0.0.1:"));
+    assert_non_null(strstr(out, "/__mock/clock/advance -d '{\"seconds\":60}'"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -120,6 +152,7 @@ int main(void)
         cmocka_unit_test(bad_options_exit_2_with_one_line),
         cmocka_unit_test(bad_fixture_file_is_named),
         cmocka_unit_test(banner_lists_url_and_keys),
+        cmocka_unit_test(banner_says_how_to_move_a_frozen_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
