@@ -55,9 +55,12 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'; }
 
-"$mock" --port 0 --fixtures "$tmp/fixtures" >"$tmp/mock.out" 2>&1 &
+# --quiet: the per-request log line would otherwise be measured too; --port-file names the port
+"$mock" --port 0 --quiet --port-file "$tmp/mock.port" --fixtures "$tmp/fixtures" >"$tmp/mock.out" 2>&1 &
 mock_pid=$!; pids+=("$mock_pid")
-mock_url=$(wait_url "$tmp/mock.out")
+for _ in $(seq 1 500); do [ -s "$tmp/mock.port" ] && break; sleep 0.01; done
+[ -s "$tmp/mock.port" ] || { echo "bench: the mock wrote no port file" >&2; cat "$tmp/mock.out" >&2; exit 1; }
+mock_url="http://127.0.0.1:$(cat "$tmp/mock.port")"
 key=(-H "x-api-key: tk_acme_test" -H "linked_account_id: bench_user")
 curl -sf "${key[@]}" "$mock_url/api/v2/public/application/hubspot" >"$tmp/app.json"
 curl -sf "${key[@]}" "$mock_url/api/v2/public/application" >"$tmp/list.json"
