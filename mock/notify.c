@@ -13,6 +13,7 @@ void notify_init(struct notify *n)
     pthread_condattr_destroy(&a);
     n->gen = 0;
     n->closed = 0;
+    n->waiters = 0;
 }
 
 void notify_destroy(struct notify *n)
@@ -23,6 +24,12 @@ void notify_destroy(struct notify *n)
 
 void notify_bump(struct notify *n)
 {
+    /* Every request bumps the journal's: skip the shared lock when no one waits. A waiter counts
+     * itself before its first look, and the change was made visible (under the journal's or the
+     * store's lock) before this load: either this sees the waiter, or the waiter's look sees the
+     * change. */
+    if (!__atomic_load_n(&n->waiters, __ATOMIC_SEQ_CST))
+        return;
     pthread_mutex_lock(&n->lock);
     n->gen++;
     pthread_cond_broadcast(&n->cond);
@@ -48,6 +55,8 @@ int notify_wait(struct notify *n, int (*ready)(void *ctx), void *ctx, int timeou
         deadline.tv_sec++;
         deadline.tv_nsec -= 1000000000L;
     }
+    __atomic_add_fetch(&n->waiters, 1, __ATOMIC_SEQ_CST);
+    int ok;
     for (;;) {
         /* The generation is read before ready() looks: a change made while it looks moves the
          * generation, so the sleep below is skipped rather than missing that change. */
@@ -55,15 +64,19 @@ int notify_wait(struct notify *n, int (*ready)(void *ctx), void *ctx, int timeou
         unsigned long long seen = n->gen;
         int closed = n->closed;
         pthread_mutex_unlock(&n->lock);
-        int ok = ready(ctx);
+        ok = ready(ctx);
         if (ok || closed)
-            return ok;
+            break;
         pthread_mutex_lock(&n->lock);
         int timed_out = 0;
         while (n->gen == seen && !timed_out)
             timed_out = pthread_cond_timedwait(&n->cond, &n->lock, &deadline) != 0;
         pthread_mutex_unlock(&n->lock);
-        if (timed_out)
-            return ready(ctx);
+        if (timed_out) {
+            ok = ready(ctx);
+            break;
+        }
     }
+    __atomic_sub_fetch(&n->waiters, 1, __ATOMIC_SEQ_CST);
+    return ok;
 }

@@ -10,6 +10,7 @@ struct notify {
     pthread_cond_t cond;       /* on CLOCK_MONOTONIC: a wall-clock jump cannot cut a wait short */
     unsigned long long gen;    /* moves on every notify_bump */
     int closed;                /* set on shutdown: every wait returns at once */
+    int waiters;               /* read atomically: a bump with nobody waiting takes no lock */
 };
 
 void notify_init(struct notify *n);
