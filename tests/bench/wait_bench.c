@@ -33,7 +33,7 @@ static CURL *client(void)
 
 static long get(CURL *c, int port, const char *path)
 {
-    char url[512];
+    char url[600];
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
     curl_easy_setopt(c, CURLOPT_URL, url);
     long status = 0;
@@ -71,7 +71,7 @@ static void *wait_loop(void *arg)
         if (w->use_c_api) {
             status = refold_mock_wait_requests(w->m, KEY, "GET", path, 1, 30000) == 1 ? 200 : 408;
         } else {
-            char q[512];
+            char q[400];
             snprintf(q, sizeof q, "/__mock/requests/count?path=%s&wait_ms=30000", path);
             status = get(c, w->port, q);
         }
