@@ -209,7 +209,8 @@ static void stop_ends_waits(void **state)
     refold_mock_stop(m);
     assert_true(now_ms() - t0 < 5000);
     pthread_join(th, NULL);
-    assert_int_equal(waiting.status, 408);
+    /* the woken wait answers 408, unless CivetWeb's stop closed the connection first */
+    assert_true(waiting.status == 408 || waiting.status == -1);
 }
 
 int main(void)
