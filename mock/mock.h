@@ -95,6 +95,12 @@ typedef struct req {
      * with the body it carries (NULL for HEAD). Journal and memo hang off it, so the bottom
      * layer (http.c) knows neither. */
     void (*on_answer)(struct req *r, int status, const char *body, size_t len);
+    /* An in-process subrequest (mcp.c runs a REST handler for a tool call): the answer is kept
+     * in captured (malloc'd, caller frees) instead of written; parent is the request it runs in. */
+    int capture;
+    char *captured;
+    size_t captured_len;
+    const struct req *parent;
 } req;
 
 typedef int (*handler_fn)(req *r);   /* returns the HTTP status it sent */
