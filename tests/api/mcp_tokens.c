@@ -36,6 +36,14 @@ static void mint_one_per_account_and_use_on_rest(void **state)
     assert_string_equal(th_str(r.json, "token_hint"), pat + strlen(pat) - 4);
     assert_null(strstr(r.body, pat));
     th_free(&r);
+    /* the dashboard's data: the hint on the linked account, not the token */
+    r = th_request(m, "GET", "/__mock/tenants", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, pat));
+    const cJSON *ten = th_find(cJSON_GetObjectItem(r.json, "tenants"), "api_key", ACME);
+    const cJSON *acct = th_find(cJSON_GetObjectItem(ten, "linked_accounts"), "linked_account_id", LA);
+    assert_string_equal(th_str(cJSON_GetObjectItem(acct, "personal_access_token"), "token_hint"), pat + strlen(pat) - 4);
+    th_free(&r);
     /* a bearer token wherever a session token is */
     r = th_bearer(m, "GET", "/api/v2/public/session/active-linked-account", pat, NULL);
     assert_int_equal(r.status, 200);
