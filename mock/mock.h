@@ -17,6 +17,7 @@ struct webhooks;
 struct scenario;
 struct faults;
 struct memo;
+struct mcp_logs;
 
 #define MOCK_MAX_BODY (1024 * 1024)  /* request bodies above this get 413 */
 #define MOCK_MAX_PARAMS 6
@@ -46,6 +47,7 @@ struct mock {
     struct scenario *scenario;
     struct faults *faults;
     struct memo *memo;
+    struct mcp_logs *mcp_logs;   /* the MCP tool-call log (mcp_logs.c) */
     pthread_mutex_t clock_lock;
     long long clock_base_ms;     /* virtual now = base + (realtime ? wall elapsed : 0) + offset */
     long long clock_wall_start_ms;

@@ -79,11 +79,17 @@ static void add_binding(struct binding *b, int *n, int max, const char *slug, co
 #define MAX_BINDINGS 512
 
 /* The server's actions and workflows that exist in the catalogue (unknown ones are skipped:
- * the agent cannot call what Refold cannot run). */
-static int bindings(const struct mcp_scope *s, struct binding *b)
+ * the agent cannot call what Refold cannot run), in an array sized to the configuration (a
+ * large fixed block per call made malloc consolidate its bins on every request). Caller frees. */
+static struct binding *bindings(const struct mcp_scope *s, int *count)
 {
-    int n = 0;
+    int n = 0, cap = 0;
     const cJSON *entry;
+    cJSON_ArrayForEach(entry, cJSON_GetObjectItemCaseSensitive(s->server, "associated_apps"))
+        cap += cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(entry, "actions")) +
+               cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(entry, "workflows"));
+    cap = cap > MAX_BINDINGS ? MAX_BINDINGS : cap;
+    struct binding *b = malloc(sizeof *b * (size_t)(cap ? cap : 1));
     cJSON_ArrayForEach(entry, cJSON_GetObjectItemCaseSensitive(s->server, "associated_apps")) {
         const char *slug = json_str(entry, "slug");
         const cJSON *app = slug ? fixtures_app(s->r->m->fx, slug) : NULL, *v;
@@ -92,16 +98,17 @@ static int bindings(const struct mcp_scope *s, struct binding *b)
         cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(entry, "actions")) {
             const cJSON *def = cJSON_IsString(v) ? find_def(cJSON_GetObjectItemCaseSensitive(app, "actions"), "action_id", NULL, v->valuestring) : NULL;
             if (def)
-                add_binding(b, &n, MAX_BINDINGS, slug, json_str(def, "action_id"), json_str(def, "action_id"), 0, def);
+                add_binding(b, &n, cap, slug, json_str(def, "action_id"), json_str(def, "action_id"), 0, def);
         }
         const cJSON *wfs = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(app, "config"), "workflows");
         cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(entry, "workflows")) {
             const cJSON *def = cJSON_IsString(v) ? find_def(wfs, "id", "name", v->valuestring) : NULL;
             if (def)
-                add_binding(b, &n, MAX_BINDINGS, slug, json_str(def, "id"), json_str(def, "name"), 1, def);
+                add_binding(b, &n, cap, slug, json_str(def, "id"), json_str(def, "name"), 1, def);
         }
     }
-    return n;
+    *count = n;
+    return b;
 }
 
 /* JSON Schema of an action's parameters (types, required, descriptions from the fixture). */
@@ -171,8 +178,8 @@ cJSON *mcp_tools_list(const struct mcp_scope *s)
         cJSON_AddItemToArray(out, tool("EXECUTE_ACTION", "Runs one action or workflow from the plan RESOLVE_ACTIONS returned; "
                                        "call it only after RESOLVE_ACTIONS.", cJSON_Parse(EXECUTE_SCHEMA)));
     } else {
-        struct binding *b = malloc(sizeof *b * MAX_BINDINGS);
-        int n = bindings(s, b);
+        int n;
+        struct binding *b = bindings(s, &n);
         for (int i = 0; i < n; i++) {
             cJSON *sch = cJSON_CreateObject(), *props = cJSON_AddObjectToObject(sch, "properties");
             cJSON_AddStringToObject(sch, "type", "object");
@@ -396,8 +403,8 @@ static cJSON *resolve_actions(const struct mcp_scope *s, struct outcome *o, cons
     const cJSON *qs = cJSON_GetObjectItemCaseSensitive(args, "integration_query"), *q;
     if (!cJSON_IsArray(qs) || !json_is_string_array(qs) || !cJSON_GetArraySize(qs))
         return failure(o, "validation_error", "integration_query must be a non-empty list of strings%s%s", "", "");
-    struct binding *b = malloc(sizeof *b * MAX_BINDINGS);
-    int n = bindings(s, b);
+    int n;
+    struct binding *b = bindings(s, &n);
     char *picked = calloc((size_t)n + 1, 1);
     /* Per query, the best-scoring entities: "List Contacts Salesforce" prefers the action that
      * matches all three words over every other Salesforce action. */
@@ -439,8 +446,8 @@ static cJSON *execute_action(const struct mcp_scope *s, struct outcome *o, const
     o->app = slug;
     o->action = id;
     o->type = type;
-    struct binding *b = malloc(sizeof *b * MAX_BINDINGS);
-    int n = bindings(s, b), hit = -1;
+    int n, hit = -1;
+    struct binding *b = bindings(s, &n);
     for (int i = 0; i < n && hit < 0; i++)
         if (!strcmp(b[i].slug, slug) && !strcmp(b[i].id, id) && b[i].workflow == !strcmp(type, "workflow"))
             hit = i;
@@ -550,7 +557,7 @@ static void log_call(const struct mcp_scope *s, const char *name, const cJSON *a
     cJSON_AddStringToObject(rec, "request_id", r->request_id);
     cJSON_AddNumberToObject(rec, "durationMs", (double)(util_mono_us() - started_us) / 1000.0);
     cJSON_AddStringToObject(rec, "timestamp", at);
-    mcp_logs_add(r->m, s->t, s->la, rec);
+    mcp_logs_add(r->m, s->t, rec);
 }
 
 static cJSON *as_call_result(const cJSON *result)
@@ -584,8 +591,8 @@ cJSON *mcp_tools_call(const struct mcp_scope *s, const char *name, const cJSON *
     else if (skills && !strcmp(name, "LOAD_SKILL"))
         load_skill(s, &o, args);
     else if (!agent) {
-        struct binding *b = malloc(sizeof *b * MAX_BINDINGS);
-        int n = bindings(s, b);
+        int n;
+        struct binding *b = bindings(s, &n);
         for (int i = 0; i < n && !o.result; i++)
             if (!strcmp(b[i].name, name))
                 run_binding(s, &o, &b[i], args);

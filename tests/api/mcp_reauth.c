@@ -189,6 +189,13 @@ static void logs_record_calls_without_credentials(void **state)
     r = th_key(m, "GET", "/__mock/mcp/logs", GLOBEX, NULL, NULL);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "logs")), 0);
     th_free(&r);
+    /* a reset of the tenant takes its log with it */
+    r = th_key(m, "POST", "/__mock/reset", ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    r = th_key(m, "GET", "/__mock/mcp/logs", ACME, NULL, NULL);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "logs")), 0);
+    th_free(&r);
 }
 
 int main(void)
