@@ -6,7 +6,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 STAGE=mcp
-source "$here/../lib/mock.sh"
+source "$here/../harness/mock.sh"
 mock_bin >/dev/null
 cd "$here"
 npm ci --no-audit --no-fund --loglevel=error
