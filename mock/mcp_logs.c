@@ -78,10 +78,16 @@ void mcp_logs_add(struct mock *m, const struct tenant *t, cJSON *rec)
     char id[25];
     util_new_id(id);
     json_set(rec, "_id", cJSON_CreateString(id));
-    int truncated = cut(rec, "request", MCP_LOG_INPUT_MAX);
-    truncated |= cut(rec, "response", MCP_LOG_OUTPUT_MAX);
-    json_set(rec, "truncated", cJSON_CreateBool(truncated));
+    json_set(rec, "truncated", cJSON_CreateBool(0));
     char *text = json_print(rec);
+    /* (a record shorter than the input limit cannot hold anything to cut: print it once) */
+    if (text && strlen(text) > MCP_LOG_INPUT_MAX) {
+        int truncated = cut(rec, "request", MCP_LOG_INPUT_MAX);
+        truncated |= cut(rec, "response", MCP_LOG_OUTPUT_MAX);
+        json_set(rec, "truncated", cJSON_CreateBool(truncated));
+        free(text);
+        text = json_print(rec);
+    }
     cJSON_Delete(rec);
     if (!text)
         return;

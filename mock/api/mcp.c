@@ -152,7 +152,7 @@ int h_mcp(req *r)
     struct auth_who who;
     if (auth_bearer(r->m, token, &who) != 0)
         return http_error(r, 403, who.code, "%s", who.message);
-    if (!store_exists(r->m->store, who.t->id, "linked_account", who.la))
+    if (!who.pat && !store_exists(r->m->store, who.t->id, "linked_account", who.la)) /* (a PAT's lookup checked it) */
         return http_error(r, 403, "INVALID_TOKEN", "Invalid token: linked account %s no longer exists", who.la);
     cJSON *server = store_get(r->m->store, who.t->id, "mcp_server", server_id);
     if (!server && elsewhere(r->m, who.t, server_id))
