@@ -1,8 +1,9 @@
-/* auth.c: API keys, session-token JWTs (HS256 with libcrypto), the admin token, linked-account lookup. */
+/* auth.c: API keys, bearer tokens (session-token JWTs, HS256 with libcrypto, and PATs), the admin token, linked-account lookup. */
 #include "auth.h"
 #include "clock.h"
 #include "fixtures.h"
 #include "http.h"
+#include "pats.h"
 #include "store.h"
 #include "util.h"
 
@@ -148,32 +149,54 @@ int auth_admin_ok(req *r)
     return 0;
 }
 
-static int resolve_token(req *r, const char *token)
+int auth_bearer(struct mock *m, const char *token, struct auth_who *who)
 {
+    memset(who, 0, sizeof *who);
+    /* A personal access token: never expires, lives until revoked. */
+    if (pats_lookup(m, token, &who->t, who->la, sizeof who->la)) {
+        who->pat = 1;
+        return 0;
+    }
     char why[128];
-    cJSON *claims = jwt_decode(r->m, token, why, sizeof why);
-    if (!claims)
-        return http_error(r, 401, "INVALID_TOKEN", "Invalid token: %s", why), -1;
+    cJSON *claims = jwt_decode(m, token, why, sizeof why);
+    if (!claims) {
+        snprintf(who->code, sizeof who->code, "INVALID_TOKEN");
+        snprintf(who->message, sizeof who->message, "Invalid token: %s", why);
+        return -1;
+    }
     const char *typ = json_str(claims, "typ"), *jti = json_str(claims, "jti");
     const char *la = json_str(claims, "linked_account_id");
-    const struct tenant *t = fixtures_tenant_by_id(r->m->fx, json_str(claims, "tenant"));
+    const struct tenant *t = fixtures_tenant_by_id(m->fx, json_str(claims, "tenant"));
     double exp = json_num(claims, "exp", 0);
     int rc = -1;
+    snprintf(who->code, sizeof who->code, "INVALID_TOKEN");
     if (!typ || strcmp(typ, "access") || !jti || !la || !t)
-        http_error(r, 401, "INVALID_TOKEN", "Invalid token: not a session token");
-    else if (exp * 1000.0 <= (double)clock_now_ms(r->m))
-        http_error(r, 401, "TOKEN_EXPIRED", "Invalid token: the session token has expired");
-    else if (!store_exists(r->m->store, t->id, "session_token", jti))
-        http_error(r, 401, "INVALID_TOKEN", "Invalid token: the session token was revoked");
+        snprintf(who->message, sizeof who->message, "Invalid token: not a session token");
+    else if (exp * 1000.0 <= (double)clock_now_ms(m))
+        snprintf(who->code, sizeof who->code, "TOKEN_EXPIRED"),
+            snprintf(who->message, sizeof who->message, "Invalid token: the session token has expired");
+    else if (!store_exists(m->store, t->id, "session_token", jti))
+        snprintf(who->message, sizeof who->message, "Invalid token: the session token was revoked");
     else {
-        r->t = t;
-        r->via_token = 1;
-        util_copy(r->la, sizeof r->la, la);
-        util_copy(r->token_jti, sizeof r->token_jti, jti);
+        who->t = t;
+        util_copy(who->la, sizeof who->la, la);
+        util_copy(who->jti, sizeof who->jti, jti);
         rc = 0;
     }
     cJSON_Delete(claims);
     return rc;
+}
+
+static int resolve_token(req *r, const char *token)
+{
+    struct auth_who who;
+    if (auth_bearer(r->m, token, &who) != 0)
+        return http_error(r, 401, who.code, "%s", who.message), -1;
+    r->t = who.t;
+    r->via_token = 1;
+    util_copy(r->la, sizeof r->la, who.la);
+    util_copy(r->token_jti, sizeof r->token_jti, who.jti); /* "" for a PAT: it is no session */
+    return 0;
 }
 
 int auth_resolve(req *r)

@@ -1,4 +1,4 @@
-/* auth.h: who is calling: API key -> tenant, session token (HS256 JWT) -> tenant + linked account. */
+/* auth.h: who is calling: API key -> tenant, session token (HS256 JWT) or PAT -> tenant + linked account. */
 #ifndef AUTH_H
 #define AUTH_H
 
@@ -12,6 +12,19 @@ int auth_init(struct mock *m);
 /* Applies the route's auth flags to r: fills r->t, r->la, r->via_token. On failure it has sent
  * the 401/400/404 envelope and returns -1. */
 int auth_resolve(req *r);
+
+/* Who a bearer token (session token or personal access token) speaks for. */
+struct auth_who {
+    const struct tenant *t;
+    char la[MOCK_ID_LEN];
+    char jti[64];          /* the session token's id; "" for a PAT */
+    int pat;
+    char code[32];         /* on failure: INVALID_TOKEN or TOKEN_EXPIRED, and why */
+    char message[160];
+};
+/* Checks a bearer token against the virtual clock and the store: 0 and who filled, or -1 with
+ * who->code and who->message. Used by auth_resolve and the MCP endpoint. */
+int auth_bearer(struct mock *m, const char *token, struct auth_who *who);
 
 /* Signs claims as an HS256 JWT into out. 0 on success. */
 int jwt_sign(struct mock *m, const cJSON *claims, char *out, size_t n);

@@ -93,6 +93,9 @@ int h_get_linked_account(req *r);
 int h_delete_linked_account(req *r);
 int h_active_linked_account(req *r);
 
+/* api/mcp.c */
+int h_mcp(req *r);
+
 /* api/mcp_servers.c */
 int h_list_mcp_servers(req *r);
 int h_create_mcp_server(req *r);
@@ -191,6 +194,13 @@ int h_admin_dataref_records(req *r);
 int h_admin_requests(req *r);
 int h_admin_requests_count(req *r);
 int h_admin_requests_clear(req *r);
+/* admin/admin_mcp_logs.c */
+int h_admin_mcp_logs(req *r);
+
+/* admin/admin_pats.c */
+int h_admin_mint_pat(req *r);
+int h_admin_get_pat(req *r);
+int h_admin_revoke_pat(req *r);
 
 /* admin/admin_scenario.c */
 int h_admin_scenario(req *r);

@@ -5,6 +5,7 @@
 #include "faults.h"
 #include "fixtures.h"
 #include "journal.h"
+#include "mcp_logs.h"
 #include "memo.h"
 #include "notify.h"
 #include "paths.h"
@@ -59,6 +60,7 @@ int mock_reset_tenant(struct mock *m, const struct tenant *t)
         return -1;
     faults_clear(m->faults, t->id);
     journal_clear(m->journal, t->id);
+    mcp_logs_clear(m->mcp_logs, t->id);
     return t->setup ? setup_apply(m, t, t->setup, err, sizeof err) : 0;
 }
 
@@ -69,6 +71,7 @@ int mock_reset_all(struct mock *m)
     int rc = store_wipe(m->store, NULL);
     faults_clear(m->faults, NULL);
     journal_clear(m->journal, NULL);
+    mcp_logs_clear(m->mcp_logs, NULL);
     pthread_mutex_lock(&m->clock_lock);
     m->clock_offset_ms = 0;
     pthread_mutex_unlock(&m->clock_lock);
@@ -113,6 +116,7 @@ refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_
     notify_init(m->outbox_changed);
     pthread_mutex_init(&m->clock_lock, NULL);
     m->journal = journal_new(JOURNAL_CAPACITY);
+    m->mcp_logs = mcp_logs_new(MCP_LOG_CAPACITY);
     m->faults = faults_new();
     m->memo = memo_new();
     m->scenario = scenario_new();
@@ -240,6 +244,7 @@ void refold_mock_stop(refold_mock *mm)
     store_close(m->store);
     fixtures_free(m->fx);
     journal_free(m->journal);
+    mcp_logs_free(m->mcp_logs);
     faults_free(m->faults);
     memo_free(m->memo);
     scenario_free(m->scenario);

@@ -18,6 +18,7 @@ struct scenario;
 struct faults;
 struct memo;
 struct notify;
+struct mcp_logs;
 
 #define MOCK_MAX_BODY (1024 * 1024)  /* request bodies above this get 413 */
 #define MOCK_MAX_PARAMS 6
@@ -48,6 +49,7 @@ struct mock {
     struct faults *faults;
     struct memo *memo;
     struct notify *outbox_changed; /* bumped when a delivery is queued or attempted (wait_ms) */
+    struct mcp_logs *mcp_logs;   /* the MCP tool-call log (mcp_logs.c) */
     pthread_mutex_t clock_lock;
     long long clock_base_ms;     /* virtual now = base + (realtime ? wall elapsed : 0) + offset */
     long long clock_wall_start_ms;
@@ -99,6 +101,12 @@ typedef struct req {
      * with the body it carries (NULL for HEAD). Journal and memo hang off it, so the bottom
      * layer (http.c) knows neither. */
     void (*on_answer)(struct req *r, int status, const char *body, size_t len);
+    /* An in-process subrequest (mcp.c runs a REST handler for a tool call): the answer is kept
+     * in captured (malloc'd, caller frees) instead of written; parent is the request it runs in. */
+    int capture;
+    char *captured;
+    size_t captured_len;
+    const struct req *parent;
 } req;
 
 typedef int (*handler_fn)(req *r);   /* returns the HTTP status it sent */

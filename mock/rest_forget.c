@@ -1,5 +1,6 @@
-/* rest_forget.c: deleting a linked account takes its datarefs, schedules, env values and tables. */
+/* rest_forget.c: deleting a linked account takes its datarefs, schedules, env values, tables and PATs. */
 #include "rest_forget.h"
+#include "pats.h"
 #include "schedules.h"
 #include "store.h"
 #include "util.h"
@@ -19,5 +20,6 @@ void rest_forget_linked_account(struct mock *m, const struct tenant *t, const ch
         store_del(m->store, t->id, "ptable", json_str(tb, "_id"));
     }
     cJSON_Delete(tables);
+    pats_revoke(m, t, la); /* the docs: deleting the linked account revokes all its tokens */
     store_commit(m->store);
 }

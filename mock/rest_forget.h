@@ -1,4 +1,4 @@
-/* rest_forget.h: what a deleted linked account takes with it in tables, datarefs, schedules and env values. */
+/* rest_forget.h: what a deleted linked account takes with it in tables, datarefs, schedules, env values and PATs. */
 #ifndef REST_FORGET_H
 #define REST_FORGET_H
 

@@ -105,6 +105,11 @@ const struct route routes[] = {
     {"PUT", "/api/v2/public/mcp-servers/{mcp_server_id}", ANY | OPT_LA, h_update_mcp_server, "updateMcpServer"},
     {"DELETE", "/api/v2/public/mcp-servers/{mcp_server_id}", ANY | OPT_LA, h_delete_mcp_server, "deleteMcpServer"},
 
+    /* ---- The MCP endpoint (Streamable HTTP): the token in the path or in Authorization ---- */
+    {"POST", "/mcp/v1/{token}/{server_id}", AUTH_NONE | RAW_BODY, h_mcp, "mcpEndpoint"},
+    {"POST", "/mcp/v1/{server_id}", AUTH_NONE | RAW_BODY, h_mcp, "mcpEndpointBearer"},
+    {"POST", "/mcp/v1", AUTH_NONE | RAW_BODY, h_mcp, "mcpEndpointNoServer"}, /* 401: no server id */
+
     /* ---- Persistent tables ---- */
     {"GET", "/api/v2/public/tables", KEY | OPT_LA, h_list_tables, "listPersistentTables"},
     {"POST", "/api/v2/public/tables", KEY | OPT_LA, h_create_table, "createPersistentTable"},
@@ -179,6 +184,10 @@ const struct route routes[] = {
     {"GET", "/__mock/scenario", ADMIN, h_admin_scenario, "mockScenario"},
     {"POST", "/__mock/scenario", ADMIN | RAW_BODY, h_admin_scenario_load, "mockLoadScenario"}, /* parsed by the handler: errors give lines */
     {"POST", "/__mock/scenario/steps/{name}", ADMIN, h_admin_scenario_step, "mockFireScenarioStep"},
+    {"POST", "/__mock/linked-accounts/{id}/personal-access-token", ADMIN, h_admin_mint_pat, "mockMintPat"},
+    {"GET", "/__mock/linked-accounts/{id}/personal-access-token", ADMIN, h_admin_get_pat, "mockGetPat"},
+    {"DELETE", "/__mock/linked-accounts/{id}/personal-access-token", ADMIN, h_admin_revoke_pat, "mockRevokePat"},
+    {"GET", "/__mock/mcp/logs", ADMIN, h_admin_mcp_logs, "mockMcpLogs"},
     {"GET", "/__mock/tenants", ADMIN, h_admin_tenants, "mockTenants"},
     {"POST", "/__mock/datarefs/{refName}/records", ADMIN | OPT_LA, h_admin_dataref_records, "mockAddDatarefRecords"},
     {"GET", "/__mock/ui", ADMIN, h_admin_dashboard, "mockDashboard"},

@@ -209,7 +209,8 @@ void scenario_request_begin(req *r)
         return;
     /* A request that starts after the Nth was answered must see the step's effects: wait for it. */
     pthread_mutex_lock(&e->gate);
-    while (e->pending)
+    /* (a subrequest does not wait for the request it runs inside: that one ends after it) */
+    while (e->pending && e->pending != r->parent)
         pthread_cond_wait(&e->cv, &e->gate);
     pthread_mutex_unlock(&e->gate);
     if (!r->t || !__atomic_load_n(&e->active, __ATOMIC_ACQUIRE))

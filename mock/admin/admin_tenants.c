@@ -4,6 +4,7 @@
 #include "clock.h"
 #include "fixtures.h"
 #include "http.h"
+#include "pats.h"
 #include "store.h"
 #include "util.h"
 #include "handlers.h"
@@ -40,6 +41,8 @@ static cJSON *tenant_view(struct mock *m, const struct tenant *t)
             cJSON_AddStringToObject(la, "name", json_str(d, "name"));
         else
             cJSON_AddNullToObject(la, "name");
+        cJSON *pat = pats_info(m, t, id); /* the dashboard's Generate / Revoke: never the token itself */
+        cJSON_AddItemToObject(la, "personal_access_token", pat ? pat : cJSON_CreateNull());
         cJSON *rows = cJSON_AddArrayToObject(la, "connections");
         cJSON *conns = connection_list(m, t, id);
         cJSON_ArrayForEach(c, conns)

@@ -97,6 +97,9 @@ static const struct {
     {"primary_color", cJSON_String}, {"secondary_color", cJSON_String}, {"base_prompt", cJSON_String},
     {"safe_mode", cJSON_True | cJSON_False}, {"associated_apps", cJSON_Array}, {"suggestions", cJSON_Array},
     {"chains", cJSON_Array},
+    /* mock extensions (the dashboard's toggles and Skills tab, which the public API lacks) */
+    {"agent_mode", cJSON_True | cJSON_False}, {"retrieve_skill", cJSON_True | cJSON_False},
+    {"is_enabled", cJSON_True | cJSON_False}, {"skills", cJSON_Array},
 };
 
 static int check_items(req *r, const char *field, const cJSON *arr)
@@ -118,6 +121,17 @@ static int check_items(req *r, const char *field, const cJSON *arr)
                 cJSON_ArrayForEach(x, l) if (!cJSON_IsString(x))
                     return http_error(r, 400, "BAD_REQUEST", "associated_apps[%d].%s must be an array of strings", i, lists[k]);
             }
+        }
+        if (!strcmp(field, "skills")) {
+            static const char *const strs[] = {"name", "description", "content", "category", "skill_id"};
+            for (int k = 0; k < 5; k++) {
+                const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, strs[k]);
+                if ((v || k == 0 || k == 2) && !cJSON_IsString(v))
+                    return http_error(r, 400, "BAD_REQUEST", "skills[%d].%s must be a string%s", i, strs[k], k == 0 || k == 2 ? " (required)" : "");
+            }
+            const cJSON *apps = cJSON_GetObjectItemCaseSensitive(e, "apps"), *en = cJSON_GetObjectItemCaseSensitive(e, "is_enabled");
+            if ((apps && !json_is_string_array(apps)) || (en && !cJSON_IsBool(en)))
+                return http_error(r, 400, "BAD_REQUEST", "skills[%d]: apps must be an array of strings and is_enabled a boolean", i);
         }
         if (!strcmp(field, "suggestions")) {
             const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "name"), *p = cJSON_GetObjectItemCaseSensitive(e, "prompt");
@@ -153,6 +167,13 @@ int h_update_mcp_server(req *r)
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->body, patchable[i].name);
         if (v)
             json_set(doc, patchable[i].name, cJSON_Duplicate(v, 1));
+    }
+    /* Each skill gets an id to load it by (LOAD_SKILL's skill_id), kept when given. */
+    cJSON *sk;
+    cJSON_ArrayForEach(sk, cJSON_GetObjectItemCaseSensitive(doc, "skills")) if (!json_str(sk, "skill_id")) {
+        char sid[25];
+        util_new_id(sid);
+        cJSON_AddStringToObject(sk, "skill_id", sid);
     }
     char at[32];
     util_iso8601(clock_now_ms(r->m), at);

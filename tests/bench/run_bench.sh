@@ -5,6 +5,7 @@
 # in tests/bench (the webhook delivery benchmark). Prints a markdown report and writes it to
 # tests/out/bench.md. Not part of the test suite: timings are reported, never asserted.
 #
+# Also: MCP tools/call of a direct-mode action against the same action through REST.
 # Environment: BENCH_SECONDS (per run, default 5), BENCH_REPEAT (runs per target, best kept,
 # default 3), BENCH_CONNECTIONS (default 32), BENCH_MIXED_SECONDS (default 10),
 # REFOLD_BENCH_BUILD (build dir, default build-bench).
@@ -107,6 +108,25 @@ for _ in $(seq 1 "$repeat"); do
 done
 rss_after_reads=$(rss_kb "$mock_pid")
 
+# MCP: tools/call of a direct-mode action against the same action through its REST route, same
+# mock, same run, alternated. Both read one HubSpot contact created first.
+echo "bench: MCP tools/call against REST execute" >&2
+J=(-H "content-type: application/json")
+contact=$(curl -sf "${key[@]}" "${J[@]}" -d '{"email":"bench@example.com"}' \
+  "$mock_url/api/v2/integration-schema/hubspot/actions/create_contact/execute" | sed -n 's/.*"data":{"id":"\([0-9a-f]*\)".*/\1/p')
+server=$(curl -sf "${key[@]}" "${J[@]}" -d '{"name":"Bench","description":"bench"}' "$mock_url/api/v2/public/mcp-servers" | sed -n 's/.*"_id":"\([0-9a-f]*\)".*/\1/p')
+curl -sf -X PUT "${key[@]}" "${J[@]}" -d '{"associated_apps":[{"slug":"hubspot","actions":["get_contact"]}]}' \
+  "$mock_url/api/v2/public/mcp-servers/$server" >/dev/null
+pat=$(curl -sf -X POST "${key[@]}" "$mock_url/__mock/linked-accounts/bench_user/personal-access-token" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+echo "POST /api/v2/integration-schema/hubspot/actions/get_contact/execute {\"contact_id\":\"$contact\"}" >"$tmp/rest.txt"
+echo "POST /mcp/v1/$pat/$server {\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"hubspot_get_contact_action\",\"arguments\":{\"input_payload\":{\"contact_id\":\"$contact\"}}}}" >"$tmp/mcp.txt"
+grep -q '"isError":false' <(curl -sf "${J[@]}" -d "$(cut -d' ' -f3- "$tmp/mcp.txt")" "$mock_url/mcp/v1/$pat/$server") ||
+  echo "bench: warning: the MCP tool call does not succeed" >&2
+for _ in $(seq 1 "$repeat"); do
+  measure rest_action "$mock_pid" "$mock_url/" -s "$tmp/rest.txt" "${key[@]}"
+  measure mcp_action "$mock_pid" "$mock_url/" -s "$tmp/mcp.txt"
+done
+
 echo "bench: mixed read/write load, $conns clients, $mixed_secs s" >&2
 mixed=$("$lg" -c "$conns" -d "$mixed_secs" -w 0 -s "$root/tests/bench/mixed.txt" -p "mix$$" \
         -H "x-api-key: tk_acme_test" -H "linked_account_id: {id}" "$mock_url/" 2>/dev/null || true)
@@ -153,6 +173,8 @@ system time of the server process divided by the requests it answered.
 | \`GET /api/v2/public/application/hubspot\` (linked account, connected), req/s | ${best_rps[bare_app]} | ${best_rps[mock_app]} | $r_app | ≥ 0.8 | $(mark "$r_app" 0.8 ">=") |
 | same, p99 latency | ${best_p99[bare_app]} µs | ${best_p99[mock_app]} µs | $(ratio "${best_p99[mock_app]}" "${best_p99[bare_app]}") | | |
 | same, server CPU per request | ${best_cpu[bare_app]} µs | ${best_cpu[mock_app]} µs | $(ratio "${best_cpu[mock_app]}" "${best_cpu[bare_app]}") | | |
+| MCP \`tools/call\` hubspot_get_contact_action (PAT, direct mode) against REST \`POST .../get_contact/execute\`, req/s | ${best_rps[rest_action]} (REST) | ${best_rps[mcp_action]} (MCP) | $(ratio "${best_rps[mcp_action]}" "${best_rps[rest_action]}") | ≥ 0.8 | $(mark "$(ratio "${best_rps[mcp_action]}" "${best_rps[rest_action]}")" 0.8 ">=") |
+| same, p99 latency | ${best_p99[rest_action]} µs | ${best_p99[mcp_action]} µs | $(ratio "${best_p99[mcp_action]}" "${best_p99[rest_action]}") | | |
 | \`GET /api/v2/public/application\` ($(wc -c <"$tmp/list.json") bytes), req/s | ${best_rps[bare_list]} | ${best_rps[mock_list]} | $r_list | ≥ 0.8 | $(mark "$r_list" 0.8 ">=") |
 | same, p99 latency | ${best_p99[bare_list]} µs | ${best_p99[mock_list]} µs | $(ratio "${best_p99[mock_list]}" "${best_p99[bare_list]}") | | |
 | same, server CPU per request | ${best_cpu[bare_list]} µs | ${best_cpu[mock_list]} µs | $(ratio "${best_cpu[mock_list]}" "${best_cpu[bare_list]}") | | |

@@ -145,6 +145,32 @@
     };
   }
 
+  // A PAT is shown once, right after it is generated (the mock keeps only its digest).
+  var freshPats = {};
+  function mintPat(la) {
+    return function (e) {
+      act(e.target, call("POST", "linked-accounts/" + encodeURIComponent(la) + "/personal-access-token", undefined, true).then(function (r) {
+        if (r.status === 201 && r.data) freshPats[la] = r.data.token;
+        return r;
+      }), "Generating a personal access token");
+    };
+  }
+  function revokePat(la) {
+    return function (e) {
+      delete freshPats[la];
+      act(e.target, call("DELETE", "linked-accounts/" + encodeURIComponent(la) + "/personal-access-token", undefined, true),
+        "Revoking the personal access token");
+    };
+  }
+  function patControls(la) {
+    var pat = la.personal_access_token, id = la.linked_account_id;
+    if (!pat) return el("button", { cls: "btn small", "data-testid": "pat-generate-" + id, on: mintPat(id) }, "Generate PAT");
+    return el("span", {},
+      freshPats[id] ? el("span", { cls: "mono", "data-testid": "pat-token-" + id, title: "copy it now: it is not shown again" }, freshPats[id])
+        : el("span", { cls: "muted mono", "data-testid": "pat-hint-" + id }, "PAT …" + pat.token_hint), " ",
+      el("button", { cls: "btn small danger", "data-testid": "pat-revoke-" + id, on: revokePat(id) }, "Revoke PAT"));
+  }
+
   function renderAccounts() {
     var t = tenant(), box = $("accounts");
     box.textContent = "";
@@ -158,7 +184,8 @@
       box.appendChild(el("div", { cls: "la-head", "data-testid": "la-" + la.linked_account_id },
         el("span", { cls: "mono" }, la.linked_account_id),
         la.name ? el("span", { cls: "muted" }, la.name) : null,
-        el("button", { cls: "btn small", on: openHosted(la.linked_account_id) }, "Open hosted page")));
+        el("button", { cls: "btn small", on: openHosted(la.linked_account_id) }, "Open hosted page"),
+        patControls(la)));
       if (!la.connections.length) {
         box.appendChild(el("div", { cls: "empty" }, "No connections."));
         return;
@@ -222,6 +249,27 @@
     box.appendChild(table);
   }
 
+  function renderMcpLogs(r) {
+    var box = $("mcp-logs");
+    box.textContent = "";
+    if (!r || r.status >= 400) { box.appendChild(el("div", { cls: "err-line" }, (r && r.data && r.data.message) || "MCP logs unavailable")); return; }
+    var rows = list(r.data, ["logs"]);
+    $("mcp-count").textContent = rows.length ? rows.length + "" : "";
+    if (!rows.length) { box.appendChild(el("div", { cls: "empty" }, "No MCP tool calls yet. Point an agent at /mcp/v1/<PAT>/<server_id>.")); return; }
+    var table = el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, "Tool"), el("th", {}, "Status"), el("th", {}, "Linked account"), el("th", {}, "ms"))));
+    var body = el("tbody");
+    rows.slice().reverse().forEach(function (x) {
+      var ok = x.status === "success";
+      body.appendChild(el("tr", { "data-testid": "mcp-log" },
+        el("td", { title: JSON.stringify(x.request) }, el("strong", {}, x.tool), x.application ? el("div", { cls: "muted mono" }, x.application + " · " + (x.action || "")) : null),
+        el("td", { title: JSON.stringify(x.response) }, el("span", { cls: "badge " + (ok ? "ok" : "warn") }, x.status)),
+        el("td", { cls: "mono" }, (x.identity && x.identity.linkedAccount) || ""),
+        el("td", { cls: "mono" }, x.durationMs != null ? x.durationMs.toFixed(1) : "")));
+    });
+    table.appendChild(body);
+    box.appendChild(table);
+  }
+
   function fireStep(name) {
     return function (e) { act(e.target, call("POST", "scenario/steps/" + encodeURIComponent(name), {}, true), "Firing " + name); };
   }
@@ -280,7 +328,9 @@
       return Promise.all([
         call("GET", "webhooks/deliveries", undefined, true).catch(function () { return null; }),
         call("GET", "scenario", undefined, true).catch(function () { return null; }),
+        call("GET", "mcp/logs?limit=50", undefined, true).catch(function () { return null; }),
       ]).then(function (more) {
+        render("mcp", more[2] && more[2].data, function () { renderMcpLogs(more[2]); });
         render("deliveries", more[0] && more[0].data, function () { renderDeliveries(more[0]); });
         render("scenario", more[1] && more[1].data, function () { renderScenario(more[1]); });
       });

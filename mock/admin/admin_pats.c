@@ -1,0 +1,64 @@
+/* admin_pats.c: mint and revoke a linked account's personal access token (the dashboard's Generate / Revoke). */
+#include "http.h"
+#include "pats.h"
+#include "store.h"
+#include "handlers.h"
+
+/* The linked account only exists within one tenant: the key says which. 1 when it does. */
+static int need_account(req *r)
+{
+    if (!r->t) {
+        http_error(r, 400, "BAD_REQUEST", "send the tenant's x-api-key: linked accounts belong to one org and environment");
+        return 0;
+    }
+    if (store_exists(r->m->store, r->t->id, "linked_account", r->param[0]))
+        return 1;
+    http_error(r, 404, "INVALID_LINKED_ACCOUNT_ID", "No linked account found for account id : %s in environment %s",
+               r->param[0], r->t->environment);
+    return 0;
+}
+
+int h_admin_mint_pat(req *r)
+{
+    if (!need_account(r))
+        return r->status;
+    char token[PAT_LEN], at[32];
+    switch (pats_mint(r->m, r->t, r->param[0], token, at)) {
+    case PAT_OK:
+        break;
+    case PAT_EXISTS:
+        return http_error(r, 409, "PAT_EXISTS", "Linked account %s already has a personal access token; a PAT is not "
+                          "rotated in place: DELETE it, then generate a new one", r->param[0]);
+    default:
+        return http_error(r, 500, "SERVER_ERROR", "could not store the personal access token");
+    }
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "token", token);
+    cJSON_AddStringToObject(out, "linked_account_id", r->param[0]);
+    cJSON_AddStringToObject(out, "created_at", at);
+    return http_json(r, 201, out);
+}
+
+int h_admin_revoke_pat(req *r)
+{
+    if (!need_account(r))
+        return r->status;
+    switch (pats_revoke(r->m, r->t, r->param[0])) {
+    case PAT_OK:
+        return http_send(r, 204, "application/json; charset=utf-8", "", 0);
+    case PAT_NONE:
+        return http_error(r, 404, "NOT_FOUND", "Linked account %s has no personal access token", r->param[0]);
+    default:
+        return http_error(r, 500, "SERVER_ERROR", "could not revoke the personal access token");
+    }
+}
+
+int h_admin_get_pat(req *r)
+{
+    if (!need_account(r))
+        return r->status;
+    cJSON *info = pats_info(r->m, r->t, r->param[0]);
+    if (!info)
+        return http_error(r, 404, "NOT_FOUND", "Linked account %s has no personal access token", r->param[0]);
+    return http_json(r, 200, info);
+}

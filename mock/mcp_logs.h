@@ -1,0 +1,30 @@
+/* mcp_logs.h: the MCP audit log: one append-only record per tool call (docs/mcp/operate-logs),
+ * the newest MCP_LOG_CAPACITY kept in memory like the request journal. */
+#ifndef MCP_LOGS_H
+#define MCP_LOGS_H
+
+#include <cjson/cJSON.h>
+#include "mock.h"
+
+#define MCP_LOG_CAPACITY 5000           /* the mock's "retention" */
+#define MCP_LOG_INPUT_MAX (32 * 1024)   /* captured request payload, as Refold */
+#define MCP_LOG_OUTPUT_MAX (64 * 1024)  /* captured response payload */
+
+struct mcp_logs *mcp_logs_new(int capacity);
+void mcp_logs_free(struct mcp_logs *l);
+/* Forgets a tenant's records (NULL: everyone's): reset. */
+void mcp_logs_clear(struct mcp_logs *l, const char *tenant);
+
+/* Appends a record of tenant t; takes rec. Its "request" and "response" members are cut to the
+ * limits above (replaced by a truncated string and "truncated": true). */
+void mcp_logs_add(struct mock *m, const struct tenant *t, cJSON *rec);
+
+/* Filters for mcp_logs_list; NULL or "" members match anything. */
+struct mcp_log_filter {
+    const char *status, *linked_account_id, *application, *tool, *action, *server;
+    int limit; /* the newest `limit` records; <= 0: all */
+};
+/* The tenant's records, oldest first, that pass f (new array). */
+cJSON *mcp_logs_list(struct mock *m, const struct tenant *t, const struct mcp_log_filter *f);
+
+#endif
