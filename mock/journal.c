@@ -67,7 +67,8 @@ void journal_record(struct journal *j, req *r, int status, const char *body, siz
                     long long duration_us)
 {
     const struct mg_request_info *ri = r->ri;
-    const char *path = r->path ? r->path : ri->local_uri ? ri->local_uri : "/";
+    char masked[512]; /* (a longer MCP path is cut: it was answered 414 anyway) */
+    const char *path = mask_path(r->path ? r->path : ri->local_uri ? ri->local_uri : "/", masked, sizeof masked);
     const char *query = ri->query_string ? ri->query_string : "";
     size_t plen = strlen(path), qlen = strlen(query), hlen = 0;
     for (int i = 0; i < ri->num_headers; i++)

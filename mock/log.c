@@ -29,7 +29,8 @@ void log_request(req *r, int status, const char *body, size_t len, long long dur
     char when[32];
     util_iso8601((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, when);
     /* as sent (still URL-encoded): a decoded path could carry a line break into the log */
-    const char *path = r->ri && r->ri->local_uri ? r->ri->local_uri : "/";
+    char masked[512];
+    const char *path = mask_path(r->ri && r->ri->local_uri ? r->ri->local_uri : "/", masked, sizeof masked);
     const char *method = r->ri && r->ri->request_method ? r->ri->request_method : "-";
     char *query = mask_query(r->ri && r->ri->query_string ? r->ri->query_string : "", m->fx);
     const char *tenant = r->t ? r->t->id : "";

@@ -4,6 +4,7 @@
 #include "http.h"
 
 #include <civetweb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -243,4 +244,14 @@ cJSON *mask_body(const char *body, size_t len, int form, int all, const struct f
     v = cJSON_CreateString(text);
     free(text);
     return v;
+}
+
+const char *mask_path(const char *path, char *buf, size_t n)
+{
+    static const char mcp[] = "/mcp/v1/";
+    const char *tok = path + sizeof mcp - 1, *end;
+    if (strncmp(path, mcp, sizeof mcp - 1) || !(end = strchr(tok, '/')) || end == tok)
+        return path; /* the common case costs a compare */
+    snprintf(buf, n, "%.*s" MASK "%s", (int)(tok - path), path, end);
+    return buf;
 }

@@ -64,6 +64,26 @@ static void mint_one_per_account_and_use_on_rest(void **state)
     th_free(&r);
 }
 
+/* A PAT in the path form of the server URL is a secret in the URL: the request journal shows
+ * the path with **** in its place. */
+static void pat_in_the_path_is_masked_in_the_journal(void **state)
+{
+    refold_mock *m = *state;
+    char pat[64], server[32];
+    mu_pat(m, ACME, LA, pat);
+    mu_server(m, ACME, LA, "{\"associated_apps\":[]}", server);
+    th_resp r = mu_rpc(m, pat, server, "ping", NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    r = th_request(m, "GET", "/__mock/requests?path=/mcp/v1/*", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, pat));
+    char shown[128];
+    snprintf(shown, sizeof shown, "/mcp/v1/****/%s", server);
+    assert_non_null(th_find(r.json, "path", shown));
+    th_free(&r);
+}
+
 static void revoke_takes_effect_at_once(void **state)
 {
     refold_mock *m = *state;
@@ -146,6 +166,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(mint_one_per_account_and_use_on_rest, setup, teardown),
+        cmocka_unit_test_setup_teardown(pat_in_the_path_is_masked_in_the_journal, setup, teardown),
         cmocka_unit_test_setup_teardown(revoke_takes_effect_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown(deleting_the_linked_account_revokes, setup, teardown),
         cmocka_unit_test_setup_teardown(tenants_are_isolated, setup, teardown),
