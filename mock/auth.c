@@ -153,18 +153,19 @@ static int resolve_token(req *r, const char *token)
     char why[128];
     cJSON *claims = jwt_decode(r->m, token, why, sizeof why);
     if (!claims)
-        return http_error(r, 401, "INVALID_TOKEN", "Invalid token: %s", why), -1;
+        return http_error_hint(r, 401, "INVALID_TOKEN", "Invalid token", "%s", why), -1;
     const char *typ = json_str(claims, "typ"), *jti = json_str(claims, "jti");
     const char *la = json_str(claims, "linked_account_id");
     const struct tenant *t = fixtures_tenant_by_id(r->m->fx, json_str(claims, "tenant"));
     double exp = json_num(claims, "exp", 0);
     int rc = -1;
     if (!typ || strcmp(typ, "access") || !jti || !la || !t)
-        http_error(r, 401, "INVALID_TOKEN", "Invalid token: not a session token");
+        http_error_hint(r, 401, "INVALID_TOKEN", "Invalid token", "not a session token");
     else if (exp * 1000.0 <= (double)clock_now_ms(r->m))
-        http_error(r, 401, "TOKEN_EXPIRED", "Invalid token: the session token has expired");
+        /* (the page's envelope for an expired token is the plain "Invalid token" one) */
+        http_error_hint(r, 401, "INVALID_TOKEN", "Invalid token", "the session token has expired");
     else if (!store_exists(r->m->store, t->id, "session_token", jti))
-        http_error(r, 401, "INVALID_TOKEN", "Invalid token: the session token was revoked");
+        http_error_hint(r, 401, "INVALID_TOKEN", "Invalid token", "the session token was revoked");
     else {
         r->t = t;
         r->via_token = 1;
@@ -174,6 +175,24 @@ static int resolve_token(req *r, const char *token)
     }
     cJSON_Delete(claims);
     return rc;
+}
+
+/* The pages' 401 for a wrong key: error SERVER_ERROR, message "Invalid Credentials" verbatim. */
+static int bad_credentials(req *r, const char *hint)
+{
+    return http_error_hint(r, 401, "SERVER_ERROR", "Invalid Credentials", "%s", hint);
+}
+
+/* No credential on a route that takes a session token: "Authorization Token Missing", coded
+ * INVALID_TOKEN (connect/create-connect-url, hosted-properties pages), except by the workflow
+ * service, which codes it AUTH_SERVICE_ERROR (workflows/publish-workflow page). */
+static int token_missing(req *r)
+{
+    const char *op = r->route->operation;
+    int wf = !strcmp(op, "publishWorkflow") || !strcmp(op, "deleteWorkflow");
+    return http_error_hint(r, 401, wf ? "AUTH_SERVICE_ERROR" : "INVALID_TOKEN", "Authorization Token Missing",
+                           "send Authorization: Bearer <session token>%s",
+                           (r->route->auth & AUTH_KEY) ? " or the x-api-key header" : "");
 }
 
 int auth_resolve(req *r)
@@ -191,17 +210,18 @@ int auth_resolve(req *r)
     if (key && (flags & (AUTH_KEY | AUTH_ADMIN))) {
         r->t = fixtures_tenant_by_key(r->m->fx, key);
         if (!r->t)
-            return http_error(r, 401, "INVALID_CREDENTIALS", "Invalid Credentials: unknown API key"), -1;
+            return bad_credentials(r, "unknown API key"), -1;
     } else if (bearer && (flags & AUTH_TOKEN)) {
         if (resolve_token(r, bearer) != 0)
             return -1;
     } else if (flags & (AUTH_KEY | AUTH_TOKEN)) {
         if (key)
-            return http_error(r, 401, "INVALID_CREDENTIALS", "Invalid Credentials: this route takes a session token (Authorization: Bearer), not x-api-key"), -1;
+            return bad_credentials(r, "this route takes a session token (Authorization: Bearer), not x-api-key"), -1;
         if (bearer)
-            return http_error(r, 401, "INVALID_CREDENTIALS", "Invalid Credentials: this route takes the x-api-key header, not a session token"), -1;
-        return http_error(r, 401, "INVALID_CREDENTIALS", "Invalid Credentials: send the x-api-key header%s",
-                          (flags & AUTH_TOKEN) ? " or a session token (Authorization: Bearer)" : ""), -1;
+            return bad_credentials(r, "this route takes the x-api-key header, not a session token"), -1;
+        if (flags & AUTH_TOKEN)
+            return token_missing(r), -1;
+        return bad_credentials(r, "send the x-api-key header"), -1;
     } else if (key) {
         r->t = fixtures_tenant_by_key(r->m->fx, key); /* optional on open routes */
     }

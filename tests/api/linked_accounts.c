@@ -95,7 +95,9 @@ static void bad_input_changes_nothing(void **state)
     th_assert_error(&r, 404); /* the rejected creates above stored nothing */
     th_free(&r);
     r = th_key(m, "GET", LA, "tk_wrong", NULL, NULL);
-    assert_string_equal(th_assert_error(&r, 401), "INVALID_CREDENTIALS");
+    /* linked-accounts/list-linked-accounts.mdx, 401: "error": "SERVER_ERROR", "message": "Invalid Credentials" */
+    assert_string_equal(th_assert_error(&r, 401), "SERVER_ERROR");
+    assert_string_equal(th_str(r.json, "message"), "Invalid Credentials");
     th_free(&r);
     r = th_key(m, "GET", LA, NULL, NULL, NULL);
     th_assert_error(&r, 401);
