@@ -558,7 +558,9 @@ int h_execute_workflow(req *r)
         return r->status;
     const char *slug = http_header(r, "slug");
     if (!slug || !*slug)
-        return http_error(r, 400, "BAD_REQUEST", "Workflow ID and slug are required");
+        /* workflows/execute-workflow.mdx: {"message": "Server Error", "error": "Workflow ID and slug are required"} */
+        return http_error_env(r, 400, NULL, "SERVER_ERROR", "Workflow ID and slug are required", "Server Error",
+                              "send the slug header: the application the workflow belongs to");
     if (r->body && !cJSON_IsObject(r->body))
         return http_error(r, 400, "BAD_REQUEST", "the request body must be a JSON object (the workflow's payload)");
     struct wf w;

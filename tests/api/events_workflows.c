@@ -374,7 +374,10 @@ static void private_lifecycle(void **state)
     const char *none[] = {"x-api-key: " ACME, "linked_account_id: " LA, NULL};
     r = th_request(m, "POST", path, "{}", none);
     th_assert_error(&r, 400);
-    assert_string_equal(th_str(r.json, "message"), "Workflow ID and slug are required");
+    /* workflows/execute-workflow.mdx, ```json 400:
+     * {"message": "Server Error", "error": "Workflow ID and slug are required"} */
+    assert_string_equal(th_str(r.json, "message"), "Server Error");
+    assert_string_equal(th_str(r.json, "error"), "Workflow ID and slug are required");
     th_free(&r);
     const char *theirs[] = {"x-api-key: " ACME, "linked_account_id: user_67890", "slug: playground_app", NULL};
     r = th_request(m, "POST", path, "{}", theirs);
