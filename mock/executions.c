@@ -73,14 +73,14 @@ static cJSON *plan_nodes(const cJSON *wdoc, const cJSON *run)
     }
     const cJSON *first = cJSON_GetArrayItem(out, 0);
     if (!first || strcmp(json_str(first, "node_type"), "start"))
-        cJSON_InsertItemInArray(out, 0, exec_node("1", "Start", "start", NULL));
+        json_insert(out, 0, exec_node("1", "Start", "start", NULL));
     const cJSON *ht = cJSON_GetObjectItemCaseSensitive(run, "human_task");
     if (ht) {
         int has = 0;
         cJSON_ArrayForEach(n, out)
             has |= !strcmp(json_str(n, "node_type"), "human_task");
         if (!has)
-            cJSON_InsertItemInArray(out, 1, exec_node("human_task", json_str(ht, "name") ? json_str(ht, "name") : "Human task",
+            json_insert(out, 1, exec_node("human_task", json_str(ht, "name") ? json_str(ht, "name") : "Human task",
                                                       "human_task", NULL));
     }
     if (cJSON_GetObjectItemCaseSensitive(run, "batches")) {

@@ -140,7 +140,7 @@ int h_create_workflow(req *r)
     cJSON_ArrayForEach(n, nl)
         has_start |= json_str(n, "type") && !strcmp(json_str(n, "type"), "start");
     if (!has_start)
-        cJSON_InsertItemInArray(nl, 0, wf_start_node(trigger));
+        json_insert(nl, 0, wf_start_node(trigger));
     cJSON_AddItemToObject(d, "nodes", nl);
     cJSON_AddItemToObject(d, "edges", edges ? cJSON_Duplicate(edges, 1) : cJSON_CreateArray());
     static const char *const copied[] = {"data_slots", "settings", "json_schema", "manual_execution_payload", "run", NULL};
