@@ -134,7 +134,8 @@ int h_upsert_linked_account(req *r)
 
 static int not_found(req *r, const char *id)
 {
-    return http_error(r, 404, "NOT_FOUND", "Linked Account with account id %s for org %s in environment %s not found",
+    /* linked-accounts/get-linked-account.mdx, ```json 404: "error": "SERVER_ERROR" */
+    return http_error(r, 404, "SERVER_ERROR", "Linked Account with account id %s for org %s in environment %s not found",
                       id, r->t->org_id, r->t->environment);
 }
 

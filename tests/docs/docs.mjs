@@ -193,7 +193,9 @@ const mask = (s) => s
   .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z?/g, '<time>')
   .replace(/\b(user_\d+|docs_user|docs_unknown_user)\b/g, '<la>');
 const ENVELOPE = ['status_code', 'http_error_type', 'error_code', 'error', 'message'];
-const ENVELOPE_EXTRA = new Set(['hint', 'request_id', 'error', 'error_code']); // see README: both code keys are sent
+// Every error carries the whole envelope (README: Errors): a page that shows only some of these
+// keys is matched on the ones it shows. Anything else extra is a mismatch.
+const ENVELOPE_EXTRA = new Set(['hint', 'request_id', 'error', 'error_code', 'status_code', 'http_error_type']);
 
 function shape(want, got, path, errs, isError) {
   if (errs.length > 6) return;
