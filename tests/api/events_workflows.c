@@ -32,7 +32,7 @@ static void event_definitions(void **state)
     assert_int_equal(r.status, 200);
     const cJSON *seeded = th_find(r.json, "name", "user_signed_up");
     assert_non_null(seeded);
-    assert_non_null(th_find(cJSON_GetObjectItem(seeded, "response_keys"), "key", "email"));
+    assert_non_null(th_find(cJSON_GetObjectItem(seeded, "response"), "key", "email"));
     int before = cJSON_GetArraySize(r.json);
     th_free(&r);
 
@@ -45,8 +45,11 @@ static void event_definitions(void **state)
     char id[32];
     snprintf(id, sizeof id, "%s", th_str(ev, "_id"));
     assert_int_equal(strlen(id), 24);
-    const cJSON *keys = cJSON_GetObjectItem(ev, "response_keys");
-    assert_true(cJSON_IsString(cJSON_GetObjectItem(ev, "response"))); /* the spec types it as a string */
+    /* events/create-event.mdx, ```json 200: "response": [{ "key": "event", "type": "text" },
+     * { "key": "payload", "type": "object" }] (an array, though the spec says string) */
+    const cJSON *keys = cJSON_GetObjectItem(ev, "response");
+    assert_true(cJSON_IsArray(keys));
+    assert_null(cJSON_GetObjectItem(ev, "response_keys"));
     assert_string_equal(th_str(th_find(keys, "key", "event"), "type"), "text");
     assert_string_equal(th_str(th_find(keys, "key", "payload"), "type"), "object");
     assert_string_equal(th_str(th_find(keys, "key", "payload.jobid"), "type"), "text");
