@@ -221,6 +221,30 @@ static void human_task_node_is_planned(void **state)
     th_free(&r);
 }
 
+/* linked-accounts/list-linked-accounts.mdx and get-linked-account.mdx: built-in apps show
+ *   "integrations": [{ "type": "hubspot", "name": "Hubspot", "app_id": null }, ...]
+ * concepts pages create with "your_app": {}; a wrong type is named: {"linked_account_id": 123}. */
+static void linked_account_shapes(void **state)
+{
+    refold_mock *m = *state;
+    th_resp r = th_key(m, "POST", "/api/v2/public/linked-account", ACME, NULL,
+                       "{\"account_id\":\"user_777\",\"name\":\"Acme Inc.\",\"your_app\":{}}");
+    assert_int_equal(r.status, 200);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(r.json, "integrations")));
+    th_free(&r);
+    r = th_key(m, "POST", "/api/v2/public/linked-account", ACME, NULL, "{\"linked_account_id\":123}");
+    th_assert_error(&r, 400);
+    assert_string_equal(th_str(r.json, "message"), "linked_account_id must be a string");
+    th_free(&r);
+    fu_connect_oauth(m, ACME, LA, "hubspot");
+    r = th_key(m, "GET", "/api/v2/public/linked-account/" LA, ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    const cJSON *hub = th_find(cJSON_GetObjectItem(r.json, "integrations"), "type", "hubspot");
+    assert_non_null(hub);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(hub, "app_id")));
+    th_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +254,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(token_and_key_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(workflow_stopped_and_timed_out_events, setup, teardown),
         cmocka_unit_test_setup_teardown(human_task_node_is_planned, setup, teardown),
+        cmocka_unit_test_setup_teardown(linked_account_shapes, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
