@@ -82,8 +82,14 @@ int h_get_env_definition(req *r)
     const cJSON *d = definition(r, r->param[0]);
     if (!d)
         return definition_missing(r, r->param[0]);
-    cJSON *out = cJSON_CreateObject();
-    cJSON_AddItemToObject(out, "definition", cJSON_Duplicate(d, 1));
+    cJSON *out = cJSON_CreateObject(), *def = cJSON_Duplicate(d, 1);
+    /* environment-variables/get-definition.mdx names the times "created_at" / "updated_at"
+     * (the list page and the spec: createdAt / updatedAt): both are sent */
+    if (json_str(d, "createdAt"))
+        cJSON_AddStringToObject(def, "created_at", json_str(d, "createdAt"));
+    if (json_str(d, "updatedAt"))
+        cJSON_AddStringToObject(def, "updated_at", json_str(d, "updatedAt"));
+    cJSON_AddItemToObject(out, "definition", def);
     return http_json(r, 200, out);
 }
 
@@ -290,8 +296,17 @@ int h_list_env_values(req *r)
             continue;
         if (!strcmp(scope, "workflow") && strcmp(json_str(v, "workflow_id"), workflow))
             continue;
-        if (total++ >= (page - 1) * limit && cJSON_GetArraySize(docs) < limit)
-            cJSON_AddItemToArray(docs, value_view(v, def, 0));
+        if (total++ >= (page - 1) * limit && cJSON_GetArraySize(docs) < limit) {
+            /* environment-variables/list-values.mdx: the list shows the definition populated,
+             * "variable_definition_id": {"_id", "name", "scope", "encrypted"} (the write answers the id) */
+            cJSON *o = value_view(v, def, 0), *ref = cJSON_CreateObject();
+            cJSON_AddStringToObject(ref, "_id", json_str(def, "_id"));
+            cJSON_AddStringToObject(ref, "name", json_str(def, "name"));
+            cJSON_AddStringToObject(ref, "scope", json_str(def, "scope"));
+            cJSON_AddBoolToObject(ref, "encrypted", json_bool(def, "encrypted", 0));
+            json_set(o, "variable_definition_id", ref);
+            cJSON_AddItemToArray(docs, o);
+        }
     }
     cJSON_Delete(all);
     cJSON *out = cJSON_CreateObject();

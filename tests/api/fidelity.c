@@ -245,6 +245,33 @@ static void linked_account_shapes(void **state)
     th_free(&r);
 }
 
+/* environment-variables/list-values.mdx, ```json 200: "variable_definition_id": { "_id":
+ * "6a1401de41e63efd08fb3e54", "name": "API_SECRET", "scope": "linked_account", "encrypted": true }
+ * environment-variables/get-definition.mdx: "created_at": ..., "updated_at": ... */
+static void variable_shapes(void **state)
+{
+    refold_mock *m = *state;
+    th_resp r = th_key(m, "POST", "/api/v2/public/env/values", ACME, NULL,
+                       "{\"variable_definition_id\":\"6a1401de41e63efd08fb3e54\",\"value\":\"s3cr3t\",\"linked_account_id\":\"" LA "\"}");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(th_str(r.json, "variable_definition_id"), "6a1401de41e63efd08fb3e54"); /* the write: the id */
+    th_free(&r);
+    r = th_key(m, "GET", "/api/v2/public/env/values/linked_account?linked_account_id=" LA, ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    const cJSON *def = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "docs"), 0), "variable_definition_id");
+    assert_true(cJSON_IsObject(def));
+    assert_string_equal(th_str(def, "_id"), "6a1401de41e63efd08fb3e54");
+    assert_string_equal(th_str(def, "name"), "API_SECRET");
+    assert_string_equal(th_str(def, "scope"), "linked_account");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(def, "encrypted")));
+    th_free(&r);
+    r = th_key(m, "GET", "/api/v2/public/env/definitions/6a159a9741e63efd0833773f", ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(th_str(cJSON_GetObjectItem(r.json, "definition"), "created_at"));
+    assert_non_null(th_str(cJSON_GetObjectItem(r.json, "definition"), "updated_at"));
+    th_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +282,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(workflow_stopped_and_timed_out_events, setup, teardown),
         cmocka_unit_test_setup_teardown(human_task_node_is_planned, setup, teardown),
         cmocka_unit_test_setup_teardown(linked_account_shapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(variable_shapes, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
