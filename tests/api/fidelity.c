@@ -272,6 +272,28 @@ static void variable_shapes(void **state)
     th_free(&r);
 }
 
+/* The spec's executeWorkflow: "can return sanitized request headers via `include-headers`":
+ * the request's headers come back, the credentials do not. */
+static void execute_include_headers(void **state)
+{
+    refold_mock *m = *state;
+    fu_connect_oauth(m, ACME, LA, "hubspot");
+    const char *hs[] = {"x-api-key: " ACME, "linked_account_id: " LA, "slug: hubspot", "include-headers: true",
+                        "X-Trace-Id: trace-42", NULL};
+    th_resp r = th_request(m, "POST", "/api/v2/public/workflow/69ae87a592145348d38f4ef9/execute", "{}", hs);
+    assert_int_equal(r.status, 200);
+    const cJSON *h = cJSON_GetObjectItem(r.json, "headers");
+    assert_true(cJSON_IsObject(h));
+    assert_string_equal(th_str(h, "x-trace-id"), "trace-42");
+    assert_string_equal(th_str(h, "slug"), "hubspot");
+    assert_null(cJSON_GetObjectItem(h, "x-api-key"));
+    th_free(&r);
+    const char *plain[] = {"x-api-key: " ACME, "linked_account_id: " LA, "slug: hubspot", NULL};
+    r = th_request(m, "POST", "/api/v2/public/workflow/69ae87a592145348d38f4ef9/execute", "{}", plain);
+    assert_null(cJSON_GetObjectItem(r.json, "headers"));
+    th_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -283,6 +305,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(human_task_node_is_planned, setup, teardown),
         cmocka_unit_test_setup_teardown(linked_account_shapes, setup, teardown),
         cmocka_unit_test_setup_teardown(variable_shapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(execute_include_headers, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
