@@ -67,7 +67,7 @@ function seeds() {
   const once = (name, fn) => () => { if (!memo.has(name)) memo.set(name, fn()); return memo.get(name); };
   const s = {};
   s.la = once('la', async () => {
-    await ok('POST', '/api/v2/public/linked-account', { body: { account_id: LA, name: 'Docs Test Inc.', udf: { plan: 'enterprise' } } });
+    await ok('POST', '/api/v2/public/linked-account', { body: { account_id: LA, name: 'Docs Test Inc.', udf: { plan: 'enterprise' }, your_app: { auth_credentials: { api_key: 'sk_docs' } } } });
     await ok('PUT', '/api/v2/public/migrate-token', { headers: la, body: { slug: 'hubspot', auth_object: { oauth2: { access_token: 'docs-access', refresh_token: 'docs-refresh' } } } });
     return LA;
   });
