@@ -6,7 +6,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 STAGE=docs
-source "$here/../lib/mock.sh"
+source "$here/../harness/mock.sh"
 mock_bin >/dev/null
 mock_start --webhook-backoff-ms 50
 status=0
