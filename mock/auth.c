@@ -161,7 +161,7 @@ int auth_bearer(struct mock *m, const char *token, struct auth_who *who)
     cJSON *claims = jwt_decode(m, token, why, sizeof why);
     if (!claims) {
         snprintf(who->code, sizeof who->code, "INVALID_TOKEN");
-        snprintf(who->message, sizeof who->message, "Invalid token: %s", why);
+        snprintf(who->message, sizeof who->message, "%s", why);
         return -1;
     }
     const char *typ = json_str(claims, "typ"), *jti = json_str(claims, "jti");
@@ -171,12 +171,12 @@ int auth_bearer(struct mock *m, const char *token, struct auth_who *who)
     int rc = -1;
     snprintf(who->code, sizeof who->code, "INVALID_TOKEN");
     if (!typ || strcmp(typ, "access") || !jti || !la || !t)
-        snprintf(who->message, sizeof who->message, "Invalid token: not a session token");
+        snprintf(who->message, sizeof who->message, "not a session token");
     else if (exp * 1000.0 <= (double)clock_now_ms(m))
-        snprintf(who->code, sizeof who->code, "TOKEN_EXPIRED"),
-            snprintf(who->message, sizeof who->message, "Invalid token: the session token has expired");
+        /* (the page's envelope for an expired token is the plain "Invalid token" one) */
+        snprintf(who->message, sizeof who->message, "the session token has expired");
     else if (!store_exists(m->store, t->id, "session_token", jti))
-        snprintf(who->message, sizeof who->message, "Invalid token: the session token was revoked");
+        snprintf(who->message, sizeof who->message, "the session token was revoked");
     else {
         who->t = t;
         util_copy(who->la, sizeof who->la, la);
@@ -191,12 +191,30 @@ static int resolve_token(req *r, const char *token)
 {
     struct auth_who who;
     if (auth_bearer(r->m, token, &who) != 0)
-        return http_error(r, 401, who.code, "%s", who.message), -1;
+        return http_error_hint(r, 401, who.code, "Invalid token", "%s", who.message), -1;
     r->t = who.t;
     r->via_token = 1;
     util_copy(r->la, sizeof r->la, who.la);
     util_copy(r->token_jti, sizeof r->token_jti, who.jti); /* "" for a PAT: it is no session */
     return 0;
+}
+
+/* The pages' 401 for a wrong key: error SERVER_ERROR, message "Invalid Credentials" verbatim. */
+static int bad_credentials(req *r, const char *hint)
+{
+    return http_error_hint(r, 401, "SERVER_ERROR", "Invalid Credentials", "%s", hint);
+}
+
+/* No credential on a route that takes a session token: "Authorization Token Missing", coded
+ * INVALID_TOKEN (connect/create-connect-url, hosted-properties pages), except by the workflow
+ * service, which codes it AUTH_SERVICE_ERROR (workflows/publish-workflow page). */
+static int token_missing(req *r)
+{
+    const char *op = r->route->operation;
+    int wf = !strcmp(op, "publishWorkflow") || !strcmp(op, "deleteWorkflow");
+    return http_error_hint(r, 401, wf ? "AUTH_SERVICE_ERROR" : "INVALID_TOKEN", "Authorization Token Missing",
+                           "send Authorization: Bearer <session token>%s",
+                           (r->route->auth & AUTH_KEY) ? " or the x-api-key header" : "");
 }
 
 int auth_resolve(req *r)
@@ -214,17 +232,18 @@ int auth_resolve(req *r)
     if (key && (flags & (AUTH_KEY | AUTH_ADMIN))) {
         r->t = fixtures_tenant_by_key(r->m->fx, key);
         if (!r->t)
-            return http_error(r, 401, "INVALID_CREDENTIALS", "Invalid Credentials: unknown API key"), -1;
+            return bad_credentials(r, "unknown API key"), -1;
     } else if (bearer && (flags & AUTH_TOKEN)) {
         if (resolve_token(r, bearer) != 0)
             return -1;
     } else if (flags & (AUTH_KEY | AUTH_TOKEN)) {
         if (key)
-            return http_error(r, 401, "INVALID_CREDENTIALS", "Invalid Credentials: this route takes a session token (Authorization: Bearer), not x-api-key"), -1;
+            return bad_credentials(r, "this route takes a session token (Authorization: Bearer), not x-api-key"), -1;
         if (bearer)
-            return http_error(r, 401, "INVALID_CREDENTIALS", "Invalid Credentials: this route takes the x-api-key header, not a session token"), -1;
-        return http_error(r, 401, "INVALID_CREDENTIALS", "Invalid Credentials: send the x-api-key header%s",
-                          (flags & AUTH_TOKEN) ? " or a session token (Authorization: Bearer)" : ""), -1;
+            return bad_credentials(r, "this route takes the x-api-key header, not a session token"), -1;
+        if (flags & AUTH_TOKEN)
+            return token_missing(r), -1;
+        return bad_credentials(r, "send the x-api-key header"), -1;
     } else if (key) {
         r->t = fixtures_tenant_by_key(r->m->fx, key); /* optional on open routes */
     }

@@ -19,8 +19,8 @@ struct auth_who {
     char la[MOCK_ID_LEN];
     char jti[64];          /* the session token's id; "" for a PAT */
     int pat;
-    char code[32];         /* on failure: INVALID_TOKEN or TOKEN_EXPIRED, and why */
-    char message[160];
+    char code[32];         /* on failure: INVALID_TOKEN ... */
+    char message[160];     /* ... and why (a hint: the envelope's message is "Invalid token") */
 };
 /* Checks a bearer token against the virtual clock and the store: 0 and who filled, or -1 with
  * who->code and who->message. Used by auth_resolve and the MCP endpoint. */

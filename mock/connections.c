@@ -409,7 +409,10 @@ cJSON *connection_public_integration(struct mock *m, const cJSON *conn)
     cJSON_AddStringToObject(o, "type", slug);
     cJSON_AddStringToObject(o, "name", app ? json_str(app, "name") : slug);
     cJSON_AddStringToObject(o, "icon", app ? json_str(app, "icon") : "");
-    if (app && json_str(app, "app_id"))
+    /* linked-accounts/get-linked-account.mdx: built-in apps show "app_id": null here, a custom
+     * app (type "custom") its own id */
+    const char *type = app ? json_str(app, "type") : NULL;
+    if (type && !strcmp(type, "custom") && json_str(app, "app_id"))
         cJSON_AddStringToObject(o, "app_id", json_str(app, "app_id"));
     else
         cJSON_AddNullToObject(o, "app_id");

@@ -73,14 +73,14 @@ static cJSON *plan_nodes(const cJSON *wdoc, const cJSON *run)
     }
     const cJSON *first = cJSON_GetArrayItem(out, 0);
     if (!first || strcmp(json_str(first, "node_type"), "start"))
-        cJSON_InsertItemInArray(out, 0, exec_node("1", "Start", "start", NULL));
+        json_insert(out, 0, exec_node("1", "Start", "start", NULL));
     const cJSON *ht = cJSON_GetObjectItemCaseSensitive(run, "human_task");
     if (ht) {
         int has = 0;
         cJSON_ArrayForEach(n, out)
             has |= !strcmp(json_str(n, "node_type"), "human_task");
         if (!has)
-            cJSON_InsertItemInArray(out, 1, exec_node("human_task", json_str(ht, "name") ? json_str(ht, "name") : "Human task",
+            json_insert(out, 1, exec_node("human_task", json_str(ht, "name") ? json_str(ht, "name") : "Human task",
                                                       "human_task", NULL));
     }
     if (cJSON_GetObjectItemCaseSensitive(run, "batches")) {
@@ -134,10 +134,14 @@ static void run_next(cJSON *doc)
 
 /* ---- endings ---- */
 
-static void emit(struct mock *m, const struct tenant *t, const cJSON *doc, int errored)
+/* finish()'s errored for a run that ended because its human task expired: errored, and the
+ * event is Workflow Timed Out. */
+#define TIMED_OUT 2
+
+static void emit(struct mock *m, const struct tenant *t, const cJSON *doc, const char *event)
 {
     const cJSON *wf = cJSON_GetObjectItemCaseSensitive(doc, "associated_workflow");
-    webhooks_emit_workflow(m, t, json_str(doc, "linked_account_id"), errored, json_str(doc, "_id"), json_str(wf, "_id"),
+    webhooks_emit_workflow(m, t, json_str(doc, "linked_account_id"), event, json_str(doc, "_id"), json_str(wf, "_id"),
                            json_str(doc, "config_id"), json_str(wf, "name"), json_str(doc, "slug"));
 }
 
@@ -195,7 +199,7 @@ static void finish(struct mock *m, const struct tenant *t, cJSON *doc, long long
     set_phase(doc, "done");
     update_percentage(doc);
     touch(doc, now);
-    emit(m, t, doc, errored);
+    emit(m, t, doc, errored == TIMED_OUT ? EV_WORKFLOW_TIMED_OUT : errored ? EV_WORKFLOW_ERRORED : EV_WORKFLOW_COMPLETED);
 }
 
 /* The app step is due: decide how it ends. */
@@ -332,7 +336,7 @@ static long long advance(struct mock *m, const struct tenant *t, cJSON *doc, lon
         snprintf(msg, sizeof msg, "Human task \"%s\" was not answered before it expired",
                  json_str(ht, "name") ? json_str(ht, "name") : "Human task");
         set_task(m, t, json_str(b, "human_task_id"), "TIMEOUT", NULL, now);
-        finish(m, t, doc, now, 1, msg, task_node(doc));
+        finish(m, t, doc, now, TIMED_OUT, msg, task_node(doc));
         return 0;
     }
     if (!strcmp(p, "running")) {
@@ -554,6 +558,7 @@ int executions_stop(struct mock *m, const struct tenant *t, const char *executio
     json_set(doc, "instance_execution_time", cJSON_CreateNumber((double)(now - (long long)json_num(book(doc), "started_ms", (double)now))));
     set_phase(doc, "done");
     touch(doc, now);
+    emit(m, t, doc, EV_WORKFLOW_STOPPED); /* queued inside this transaction: only if the stop commits */
     int rc = save(m, t, doc, 0);
     cJSON_Delete(doc);
     if (rc) {

@@ -155,6 +155,30 @@ int http_json(req *r, int status, cJSON *value)
     return status;
 }
 
+/* The one place an error body is built: every variant below lands here. */
+int http_error_env(req *r, int status, const char *type, const char *error_code, const char *error,
+                   const char *message, const char *hint)
+{
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddNumberToObject(e, "status_code", status);
+    cJSON_AddStringToObject(e, "http_error_type", type ? type : http_error_type(status));
+    cJSON_AddStringToObject(e, "error_code", error_code);
+    /* Refold's services name the code "error" on most routes and "error_code" on a few:
+     * both are sent so clients written against either read it. */
+    cJSON_AddStringToObject(e, "error", error ? error : error_code);
+    cJSON_AddStringToObject(e, "message", message);
+    /* The documented fields stay verbatim (clients match on them); help for the developer
+     * goes here only. */
+    if (hint && *hint)
+        cJSON_AddStringToObject(e, "hint", hint);
+    cJSON_AddStringToObject(e, "request_id", r->request_id);
+    char *text = cJSON_PrintUnformatted(e);
+    cJSON_Delete(e);
+    http_send(r, status, "application/json; charset=utf-8", text, strlen(text));
+    free(text);
+    return status;
+}
+
 int http_error(req *r, int status, const char *error_code, const char *fmt, ...)
 {
     char message[1024];
@@ -162,20 +186,17 @@ int http_error(req *r, int status, const char *error_code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
-    cJSON *e = cJSON_CreateObject();
-    cJSON_AddNumberToObject(e, "status_code", status);
-    cJSON_AddStringToObject(e, "http_error_type", http_error_type(status));
-    cJSON_AddStringToObject(e, "error_code", error_code);
-    /* Refold's services name the code "error" on most routes and "error_code" on a few:
-     * both are sent so clients written against either read it. */
-    cJSON_AddStringToObject(e, "error", error_code);
-    cJSON_AddStringToObject(e, "message", message);
-    cJSON_AddStringToObject(e, "request_id", r->request_id);
-    char *text = cJSON_PrintUnformatted(e);
-    cJSON_Delete(e);
-    http_send(r, status, "application/json; charset=utf-8", text, strlen(text));
-    free(text);
-    return status;
+    return http_error_env(r, status, NULL, error_code, NULL, message, NULL);
+}
+
+int http_error_hint(req *r, int status, const char *error_code, const char *message, const char *hint_fmt, ...)
+{
+    char hint[1024];
+    va_list ap;
+    va_start(ap, hint_fmt);
+    vsnprintf(hint, sizeof hint, hint_fmt, ap);
+    va_end(ap);
+    return http_error_env(r, status, NULL, error_code, NULL, message, hint);
 }
 
 const char *http_header(req *r, const char *name)
@@ -266,7 +287,8 @@ const char *http_body_str(req *r, const char *key)
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->body, key);
     if (cJSON_IsString(v) && *v->valuestring)
         return v->valuestring;
-    http_error(r, 400, "BAD_REQUEST", v ? "%s must be a non-empty string" : "%s is required", key);
+    /* (the pages code a missing field SERVER_ERROR: datarefs/create-dataref, ...) */
+    http_error(r, 400, v ? "BAD_REQUEST" : "SERVER_ERROR", v ? "%s must be a non-empty string" : "%s is required", key);
     return NULL;
 }
 
@@ -280,7 +302,7 @@ static const cJSON *body_member(req *r, const char *key, cJSON_bool (*is)(const 
     if (v)
         http_error(r, 400, "BAD_REQUEST", "%s must be %s", key, what);
     else
-        http_error(r, 400, "BAD_REQUEST", "%s is required", key);
+        http_error(r, 400, "SERVER_ERROR", "%s is required", key);
     return NULL;
 }
 

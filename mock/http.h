@@ -19,6 +19,13 @@ void http_add_header(req *r, const char *name, const char *value);
 
 /* The reason phrase CivetWeb sends for status (the SDK throws it as statusText). */
 const char *http_reason(int status);
+/* The same envelope with the page's message verbatim and the details in "hint". */
+int http_error_hint(req *r, int status, const char *error_code, const char *message, const char *hint_fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Every field chosen: type (NULL: the status's), error (NULL: error_code), hint (NULL: none).
+ * For the pages whose envelope differs from the usual one (e.g. a 404 typed EXTERNAL_API_ERROR). */
+int http_error_env(req *r, int status, const char *type, const char *error_code, const char *error,
+                   const char *message, const char *hint);
 /* The envelope's http_error_type for a status: "NOT_FOUND", ... */
 const char *http_error_type(int status);
 

@@ -10,17 +10,30 @@
 
 #define KIND "linked_account"
 
-/* udf arrives as {"key": "value"} and is kept as the spec's [{key_name, key_value}]. */
-static cJSON *udf_entries(const cJSON *udf)
+/* udf arrives as {"key": "value"} and is kept as the page's entries (get-linked-account.mdx):
+ * [{key_name, key_value, _id, createdAt, updatedAt}]. An entry whose value did not change keeps
+ * its _id and createdAt. */
+static cJSON *udf_entries(const cJSON *udf, const cJSON *old, const char *at)
 {
     cJSON *out = cJSON_CreateArray();
-    const cJSON *e;
+    const cJSON *e, *prev;
     cJSON_ArrayForEach(e, udf) {
         if (!cJSON_IsString(e))
             continue;
+        const cJSON *same = NULL;
+        cJSON_ArrayForEach(prev, old) {
+            const char *k = json_str(prev, "key_name"), *v = json_str(prev, "key_value");
+            if (k && v && !strcmp(k, e->string) && !strcmp(v, e->valuestring) && json_str(prev, "_id"))
+                same = prev;
+        }
         cJSON *o = cJSON_CreateObject();
+        char id[25];
+        util_new_id(id);
         cJSON_AddStringToObject(o, "key_name", e->string);
         cJSON_AddStringToObject(o, "key_value", e->valuestring);
+        cJSON_AddStringToObject(o, "_id", same ? json_str(same, "_id") : id);
+        cJSON_AddStringToObject(o, "createdAt", same && json_str(same, "createdAt") ? json_str(same, "createdAt") : at);
+        cJSON_AddStringToObject(o, "updatedAt", same && json_str(same, "updatedAt") ? json_str(same, "updatedAt") : at);
         cJSON_AddItemToArray(out, o);
     }
     return out;
@@ -40,7 +53,11 @@ int la_validate_fields(const cJSON *src, char *err, size_t n)
         cJSON_ArrayForEach(e, udf) if (!cJSON_IsString(e))
             return snprintf(err, n, "udf.%s must be a string", e->string), -1;
     }
-    if (app && !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(app, "auth_credentials")))
+    /* (concepts pages send "your_app": {} with no credentials: accepted) */
+    const cJSON *creds = cJSON_GetObjectItemCaseSensitive(app, "auth_credentials");
+    if (app && !cJSON_IsObject(app) && !cJSON_IsNull(app))
+        return snprintf(err, n, "your_app must be an object"), -1;
+    if (creds && !cJSON_IsObject(creds))
         return snprintf(err, n, "your_app.auth_credentials must be an object"), -1;
     return 0;
 }
@@ -91,7 +108,7 @@ int la_save(struct mock *m, const struct tenant *t, const char *id, const cJSON 
         json_set(doc, "name", cJSON_CreateString(name));
     const cJSON *udf = cJSON_GetObjectItemCaseSensitive(src, "udf");
     if (udf)
-        json_set(doc, "udf", udf_entries(udf));
+        json_set(doc, "udf", udf_entries(udf, cJSON_GetObjectItemCaseSensitive(doc, "udf"), at));
     const cJSON *creds = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(src, "your_app"), "auth_credentials");
     if (creds) /* kept for the default app, never returned */
         json_set(doc, "your_app_credentials", cJSON_Duplicate(creds, 1));

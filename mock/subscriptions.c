@@ -59,9 +59,10 @@ int subscriptions_check_fields(struct mock *m, const cJSON *src, int creating, c
             return snprintf(err, n, "webhook_events must be a non-empty array of event names"), -1;
         cJSON_ArrayForEach(e, events) if (!cJSON_IsString(e) || !webhooks_event_kind(e->valuestring)) {
             *code = "INVALID_EVENT";
-            return snprintf(err, n, "Invalid event. Check events list in documentation. (%s is not one of: %s, %s, %s, %s, %s)",
-                            cJSON_IsString(e) ? e->valuestring : "a non-string", EV_CONNECTION_CREATED, EV_CONNECTION_DELETED,
-                            EV_CONNECTION_EXPIRED, EV_WORKFLOW_COMPLETED, EV_WORKFLOW_ERRORED), -1;
+            /* (the handler sends the page's message verbatim and this as its hint) */
+            return snprintf(err, n, "%s is not one of: %s, %s, %s, %s, %s, %s, %s", cJSON_IsString(e) ? e->valuestring : "a non-string",
+                            EV_CONNECTION_CREATED, EV_CONNECTION_DELETED, EV_CONNECTION_EXPIRED, EV_WORKFLOW_COMPLETED,
+                            EV_WORKFLOW_ERRORED, EV_WORKFLOW_STOPPED, EV_WORKFLOW_TIMED_OUT), -1;
         }
     }
     const cJSON *headers = cJSON_GetObjectItemCaseSensitive(src, "webhook_headers");

@@ -123,6 +123,18 @@ void json_set(cJSON *obj, const char *key, cJSON *value)
         cJSON_AddItemToObject(obj, key, value);
 }
 
+void json_insert(cJSON *arr, int at, cJSON *item)
+{
+    /* the items from at on move behind the new one: detach them, append it, append them back */
+    cJSON *tail = cJSON_CreateArray();
+    while (cJSON_GetArraySize(arr) > at)
+        cJSON_AddItemToArray(tail, cJSON_DetachItemFromArray(arr, at));
+    cJSON_AddItemToArray(arr, item);
+    while (cJSON_GetArraySize(tail) > 0)
+        cJSON_AddItemToArray(arr, cJSON_DetachItemFromArray(tail, 0));
+    cJSON_Delete(tail);
+}
+
 cJSON *json_parse(const char *s) { return s ? cJSON_Parse(s) : NULL; }
 
 char *json_print(const cJSON *v) { return cJSON_PrintUnformatted(v); }

@@ -28,6 +28,9 @@ double json_num(const cJSON *obj, const char *key, double def);
 int json_bool(const cJSON *obj, const char *key, int def);
 /* Adds or replaces obj[key]. */
 void json_set(cJSON *obj, const char *key, cJSON *value);
+/* Puts item at index at of arr (at >= size: appends). Instead of cJSON_InsertItemInArray, which in
+ * libcjson 1.7.15 (Debian 12) drops an item inserted between two others and returns false. */
+void json_insert(cJSON *arr, int at, cJSON *item);
 /* Parses a NUL-terminated string; NULL when it is not JSON. */
 cJSON *json_parse(const char *s);
 /* 1 when a is an array of strings only. */

@@ -32,7 +32,8 @@ int webhooks_event_kind(const char *name)
         return 0;
     if (!strcmp(name, EV_CONNECTION_CREATED) || !strcmp(name, EV_CONNECTION_DELETED) || !strcmp(name, EV_CONNECTION_EXPIRED))
         return 1;
-    if (!strcmp(name, EV_WORKFLOW_COMPLETED) || !strcmp(name, EV_WORKFLOW_ERRORED))
+    if (!strcmp(name, EV_WORKFLOW_COMPLETED) || !strcmp(name, EV_WORKFLOW_ERRORED) || !strcmp(name, EV_WORKFLOW_STOPPED) ||
+        !strcmp(name, EV_WORKFLOW_TIMED_OUT))
         return 2;
     return 0;
 }
@@ -58,7 +59,10 @@ static cJSON *build_payload(struct mock *m, const struct tenant *t, const char *
         }
         cJSON_AddStringToObject(p, "event", event);
         add_str_or_null(p, "workflow_name", json_str(fields, "workflow_name"));
-        cJSON_AddStringToObject(p, "status", strcmp(event, EV_WORKFLOW_ERRORED) ? "COMPLETED" : "ERRORED");
+        cJSON_AddStringToObject(p, "status", !strcmp(event, EV_WORKFLOW_ERRORED)   ? "ERRORED"
+                                             : !strcmp(event, EV_WORKFLOW_STOPPED) ? "STOPPED"
+                                             : !strcmp(event, EV_WORKFLOW_TIMED_OUT) ? "TIMED_OUT"
+                                                                                     : "COMPLETED");
         return p;
     }
     cJSON_AddStringToObject(p, "org_id", t->org_id);
@@ -257,7 +261,7 @@ void webhooks_emit(struct mock *m, const struct tenant *t, const char *event, co
     }
 }
 
-void webhooks_emit_workflow(struct mock *m, const struct tenant *t, const char *la, int errored,
+void webhooks_emit_workflow(struct mock *m, const struct tenant *t, const char *la, const char *event,
                             const char *instance_id, const char *workflow_id, const char *config_id,
                             const char *workflow_name, const char *slug)
 {
@@ -268,7 +272,7 @@ void webhooks_emit_workflow(struct mock *m, const struct tenant *t, const char *
     add_str_or_null(f, "workflow_name", workflow_name);
     if (slug)
         cJSON_AddStringToObject(f, "slug", slug);
-    webhooks_emit(m, t, errored ? EV_WORKFLOW_ERRORED : EV_WORKFLOW_COMPLETED, la, f);
+    webhooks_emit(m, t, event, la, f);
     cJSON_Delete(f);
 }
 

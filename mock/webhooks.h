@@ -5,18 +5,20 @@
 #include <cjson/cJSON.h>
 #include "mock.h"
 
-/* The five documented events. */
+/* The documented events (Stopped and Timed Out: changelog 2026-march). */
 #define EV_CONNECTION_CREATED "Connection Created"
 #define EV_CONNECTION_DELETED "Connection Deleted"
 #define EV_CONNECTION_EXPIRED "Connection Expired"
 #define EV_WORKFLOW_COMPLETED "Workflow Completed"
 #define EV_WORKFLOW_ERRORED "Workflow Errored"
+#define EV_WORKFLOW_STOPPED "Workflow Stopped"
+#define EV_WORKFLOW_TIMED_OUT "Workflow Timed Out"
 
 /* Retries after the first attempt, and the default time one attempt may take. */
 #define WEBHOOK_RETRIES 3
 #define WEBHOOK_TIMEOUT_MS 10000
 
-/* 1 when name is one of the five events; 2 when it is a workflow event. */
+/* 1 when name is a connection event; 2 when it is a workflow event; 0 for anything else. */
 int webhooks_event_kind(const char *name);
 
 /* Queues event for every enabled subscription of tenant t that takes it, and wakes the delivery
@@ -30,10 +32,10 @@ int webhooks_event_kind(const char *name);
  *    "slug" when present only filters subscriptions registered with a slug. */
 void webhooks_emit(struct mock *m, const struct tenant *t, const char *event, const char *la, const cJSON *fields);
 
-/* Workflow Completed (errored = 0) or Workflow Errored (errored = 1) of one execution, with the
- * documented payload {linked_account_id, instance_id, workflow_id, config_id, event,
- * workflow_name, status}. config_id and slug may be NULL. Same transaction rule as above. */
-void webhooks_emit_workflow(struct mock *m, const struct tenant *t, const char *la, int errored,
+/* A workflow event (EV_WORKFLOW_*) of one execution, with the documented payload
+ * {linked_account_id, instance_id, workflow_id, config_id, event, workflow_name, status}.
+ * config_id and slug may be NULL. Same transaction rule as above. */
+void webhooks_emit_workflow(struct mock *m, const struct tenant *t, const char *la, const char *event,
                             const char *instance_id, const char *workflow_id, const char *config_id,
                             const char *workflow_name, const char *slug);
 

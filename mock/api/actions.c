@@ -249,7 +249,12 @@ static int run_action(req *r, const cJSON *app, const cJSON *action, const cJSON
     const char *op = json_str(recs, "op") ? json_str(recs, "op") : "none";
     const char *collection = json_str(recs, "collection") ? json_str(recs, "collection") : json_str(action, "action_id");
     const cJSON *rec_tpl = cJSON_GetObjectItemCaseSensitive(action, "record");
+    const char *result = "result";
     char key[256], now[32], fresh[25], rid[MOCK_ID_LEN], did[3 * MOCK_ID_LEN + 300];
+    /* A read without its id pages through the collection (applications/execute-action.mdx reads
+     * get_contact with {"limit": "1"} and gets data.results[] and paging). */
+    if (!strcmp(op, "get") && json_bool(recs, "list_without_id", 0) && !record_id(params, json_str(recs, "id_param"), rid, sizeof rid))
+        op = "list", result = "list_result";
     snprintf(key, sizeof key, "%s/%s", slug, collection);
     util_iso8601(clock_now_ms(r->m), now);
     util_new_id(fresh);
@@ -299,7 +304,7 @@ static int run_action(req *r, const cJSON *app, const cJSON *action, const cJSON
     }
     ctx.record = record;
     ctx.records = records;
-    cJSON *out = tpl_render(cJSON_GetObjectItemCaseSensitive(action, "result"), &ctx);
+    cJSON *out = tpl_render(cJSON_GetObjectItemCaseSensitive(action, result), &ctx);
     cJSON_Delete(record);
     cJSON_Delete(records);
     return http_json(r, 200, out);

@@ -6,6 +6,7 @@
 #include "util.h"
 #include "handlers.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -95,8 +96,12 @@ int h_list_applications(req *r)
 int h_get_application(req *r)
 {
     const cJSON *app = fixtures_app(r->m->fx, r->param[0]);
-    if (!app || !app_matches_query(r, app))
-        return http_error(r, 404, "NOT_FOUND", "Application %s not found", r->param[0]);
+    if (!app || !app_matches_query(r, app)) {
+        /* applications/get-application.mdx: typed EXTERNAL_API_ERROR, coded EXTERNAL_API_FAILURE */
+        char msg[MOCK_ID_LEN + 128];
+        snprintf(msg, sizeof msg, "Application with app_type '%s' not found for org %s", r->param[0], r->t->org_id);
+        return http_error_env(r, 404, "EXTERNAL_API_ERROR", "EXTERNAL_API_FAILURE", NULL, msg, NULL);
+    }
     return http_json(r, 200, app_view(r->m, r->t, r->la, app));
 }
 
@@ -105,7 +110,7 @@ int h_get_auth_structure(req *r)
     const cJSON *app = fixtures_app(r->m->fx, r->param[0]);
     const cJSON *s = app ? cJSON_GetObjectItemCaseSensitive(app, "auth_structure") : NULL;
     if (!s)
-        /* The real route answers 500 here; a mock that users debug against says 404 plainly. */
-        return http_error(r, 404, "NOT_FOUND", "Schema not found for integration type: %s", r->param[0]);
+        /* auth-structure/get-auth-structure.mdx: the real route answers 500 here, and so does this one */
+        return http_error(r, 500, "SERVER_ERROR", "Schema not found for integration type: %s", r->param[0]);
     return http_json(r, 200, cJSON_Duplicate(s, 1));
 }

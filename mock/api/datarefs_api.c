@@ -28,7 +28,8 @@ static cJSON *load(req *r, const char *name)
     datarefs_key(r->la, name, key, sizeof key);
     cJSON *doc = store_get(r->m->store, r->t->id, KIND, key);
     if (!doc)
-        http_error(r, 404, "NOT_FOUND", "Dataref not found: no dataref %s for linked account %s", name, r->la);
+        /* datarefs/clear-records.mdx, ```json 404: SERVER_ERROR "Dataref not found" */
+        http_error_hint(r, 404, "SERVER_ERROR", "Dataref not found", "no dataref %s for linked account %s", name, r->la);
     return doc;
 }
 
@@ -92,7 +93,7 @@ int h_create_dataref(req *r)
         return r->status;
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(r->body, "refName");
     if (!cJSON_IsString(name) || !*name->valuestring)
-        return http_error(r, 400, "BAD_REQUEST", "refName is required");
+        return http_error(r, 400, "SERVER_ERROR", "refName is required");
     if (!valid_name(name->valuestring))
         return http_error(r, 400, "BAD_REQUEST", "refName must be 1-%d characters without '/' or control characters", MOCK_ID_LEN - 1);
     if (!need_la(r))
@@ -176,7 +177,7 @@ int h_delete_dataref(req *r)
     int gone = store_del(r->m->store, r->t->id, KIND, key);
     if (!gone) {
         store_rollback(r->m->store);
-        return http_error(r, 404, "NOT_FOUND", "Dataref not found: no dataref %s for linked account %s", r->param[0], r->la);
+        return http_error_hint(r, 404, "SERVER_ERROR", "Dataref not found", "no dataref %s for linked account %s", r->param[0], r->la);
     }
     if (store_commit(r->m->store) != 0)
         return http_error(r, 500, "SERVER_ERROR", "could not delete the dataref");

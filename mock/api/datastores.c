@@ -7,6 +7,7 @@
 #include "handlers.h"
 #include "record_match.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* The app's datastores for the request's config, or NULL after the error was sent. As in Refold
@@ -23,8 +24,12 @@ static const cJSON *datastores(req *r)
         return http_error(r, 404, "NOT_FOUND", "Config not found: no application %s", r->param[0]), NULL;
     cJSON *cfg = config_load(r->m, r->t, r->la, r->param[0], config_id[0] ? config_id : NULL);
     if (!cfg)
-        return http_error(r, 404, "NOT_FOUND", "Config not found: linked account %s has no %s config %s", r->la,
-                          r->param[0], config_id[0] ? config_id : "(default)"), NULL;
+    {
+        /* deprecated/list-records.mdx, ```json 404: {"message": "Server Error", "error": "Config not found"} */
+        char hint[3 * MOCK_ID_LEN + 64];
+        snprintf(hint, sizeof hint, "linked account %s has no %s config %s", r->la, r->param[0], config_id[0] ? config_id : "(default)");
+        return http_error_env(r, 404, NULL, "SERVER_ERROR", "Config not found", "Server Error", hint), NULL;
+    }
     cJSON_Delete(cfg);
     /* An app whose workflows never wrote anything has no datastores: an empty object. */
     static const cJSON none = {.type = cJSON_Object};

@@ -38,7 +38,7 @@ static const cJSON *definition(req *r, const char *id)
 
 static int definition_missing(req *r, const char *id)
 {
-    return http_error(r, 404, "RESOURCE_NOT_FOUND", "Variable definition not found: %s", id);
+    return http_error_hint(r, 404, "RESOURCE_NOT_FOUND", "Variable definition not found", "no definition %s", id);
 }
 
 int h_list_env_definitions(req *r)
@@ -82,8 +82,14 @@ int h_get_env_definition(req *r)
     const cJSON *d = definition(r, r->param[0]);
     if (!d)
         return definition_missing(r, r->param[0]);
-    cJSON *out = cJSON_CreateObject();
-    cJSON_AddItemToObject(out, "definition", cJSON_Duplicate(d, 1));
+    cJSON *out = cJSON_CreateObject(), *def = cJSON_Duplicate(d, 1);
+    /* environment-variables/get-definition.mdx names the times "created_at" / "updated_at"
+     * (the list page and the spec: createdAt / updatedAt): both are sent */
+    if (json_str(d, "createdAt"))
+        cJSON_AddStringToObject(def, "created_at", json_str(d, "createdAt"));
+    if (json_str(d, "updatedAt"))
+        cJSON_AddStringToObject(def, "updated_at", json_str(d, "updatedAt"));
+    cJSON_AddItemToObject(out, "definition", def);
     return http_json(r, 200, out);
 }
 
@@ -188,7 +194,8 @@ int h_set_env_value(req *r)
     if (!strcmp(scope, "workflow") && !*workflow)
         return http_error(r, 400, "BAD_REQUEST", "workflow_id is required for the workflow variable %s", json_str(def, "name"));
     if (!valid_for_format(json_str(def, "var_format"), value->valuestring))
-        return http_error(r, 400, "BAD_REQUEST", "value does not match the variable format %s", json_str(def, "var_format"));
+        return http_error_hint(r, 400, "SERVER_ERROR", "value does not match the variable format", "the format is %s",
+                               json_str(def, "var_format"));
 
     char at[32], who[160];
     util_iso8601(clock_now_ms(r->m), at);
@@ -242,8 +249,8 @@ int h_get_env_value(req *r)
     if (http_query(r, "environment", env, sizeof env) && *env && strcmp(env, "test") && strcmp(env, "production"))
         return http_error(r, 400, "BAD_REQUEST", "environment must be test or production");
     if (*env && strcmp(env, r->t->environment))
-        return http_error(r, 404, "RESOURCE_NOT_FOUND", "Variable value not found: this key reads the %s environment, not %s",
-                          r->t->environment, env);
+        return http_error_hint(r, 404, "RESOURCE_NOT_FOUND", "Variable value not found", "this key reads the %s environment, not %s",
+                               r->t->environment, env);
     const char *scope = json_str(def, "scope");
     if (!strcmp(scope, "linked_account") && !r->la[0])
         return http_error(r, 400, "BAD_REQUEST", "linked_account_id is required for the linked_account variable %s", json_str(def, "name"));
@@ -251,7 +258,7 @@ int h_get_env_value(req *r)
         return http_error(r, 400, "BAD_REQUEST", "workflow_id is required for the workflow variable %s", json_str(def, "name"));
     cJSON *doc = find_value(r, def, scope_key(def, r->la, workflow));
     if (!doc)
-        return http_error(r, 404, "RESOURCE_NOT_FOUND", "Variable value not found: %s has no value in this scope", json_str(def, "name"));
+        return http_error_hint(r, 404, "RESOURCE_NOT_FOUND", "Variable value not found", "%s has no value in this scope", json_str(def, "name"));
     cJSON *out = cJSON_CreateObject();
     int enc = json_bool(def, "encrypted", 0);
     cJSON_AddStringToObject(out, "value", enc ? REDACTED : json_str(doc, "value"));
@@ -277,7 +284,7 @@ int h_list_env_values(req *r)
     if (r->via_token && strcmp(scope, "linked_account"))
         return http_error(r, 403, "FORBIDDEN", "a session token lists only its own linked_account values");
     if (!strcmp(scope, "workflow") && !*workflow)
-        return http_error(r, 400, "BAD_REQUEST", "workflow_id is required for workflow scope");
+        return http_error(r, 400, "SERVER_ERROR", "workflow_id is required for workflow scope");
     cJSON *all = store_list(r->m->store, r->t->id, KIND, NULL, NULL, NULL, 0, 0, NULL), *v;
     cJSON *docs = cJSON_CreateArray();
     int total = 0;
@@ -289,8 +296,17 @@ int h_list_env_values(req *r)
             continue;
         if (!strcmp(scope, "workflow") && strcmp(json_str(v, "workflow_id"), workflow))
             continue;
-        if (total++ >= (page - 1) * limit && cJSON_GetArraySize(docs) < limit)
-            cJSON_AddItemToArray(docs, value_view(v, def, 0));
+        if (total++ >= (page - 1) * limit && cJSON_GetArraySize(docs) < limit) {
+            /* environment-variables/list-values.mdx: the list shows the definition populated,
+             * "variable_definition_id": {"_id", "name", "scope", "encrypted"} (the write answers the id) */
+            cJSON *o = value_view(v, def, 0), *ref = cJSON_CreateObject();
+            cJSON_AddStringToObject(ref, "_id", json_str(def, "_id"));
+            cJSON_AddStringToObject(ref, "name", json_str(def, "name"));
+            cJSON_AddStringToObject(ref, "scope", json_str(def, "scope"));
+            cJSON_AddBoolToObject(ref, "encrypted", json_bool(def, "encrypted", 0));
+            json_set(o, "variable_definition_id", ref);
+            cJSON_AddItemToArray(docs, o);
+        }
     }
     cJSON_Delete(all);
     cJSON *out = cJSON_CreateObject();
@@ -310,7 +326,7 @@ int h_delete_env_value(req *r)
     if (!doc || hidden) {
         cJSON_Delete(doc);
         store_rollback(r->m->store);
-        return http_error(r, 404, "RESOURCE_NOT_FOUND", "Variable value not found: %s", r->param[0]);
+        return http_error_hint(r, 404, "RESOURCE_NOT_FOUND", "Variable value not found", "no value %s", r->param[0]);
     }
     store_del(r->m->store, r->t->id, KIND, r->param[0]);
     const cJSON *def = definition(r, json_str(doc, "variable_definition_id"));

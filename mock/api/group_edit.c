@@ -4,14 +4,19 @@
 #include "store.h"
 #include "util.h"
 
+#include <stdio.h>
+
 int group_edit(req *r, const struct group_family *f)
 {
     if (!http_need_object(r))
         return r->status;
     const cJSON *ids = cJSON_GetObjectItemCaseSensitive(r->body, f->ids_key), *id;
     const cJSON *group = cJSON_GetObjectItemCaseSensitive(r->body, "group");
-    if (!cJSON_IsArray(ids) || cJSON_GetArraySize(ids) == 0)
-        return http_error(r, 400, "BAD_REQUEST", "%s is required: a non-empty array of %s", f->ids_key, f->what);
+    if (!cJSON_IsArray(ids) || cJSON_GetArraySize(ids) == 0) {
+        char msg[64]; /* the pages' message verbatim: "refNames is required" */
+        snprintf(msg, sizeof msg, "%s is required", f->ids_key);
+        return http_error_hint(r, 400, "SERVER_ERROR", msg, "a non-empty array of %s", f->what);
+    }
     cJSON_ArrayForEach(id, ids) if (!cJSON_IsString(id))
         return http_error(r, 400, "BAD_REQUEST", "%s must hold strings", f->ids_key);
     if (group && !cJSON_IsString(group) && !cJSON_IsNull(group))

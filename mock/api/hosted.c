@@ -53,7 +53,7 @@ int h_create_connect_url(req *r)
             expires = tok_exp;
         cJSON_Delete(tok);
     }
-    char token[33];
+    char token[LINKS_TOKEN_LEN];
     if (links_hosted_create(r->m, r->t, r->la, props, config_id[0] ? config_id : NULL,
                             r->via_token ? r->token_jti : NULL, expires, token) != 0)
         return http_error(r, 500, "SERVER_ERROR", "could not store the connect session");

@@ -21,7 +21,8 @@ static cJSON *find_task(req *r, const struct tenant **owner)
             return task;
         }
     }
-    http_error(r, 404, "NOT_FOUND", "Specified Form Not Found: %s", r->param[0]);
+    /* human-tasks/get-human-task.mdx, ```json 404: SERVER_ERROR "Specified Form Not Found" */
+    http_error_hint(r, 404, "SERVER_ERROR", "Specified Form Not Found", "no human task %s", r->param[0]);
     return NULL;
 }
 
@@ -129,7 +130,7 @@ int h_submit_human_task(req *r)
     if (strcmp(status, "WAITING")) {
         const char *why = strcmp(status, "TIMEOUT") ? "Form has already been submitted" : "Form has expired";
         cJSON_Delete(task);
-        return http_error(r, 400, "BAD_REQUEST", "%s", why);
+        return http_error(r, 400, "SERVER_ERROR", "%s", why);
     }
     /* The answer completes what the workflow prefilled. */
     const cJSON *prefilled = cJSON_GetObjectItemCaseSensitive(task, "data"), *f;
@@ -147,7 +148,7 @@ int h_submit_human_task(req *r)
     if (rc == EXEC_NOT_WAITING)
         return http_error(r, 400, "BAD_REQUEST", "Form is no longer waiting: its execution has moved on");
     if (rc == EXEC_NOT_FOUND)
-        return http_error(r, 404, "NOT_FOUND", "Specified Form Not Found: its execution no longer exists");
+        return http_error_hint(r, 404, "SERVER_ERROR", "Specified Form Not Found", "its execution no longer exists");
     if (rc != EXEC_OK)
         return http_error(r, 500, "SERVER_ERROR", "could not record the answer");
     cJSON *out = cJSON_CreateObject();

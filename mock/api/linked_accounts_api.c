@@ -74,11 +74,23 @@ int h_list_linked_accounts(req *r)
     return http_json(r, 200, out);
 }
 
-/* Create and upsert take the id as account_id or its alias linked_account_id. */
-static const char *body_account_id(const cJSON *src)
+/* Create and upsert take the id as account_id or its alias linked_account_id. A field of the
+ * wrong type is named as such ({"linked_account_id": 123} is not "required"): 0 and *id, or the
+ * status of the 400 answered. */
+static int body_account_id(req *r, const cJSON *src, const char **id)
 {
-    const char *id = json_str(src, "account_id");
-    return id ? id : json_str(src, "linked_account_id");
+    static const char *const keys[] = {"account_id", "linked_account_id"};
+    *id = NULL;
+    for (int i = 0; i < 2; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(src, keys[i]);
+        if (v && !cJSON_IsString(v) && !cJSON_IsNull(v))
+            return http_error(r, 400, "INVALID_LINKED_ACCOUNT_ID", "%s must be a string", keys[i]);
+        if (!*id && cJSON_IsString(v))
+            *id = v->valuestring;
+    }
+    if (!*id) /* linked-accounts/create-linked-account.mdx, ```json 400 */
+        return http_error(r, 400, "INVALID_LINKED_ACCOUNT_ID", "linked_account_id required");
+    return 0;
 }
 
 int h_create_linked_account(req *r)
@@ -86,9 +98,9 @@ int h_create_linked_account(req *r)
     if (!http_need_object(r))
         return r->status;
     char err[128];
-    const char *id = body_account_id(r->body);
-    if (!id)
-        return http_error(r, 400, "INVALID_LINKED_ACCOUNT_ID", "linked_account_id required");
+    const char *id;
+    if (body_account_id(r, r->body, &id))
+        return r->status;
     if (!la_valid_id(id))
         return http_error(r, 400, "INVALID_LINKED_ACCOUNT_ID", "linked_account_id must be 1-%d characters, no control characters or '/'", MOCK_ID_LEN - 1);
     if (la_validate_fields(r->body, err, sizeof err))
@@ -100,7 +112,9 @@ int h_create_linked_account(req *r)
                           id, r->t->environment);
     if (rc < 0)
         return http_error(r, 500, "SERVER_ERROR", "could not store the linked account");
-    cJSON *out = la_public(r->m, r->t, doc, 1); /* a new account: integrations [] */
+    /* linked-accounts/create-linked-account.mdx: a new account shows "integrations": null */
+    cJSON *out = la_public(r->m, r->t, doc, 0);
+    cJSON_AddNullToObject(out, "integrations");
     cJSON_Delete(doc);
     return http_json(r, 200, out);
 }
@@ -114,10 +128,10 @@ int h_upsert_linked_account(req *r)
     if (payload && !cJSON_IsObject(payload))
         return http_error(r, 400, "BAD_REQUEST", "payload must be an object");
     const cJSON *src = payload ? payload : r->body;
-    const char *id = r->via_token ? r->la : body_account_id(r->body);
+    const char *id = r->la;
     char err[128];
-    if (!id)
-        return http_error(r, 400, "INVALID_LINKED_ACCOUNT_ID", "linked_account_id required");
+    if (!r->via_token && body_account_id(r, r->body, &id))
+        return r->status;
     if (!la_valid_id(id))
         return http_error(r, 400, "INVALID_LINKED_ACCOUNT_ID", "linked_account_id must be 1-%d characters, no control characters or '/'", MOCK_ID_LEN - 1);
     if (la_validate_fields(src, err, sizeof err))
@@ -134,7 +148,8 @@ int h_upsert_linked_account(req *r)
 
 static int not_found(req *r, const char *id)
 {
-    return http_error(r, 404, "NOT_FOUND", "Linked Account with account id %s for org %s in environment %s not found",
+    /* linked-accounts/get-linked-account.mdx, ```json 404: "error": "SERVER_ERROR" */
+    return http_error(r, 404, "SERVER_ERROR", "Linked Account with account id %s for org %s in environment %s not found",
                       id, r->t->org_id, r->t->environment);
 }
 

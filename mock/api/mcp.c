@@ -151,7 +151,7 @@ int h_mcp(req *r)
         return http_error(r, 401, "MISSING_TOKEN", "No token: use /mcp/v1/<token>/<server_id> or send Authorization: Bearer <token>");
     struct auth_who who;
     if (auth_bearer(r->m, token, &who) != 0)
-        return http_error(r, 403, who.code, "%s", who.message);
+        return http_error_hint(r, 403, who.code, "Invalid token", "%s", who.message);
     if (!who.pat && !store_exists(r->m->store, who.t->id, "linked_account", who.la)) /* (a PAT's lookup checked it) */
         return http_error(r, 403, "INVALID_TOKEN", "Invalid token: linked account %s no longer exists", who.la);
     cJSON *server = store_get(r->m->store, who.t->id, "mcp_server", server_id);

@@ -21,7 +21,8 @@ static int need_la(req *r)
 
 static int not_found(req *r)
 {
-    return http_error(r, 404, "NOT_FOUND", "MCPEntry not found: %s", r->param[0]);
+    /* mcp-servers/get-mcp-server.mdx, ```json 404: SERVER_ERROR "MCPEntry not found" */
+    return http_error_hint(r, 404, "SERVER_ERROR", "MCPEntry not found", "no MCP server %s", r->param[0]);
 }
 
 int h_list_mcp_servers(req *r)
@@ -48,7 +49,7 @@ int h_create_mcp_server(req *r)
         return r->status;
     const char *name = json_str(r->body, "name"), *desc = json_str(r->body, "description");
     if (!name || !*name || !desc)
-        return http_error(r, 400, "BAD_REQUEST", "name and description are required (strings)");
+        return http_error_hint(r, 400, "SERVER_ERROR", "name and description are required", "both strings");
     char id[25], at[32];
     util_new_id(id);
     util_iso8601(clock_now_ms(r->m), at);

@@ -226,7 +226,7 @@ static cJSON *failure(struct outcome *o, const char *status, const char *fmt, co
 static cJSON *reauth(const struct mcp_scope *s, struct outcome *o, const char *slug, const char *why)
 {
     struct mock *m = s->r->m;
-    char token[33], url[512], msg[1400];
+    char token[LINKS_TOKEN_LEN], url[768], msg[1400];
     if (links_hosted_create(m, s->t, s->la, NULL, NULL, NULL, clock_now_ms(m) + HOSTED_TTL_MS, token) != 0)
         return failure(o, "execution_error", "%s%s", why, "");
     links_hosted_url(m, token, url, sizeof url);

@@ -34,7 +34,7 @@ static cJSON *load(req *r)
     if (doc && owner && !strcmp(owner, r->la))
         return doc;
     cJSON_Delete(doc);
-    http_error(r, 404, "RESOURCE_NOT_FOUND", "Scheduled Job Not Found: %s for linked account %s", r->param[0], r->la);
+    http_error_hint(r, 404, "RESOURCE_NOT_FOUND", "Scheduled Job Not Found", "no schedule %s for linked account %s", r->param[0], r->la);
     return NULL;
 }
 
@@ -103,13 +103,14 @@ int h_register_schedule(req *r)
     cJSON_AddNumberToObject(doc, "run_count", 0);
     cJSON_AddStringToObject(doc, "createdAt", at);
     char err[256];
+    /* required on register, and checked first: schedule/register-schedule.mdx, ```json 400 */
+    if (!cJSON_GetObjectItemCaseSensitive(r->body, "trigger_type")) {
+        cJSON_Delete(doc);
+        return http_error(r, 400, "SERVER_ERROR", "trigger_type is required");
+    }
     if (schedules_apply_trigger(doc, r->body, err, sizeof err)) {
         cJSON_Delete(doc);
         return http_error(r, 400, "BAD_REQUEST", "%s", err);
-    }
-    if (!cJSON_GetObjectItemCaseSensitive(r->body, "trigger_type")) { /* required on register */
-        cJSON_Delete(doc);
-        return http_error(r, 400, "BAD_REQUEST", "trigger_type is required");
     }
     store_begin(r->m->store);
     return save_and_answer(r, doc);

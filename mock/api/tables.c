@@ -45,8 +45,9 @@ static cJSON *load_table(req *r, const char *id)
     if (doc && !json_bool(doc, "is_deleted", 0) && !(r->la[0] && owner && strcmp(owner, r->la)))
         return doc;
     cJSON_Delete(doc);
-    http_error(r, 404, "NOT_FOUND", "Table not found: no persistent table %s in this environment%s%s", id,
-               r->la[0] ? " for linked account " : "", r->la);
+    /* persistent-tables/get-records.mdx (and the other table pages), ```json 404: SERVER_ERROR "Table not found" */
+    http_error_hint(r, 404, "SERVER_ERROR", "Table not found", "no persistent table %s in this environment%s%s", id,
+                    r->la[0] ? " for linked account " : "", r->la);
     return NULL;
 }
 
@@ -108,7 +109,7 @@ int h_list_tables(req *r)
 static cJSON *column_names(req *r, const cJSON *columns)
 {
     if (!cJSON_IsArray(columns) || cJSON_GetArraySize(columns) == 0)
-        return http_error(r, 400, "BAD_REQUEST", "table_name and columns are required"), NULL;
+        return http_error(r, 400, "SERVER_ERROR", "table_name and columns are required"), NULL;
     if (cJSON_GetArraySize(columns) > MAX_COLUMNS)
         return http_error(r, 400, "BAD_REQUEST", "a table has at most %d columns; %d given", MAX_COLUMNS,
                           cJSON_GetArraySize(columns)), NULL;
@@ -138,7 +139,7 @@ int h_create_table(req *r)
         return r->status;
     const char *name = json_str(r->body, "table_name");
     if (!name || !*name)
-        return http_error(r, 400, "BAD_REQUEST", "table_name and columns are required");
+        return http_error(r, 400, "SERVER_ERROR", "table_name and columns are required");
     cJSON *columns = column_names(r, cJSON_GetObjectItemCaseSensitive(r->body, "columns"));
     if (!columns)
         return r->status;
@@ -230,7 +231,7 @@ int h_add_table_records(req *r)
         return r->status;
     const cJSON *data = cJSON_GetObjectItemCaseSensitive(r->body, "data");
     if (!data || !(cJSON_IsObject(data) || cJSON_IsArray(data)))
-        return http_error(r, 400, "BAD_REQUEST", data ? "data must be an object or an array of objects" : "data is required");
+        return http_error(r, 400, data ? "BAD_REQUEST" : "SERVER_ERROR", data ? "data must be an object or an array of objects" : "data is required");
     int n = cJSON_IsArray(data) ? cJSON_GetArraySize(data) : 1;
     if (n == 0)
         return http_error(r, 400, "BAD_REQUEST", "data must hold at least one record");
@@ -327,7 +328,7 @@ int h_delete_table_record(req *r)
     cJSON_Delete(found);
     if (!rec) {
         store_rollback(r->m->store);
-        return http_error(r, 404, "NOT_FOUND", "Record not found: no record %s in table %s", r->param[1], r->param[0]);
+        return http_error_hint(r, 404, "SERVER_ERROR", "Record not found", "no record %s in table %s", r->param[1], r->param[0]);
     }
     store_del(r->m->store, r->t->id, RECORD, r->param[1]);
     if (store_commit(r->m->store) != 0) {

@@ -17,9 +17,19 @@
 
 #define KIND "webhook"
 
+/* webhooks/get-webhook-by-id.mdx (and update, delete): an unknown id is a 400, not a 404. */
 static int not_found(req *r)
 {
-    return http_error(r, 404, "RESOURCE_NOT_FOUND", "Webhook not found");
+    return http_error_hint(r, 400, "RESOURCE_NOT_FOUND", "Webhook not found", "no webhook %s in this environment", r->param[0]);
+}
+
+/* A check's failure: the invalid-event case keeps the page's message verbatim, the detail as hint
+ * (webhooks/create-webhook.mdx). */
+static int field_error(req *r, int status, const char *code, const char *err)
+{
+    if (!strcmp(code, "INVALID_EVENT"))
+        return http_error_hint(r, status, code, "Invalid event. Check events list in documentation.", "%s", err);
+    return http_error(r, status, code, "%s", err);
 }
 
 static cJSON *all_webhooks(req *r)
@@ -35,7 +45,7 @@ int h_register_webhook(req *r)
     char err[512] = "";
     cJSON *doc = NULL;
     if (subscriptions_register(r->m, r->t, r->body, &doc, &code, err, sizeof err))
-        return http_error(r, strcmp(code, "SERVER_ERROR") ? 400 : 500, code, "%s", err);
+        return field_error(r, strcmp(code, "SERVER_ERROR") ? 400 : 500, code, err);
     return http_json(r, 200, doc);
 }
 
@@ -52,7 +62,7 @@ int h_update_webhook(req *r)
     const char *code;
     char err[512] = "", at[32];
     if (subscriptions_check_fields(r->m, r->body, 0, &code, err, sizeof err))
-        return http_error(r, 400, code, "%s", err);
+        return field_error(r, 400, code, err);
     util_iso8601(clock_now_ms(r->m), at);
     store_begin(r->m->store);
     cJSON *old = store_get(r->m->store, r->t->id, KIND, r->param[0]);
@@ -65,7 +75,7 @@ int h_update_webhook(req *r)
     if (subscriptions_check_slug_events(doc, &code, err, sizeof err)) {
         store_rollback(r->m->store);
         cJSON_Delete(doc);
-        return http_error(r, 400, code, "%s", err);
+        return field_error(r, 400, code, err);
     }
     if (store_put(r->m->store, r->t->id, KIND, r->param[0], NULL, doc) || store_commit(r->m->store)) {
         cJSON_Delete(doc);
@@ -95,7 +105,7 @@ int h_update_webhooks_group(req *r)
     if (!ids)
         return r->status;
     if (cJSON_GetArraySize(ids) == 0 || !json_is_string_array(ids))
-        return http_error(r, 400, "BAD_REQUEST", "webhookIds must be a non-empty array of webhook ids");
+        return http_error_hint(r, 400, "SERVER_ERROR", "webhookIds is required", "a non-empty array of webhook ids");
     const cJSON *group = cJSON_GetObjectItemCaseSensitive(r->body, "group");
     if (group && !cJSON_IsString(group) && !cJSON_IsNull(group) && !cJSON_IsBool(group))
         return http_error(r, 400, "BAD_REQUEST", "group must be a string (empty to unset)");
@@ -111,7 +121,7 @@ int h_update_webhooks_group(req *r)
         if (!doc) {
             store_rollback(r->m->store);
             cJSON_Delete(out);
-            return http_error(r, 404, "RESOURCE_NOT_FOUND", "Webhook not found: %s", id->valuestring);
+            return http_error_hint(r, 400, "RESOURCE_NOT_FOUND", "Webhook not found", "no webhook %s", id->valuestring);
         }
         cJSON *change = cJSON_CreateObject();
         cJSON_AddStringToObject(change, "group", value ? value : "");

@@ -10,7 +10,9 @@
 #include "api/configs.h"
 #include "handlers.h"
 
+#include <civetweb.h>
 #include <regex.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -140,7 +142,7 @@ int h_create_workflow(req *r)
     cJSON_ArrayForEach(n, nl)
         has_start |= json_str(n, "type") && !strcmp(json_str(n, "type"), "start");
     if (!has_start)
-        cJSON_InsertItemInArray(nl, 0, wf_start_node(trigger));
+        json_insert(nl, 0, wf_start_node(trigger));
     cJSON_AddItemToObject(d, "nodes", nl);
     cJSON_AddItemToObject(d, "edges", edges ? cJSON_Duplicate(edges, 1) : cJSON_CreateArray());
     static const char *const copied[] = {"data_slots", "settings", "json_schema", "manual_execution_payload", "run", NULL};
@@ -552,13 +554,37 @@ int h_delete_workflow(req *r)
 
 /* ---- execute, enabled, request structure ---- */
 
+/* include-headers (header or query "true"): the spec's "sanitized request headers": every
+ * request header by its lowercase name except the credentials (x-api-key, authorization, cookie). */
+static void add_request_headers(req *r, cJSON *out)
+{
+    char q[8] = "";
+    const char *h = http_header(r, "include-headers");
+    http_query(r, "include-headers", q, sizeof q);
+    if (!(h && !strcmp(h, "true")) && strcmp(q, "true"))
+        return;
+    cJSON *hs = cJSON_CreateObject();
+    for (int i = 0; i < r->ri->num_headers; i++) {
+        char name[128];
+        util_copy(name, sizeof name, r->ri->http_headers[i].name);
+        for (char *p = name; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        if (!strcmp(name, "x-api-key") || !strcmp(name, "authorization") || !strcmp(name, "cookie"))
+            continue;
+        json_set(hs, name, cJSON_CreateString(r->ri->http_headers[i].value));
+    }
+    cJSON_AddItemToObject(out, "headers", hs);
+}
+
 int h_execute_workflow(req *r)
 {
     if (need_la(r))
         return r->status;
     const char *slug = http_header(r, "slug");
     if (!slug || !*slug)
-        return http_error(r, 400, "BAD_REQUEST", "Workflow ID and slug are required");
+        /* workflows/execute-workflow.mdx: {"message": "Server Error", "error": "Workflow ID and slug are required"} */
+        return http_error_env(r, 400, NULL, "SERVER_ERROR", "Workflow ID and slug are required", "Server Error",
+                              "send the slug header: the application the workflow belongs to");
     if (r->body && !cJSON_IsObject(r->body))
         return http_error(r, 400, "BAD_REQUEST", "the request body must be a JSON object (the workflow's payload)");
     struct wf w;
@@ -593,6 +619,7 @@ int h_execute_workflow(req *r)
     if (!sync) {
         cJSON_AddStringToObject(out, "message", "Workflow execution started");
         cJSON_AddStringToObject(out, "execution_id", id);
+        add_request_headers(r, out);
         return http_json(r, 200, out);
     }
     cJSON *ex = executions_get(r->m, r->t, id);
@@ -608,6 +635,7 @@ int h_execute_workflow(req *r)
     if (errored)
         cJSON_AddItemToObject(out, "execution_error", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(ex, "execution_error"), 1));
     cJSON_Delete(ex);
+    add_request_headers(r, out);
     return http_json(r, 200, out);
 }
 

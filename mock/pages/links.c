@@ -1,5 +1,7 @@
-/* links.c: hosted connect sessions and OAuth consent requests: opaque tokens stored per tenant. */
+/* links.c: hosted connect sessions (a signed JWT in the URL) and OAuth consent requests (opaque
+ * tokens), stored per tenant. */
 #include "pages/links.h"
+#include "auth.h"
 #include "clock.h"
 #include "fixtures.h"
 #include "store.h"
@@ -11,10 +13,11 @@
 #define HOSTED_KIND "hosted_session"
 #define OAUTH_KIND "oauth_state"
 
-/* A token is 32 lowercase hex characters; anything else is not ours and needs no lookup. */
+/* A stored key is lowercase hex (32 characters for consent states, 16 for the jti of a connect
+ * JWT); anything else is not ours and needs no lookup. */
 static int token_shape(const char *s)
 {
-    if (!s || strlen(s) != 32)
+    if (!s || (strlen(s) != 32 && strlen(s) != 16))
         return 0;
     for (const char *p = s; *p; p++)
         if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
@@ -47,12 +50,21 @@ static enum link_status find(struct mock *m, const char *kind, const char *token
 }
 
 int links_hosted_create(struct mock *m, const struct tenant *t, const char *la, const cJSON *properties,
-                        const char *config_id, const char *session_jti, long long expires_ms, char token[33])
+                        const char *config_id, const char *session_jti, long long expires_ms, char token[LINKS_TOKEN_LEN])
 {
     long long now = clock_now_ms(m);
-    char at[32];
+    char at[32], jti[17];
     util_iso8601(now, at);
-    util_random_hex(token, 16);
+    /* connect/create-connect-url.mdx: the URL ends in a signed JWT ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...").
+     * It names the stored session by its jti only: a path segment holds at most MOCK_ID_LEN - 1
+     * bytes, and the expiry and everything else live in the stored session. */
+    util_random_hex(jti, 8);
+    cJSON *claims = cJSON_CreateObject();
+    cJSON_AddStringToObject(claims, "jti", jti);
+    int signed_ok = jwt_sign(m, claims, token, LINKS_TOKEN_LEN) == 0 && strlen(token) < MOCK_ID_LEN;
+    cJSON_Delete(claims);
+    if (!signed_ok)
+        return -1;
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "token", token);
     cJSON_AddStringToObject(d, "linked_account_id", la);
@@ -67,7 +79,7 @@ int links_hosted_create(struct mock *m, const struct tenant *t, const char *la, 
     cJSON_AddNumberToObject(d, "created_ms", (double)now);
     cJSON_AddNumberToObject(d, "expires_ms", (double)expires_ms);
     store_begin(m->store);
-    int rc = store_put(m->store, t->id, HOSTED_KIND, token, la, d);
+    int rc = store_put(m->store, t->id, HOSTED_KIND, jti, la, d);
     if (rc == 0)
         rc = store_commit(m->store);
     else
@@ -78,7 +90,18 @@ int links_hosted_create(struct mock *m, const struct tenant *t, const char *la, 
 
 enum link_status links_hosted_find(struct mock *m, const char *token, cJSON **doc, const struct tenant **t)
 {
-    return find(m, HOSTED_KIND, token, doc, t);
+    char why[64], jti[17] = "";
+    cJSON *claims = jwt_decode(m, token, why, sizeof why); /* a forged or altered token is unknown */
+    const char *id = json_str(claims, "jti");
+    if (id)
+        util_copy(jti, sizeof jti, id);
+    cJSON_Delete(claims);
+    if (strlen(jti) != 16) {
+        *doc = NULL;
+        *t = NULL;
+        return LINK_UNKNOWN;
+    }
+    return find(m, HOSTED_KIND, jti, doc, t);
 }
 
 void links_hosted_url(struct mock *m, const char *token, char *out, size_t n)

@@ -13,10 +13,13 @@
 
 enum link_status { LINK_OK, LINK_UNKNOWN, LINK_EXPIRED, LINK_GONE /* linked account deleted */ };
 
-/* Stores a hosted session for la with properties (copied; may be NULL) and returns its token
- * (33 bytes). expires_ms is absolute virtual time. 0, or -1 when it could not be stored. */
+/* The room a hosted session's token takes (an HS256 JWT shorter than MOCK_ID_LEN). */
+#define LINKS_TOKEN_LEN 256
+/* Stores a hosted session for la with properties (copied; may be NULL) and returns its token,
+ * a JWT signed with the session-token key. expires_ms is absolute virtual time. 0, or -1 when it
+ * could not be stored. */
 int links_hosted_create(struct mock *m, const struct tenant *t, const char *la, const cJSON *properties,
-                        const char *config_id, const char *session_jti, long long expires_ms, char token[33]);
+                        const char *config_id, const char *session_jti, long long expires_ms, char token[LINKS_TOKEN_LEN]);
 /* Looks a hosted session up by token in every tenant. On LINK_OK *doc (caller deletes) and *t
  * are set; on LINK_EXPIRED / LINK_GONE too (for the message); else NULL. */
 enum link_status links_hosted_find(struct mock *m, const char *token, cJSON **doc, const struct tenant **t);

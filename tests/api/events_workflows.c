@@ -32,7 +32,7 @@ static void event_definitions(void **state)
     assert_int_equal(r.status, 200);
     const cJSON *seeded = th_find(r.json, "name", "user_signed_up");
     assert_non_null(seeded);
-    assert_non_null(th_find(cJSON_GetObjectItem(seeded, "response_keys"), "key", "email"));
+    assert_non_null(th_find(cJSON_GetObjectItem(seeded, "response"), "key", "email"));
     int before = cJSON_GetArraySize(r.json);
     th_free(&r);
 
@@ -45,8 +45,11 @@ static void event_definitions(void **state)
     char id[32];
     snprintf(id, sizeof id, "%s", th_str(ev, "_id"));
     assert_int_equal(strlen(id), 24);
-    const cJSON *keys = cJSON_GetObjectItem(ev, "response_keys");
-    assert_true(cJSON_IsString(cJSON_GetObjectItem(ev, "response"))); /* the spec types it as a string */
+    /* events/create-event.mdx, ```json 200: "response": [{ "key": "event", "type": "text" },
+     * { "key": "payload", "type": "object" }] (an array, though the spec says string) */
+    const cJSON *keys = cJSON_GetObjectItem(ev, "response");
+    assert_true(cJSON_IsArray(keys));
+    assert_null(cJSON_GetObjectItem(ev, "response_keys"));
     assert_string_equal(th_str(th_find(keys, "key", "event"), "type"), "text");
     assert_string_equal(th_str(th_find(keys, "key", "payload"), "type"), "object");
     assert_string_equal(th_str(th_find(keys, "key", "payload.jobid"), "type"), "text");
@@ -374,7 +377,10 @@ static void private_lifecycle(void **state)
     const char *none[] = {"x-api-key: " ACME, "linked_account_id: " LA, NULL};
     r = th_request(m, "POST", path, "{}", none);
     th_assert_error(&r, 400);
-    assert_string_equal(th_str(r.json, "message"), "Workflow ID and slug are required");
+    /* workflows/execute-workflow.mdx, ```json 400:
+     * {"message": "Server Error", "error": "Workflow ID and slug are required"} */
+    assert_string_equal(th_str(r.json, "message"), "Server Error");
+    assert_string_equal(th_str(r.json, "error"), "Workflow ID and slug are required");
     th_free(&r);
     const char *theirs[] = {"x-api-key: " ACME, "linked_account_id: user_67890", "slug: playground_app", NULL};
     r = th_request(m, "POST", path, "{}", theirs);

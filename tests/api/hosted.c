@@ -72,8 +72,23 @@ static void connect_url_shape_and_properties(void **state)
     const char *url = th_str(r.json, "hosted_url");
     snprintf(path, sizeof path, "%s", th_path_of(m, url));
     assert_memory_equal(path, "/connect/", 9);
-    assert_int_equal(strlen(path), 9 + 32 + strlen("?config_id=cfg%201"));
-    assert_string_equal(path + 41, "?config_id=cfg%201");
+    /* connect/create-connect-url.mdx: "hosted_url": "https://app.refold.ai/connect/eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.REDACTED_TOKEN.SIGNATURE"
+     * (a JWT signed HS256, header verbatim) */
+    assert_memory_equal(path + 9, "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.", 37);
+    char *q = strchr(path, '?');
+    assert_non_null(q);
+    assert_string_equal(q, "?config_id=cfg%201");
+    int dots = 0;
+    for (const char *p = path + 9; p < q; p++)
+        dots += *p == '.';
+    assert_int_equal(dots, 2);
+    /* altering its signature makes it unknown: the page answers 404 */
+    char forged[512];
+    snprintf(forged, sizeof forged, "%.*s", (int)(q - path), path);
+    forged[strlen(forged) - 2] = forged[strlen(forged) - 2] == 'A' ? 'B' : 'A';
+    th_resp f = th_request(m, "GET", forged, NULL, NULL);
+    assert_int_equal(f.status, 404);
+    th_free(&f);
     th_free(&r);
 
     /* The same token reads its properties back verbatim. */

@@ -118,10 +118,10 @@ static void subscription_crud(void **state)
     assert_int_equal(r.status, 200);
     assert_null(cJSON_GetObjectItem(cJSON_GetArrayItem(r.json, 0), "group"));
     th_free(&r);
-    /* unknown id in a group edit: 404, nothing changes */
+    /* unknown id in a group edit: 400 "Webhook not found" (as on the page), nothing changes */
     snprintf(body, sizeof body, "{\"webhookIds\":[\"%s\",\"000000000000000000000000\"],\"group\":\"x\"}", id);
     r = th_key(m, "PUT", "/api/v2/public/webhooks/group/edit", ACME, NULL, body);
-    th_assert_error(&r, 404);
+    assert_string_equal(th_assert_error(&r, 400), "RESOURCE_NOT_FOUND");
     th_free(&r);
     r = th_key(m, "GET", path, ACME, NULL, NULL);
     assert_null(cJSON_GetObjectItem(r.json, "group"));
@@ -138,10 +138,10 @@ static void subscription_crud(void **state)
     assert_string_equal(th_str(cJSON_GetArrayItem(r.json, 0), "webhook_url"), "http://127.0.0.1:9/other");
     th_free(&r);
     r = th_key(m, "GET", path, ACME, NULL, NULL);
-    th_assert_error(&r, 404);
+    assert_string_equal(th_assert_error(&r, 400), "RESOURCE_NOT_FOUND");
     th_free(&r);
     r = th_key(m, "DELETE", path, ACME, NULL, NULL);
-    th_assert_error(&r, 404);
+    assert_string_equal(th_assert_error(&r, 400), "RESOURCE_NOT_FOUND");
     th_free(&r);
 
     /* a session token registers for its tenant (the org and environment of its key) */
@@ -216,13 +216,13 @@ static void subscription_validation(void **state)
 
     /* tenants: Globex sees none of Acme's subscriptions; Acme's production key neither */
     r = th_key(m, "GET", path, GLOBEX, NULL, NULL);
-    th_assert_error(&r, 404);
+    assert_string_equal(th_assert_error(&r, 400), "RESOURCE_NOT_FOUND");
     th_free(&r);
     r = th_key(m, "PUT", path, "pk_acme_live", NULL, "{\"is_enabled\":false}");
-    th_assert_error(&r, 404);
+    assert_string_equal(th_assert_error(&r, 400), "RESOURCE_NOT_FOUND");
     th_free(&r);
     r = th_key(m, "DELETE", path, GLOBEX, NULL, NULL);
-    th_assert_error(&r, 404);
+    assert_string_equal(th_assert_error(&r, 400), "RESOURCE_NOT_FOUND");
     th_free(&r);
     r = th_key(m, "GET", WH, GLOBEX, NULL, NULL);
     assert_int_equal(cJSON_GetArraySize(r.json), 0);
@@ -642,11 +642,11 @@ static void workflow_events(void **state)
     struct mock *mm = (struct mock *)m;
     const struct tenant *t = fixtures_tenant_by_key(mm->fx, ACME);
     store_begin(mm->store);
-    webhooks_emit_workflow(mm, t, "12345", 0, "656f30f69144bb8f183c0118", "6495792b9b6ca6d77a17e513", "12345",
+    webhooks_emit_workflow(mm, t, "12345", EV_WORKFLOW_COMPLETED, "656f30f69144bb8f183c0118", "6495792b9b6ca6d77a17e513", "12345",
                            "Export contact to HubSpot", "hubspot");
-    webhooks_emit_workflow(mm, t, "12345", 1, "656f30f69144bb8f183c0119", "6495792b9b6ca6d77a17e513", NULL,
+    webhooks_emit_workflow(mm, t, "12345", EV_WORKFLOW_ERRORED, "656f30f69144bb8f183c0119", "6495792b9b6ca6d77a17e513", NULL,
                            "Export contact to HubSpot", "hubspot");
-    webhooks_emit_workflow(mm, t, "12345", 1, "656f30f69144bb8f183c0120", "other_workflow", NULL, "Other", "slack");
+    webhooks_emit_workflow(mm, t, "12345", EV_WORKFLOW_ERRORED, "656f30f69144bb8f183c0120", "other_workflow", NULL, "Other", "slack");
     store_commit(mm->store);
     /* any: 3; one: the errored run of its workflow; hubspot: the completed hubspot run */
     assert_int_equal(rcv_wait(rc, 5, 5000), 5);
@@ -695,7 +695,7 @@ static void rollback_emits_nothing(void **state)
     struct mock *mm = (struct mock *)m;
     const struct tenant *t = fixtures_tenant_by_key(mm->fx, ACME);
     store_begin(mm->store);
-    webhooks_emit_workflow(mm, t, "12345", 0, "i", "w", NULL, "n", NULL);
+    webhooks_emit_workflow(mm, t, "12345", EV_WORKFLOW_COMPLETED, "i", "w", NULL, "n", NULL);
     store_rollback(mm->store);
     cJSON *d = rcv_deliveries(m, ACME, NULL);
     assert_int_equal(cJSON_GetArraySize(d), 0);

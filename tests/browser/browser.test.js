@@ -253,7 +253,7 @@ test("dashboard: shows connections, deliveries, scenario and clock, and its butt
 
   // "Open hosted page" hands out a connect link for that linked account.
   const [hosted] = await Promise.all([page.waitForEvent("popup"), page.click(`[data-testid="la-${la}"] button`)]);
-  await hosted.waitForURL(/\/connect\/[0-9a-f]{32}$/);
+  await hosted.waitForURL(/\/connect\/eyJ[\w-]+\.[\w-]+\.[\w-]+$/); // a signed JWT, as the connect-url page shows
   await hosted.waitForSelector('[data-testid="reconnect-twilio"]');
   await hosted.close();
 

@@ -1,0 +1,311 @@
+/* fidelity.c: API tests for the issue-14 differences between the mock and Refold's API-reference
+ * pages: each test quotes the page (tests/docs/pages/...) whose example it holds the mock to. */
+#include "harness.h"
+#include "flows_util.h"
+#include "receiver.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define ACME "tk_acme_test"
+#define LA "user_12345"
+#define WH "/api/v2/public/webhook"
+
+static int setup(void **state)
+{
+    refold_mock *m = th_start(NULL);
+    th_create_la(m, ACME, LA, "Acme customer");
+    *state = m;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    refold_mock_stop(*state);
+    return 0;
+}
+
+/* applications/execute-action.mdx: the read example
+ *   -d '{ "limit": "1" }'  ->  200 {"node_status": "Success", "data": {"results": [...], "paging": {}}} */
+static void read_action_takes_the_list_form(void **state)
+{
+    refold_mock *m = *state;
+    fu_connect_oauth(m, ACME, LA, "hubspot");
+    th_resp r = fu_action(m, ACME, LA, "hubspot", "create_contact", "{\"email\":\"jane@example.com\",\"firstname\":\"Jane\"}");
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    r = fu_action(m, ACME, LA, "hubspot", "create_contact", "{\"email\":\"john@example.com\",\"firstname\":\"John\"}");
+    th_free(&r);
+    r = fu_action(m, ACME, LA, "hubspot", "get_contact", "{ \"limit\": \"1\" }");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(th_str(r.json, "node_status"), "Success");
+    const cJSON *data = cJSON_GetObjectItem(r.json, "data");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(data, "results")), 1);
+    assert_string_equal(th_str(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(data, "results"), 0), "properties"), "email"),
+                        "jane@example.com");
+    assert_true(cJSON_IsObject(cJSON_GetObjectItem(data, "paging")));
+    th_free(&r);
+}
+
+/* applications/execute-action.mdx, ```json 404:
+ *   {"status_code": 404, "http_error_type": "NOT_FOUND", "error_code": "SERVER_ERROR",
+ *    "message": "Action no_such_action not found in Application hubspot"}
+ * applications/get-application.mdx, ```json 404:
+ *   {"status_code": 404, "http_error_type": "EXTERNAL_API_ERROR", "error": "EXTERNAL_API_FAILURE",
+ *    "message": "Application with app_type 'test-app' not found for org 6500a1b2c3d4e5f6a7b8c9d0"} */
+static void unknown_action_and_application(void **state)
+{
+    refold_mock *m = *state;
+    th_resp r = fu_action(m, ACME, LA, "hubspot", "no_such_action", "{}");
+    assert_string_equal(th_assert_error(&r, 404), "SERVER_ERROR");
+    assert_string_equal(th_str(r.json, "http_error_type"), "NOT_FOUND");
+    assert_string_equal(th_str(r.json, "message"), "Action no_such_action not found in Application hubspot");
+    th_free(&r);
+    r = th_key(m, "GET", "/api/v2/public/application/test-app", ACME, LA, NULL);
+    th_assert_error(&r, 404);
+    assert_string_equal(th_str(r.json, "http_error_type"), "EXTERNAL_API_ERROR");
+    assert_string_equal(th_str(r.json, "error"), "EXTERNAL_API_FAILURE");
+    assert_string_equal(th_str(r.json, "message"), "Application with app_type 'test-app' not found for org 645270e37917442c4307297a");
+    th_free(&r);
+}
+
+/* webhooks/get-webhook-by-id.mdx (and update-webhook, delete-webhook), ```json 400:
+ *   {"status_code": 400, "http_error_type": "BAD_REQUEST", "error": "RESOURCE_NOT_FOUND", "message": "Webhook not found"}
+ * webhooks/create-webhook.mdx, ```json 400:
+ *   {"error": "INVALID_EVENT", "message": "Invalid event. Check events list in documentation."} */
+static void webhook_not_found_and_invalid_event(void **state)
+{
+    refold_mock *m = *state;
+    static const char *const methods[] = {"GET", "PUT", "DELETE"};
+    for (int i = 0; i < 3; i++) {
+        th_resp r = th_key(m, methods[i], WH "/ffffffffffffffffffffffff", ACME, NULL, i == 1 ? "{\"is_enabled\":false}" : NULL);
+        assert_string_equal(th_assert_error(&r, 400), "RESOURCE_NOT_FOUND");
+        assert_string_equal(th_str(r.json, "error"), "RESOURCE_NOT_FOUND");
+        assert_string_equal(th_str(r.json, "http_error_type"), "BAD_REQUEST");
+        assert_string_equal(th_str(r.json, "message"), "Webhook not found");
+        th_free(&r);
+    }
+    th_resp r = th_key(m, "POST", WH, ACME, NULL,
+                       "{\"webhook_url\":\"https://your-app.com/webhooks\",\"webhook_events\":[\"Workflow Paused\"]}");
+    assert_string_equal(th_assert_error(&r, 400), "INVALID_EVENT");
+    assert_string_equal(th_str(r.json, "message"), "Invalid event. Check events list in documentation.");
+    assert_non_null(strstr(th_str(r.json, "hint"), "Workflow Paused")); /* the detail goes to hint only */
+    th_free(&r);
+    r = th_key(m, "GET", WH, ACME, NULL, NULL);
+    assert_int_equal(cJSON_GetArraySize(r.json), 0); /* nothing stored */
+    th_free(&r);
+}
+
+/* linked-accounts/get-active-linked-account.mdx, ```json 401:
+ *   {"status_code": 401, "http_error_type": "UNAUTHORIZED", "error": "INVALID_TOKEN", "message": "Invalid token"}
+ * connect/create-connect-url.mdx and hosted-properties/get-hosted-properties.mdx, ```json 401:
+ *   {"error": "INVALID_TOKEN", "message": "Authorization Token Missing"}
+ * list pages, ```json 401: {"error": "SERVER_ERROR", "message": "Invalid Credentials"} */
+static void token_and_key_errors(void **state)
+{
+    refold_mock *m = *state;
+    char tok[2048];
+    th_session_token(m, ACME, LA, tok, sizeof tok);
+    fu_advance(m, 24 * 3600 + 1);
+    th_resp r = th_bearer(m, "GET", "/api/v2/public/session/active-linked-account", tok, NULL);
+    assert_string_equal(th_assert_error(&r, 401), "INVALID_TOKEN");
+    assert_string_equal(th_str(r.json, "message"), "Invalid token");
+    assert_non_null(strstr(th_str(r.json, "hint"), "expired"));
+    th_free(&r);
+    r = th_request(m, "POST", "/api/v2/public/connect-url", "{\"company\":\"Acme Inc.\"}", NULL);
+    assert_string_equal(th_assert_error(&r, 401), "INVALID_TOKEN");
+    assert_string_equal(th_str(r.json, "message"), "Authorization Token Missing");
+    th_free(&r);
+    r = th_request(m, "GET", "/api/v2/public/hosted-properties", NULL, NULL);
+    assert_string_equal(th_assert_error(&r, 401), "INVALID_TOKEN");
+    assert_string_equal(th_str(r.json, "message"), "Authorization Token Missing");
+    th_free(&r);
+    r = th_key(m, "GET", "/api/v2/public/linked-account", "tk_not_a_key", NULL, NULL);
+    assert_string_equal(th_assert_error(&r, 401), "SERVER_ERROR");
+    assert_string_equal(th_str(r.json, "error"), "SERVER_ERROR");
+    assert_string_equal(th_str(r.json, "message"), "Invalid Credentials");
+    th_free(&r);
+}
+
+/* The changelog (changelog/2026-march.mdx): "Webhook subscribers can now register for
+ * `Workflow Stopped` and `Workflow Timed Out` events". Stop emits the first; a human task that
+ * expires unanswered the second, with the payload fields of the other workflow events. */
+static void workflow_stopped_and_timed_out_events(void **state)
+{
+    refold_mock *m = *state;
+    rcv *rc = rcv_start(0);
+    assert_non_null(rc);
+    char url[128], body[512];
+    rcv_url(rc, "/hooks", url, sizeof url);
+    snprintf(body, sizeof body, "{\"webhook_url\":\"%s\",\"webhook_events\":[\"Workflow Stopped\",\"Workflow Timed Out\"]}", url);
+    th_resp r = th_key(m, "POST", WH, ACME, NULL, body);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+
+    /* stop a running public workflow ("Sync new contacts") */
+    fu_connect_oauth(m, ACME, LA, "hubspot");
+    char id[32];
+    fu_execute(m, ACME, LA, "hubspot", "69ae87a592145348d38f4ef9", "{}", id);
+    char path[128];
+    snprintf(path, sizeof path, "/api/v2/public/execution/%s/stop", id);
+    r = th_key(m, "POST", path, ACME, LA, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    assert_int_equal(rcv_wait(rc, 1, 5000), 1);
+    cJSON *p = cJSON_Parse(rcv_get(rc, 0)->body);
+    assert_string_equal(th_str(p, "event"), "Workflow Stopped");
+    assert_string_equal(th_str(p, "status"), "STOPPED");
+    assert_string_equal(th_str(p, "instance_id"), id);
+    assert_string_equal(th_str(p, "linked_account_id"), LA);
+    assert_non_null(cJSON_GetObjectItem(p, "workflow_id"));
+    assert_non_null(cJSON_GetObjectItem(p, "workflow_name"));
+    cJSON_Delete(p);
+
+    /* a human task that expires unanswered */
+    r = th_key(m, "POST", "/api/v2/public/workflow", ACME, LA,
+               "{\"name\":\"Approve\",\"run\":{\"duration_seconds\":2,\"human_task\":{\"name\":\"Approve Discount\","
+               "\"form_structure\":{\"type\":\"object\",\"properties\":{\"approved\":{\"type\":\"boolean\"}}},"
+               "\"expire_in_seconds\":60}}}");
+    assert_int_equal(r.status, 200);
+    char draft[32], pub[32], tok[2048];
+    snprintf(draft, sizeof draft, "%s", th_str(cJSON_GetObjectItem(r.json, "workflow"), "_id"));
+    th_free(&r);
+    th_session_token(m, ACME, LA, tok, sizeof tok);
+    snprintf(path, sizeof path, "/api/v2/public/workflow/%s/publish", draft);
+    r = th_bearer(m, "PUT", path, tok, "{\"published\":true}");
+    assert_int_equal(r.status, 200);
+    snprintf(pub, sizeof pub, "%s", th_str(r.json, "_id"));
+    th_free(&r);
+    fu_execute(m, ACME, LA, "hubspot", pub, "{}", id);
+    fu_advance(m, 120);
+    assert_int_equal(rcv_wait(rc, 2, 5000), 2);
+    p = cJSON_Parse(rcv_get(rc, 1)->body);
+    assert_string_equal(th_str(p, "event"), "Workflow Timed Out");
+    assert_string_equal(th_str(p, "status"), "TIMED_OUT");
+    assert_string_equal(th_str(p, "instance_id"), id);
+    assert_string_equal(th_str(p, "workflow_name"), "Approve");
+    cJSON_Delete(p);
+    rcv_stop(rc);
+}
+
+/* A private workflow with run.human_task and explicit start + app nodes but no human-task node:
+ * its execution gets one, after the start (libcjson 1.7.15 dropped an insert in the middle). */
+static void human_task_node_is_planned(void **state)
+{
+    refold_mock *m = *state;
+    th_resp r = th_key(m, "POST", "/api/v2/public/workflow", ACME, LA,
+                       "{\"name\":\"Lead approval\",\"slug\":\"hubspot\",\"nodes\":[{\"id\":\"1\",\"type\":\"start\",\"name\":\"Start\"},"
+                       "{\"id\":\"2\",\"type\":\"action\",\"name\":\"Create contact\",\"data\":{\"slug\":\"hubspot\",\"action_id\":\"create_contact\"}}],"
+                       "\"edges\":[{\"source\":\"1\",\"target\":\"2\"}],"
+                       "\"run\":{\"duration_seconds\":2,\"human_task\":{\"name\":\"Approve lead\",\"form_structure\":{\"type\":\"object\","
+                       "\"properties\":{\"approved\":{\"type\":\"boolean\"}}}}}}");
+    assert_int_equal(r.status, 200);
+    char draft[32], pub[32], tok[2048], path[128], id[32];
+    snprintf(draft, sizeof draft, "%s", th_str(cJSON_GetObjectItem(r.json, "workflow"), "_id"));
+    th_free(&r);
+    th_session_token(m, ACME, LA, tok, sizeof tok);
+    snprintf(path, sizeof path, "/api/v2/public/workflow/%s/publish", draft);
+    r = th_bearer(m, "PUT", path, tok, "{\"published\":true}");
+    assert_int_equal(r.status, 200);
+    snprintf(pub, sizeof pub, "%s", th_str(r.json, "_id"));
+    th_free(&r);
+    fu_connect_oauth(m, ACME, LA, "hubspot");
+    fu_execute(m, ACME, LA, "hubspot", pub, "{}", id);
+    r = fu_execution(m, ACME, LA, id);
+    const cJSON *nodes = cJSON_GetObjectItem(r.json, "nodes");
+    assert_int_equal(cJSON_GetArraySize(nodes), 3);
+    assert_string_equal(th_str(cJSON_GetArrayItem(nodes, 0), "node_type"), "start");
+    assert_string_equal(th_str(cJSON_GetArrayItem(nodes, 1), "node_type"), "human_task");
+    assert_string_equal(th_str(cJSON_GetArrayItem(nodes, 1), "node_name"), "Approve lead");
+    assert_string_equal(th_str(cJSON_GetArrayItem(nodes, 2), "node_name"), "Create contact");
+    th_free(&r);
+}
+
+/* linked-accounts/list-linked-accounts.mdx and get-linked-account.mdx: built-in apps show
+ *   "integrations": [{ "type": "hubspot", "name": "Hubspot", "app_id": null }, ...]
+ * concepts pages create with "your_app": {}; a wrong type is named: {"linked_account_id": 123}. */
+static void linked_account_shapes(void **state)
+{
+    refold_mock *m = *state;
+    th_resp r = th_key(m, "POST", "/api/v2/public/linked-account", ACME, NULL,
+                       "{\"account_id\":\"user_777\",\"name\":\"Acme Inc.\",\"your_app\":{}}");
+    assert_int_equal(r.status, 200);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(r.json, "integrations")));
+    th_free(&r);
+    r = th_key(m, "POST", "/api/v2/public/linked-account", ACME, NULL, "{\"linked_account_id\":123}");
+    th_assert_error(&r, 400);
+    assert_string_equal(th_str(r.json, "message"), "linked_account_id must be a string");
+    th_free(&r);
+    fu_connect_oauth(m, ACME, LA, "hubspot");
+    r = th_key(m, "GET", "/api/v2/public/linked-account/" LA, ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    const cJSON *hub = th_find(cJSON_GetObjectItem(r.json, "integrations"), "type", "hubspot");
+    assert_non_null(hub);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(hub, "app_id")));
+    th_free(&r);
+}
+
+/* environment-variables/list-values.mdx, ```json 200: "variable_definition_id": { "_id":
+ * "6a1401de41e63efd08fb3e54", "name": "API_SECRET", "scope": "linked_account", "encrypted": true }
+ * environment-variables/get-definition.mdx: "created_at": ..., "updated_at": ... */
+static void variable_shapes(void **state)
+{
+    refold_mock *m = *state;
+    th_resp r = th_key(m, "POST", "/api/v2/public/env/values", ACME, NULL,
+                       "{\"variable_definition_id\":\"6a1401de41e63efd08fb3e54\",\"value\":\"s3cr3t\",\"linked_account_id\":\"" LA "\"}");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(th_str(r.json, "variable_definition_id"), "6a1401de41e63efd08fb3e54"); /* the write: the id */
+    th_free(&r);
+    r = th_key(m, "GET", "/api/v2/public/env/values/linked_account?linked_account_id=" LA, ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    const cJSON *def = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "docs"), 0), "variable_definition_id");
+    assert_true(cJSON_IsObject(def));
+    assert_string_equal(th_str(def, "_id"), "6a1401de41e63efd08fb3e54");
+    assert_string_equal(th_str(def, "name"), "API_SECRET");
+    assert_string_equal(th_str(def, "scope"), "linked_account");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(def, "encrypted")));
+    th_free(&r);
+    r = th_key(m, "GET", "/api/v2/public/env/definitions/6a159a9741e63efd0833773f", ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(th_str(cJSON_GetObjectItem(r.json, "definition"), "created_at"));
+    assert_non_null(th_str(cJSON_GetObjectItem(r.json, "definition"), "updated_at"));
+    th_free(&r);
+}
+
+/* The spec's executeWorkflow: "can return sanitized request headers via `include-headers`":
+ * the request's headers come back, the credentials do not. */
+static void execute_include_headers(void **state)
+{
+    refold_mock *m = *state;
+    fu_connect_oauth(m, ACME, LA, "hubspot");
+    const char *hs[] = {"x-api-key: " ACME, "linked_account_id: " LA, "slug: hubspot", "include-headers: true",
+                        "X-Trace-Id: trace-42", NULL};
+    th_resp r = th_request(m, "POST", "/api/v2/public/workflow/69ae87a592145348d38f4ef9/execute", "{}", hs);
+    assert_int_equal(r.status, 200);
+    const cJSON *h = cJSON_GetObjectItem(r.json, "headers");
+    assert_true(cJSON_IsObject(h));
+    assert_string_equal(th_str(h, "x-trace-id"), "trace-42");
+    assert_string_equal(th_str(h, "slug"), "hubspot");
+    assert_null(cJSON_GetObjectItem(h, "x-api-key"));
+    th_free(&r);
+    const char *plain[] = {"x-api-key: " ACME, "linked_account_id: " LA, "slug: hubspot", NULL};
+    r = th_request(m, "POST", "/api/v2/public/workflow/69ae87a592145348d38f4ef9/execute", "{}", plain);
+    assert_null(cJSON_GetObjectItem(r.json, "headers"));
+    th_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(read_action_takes_the_list_form, setup, teardown),
+        cmocka_unit_test_setup_teardown(unknown_action_and_application, setup, teardown),
+        cmocka_unit_test_setup_teardown(webhook_not_found_and_invalid_event, setup, teardown),
+        cmocka_unit_test_setup_teardown(token_and_key_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(workflow_stopped_and_timed_out_events, setup, teardown),
+        cmocka_unit_test_setup_teardown(human_task_node_is_planned, setup, teardown),
+        cmocka_unit_test_setup_teardown(linked_account_shapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(variable_shapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(execute_include_headers, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
