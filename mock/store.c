@@ -87,7 +87,8 @@ struct store {
     sqlite3 *db;
     pthread_mutex_t lock;   /* recursive: one connection, used by one thread at a time */
     int tx_depth;           /* nested begin() calls join the outer transaction */
-    int tx_failed;          /* a nested rollback dooms the outer transaction */
+    int tx_failed;          /* a failed write or a nested rollback dooms the transaction (sticky, like
+                             * SQLite's pager error: the commit then rolls everything back) */
     sqlite3_stmt *stmt[Q_COUNT];
     sqlite3_stmt *list_stmt[8];   /* store_list's shapes, see list_stmt() */
 };
@@ -114,6 +115,15 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
         sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
     else
         sqlite3_bind_null(s, i);
+}
+
+/* Every write reports here: a failed statement inside a transaction fails the whole
+ * transaction, so a handler that ignored one result still cannot commit half a change. */
+static int wrote(struct store *st, int rc)
+{
+    if (rc != SQLITE_DONE && st->tx_depth > 0)
+        st->tx_failed = 1;
+    return rc;
 }
 
 static int exec_one(struct store *st, int q)
@@ -206,30 +216,28 @@ void store_begin(struct store *st)
 {
     pthread_mutex_lock(&st->lock);
     if (st->tx_depth++ == 0) {
-        st->tx_failed = 0;
-        exec_one(st, Q_BEGIN);
+        st->tx_failed = exec_one(st, Q_BEGIN) != 0;
     }
 }
 
-static void end_tx(struct store *st, int ok)
+/* 0 when the transaction (or, nested, the outer one so far) holds; -1 when it was or is now
+ * rolled back. A failed COMMIT counts as a failure too. */
+static int end_tx(struct store *st, int ok)
 {
     if (!ok)
         st->tx_failed = 1;
-    if (--st->tx_depth == 0) {
-        if (st->tx_failed || exec_one(st, Q_COMMIT) != 0)
-            exec_one(st, Q_ROLLBACK);
-    }
+    if (--st->tx_depth == 0 && !st->tx_failed && exec_one(st, Q_COMMIT) != 0)
+        st->tx_failed = 1;
+    if (st->tx_depth == 0 && st->tx_failed && !sqlite3_get_autocommit(st->db))
+        exec_one(st, Q_ROLLBACK);
+    int rc = st->tx_failed ? -1 : 0;
     pthread_mutex_unlock(&st->lock);
+    return rc;
 }
 
-int store_commit(struct store *st)
-{
-    int failed_before = st->tx_failed;
-    end_tx(st, 1);
-    return failed_before ? -1 : 0;
-}
+int store_commit(struct store *st) { return end_tx(st, 1); }
 
-void store_rollback(struct store *st) { end_tx(st, 0); }
+void store_rollback(struct store *st) { (void)end_tx(st, 0); }
 
 cJSON *store_get(struct store *st, const char *tenant, const char *kind, const char *id)
 {
@@ -319,7 +327,7 @@ static int write_doc(struct store *st, int q, const char *tenant, const char *ki
     bind_text(s, 3, id);
     bind_text(s, 4, parent ? parent : "");
     sqlite3_bind_text(s, 5, body, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(s);
+    int rc = wrote(st, sqlite3_step(s));
     int changed = sqlite3_changes(st->db);
     done(s);
     pthread_mutex_unlock(&st->lock);
@@ -348,8 +356,7 @@ static int delete_by(struct store *st, int q, const char *tenant, const char *ki
     bind_text(s, 1, tenant);
     bind_text(s, 2, kind);
     bind_text(s, 3, key);
-    sqlite3_step(s);
-    int n = sqlite3_changes(st->db);
+    int n = wrote(st, sqlite3_step(s)) == SQLITE_DONE ? sqlite3_changes(st->db) : 0;
     done(s);
     pthread_mutex_unlock(&st->lock);
     return n;
@@ -447,7 +454,7 @@ int store_set_due(struct store *st, const char *tenant, const char *kind, const 
         sqlite3_bind_int64(s, 4, due_ms);
     else
         sqlite3_bind_null(s, 4);
-    int rc = sqlite3_step(s);
+    int rc = wrote(st, sqlite3_step(s));
     done(s);
     pthread_mutex_unlock(&st->lock);
     return rc == SQLITE_DONE ? 0 : -1;
@@ -500,7 +507,7 @@ int store_wipe(struct store *st, const char *tenant)
             continue;
         }
         bind_text(s, 1, tenant);
-        if (sqlite3_step(s) != SQLITE_DONE)
+        if (wrote(st, sqlite3_step(s)) != SQLITE_DONE)
             rc = -1;
         sqlite3_finalize(s);
     }
@@ -532,7 +539,7 @@ int store_meta_set(struct store *st, const char *key, const char *value)
     sqlite3_stmt *s = prep(st, Q_META_SET);
     bind_text(s, 1, key);
     bind_text(s, 2, value);
-    int rc = sqlite3_step(s);
+    int rc = wrote(st, sqlite3_step(s));
     done(s);
     pthread_mutex_unlock(&st->lock);
     return rc == SQLITE_DONE ? 0 : -1;
@@ -557,7 +564,7 @@ long long store_outbox_add(struct store *st, const char *tenant, const char *eve
     bind_text(s, 6, payload);
     bind_text(s, 7, signature);
     sqlite3_bind_int64(s, 8, now_ms);
-    long long id = sqlite3_step(s) == SQLITE_DONE ? sqlite3_last_insert_rowid(st->db) : -1;
+    long long id = wrote(st, sqlite3_step(s)) == SQLITE_DONE ? sqlite3_last_insert_rowid(st->db) : -1;
     done(s);
     pthread_mutex_unlock(&st->lock);
     return id;
@@ -600,12 +607,15 @@ cJSON *store_outbox_claim(struct store *st, long long now_ms, const char *busy_j
         cJSON_AddItemToArray(out, row);
         n++;
         sqlite3_bind_int64(u, 1, id);
-        sqlite3_step(u);
+        wrote(st, sqlite3_step(u));
         sqlite3_reset(u);
     }
     done(u);
     done(s);
-    store_commit(st);
+    if (store_commit(st) != 0) { /* nothing was claimed: the rows stay pending for a later round */
+        cJSON_Delete(out);
+        out = cJSON_CreateArray();
+    }
     cJSON_Delete(taken);
     return out;
 }
@@ -631,7 +641,7 @@ int store_outbox_update(struct store *st, long long id, const char *status, cons
     bind_text(s, 3, attempts_json);
     sqlite3_bind_int(s, 4, attempt_count);
     sqlite3_bind_int64(s, 5, next_at_ms);
-    int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+    int rc = wrote(st, sqlite3_step(s)) == SQLITE_DONE ? 0 : -1;
     done(s);
     pthread_mutex_unlock(&st->lock);
     return rc;
@@ -654,7 +664,7 @@ int store_outbox_requeue(struct store *st)
 {
     pthread_mutex_lock(&st->lock);
     sqlite3_stmt *s = prep(st, Q_OB_REQUEUE);
-    int rc = sqlite3_step(s) == SQLITE_DONE ? sqlite3_changes(st->db) : -1;
+    int rc = wrote(st, sqlite3_step(s)) == SQLITE_DONE ? sqlite3_changes(st->db) : -1;
     done(s);
     pthread_mutex_unlock(&st->lock);
     return rc;
