@@ -1,4 +1,5 @@
 /* http.c: the response writers (JSON, envelope, CORS headers) and request readers (headers, query). */
+#define _GNU_SOURCE /* memmem */
 #include "http.h"
 #include "util.h"
 
@@ -219,6 +220,25 @@ int http_json_depth(const char *s, size_t n)
         }
     }
     return max;
+}
+
+int http_json_nul_escape(const char *s, size_t n)
+{
+    if (!memmem(s, n, "u0000", 5)) /* the common case: one fast scan */
+        return 0;
+    int in_string = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!in_string) {
+            in_string = s[i] == '"';
+        } else if (s[i] == '"') {
+            in_string = 0;
+        } else if (s[i] == '\\') {
+            if (i + 5 < n && !memcmp(s + i + 1, "u0000", 5))
+                return 1;
+            i++; /* the escaped character, a backslash included */
+        }
+    }
+    return 0;
 }
 
 void http_add_pagination(cJSON *obj, int total, int page, int limit)

