@@ -81,7 +81,9 @@ void http_add_header(req *r, const char *name, const char *value)
 static void write_cors(req *r, char *buf, size_t n)
 {
     const char *origin = http_header(r, "Origin");
-    if (origin && *origin && !strpbrk(origin, "\r\n"))
+    if (r->no_cors)
+        *buf = 0;
+    else if (origin && *origin && !strpbrk(origin, "\r\n"))
         snprintf(buf, n,
                  "Access-Control-Allow-Origin: %s\r\nVary: Origin\r\nAccess-Control-Allow-Credentials: true\r\n"
                  "Access-Control-Expose-Headers: Retry-After, X-Request-Id\r\n", origin);

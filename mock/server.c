@@ -7,6 +7,7 @@
 #include "journal.h"
 #include "log.h"
 #include "memo.h"
+#include "origin.h"
 #include "routes.h"
 #include "scenario.h"
 #include "server.h"
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,6 +41,33 @@ static void new_request_id(char out[40])
     snprintf(out, 40, "req_%s%08llx", id_prefix, n & 0xffffffffULL);
 }
 
+/* The admin API and the pages belong to the machine, not to every web page its user visits:
+ * they answer only under one of the mock's own host names (no DNS rebinding), only to their own
+ * pages' origin (no cross-site fetch), and admin writes only with a JSON body (no cross-site
+ * "simple" form or text/plain POST). The public API keeps its CORS: the frontend SDK needs it.
+ * Returns 0, or the error status it answered. */
+static int gate(req *r, const char *path)
+{
+    if (!origin_gated_path(path))
+        return 0;
+    r->no_cors = 1; /* CORS headers only for the mock's own origin, below */
+    const char *host = http_header(r, "Host"), *origin = http_header(r, "Origin");
+    if (!origin_host_ok(r->m, host))
+        return http_error(r, 403, "FORBIDDEN", "%s is only served under the mock's own address or a loopback name, not Host %s",
+                          path, host);
+    if (origin && !origin_is_own(r->m, origin))
+        return http_error(r, 403, "FORBIDDEN", "%s is not served to pages of another origin (%s)", path, origin);
+    r->no_cors = !origin;
+    const char *method = r->ri->request_method, *type = http_header(r, "Content-Type");
+    int has_body = r->ri->content_length > 0 || (r->ri->content_length < 0 && http_header(r, "Transfer-Encoding"));
+    if (strncmp(path, "/__mock", 7) || !strcmp(method, "GET") || !strcmp(method, "HEAD") || !strcmp(method, "OPTIONS"))
+        return 0;
+    if ((type && strncasecmp(type, "application/json", 16)) || (!type && has_body))
+        return http_error(r, 415, "UNSUPPORTED_MEDIA_TYPE", "admin requests with a body take Content-Type: application/json, not %s",
+                          type ? type : "none");
+    return 0;
+}
+
 static int preflight(req *r)
 {
     const char *origin = http_header(r, "Origin");
@@ -47,6 +76,11 @@ static int preflight(req *r)
     /* Echo what the browser asks for on top of the headers the API and SDK use. */
     snprintf(headers, sizeof headers, "authorization, content-type, x-api-key, linked_account_id, slug%s%s",
              asked && *asked && !strpbrk(asked, "\r\n") ? ", " : "", asked && !strpbrk(asked, "\r\n") ? asked : "");
+    if (r->no_cors) { /* the admin API or a page asked without an Origin: nothing to allow */
+        mg_printf(r->conn, "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n");
+        r->status = 204;
+        return 204;
+    }
     mg_printf(r->conn,
               "HTTP/1.1 204 No Content\r\n"
               "Access-Control-Allow-Origin: %s\r\n"
@@ -237,16 +271,19 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
 
     const char *method = r->ri->request_method;
     if (!strcmp(method, "OPTIONS")) {
-        preflight(r);
-        log_request(r, 204, NULL, 0, util_mono_us() - r->started_us);
-        return 204;
+        const char *target = r->ri->local_uri ? r->ri->local_uri : "/";
+        if (gate(r, target) == 0) { /* (a refusal was logged on its way out, see on_answer) */
+            preflight(r);
+            log_request(r, 204, NULL, 0, util_mono_us() - r->started_us);
+        }
+        return r->status;
     }
     r->journal = 1; /* every other request is listed in /__mock/requests (see on_answer) */
     char allow[128];
     /* (on the heap: CivetWeb's worker stacks are 100 KB and the handler still has to run) */
     size_t pathcap = strlen(r->ri->local_uri ? r->ri->local_uri : "/") + 1;
     char *path = malloc(pathcap < 2 ? 2 : pathcap);
-    if (check_head(r, path, pathcap) != 0)
+    if (check_head(r, path, pathcap) != 0 || gate(r, path) != 0)
         goto out;
     r->path = path;
     switch (routes_match(method, path, r, &r->route, allow, sizeof allow)) {

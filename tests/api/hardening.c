@@ -202,12 +202,93 @@ static void nul_escape_is_refused(void **state)
     refold_mock_stop(m);
 }
 
+/* ---- 3: the admin API belongs to the machine ---- */
+
+static void admin_api_refuses_other_origins_and_hosts(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+    th_create_la(m, ACME, "kept_la", "Kept");
+    char v[256], own[96], own_origin[128];
+    /* A page of another site: no CORS grant, and its requests are refused. */
+    const char *evil_pre[] = {"Origin: https://evil.example", "Access-Control-Request-Method: POST", NULL};
+    th_resp r = th_request(m, "OPTIONS", "/__mock/reset", NULL, evil_pre);
+    assert_false(th_header(&r, "Access-Control-Allow-Origin", v, sizeof v));
+    th_free(&r);
+    const char *evil[] = {"Origin: https://evil.example", NULL};
+    r = th_request(m, "GET", "/__mock/tenants", NULL, evil);
+    th_assert_error(&r, 403);
+    assert_false(th_header(&r, "Access-Control-Allow-Origin", v, sizeof v));
+    assert_null(strstr(r.body, "tk_acme_test"));
+    th_free(&r);
+    /* A cross-site "simple" POST (text/plain, no preflight) resets nothing. */
+    const char *plain[] = {"Content-Type: text/plain", NULL};
+    r = th_request(m, "POST", "/__mock/reset", "{}", plain);
+    th_assert_error(&r, 415);
+    th_free(&r);
+    r = th_request(m, "POST", "/__mock/reset", "{}", evil);
+    th_assert_error(&r, 403);
+    th_free(&r);
+    r = th_key(m, "GET", LA "/kept_la", ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    /* DNS rebinding: the attacker's name in Host. */
+    const char *rebind[] = {"Host: evil.example", NULL};
+    r = th_request(m, "GET", "/__mock/tenants", NULL, rebind);
+    th_assert_error(&r, 403);
+    th_free(&r);
+    r = th_request(m, "GET", "/connect/sometoken", NULL, rebind);
+    th_assert_error(&r, 403);
+    th_free(&r);
+    /* The mock's own pages, loopback names and the public API are served as before. */
+    snprintf(own_origin, sizeof own_origin, "Origin: http://127.0.0.1:%d", refold_mock_port(m));
+    snprintf(own, sizeof own, "Host: localhost:%d", refold_mock_port(m));
+    const char *mine[] = {own_origin, own, NULL};
+    r = th_request(m, "GET", "/__mock/tenants", NULL, mine);
+    assert_int_equal(r.status, 200);
+    assert_true(th_header(&r, "Access-Control-Allow-Origin", v, sizeof v));
+    assert_string_equal(v, own_origin + 8);
+    th_free(&r);
+    const char *api[] = {"Origin: https://evil.example", "Host: api.example", "x-api-key: " ACME, NULL};
+    r = th_request(m, "GET", LA "/kept_la", NULL, api);
+    assert_int_equal(r.status, 200);
+    assert_true(th_header(&r, "Access-Control-Allow-Origin", v, sizeof v));
+    assert_string_equal(v, "https://evil.example");
+    th_free(&r);
+    th_admin_ok(m, "/__mock/reset", NULL); /* bodyless, no Origin: the CLI and test suites */
+    refold_mock_stop(m);
+}
+
+static void admin_token_only_on_the_dashboard_and_never_journaled(void **state)
+{
+    (void)state;
+    refold_mock_options o;
+    refold_mock_options_init(&o);
+    o.admin_token = "adm_h13_secret";
+    refold_mock *m = th_start(&o);
+    th_resp r = th_request(m, "GET", "/__mock/tenants?admin_token=adm_h13_secret", NULL, NULL);
+    th_assert_error(&r, 401);
+    th_free(&r);
+    r = th_request(m, "GET", "/__mock/ui?admin_token=adm_h13_secret", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    const char *bearer[] = {"Authorization: Bearer adm_h13_secret", NULL};
+    r = th_request(m, "GET", "/__mock/requests", NULL, bearer);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "/__mock/ui"));
+    assert_null(strstr(r.body, "adm_h13_secret"));
+    th_free(&r);
+    refold_mock_stop(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(failed_write_fails_the_request),
         cmocka_unit_test(short_body_changes_nothing),
         cmocka_unit_test(nul_escape_is_refused),
+        cmocka_unit_test(admin_api_refuses_other_origins_and_hosts),
+        cmocka_unit_test(admin_token_only_on_the_dashboard_and_never_journaled),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
