@@ -124,6 +124,92 @@ static int utf8_valid(const char *s, size_t n)
     return 1;
 }
 
+/* Ends the connection of r once its answer is written. CivetWeb 1.15 has no call for it in a
+ * handler (it keeps a connection alive by the request's headers alone), so the socket is found
+ * by its two ends and shut down: CivetWeb's next read sees end of file and closes it. Costs a
+ * scan of the descriptor table, which only error paths pay. */
+static void close_connection(req *r)
+{
+    unsigned char want[16];
+    int v6 = strchr(r->ri->remote_addr, ':') != NULL;
+    if (inet_pton(v6 ? AF_INET6 : AF_INET, r->ri->remote_addr, want) != 1)
+        return;
+    long max = sysconf(_SC_OPEN_MAX);
+    for (int fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++) {
+        struct sockaddr_storage peer, self;
+        socklen_t pl = sizeof peer, sl = sizeof self;
+        if (getpeername(fd, (struct sockaddr *)&peer, &pl) != 0 || getsockname(fd, (struct sockaddr *)&self, &sl) != 0)
+            continue;
+        int match;
+        if (peer.ss_family == AF_INET && !v6)
+            match = ntohs(((struct sockaddr_in *)&peer)->sin_port) == r->ri->remote_port &&
+                    !memcmp(&((struct sockaddr_in *)&peer)->sin_addr, want, 4) &&
+                    ntohs(((struct sockaddr_in *)&self)->sin_port) == r->ri->server_port;
+        else if (peer.ss_family == AF_INET6 && v6)
+            match = ntohs(((struct sockaddr_in6 *)&peer)->sin6_port) == r->ri->remote_port &&
+                    !memcmp(&((struct sockaddr_in6 *)&peer)->sin6_addr, want, 16) &&
+                    ntohs(((struct sockaddr_in6 *)&self)->sin6_port) == r->ri->server_port;
+        else
+            match = 0;
+        if (match) {
+            shutdown(fd, SHUT_RDWR);
+            return;
+        }
+    }
+}
+
+/* After a framing error where the next request starts is unknown: 400, and the connection ends. */
+static int framing_error(req *r, const char *why)
+{
+    http_add_header(r, "Connection", "close");
+    http_error(r, 400, "BAD_REQUEST", "%s", why);
+    close_connection(r);
+    return 400;
+}
+
+/* RFC 9112 framing: what an intermediary could read differently from the mock must not be
+ * guessed at (request smuggling). CivetWeb parses the head in place, ending each name and
+ * value with NULs and leaving every other byte where it was: whitespace before a colon and
+ * folded continuation lines, which it drops silently, show in the bytes between the parsed
+ * fields. Returns 0, or the error status it answered. */
+static int check_framing(req *r)
+{
+    const struct mg_request_info *ri = r->ri;
+    const char *cl = NULL, *key = NULL;
+    int has_host = 0, has_te = 0;
+    if (ri->num_headers >= MG_MAX_HEADERS) /* fields were dropped: check_head answers 431 */
+        return 0;
+    for (int i = 0; i < ri->num_headers; i++) {
+        const char *name = ri->http_headers[i].name, *value = ri->http_headers[i].value;
+        size_t nl = strlen(name);
+        for (const char *p = name + nl + 1; p < value; p++)
+            if (*p != ' ' && *p != '\t')
+                return framing_error(r, "whitespace between a header field name and its colon");
+        const char *after = value + strlen(value) + 1, *next = i + 1 < ri->num_headers ? ri->http_headers[i + 1].name : NULL;
+        for (const char *p = after; next ? p < next : p < after + 2; p++)
+            if (*p != 0 && *p != '\r' && *p != '\n')
+                return framing_error(r, "a folded header line (obsolete line folding)");
+        if (!strcasecmp(name, "Host"))
+            has_host = 1;
+        else if (!strcasecmp(name, "Transfer-Encoding"))
+            has_te = 1;
+        else if (!strcasecmp(name, "Content-Length")) {
+            if (cl && strcmp(cl, value))
+                return framing_error(r, "two different Content-Length values");
+            cl = value;
+        } else if (!strcasecmp(name, "x-api-key")) {
+            if (key && strcmp(key, value))
+                return http_error(r, 400, "BAD_REQUEST", "two different x-api-key values");
+            key = value;
+        }
+    }
+    if (cl && has_te)
+        return framing_error(r, "both Content-Length and Transfer-Encoding");
+    if (!has_host && ri->http_version && !strcmp(ri->http_version, "1.1"))
+        return framing_error(r, "an HTTP/1.1 request without a Host header");
+    return 0;
+}
+
 /* Checks the request line and headers against the limits and decodes the path into path
  * (CivetWeb runs with decode_url=no so that an encoded NUL cannot silently cut the path short,
  * e.g. /linked-account/abc%00def reading "abc"). Returns 0, or the error status it answered. */
@@ -270,6 +356,8 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     new_request_id(r->request_id);
 
     const char *method = r->ri->request_method;
+    if (check_framing(r) != 0)
+        return r->status;
     if (!strcmp(method, "OPTIONS")) {
         const char *target = r->ri->local_uri ? r->ri->local_uri : "/";
         if (gate(r, target) == 0) { /* (a refusal was logged on its way out, see on_answer) */

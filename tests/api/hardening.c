@@ -87,7 +87,7 @@ static th_resp raw_request(refold_mock *m, const char *bytes, size_t len, int sh
     return r;
 }
 
-static __attribute__((unused)) th_resp raw(refold_mock *m, const char *text) { return raw_request(m, text, strlen(text), 0); }
+static th_resp raw(refold_mock *m, const char *text) { return raw_request(m, text, strlen(text), 0); }
 
 static void assert_no_la(refold_mock *m, const char *key, const char *id)
 {
@@ -281,6 +281,57 @@ static void admin_token_only_on_the_dashboard_and_never_journaled(void **state)
     refold_mock_stop(m);
 }
 
+/* ---- 5: strict HTTP framing ---- */
+
+/* Sends a request, expects a 400 envelope, then the connection closed by the mock. */
+static void expect_400_and_close(refold_mock *m, const char *text)
+{
+    int fd = connect_to(m);
+    assert_int_equal(send(fd, text, strlen(text), MSG_NOSIGNAL), (ssize_t)strlen(text));
+    th_resp r = read_response(fd);
+    if (r.status != 400)
+        fprintf(stderr, "for %s\ngot %ld %s\n", text, r.status, r.body);
+    th_assert_error(&r, 400);
+    th_free(&r);
+    struct timeval tv = {3, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char c;
+    assert_int_equal(recv(fd, &c, 1, 0), 0); /* end of file, not a timeout */
+    close(fd);
+}
+
+static void http_framing_is_strict(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+#define POST_LA "POST " LA " HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " ACME "\r\nContent-Type: application/json\r\n"
+#define SMUGGLE_BODY "{\"linked_account_id\":\"smuggled_1\"}"
+    char req[1024];
+    /* Two lengths: one reading sees a second request in the body. */
+    snprintf(req, sizeof req, POST_LA "Content-Length: %zu\r\nContent-Length: 2\r\n\r\n%s", strlen(SMUGGLE_BODY), SMUGGLE_BODY);
+    expect_400_and_close(m, req);
+    snprintf(req, sizeof req, POST_LA "Content-Length: %zu\r\nTransfer-Encoding: chunked\r\n\r\n%s", strlen(SMUGGLE_BODY), SMUGGLE_BODY);
+    expect_400_and_close(m, req);
+    assert_no_la(m, ACME, "smuggled_1");
+    expect_400_and_close(m, "GET " LA " HTTP/1.1\r\nHost : 127.0.0.1\r\nx-api-key: " ACME "\r\n\r\n");
+    expect_400_and_close(m, "GET " LA " HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " ACME "\r\nX-Folded: a\r\n b\r\n\r\n");
+    expect_400_and_close(m, "GET " LA " HTTP/1.1\r\nx-api-key: " ACME "\r\n\r\n");
+    /* Two different keys: which tenant is meant is unknown. */
+    th_resp r = raw(m, "GET " LA " HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " ACME "\r\nx-api-key: " GLOBEX "\r\n"
+                       "Connection: close\r\n\r\n");
+    th_assert_error(&r, 400);
+    th_free(&r);
+    /* Well-formed requests on the same server still work, with and without a body. */
+    r = raw(m, "GET " LA " HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " ACME "\r\nConnection: close\r\n\r\n");
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    snprintf(req, sizeof req, POST_LA "Connection: close\r\nContent-Length: %zu\r\n\r\n%s", strlen(SMUGGLE_BODY), SMUGGLE_BODY);
+    r = raw(m, req);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    refold_mock_stop(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -289,6 +340,7 @@ int main(void)
         cmocka_unit_test(nul_escape_is_refused),
         cmocka_unit_test(admin_api_refuses_other_origins_and_hosts),
         cmocka_unit_test(admin_token_only_on_the_dashboard_and_never_journaled),
+        cmocka_unit_test(http_framing_is_strict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
