@@ -1,12 +1,16 @@
 /* store.c: the SQLite schema, its migrations, transactions and every SQL statement of the mock. */
 #include "store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 /* Each migration moves the schema one version up; PRAGMA user_version records where a file is. */
 static const char *const migrations[] = {
@@ -91,6 +95,7 @@ struct store {
                              * SQLite's pager error: the commit then rolls everything back) */
     sqlite3_stmt *stmt[Q_COUNT];
     sqlite3_stmt *list_stmt[8];   /* store_list's shapes, see list_stmt() */
+    int lock_fd;            /* holds the file's flock: one server per database file */
 };
 
 static sqlite3_stmt *prep(struct store *st, int q)
@@ -167,6 +172,7 @@ static int migrate(struct store *st, char *err, size_t errlen)
 struct store *store_open(const char *path, char *err, size_t errlen)
 {
     struct store *st = calloc(1, sizeof *st);
+    st->lock_fd = -1;
     pthread_mutexattr_t a;
     pthread_mutexattr_init(&a);
     pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
@@ -177,6 +183,19 @@ struct store *store_open(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "cannot open database %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
         store_close(st);
         return NULL;
+    }
+    /* A second server on the same file would serve from its own caches (memo, scenario, clock)
+     * while the first one writes: refuse it. flock is not SQLite's (fcntl) lock, so other
+     * readers of the file, sqlite3 included, are not affected; the kernel drops it when the
+     * process dies, so a crash leaves no stale lock behind. */
+    if (strcmp(path, ":memory:") && strncmp(path, "file:", 5) && *path) {
+        st->lock_fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (st->lock_fd >= 0 && flock(st->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+            snprintf(err, errlen, "database %s is %s", path,
+                     errno == EWOULDBLOCK ? "in use by another refold-mock (one server per database file)" : "not lockable");
+            store_close(st);
+            return NULL;
+        }
     }
     sqlite3_busy_timeout(st->db, 5000);
     /* WAL + NORMAL: a write that returned is in the OS before the response goes out, so it
@@ -199,6 +218,8 @@ void store_close(struct store *st)
     for (int i = 0; i < 8; i++)
         sqlite3_finalize(st->list_stmt[i]);
     sqlite3_close(st->db);
+    if (st->lock_fd >= 0)
+        close(st->lock_fd);
     pthread_mutex_destroy(&st->lock);
     free(st);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -332,6 +333,44 @@ static void http_framing_is_strict(void **state)
     refold_mock_stop(m);
 }
 
+/* ---- 6: one database, one server ---- */
+
+static void one_server_per_database(void **state)
+{
+    (void)state;
+    char db[TH_DB_PATH_LEN], cmd[512], err[512] = "";
+    th_temp_db(db);
+    refold_mock *m = th_start_db(db);
+    refold_mock_options o;
+    refold_mock_options_init(&o);
+    o.db_path = db;
+    o.port = 0;
+    o.quiet = 1;
+    assert_null(refold_mock_start(&o, err, sizeof err));
+    assert_non_null(strstr(err, "in use by another refold-mock"));
+    /* The command line: exit status 2 and one line on stderr. */
+    char errfile[] = "/tmp/refold-h13-XXXXXX";
+    int fd = mkstemp(errfile);
+    assert_true(fd >= 0);
+    close(fd);
+    snprintf(cmd, sizeof cmd, "timeout 10 %s --port 0 --quiet --db %s 2>%s", REFOLD_MOCK_BIN, db, errfile);
+    int rc = system(cmd);
+    assert_true(WIFEXITED(rc));
+    assert_int_equal(WEXITSTATUS(rc), 2);
+    FILE *f = fopen(errfile, "r");
+    char line[512], extra[512];
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_non_null(strstr(line, "in use by another refold-mock"));
+    assert_null(fgets(extra, sizeof extra, f));
+    fclose(f);
+    unlink(errfile);
+    /* Once the first one stops, the file is free again. */
+    refold_mock_stop(m);
+    m = th_start_db(db);
+    refold_mock_stop(m);
+    th_remove_db(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,6 +380,7 @@ int main(void)
         cmocka_unit_test(admin_api_refuses_other_origins_and_hosts),
         cmocka_unit_test(admin_token_only_on_the_dashboard_and_never_journaled),
         cmocka_unit_test(http_framing_is_strict),
+        cmocka_unit_test(one_server_per_database),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
