@@ -371,6 +371,42 @@ static void one_server_per_database(void **state)
     th_remove_db(db);
 }
 
+/* ---- 10: webhook URLs ---- */
+
+static void webhook_urls_need_a_host_that_is_not_the_mock(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+    char body[512];
+    const char *bad[] = {"http:///hook", "https:///", "http://:8080/x", NULL};
+    for (int i = 0; bad[i]; i++) {
+        snprintf(body, sizeof body, "{\"webhook_url\":\"%s\",\"webhook_events\":[\"Connection Created\"]}", bad[i]);
+        th_resp r = th_key(m, "POST", "/api/v2/public/webhook", ACME, NULL, body);
+        th_assert_error(&r, 400);
+        th_free(&r);
+    }
+    const char *self[] = {"http://127.0.0.1:%d/hook", "http://localhost:%d/", "http://[::1]:%d/x", NULL};
+    for (int i = 0; self[i]; i++) {
+        char url[128];
+        snprintf(url, sizeof url, self[i], refold_mock_port(m));
+        snprintf(body, sizeof body, "{\"webhook_url\":\"%s\",\"webhook_events\":[\"Connection Created\"]}", url);
+        th_resp r = th_key(m, "POST", "/api/v2/public/webhook", ACME, NULL, body);
+        th_assert_error(&r, 400);
+        th_free(&r);
+    }
+    th_resp r = th_key(m, "GET", "/api/v2/public/webhook", ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(cJSON_GetArraySize(r.json), 0);
+    th_free(&r);
+    /* Another port on loopback is an ordinary receiver. */
+    snprintf(body, sizeof body, "{\"webhook_url\":\"http://127.0.0.1:%d/hook\",\"webhook_events\":[\"Connection Created\"]}",
+             refold_mock_port(m) == 9 ? 10 : 9);
+    r = th_key(m, "POST", "/api/v2/public/webhook", ACME, NULL, body);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    refold_mock_stop(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -381,6 +417,7 @@ int main(void)
         cmocka_unit_test(admin_token_only_on_the_dashboard_and_never_journaled),
         cmocka_unit_test(http_framing_is_strict),
         cmocka_unit_test(one_server_per_database),
+        cmocka_unit_test(webhook_urls_need_a_host_that_is_not_the_mock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
