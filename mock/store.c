@@ -84,6 +84,7 @@ static const char *const sql_text[Q_COUNT] = {
                   "  next_at_ms, created_ms FROM outbox"
                   "  WHERE (?1 IS NULL OR tenant=?1) AND (?2 IS NULL OR event=?2) AND (?3 IS NULL OR linked_account_id=?3)"
                   "  AND (?4 IS NULL OR (CASE status WHEN 'sending' THEN 'pending' ELSE status END)=?4)"
+                  "  AND (?6 IS NULL OR id<?6)"
                   "  ORDER BY id DESC LIMIT ?5) ORDER BY id",
 };
 
@@ -692,7 +693,7 @@ int store_outbox_requeue(struct store *st)
 }
 
 cJSON *store_outbox_list(struct store *st, const char *tenant, const char *event, const char *la,
-                         const char *status, int limit)
+                         const char *status, long long before_id, int limit)
 {
     cJSON *out = cJSON_CreateArray();
     pthread_mutex_lock(&st->lock);
@@ -702,6 +703,8 @@ cJSON *store_outbox_list(struct store *st, const char *tenant, const char *event
     bind_text(s, 3, la);
     bind_text(s, 4, status);
     sqlite3_bind_int(s, 5, limit > 0 ? limit : -1);
+    if (before_id > 0)
+        sqlite3_bind_int64(s, 6, before_id);
     while (sqlite3_step(s) == SQLITE_ROW) {
         cJSON *row = cJSON_CreateObject();
         cJSON_AddNumberToObject(row, "id", (double)sqlite3_column_int64(s, 0));

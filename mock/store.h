@@ -80,9 +80,10 @@ int store_outbox_update(struct store *st, long long id, const char *status, cons
 long long store_outbox_next_after(struct store *st, long long now_ms);
 /* Puts deliveries interrupted mid-attempt ('sending') back to pending; returns how many. */
 int store_outbox_requeue(struct store *st);
-/* Deliveries, oldest first (the newest `limit`, <= 0 = all); NULL filters match anything.
- * status is "pending" (including in flight), "delivered" or "failed". */
+/* Deliveries, oldest first (the newest `limit` with an id below before_id when > 0; limit <= 0 =
+ * all); NULL filters match anything. status is "pending" (including in flight), "delivered" or
+ * "failed". */
 cJSON *store_outbox_list(struct store *st, const char *tenant, const char *event, const char *la,
-                         const char *status, int limit);
+                         const char *status, long long before_id, int limit);
 
 #endif

@@ -407,6 +407,64 @@ static void webhook_urls_need_a_host_that_is_not_the_mock(void **state)
     refold_mock_stop(m);
 }
 
+/* ---- 8: bounded logs ---- */
+
+static void connection_log_and_delivery_list_are_bounded(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+    th_create_la(m, ACME, "relog_la", "Relog");
+    /* Reconnecting again and again adds a log entry each time: only the last 20 stay. */
+    for (int i = 0; i < 30; i++) {
+        char body[160];
+        snprintf(body, sizeof body, "{\"sid\":\"ACa3f5c1e9d2b84c7f9e0d1a2b3c4d5e%02d\",\"number\":\"+14155550123\"}", i);
+        th_resp r = th_key(m, "PUT", "/api/v2/public/linked-account/integration/save-key-credentials/twilio", ACME, "relog_la", body);
+        assert_int_equal(r.status, 200);
+        th_free(&r);
+    }
+    th_resp r = th_key(m, "GET", "/__mock/linked-accounts/relog_la/connections", ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    const cJSON *log = cJSON_GetObjectItem(cJSON_GetArrayItem(r.json, 0), "log");
+    assert_int_equal(cJSON_GetArraySize(log), 20);
+    assert_string_equal(th_str(cJSON_GetArrayItem(log, 19), "event"), "Reauthenticated");
+    th_free(&r);
+
+    /* 150 deliveries: the list gives the newest 100 unless asked, and where older ones start. */
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/hook", rcv_free_port());
+    rcv_subscribe(m, ACME, url, "[\"Connection Created\",\"Connection Deleted\"]", NULL, 0);
+    for (int i = 0; i < 75; i++) {
+        char la[32], path[96];
+        snprintf(la, sizeof la, "dl_%d", i);
+        th_create_la(m, ACME, la, "D");
+        th_resp x = th_key(m, "PUT", "/api/v2/public/linked-account/integration/save-key-credentials/twilio", ACME, la,
+                           "{\"sid\":\"ACa3f5c1e9d2b84c7f9e0d1a2b3c4d5e6f\",\"number\":\"+14155550123\"}");
+        assert_int_equal(x.status, 200);
+        th_free(&x);
+        snprintf(path, sizeof path, "/api/v2/public/linked-account/integration/twilio");
+        x = th_key(m, "DELETE", path, ACME, la, NULL);
+        th_free(&x);
+    }
+    r = th_key(m, "GET", "/__mock/webhooks/deliveries", ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    int total = cJSON_GetArraySize(r.json);
+    assert_int_equal(total, 100);
+    char before[32], path[96];
+    assert_true(th_header(&r, "X-Next-Before", before, sizeof before));
+    assert_int_equal(atoll(before), (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(r.json, 0), "id")));
+    th_free(&r);
+    snprintf(path, sizeof path, "/__mock/webhooks/deliveries?before=%s&limit=1000", before);
+    r = th_key(m, "GET", path, ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_true(cJSON_GetArraySize(r.json) >= 40); /* the rest: 150 emitted in all */
+    assert_true(cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(r.json, cJSON_GetArraySize(r.json) - 1), "id")) < atoll(before));
+    th_free(&r);
+    r = th_key(m, "GET", "/__mock/webhooks/deliveries?limit=1001", ACME, NULL, NULL);
+    th_assert_error(&r, 400);
+    th_free(&r);
+    refold_mock_stop(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -418,6 +476,7 @@ int main(void)
         cmocka_unit_test(http_framing_is_strict),
         cmocka_unit_test(one_server_per_database),
         cmocka_unit_test(webhook_urls_need_a_host_that_is_not_the_mock),
+        cmocka_unit_test(connection_log_and_delivery_list_are_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
