@@ -21,7 +21,7 @@
 #define GLOBEX "tk_globex_test"
 #define LA "/api/v2/public/linked-account"
 
-static __attribute__((unused)) double now_s(void)
+static double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -465,6 +465,53 @@ static void connection_log_and_delivery_list_are_bounded(void **state)
     refold_mock_stop(m);
 }
 
+/* ---- 9: one tenant's dead receivers do not hold back another's ---- */
+
+static void webhook_cap_is_per_tenant(void **state)
+{
+    (void)state;
+    refold_mock_options o;
+    refold_mock_options_init(&o);
+    o.webhook_timeout_ms = 8000;
+    refold_mock *m = th_start(&o);
+    /* A receiver that accepts connections (the kernel's backlog) and never answers. */
+    int dead = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(bind(dead, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(dead, 512), 0);
+    socklen_t al = sizeof a;
+    getsockname(dead, (struct sockaddr *)&a, &al);
+    for (int i = 0; i < 70; i++) {
+        char url[96];
+        snprintf(url, sizeof url, "http://127.0.0.1:%d/dead/%d", ntohs(a.sin_port), i);
+        rcv_subscribe(m, ACME, url, "[\"Connection Created\"]", NULL, 0);
+    }
+    rcv *live = rcv_start(0);
+    char url[96];
+    rcv_url(live, "/live", url, sizeof url);
+    rcv_subscribe(m, GLOBEX, url, "[\"Connection Created\"]", NULL, 0);
+    th_create_la(m, ACME, "cap_acme", "A");
+    th_resp r = th_key(m, "PUT", "/api/v2/public/linked-account/integration/save-key-credentials/twilio", ACME, "cap_acme",
+                       "{\"sid\":\"ACa3f5c1e9d2b84c7f9e0d1a2b3c4d5e6f\",\"number\":\"+14155550123\"}");
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    rcv_sleep_ms(300); /* Acme's 70 attempts are now hanging */
+    th_create_la(m, GLOBEX, "cap_globex", "G");
+    double t0 = now_s();
+    r = th_key(m, "PUT", "/api/v2/public/linked-account/integration/save-key-credentials/twilio", GLOBEX, "cap_globex",
+               "{\"sid\":\"ACa3f5c1e9d2b84c7f9e0d1a2b3c4d5e6f\",\"number\":\"+14155550123\"}");
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    int got = rcv_wait(live, 1, 6000);
+    double waited = now_s() - t0;
+    fprintf(stderr, "hardening: Globex's delivery arrived after %.2f s behind Acme's 70 hanging ones\n", waited);
+    assert_int_equal(got, 1);
+    assert_true(waited < 1.0);
+    refold_mock_stop(m);
+    rcv_stop(live);
+    close(dead);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -477,6 +524,7 @@ int main(void)
         cmocka_unit_test(one_server_per_database),
         cmocka_unit_test(webhook_urls_need_a_host_that_is_not_the_mock),
         cmocka_unit_test(connection_log_and_delivery_list_are_bounded),
+        cmocka_unit_test(webhook_cap_is_per_tenant),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
