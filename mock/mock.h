@@ -40,6 +40,7 @@ struct mock {
     char jwt_secret[65];         /* hex; HS256 key of session tokens, kept in the database */
     int port;
     struct mg_context *ctx;
+    int busy_workers;            /* connections CivetWeb workers hold now (atomic; see server.c) */
     struct store *store;
     struct fixtures *fx;
     struct journal *journal;

@@ -103,6 +103,32 @@ static int preflight(req *r)
 #define MAX_HEAD_HARD "65536"   /* CivetWeb's max_request_size */
 #define REQUEST_TIMEOUT_MS "10000" /* a slow client cannot hold a worker longer */
 
+/* CivetWeb gives each connection a worker thread for as long as it stays open, idle keep-alive
+ * time included: with every worker held by an idle connection of some client's pool, a new
+ * client waited out the keep-alive timeout. So: enough workers for many slow or idle clients
+ * (about 20 KB of memory each), and once KEEP_ALIVE_MAX of them are taken, answers carry
+ * "Connection: close": the client closes after reading it, and the workers past KEEP_ALIVE_MAX
+ * stay free for new clients. */
+#define WORKERS 256
+#define KEEP_ALIVE_MAX (WORKERS * 3 / 4)
+
+static struct mock *mock_of(const struct mg_connection *conn)
+{
+    return mg_get_user_data(mg_get_context(conn));
+}
+
+static int on_connection_start(const struct mg_connection *conn, void **conn_data)
+{
+    (void)conn_data;
+    __atomic_add_fetch(&mock_of(conn)->busy_workers, 1, __ATOMIC_RELAXED);
+    return 0;
+}
+
+static void on_connection_end(const struct mg_connection *conn)
+{
+    __atomic_sub_fetch(&mock_of(conn)->busy_workers, 1, __ATOMIC_RELAXED);
+}
+
 /* UTF-8 as JSON needs it: no overlong forms, surrogates or code points past U+10FFFF.
  * Decoding is libcrypto's UTF8_getc; the checks on the value are what it leaves to callers. */
 static int utf8_valid(const char *s, size_t n)
@@ -358,6 +384,8 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     const char *method = r->ri->request_method;
     if (check_framing(r) != 0)
         return r->status;
+    if (__atomic_load_n(&m->busy_workers, __ATOMIC_RELAXED) >= KEEP_ALIVE_MAX)
+        http_add_header(r, "Connection", "close"); /* see WORKERS */
     if (!strcmp(method, "OPTIONS")) {
         const char *target = r->ri->local_uri ? r->ri->local_uri : "/";
         if (gate(r, target) == 0) { /* (a refusal was logged on its way out, see on_answer) */
@@ -443,7 +471,7 @@ int server_start(struct mock *m, char *err, size_t errlen)
 {
     char ports[300], threads[16];
     snprintf(ports, sizeof ports, strchr(m->host, ':') ? "[%s]:%d" : "%s:%d", m->host, m->opt.port);
-    snprintf(threads, sizeof threads, "%d", 48);
+    snprintf(threads, sizeof threads, "%d", WORKERS);
     const char *options[] = {
         "listening_ports", ports,
         "num_threads", threads,
@@ -461,6 +489,8 @@ int server_start(struct mock *m, char *err, size_t errlen)
     struct mg_callbacks cb;
     memset(&cb, 0, sizeof cb);
     cb.http_error = on_http_error;
+    cb.init_connection = on_connection_start;
+    cb.connection_close = on_connection_end;
     struct mg_init_data init = {&cb, m, options};
     struct mg_error_data errdata;
     char msg[256] = "";

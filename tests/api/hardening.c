@@ -512,6 +512,54 @@ static void webhook_cap_is_per_tenant(void **state)
     close(dead);
 }
 
+/* ---- 1: idle keep-alive connections do not starve new clients ---- */
+
+static void idle_keepalive_clients_do_not_starve_new_ones(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+    enum { IDLE = 200 };
+    int fds[IDLE];
+    /* A pool of clients: each sends one keep-alive request and keeps its connection open, as
+     * HTTP client pools do, unless the answer said Connection: close. */
+    const char *req = "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    for (int i = 0; i < IDLE; i++) {
+        fds[i] = connect_to(m);
+        assert_int_equal(send(fds[i], req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
+    }
+    int answered = 0, kept = 0;
+    double t0 = now_s();
+    for (int i = 0; i < IDLE; i++) {
+        struct timeval tv = {3, 0};
+        setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        th_resp r = read_response(fds[i]);
+        answered += r.status == 200;
+        if (r.status == 200 && !strcasestr(r.headers, "Connection: close")) {
+            kept++;
+        } else {
+            close(fds[i]);
+            fds[i] = -1;
+        }
+        th_free(&r);
+    }
+    fprintf(stderr, "hardening: %d of %d pooled clients answered in %.2f s, %d kept alive\n", answered, IDLE, now_s() - t0, kept);
+    assert_int_equal(answered, IDLE);
+    /* A new client while they idle. */
+    for (int k = 0; k < 5; k++) {
+        double t1 = now_s();
+        th_resp r = th_request(m, "GET", "/__mock/health", NULL, NULL);
+        double waited = now_s() - t1;
+        fprintf(stderr, "hardening: new client answered in %.1f ms behind %d idle keep-alive connections\n", waited * 1000, kept);
+        assert_int_equal(r.status, 200);
+        assert_true(waited < 0.5);
+        th_free(&r);
+    }
+    for (int i = 0; i < IDLE; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    refold_mock_stop(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -525,6 +573,7 @@ int main(void)
         cmocka_unit_test(webhook_urls_need_a_host_that_is_not_the_mock),
         cmocka_unit_test(connection_log_and_delivery_list_are_bounded),
         cmocka_unit_test(webhook_cap_is_per_tenant),
+        cmocka_unit_test(idle_keepalive_clients_do_not_starve_new_ones),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
