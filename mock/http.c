@@ -1,6 +1,7 @@
 /* http.c: the response writers (JSON, envelope, CORS headers) and request readers (headers, query). */
 #define _GNU_SOURCE /* memmem */
 #include "http.h"
+#include "store.h"
 #include "util.h"
 
 #include <civetweb.h>
@@ -105,6 +106,8 @@ static int format_head(req *r, char *buf, size_t n, int status, const char *cont
 
 int http_send(req *r, int status, const char *content_type, const char *body, size_t len)
 {
+    if (status < 400 && store_take_write_failure()) /* a write of this request failed: no success */
+        return http_error(r, 500, "SERVER_ERROR", "the database refused a write; the request did not complete");
     char cors[512];
     write_cors(r, cors, sizeof cors);
     /* Header block and body leave in one write: a second write costs a second syscall and TCP

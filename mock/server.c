@@ -380,6 +380,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     r->started_us = util_mono_us();
     r->ri = mg_get_request_info(conn);
     new_request_id(r->request_id);
+    store_take_write_failure(); /* only this request's writes count (see http_send) */
 
     const char *method = r->ri->request_method;
     if (check_framing(r) != 0)

@@ -125,11 +125,23 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
 
 /* Every write reports here: a failed statement inside a transaction fails the whole
  * transaction, so a handler that ignored one result still cannot commit half a change. */
+static __thread int thread_write_failed; /* see store_take_write_failure */
+
 static int wrote(struct store *st, int rc)
 {
-    if (rc != SQLITE_DONE && st->tx_depth > 0)
-        st->tx_failed = 1;
+    if (rc != SQLITE_DONE) {
+        thread_write_failed = 1;
+        if (st->tx_depth > 0)
+            st->tx_failed = 1;
+    }
     return rc;
+}
+
+int store_take_write_failure(void)
+{
+    int failed = thread_write_failed;
+    thread_write_failed = 0;
+    return failed;
 }
 
 static int exec_one(struct store *st, int q)

@@ -16,6 +16,10 @@ int store_schema_version(struct store *st);
 void store_begin(struct store *st);
 int store_commit(struct store *st);   /* 0 on success */
 void store_rollback(struct store *st);
+/* 1 when a write on this thread failed since the last call (and clears it): the dispatcher
+ * turns a request whose handler ignored a failed write into a 500, never a 200 for a change
+ * that was not kept. */
+int store_take_write_failure(void);
 /* Hold the store lock without a transaction (for a consistent multi-read). */
 void store_lock(struct store *st);
 void store_unlock(struct store *st);

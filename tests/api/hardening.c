@@ -147,8 +147,15 @@ static void failed_write_fails_the_request(void **state)
     r = th_key(m, "POST", "/api/v2/public/session-token?force_refresh=true", ACME, NULL, "{\"linked_account_id\":\"store_fail_la\"}");
     th_assert_error(&r, 500);
     th_free(&r);
+    /* A write outside any transaction whose result the handler ignores: still not a 200. */
+    exec_sql(db, "DROP TRIGGER fail_tok;"
+                 "CREATE TRIGGER fail_meta BEFORE UPDATE ON meta BEGIN SELECT RAISE(ABORT,'injected'); END;"
+                 "CREATE TRIGGER fail_meta_new BEFORE INSERT ON meta BEGIN SELECT RAISE(ABORT,'injected'); END;");
+    th_resp c = th_request(m, "POST", "/__mock/clock/advance", "{\"seconds\":60}", NULL);
+    th_assert_error(&c, 500);
+    th_free(&c);
     /* Once the disk is back, the same requests succeed. */
-    exec_sql(db, "DROP TRIGGER fail_tok;");
+    exec_sql(db, "DROP TRIGGER fail_meta; DROP TRIGGER fail_meta_new;");
     r = th_key(m, "PUT", "/api/v2/public/webhooks/group/edit", ACME, NULL, body);
     assert_int_equal(r.status, 200);
     th_free(&r);
