@@ -319,7 +319,7 @@ struct outbox_wait {
 static int outbox_enough(void *arg)
 {
     struct outbox_wait *w = arg;
-    cJSON *rows = store_outbox_list(w->m->store, w->tenant, w->event, w->la, w->status, w->want);
+    cJSON *rows = store_outbox_list(w->m->store, w->tenant, w->event, w->la, w->status, 0, w->want);
     w->have = cJSON_GetArraySize(rows);
     cJSON_Delete(rows);
     return w->have >= w->want;

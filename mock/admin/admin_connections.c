@@ -104,6 +104,8 @@ int h_admin_webhook_deliveries(req *r)
                                  *status ? status : NULL, count, wait_ms);
         if (have < count)
             return admin_wait_timeout(r, "webhook deliveries", filters, have, count, wait_ms);
+        if (count > limit) /* the page holds what was waited for */
+            limit = count < DELIVERIES_MAX ? count : DELIVERIES_MAX;
     }
     cJSON *rows = store_outbox_list(r->m->store, r->t ? r->t->id : NULL, *event ? event : NULL, *la ? la : NULL,
                                     *status ? status : NULL, before, (int)limit);
