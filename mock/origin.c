@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 int origin_gated_path(const char *path)
 {
@@ -99,7 +100,12 @@ static int name_ok(const struct mock *m, const char *name)
     public_host(m, pub, sizeof pub);
     if (*pub && !strcasecmp(name, pub))
         return 1;
-    return wildcard(m->host) && local_address(name);
+    if (!wildcard(m->host))
+        return 0;
+    char self[256];
+    if (gethostname(self, sizeof self) == 0 && !strcasecmp(name, self))
+        return 1; /* the machine's (or container's) own name */
+    return local_address(name);
 }
 
 int origin_host_ok(const struct mock *m, const char *host)

@@ -265,6 +265,19 @@ static void admin_api_refuses_other_origins_and_hosts(void **state)
     th_free(&r);
     th_admin_ok(m, "/__mock/reset", NULL); /* bodyless, no Origin: the CLI and test suites */
     refold_mock_stop(m);
+    /* Reached under another name (a compose service): --public-url names it. */
+    refold_mock_options o;
+    refold_mock_options_init(&o);
+    o.public_url = "http://refold-mock.internal:8080";
+    m = th_start(&o);
+    const char *named[] = {"Host: refold-mock.internal:8080", NULL}, *other[] = {"Host: refold-mock.evil:8080", NULL};
+    r = th_request(m, "GET", "/__mock/health", NULL, named);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    r = th_request(m, "GET", "/__mock/health", NULL, other);
+    th_assert_error(&r, 403);
+    th_free(&r);
+    refold_mock_stop(m);
 }
 
 static void admin_token_only_on_the_dashboard_and_never_journaled(void **state)
