@@ -12,7 +12,8 @@
 #include <string.h>
 
 #define KIND "connection"
-#define REFRESH_LOG_MAX 20   /* refreshes kept in a connection's log (the count keeps them all) */
+#define LOG_MAX 20   /* refreshes, and other events, kept in a connection's log (refresh_count counts
+                      * them all): a connection reauthorized thousands of times must not grow */
 
 static void conn_id(char *out, size_t n, const char *la, const char *slug) { snprintf(out, n, "%s/%s", la, slug); }
 
@@ -76,6 +77,17 @@ static cJSON *log_event(cJSON *conn, long long at_ms, const char *event, const c
     if (detail)
         cJSON_AddStringToObject(e, "detail", detail);
     cJSON_AddItemToArray(log, e);
+    /* the oldest entry of the same family (refresh or not) goes once there are LOG_MAX of them */
+    int refresh = !strcmp(event, "Token Refreshed"), same = 0, oldest = -1, i = 0;
+    const cJSON *x;
+    cJSON_ArrayForEach(x, log) {
+        const char *ev = json_str(x, "event");
+        if (ev && (strcmp(ev, "Token Refreshed") == 0) == refresh && same++ == 0)
+            oldest = i;
+        i++;
+    }
+    if (same > LOG_MAX)
+        cJSON_DeleteItemFromArray(log, oldest);
     return e;
 }
 
@@ -96,7 +108,7 @@ static void catch_up(cJSON *conn, long long until)
     if (issued + ttl > limit)
         return;
     long long n = (limit - issued) / ttl;
-    for (long long k = n > REFRESH_LOG_MAX ? n - REFRESH_LOG_MAX + 1 : 1; k <= n; k++) {
+    for (long long k = n > LOG_MAX ? n - LOG_MAX + 1 : 1; k <= n; k++) {
         cJSON *e = log_event(conn, issued + k * ttl, "Token Refreshed", NULL);
         char exp[32];
         util_iso8601(issued + (k + 1) * ttl, exp);
@@ -106,21 +118,6 @@ static void catch_up(cJSON *conn, long long until)
     set_ms(conn, "access_token_issued_at", issued);
     set_ms(conn, "access_token_expires_at", issued + ttl);
     json_set(conn, "refresh_count", cJSON_CreateNumber(json_num(conn, "refresh_count", 0) + (double)n));
-    /* keep only the newest REFRESH_LOG_MAX refreshes in the log */
-    cJSON *log = cJSON_GetObjectItemCaseSensitive(conn, "log");
-    int refreshes = 0;
-    const cJSON *e;
-    cJSON_ArrayForEach(e, log)
-        refreshes += json_str(e, "event") && !strcmp(json_str(e, "event"), "Token Refreshed");
-    for (int i = 0; refreshes > REFRESH_LOG_MAX && i < cJSON_GetArraySize(log);) {
-        const char *ev = json_str(cJSON_GetArrayItem(log, i), "event");
-        if (ev && !strcmp(ev, "Token Refreshed")) {
-            cJSON_DeleteItemFromArray(log, i);
-            refreshes--;
-        } else {
-            i++;
-        }
-    }
 }
 
 /* When the connection next changes by itself: its refresh token or key-based credential lapses. */

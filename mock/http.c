@@ -1,5 +1,7 @@
 /* http.c: the response writers (JSON, envelope, CORS headers) and request readers (headers, query). */
+#define _GNU_SOURCE /* memmem */
 #include "http.h"
+#include "store.h"
 #include "util.h"
 
 #include <civetweb.h>
@@ -80,7 +82,9 @@ void http_add_header(req *r, const char *name, const char *value)
 static void write_cors(req *r, char *buf, size_t n)
 {
     const char *origin = http_header(r, "Origin");
-    if (origin && *origin && !strpbrk(origin, "\r\n"))
+    if (r->no_cors)
+        *buf = 0;
+    else if (origin && *origin && !strpbrk(origin, "\r\n"))
         snprintf(buf, n,
                  "Access-Control-Allow-Origin: %s\r\nVary: Origin\r\nAccess-Control-Allow-Credentials: true\r\n"
                  "Access-Control-Expose-Headers: Retry-After, X-Request-Id\r\n", origin);
@@ -102,6 +106,8 @@ static int format_head(req *r, char *buf, size_t n, int status, const char *cont
 
 int http_send(req *r, int status, const char *content_type, const char *body, size_t len)
 {
+    if (status < 400 && store_take_write_failure()) /* a write of this request failed: no success */
+        return http_error(r, 500, "SERVER_ERROR", "the database refused a write; the request did not complete");
     if (r->capture) {
         free(r->captured);
         r->captured = malloc(len + 1);
@@ -248,6 +254,25 @@ int http_json_depth(const char *s, size_t n)
         }
     }
     return max;
+}
+
+int http_json_nul_escape(const char *s, size_t n)
+{
+    if (!memmem(s, n, "u0000", 5)) /* the common case: one fast scan */
+        return 0;
+    int in_string = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!in_string) {
+            in_string = s[i] == '"';
+        } else if (s[i] == '"') {
+            in_string = 0;
+        } else if (s[i] == '\\') {
+            if (i + 5 < n && !memcmp(s + i + 1, "u0000", 5))
+                return 1;
+            i++; /* the escaped character, a backslash included */
+        }
+    }
+    return 0;
 }
 
 void http_add_pagination(cJSON *obj, int total, int page, int limit)

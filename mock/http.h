@@ -44,6 +44,10 @@ int http_query_int(req *r, const char *name, long def, long min, long max, long 
  * client, including JSON carried inside a string field. */
 int http_json_depth(const char *text, size_t len);
 
+/* 1 when a JSON string in text holds the escape \u0000: cJSON would cut the string there
+ * ("victim\u0000y" would name "victim"), so such bodies are refused. */
+int http_json_nul_escape(const char *text, size_t len);
+
 /* The PaginationMetadata of the spec for total docs and page/limit. */
 void http_add_pagination(cJSON *obj, int total, int page, int limit);
 

@@ -55,6 +55,28 @@ void journal_free(struct journal *j)
 
 void journal_close(struct journal *j) { notify_close(&j->changed); }
 
+/* Copies a query string with the value of every admin_token parameter blanked: the admin
+ * token is a credential, and /__mock/requests is readable by anyone with the admin API.
+ * out holds 2 * strlen(qs) + 16 bytes (each blanked value may grow to the 8 of REDACTED). */
+static void copy_query(char *out, const char *qs)
+{
+    size_t o = 0;
+    while (*qs) {
+        size_t len = strcspn(qs, "&");
+        int secret = !strncmp(qs, "admin_token=", 12);
+        memcpy(out + o, qs, secret ? 12 : len);
+        o += secret ? 12 : len;
+        if (secret) {
+            memcpy(out + o, "REDACTED", 8);
+            o += 8;
+        }
+        qs += len;
+        if (*qs == '&')
+            out[o++] = *qs++;
+    }
+    out[o] = 0;
+}
+
 static size_t put(char *buf, size_t at, const char *s, size_t n)
 {
     if (n)
@@ -69,7 +91,9 @@ void journal_record(struct journal *j, req *r, int status, const char *body, siz
     const struct mg_request_info *ri = r->ri;
     char masked[512]; /* (a longer MCP path is cut: it was answered 414 anyway) */
     const char *path = mask_path(r->path ? r->path : ri->local_uri ? ri->local_uri : "/", masked, sizeof masked);
-    const char *query = ri->query_string ? ri->query_string : "";
+    const char *raw_query = ri->query_string ? ri->query_string : "";
+    char qbuf[512], *query = strlen(raw_query) * 2 + 16 <= sizeof qbuf ? qbuf : malloc(strlen(raw_query) * 2 + 16);
+    copy_query(query, raw_query);
     size_t plen = strlen(path), qlen = strlen(query), hlen = 0;
     for (int i = 0; i < ri->num_headers; i++)
         hlen += strlen(ri->http_headers[i].name) + strlen(ri->http_headers[i].value) + 3;
@@ -123,6 +147,8 @@ void journal_record(struct journal *j, req *r, int status, const char *body, siz
     e->resp_len = resplen;
     put(e->buf, at, body, resplen);
     pthread_mutex_unlock(&j->lock);
+    if (query != qbuf)
+        free(query);
     notify_bump(&j->changed);
 }
 

@@ -41,6 +41,7 @@ struct mock {
     char jwt_secret[65];         /* hex; HS256 key of session tokens, kept in the database */
     int port;
     struct mg_context *ctx;
+    int busy_workers;            /* connections CivetWeb workers hold now (atomic; see server.c) */
     struct store *store;
     struct fixtures *fx;
     struct journal *journal;
@@ -83,6 +84,7 @@ typedef struct req {
     const struct tenant *t;          /* NULL when the route needs no auth and none was sent */
     char la[MOCK_ID_LEN];            /* linked account id ("" when none) */
     int via_token;                   /* authenticated with a session token */
+    int no_cors;                     /* admin API or page not asked by its own origin: no CORS headers */
     char token_jti[64];              /* that token's id */
     char param[MOCK_MAX_PARAMS][MOCK_ID_LEN];  /* path parameters, in pattern order */
     int nparams;

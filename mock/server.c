@@ -7,6 +7,7 @@
 #include "journal.h"
 #include "log.h"
 #include "memo.h"
+#include "origin.h"
 #include "routes.h"
 #include "scenario.h"
 #include "server.h"
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,6 +41,33 @@ static void new_request_id(char out[40])
     snprintf(out, 40, "req_%s%08llx", id_prefix, n & 0xffffffffULL);
 }
 
+/* The admin API and the pages belong to the machine, not to every web page its user visits:
+ * they answer only under one of the mock's own host names (no DNS rebinding), only to their own
+ * pages' origin (no cross-site fetch), and admin writes only with a JSON body (no cross-site
+ * "simple" form or text/plain POST). The public API keeps its CORS: the frontend SDK needs it.
+ * Returns 0, or the error status it answered. */
+static int gate(req *r, const char *path)
+{
+    if (!origin_gated_path(path))
+        return 0;
+    r->no_cors = 1; /* CORS headers only for the mock's own origin, below */
+    const char *host = http_header(r, "Host"), *origin = http_header(r, "Origin");
+    if (!origin_host_ok(r->m, host))
+        return http_error(r, 403, "FORBIDDEN", "%s is only served under the mock's own address or a loopback name, not Host %s",
+                          path, host);
+    if (origin && !origin_is_own(r->m, origin))
+        return http_error(r, 403, "FORBIDDEN", "%s is not served to pages of another origin (%s)", path, origin);
+    r->no_cors = !origin;
+    const char *method = r->ri->request_method, *type = http_header(r, "Content-Type");
+    int has_body = r->ri->content_length > 0 || (r->ri->content_length < 0 && http_header(r, "Transfer-Encoding"));
+    if (strncmp(path, "/__mock", 7) || !strcmp(method, "GET") || !strcmp(method, "HEAD") || !strcmp(method, "OPTIONS"))
+        return 0;
+    if ((type && strncasecmp(type, "application/json", 16)) || (!type && has_body))
+        return http_error(r, 415, "UNSUPPORTED_MEDIA_TYPE", "admin requests with a body take Content-Type: application/json, not %s",
+                          type ? type : "none");
+    return 0;
+}
+
 static int preflight(req *r)
 {
     const char *origin = http_header(r, "Origin");
@@ -47,6 +76,11 @@ static int preflight(req *r)
     /* Echo what the browser asks for on top of the headers the API and SDK use. */
     snprintf(headers, sizeof headers, "authorization, content-type, x-api-key, linked_account_id, slug%s%s",
              asked && *asked && !strpbrk(asked, "\r\n") ? ", " : "", asked && !strpbrk(asked, "\r\n") ? asked : "");
+    if (r->no_cors) { /* the admin API or a page asked without an Origin: nothing to allow */
+        mg_printf(r->conn, "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n");
+        r->status = 204;
+        return 204;
+    }
     mg_printf(r->conn,
               "HTTP/1.1 204 No Content\r\n"
               "Access-Control-Allow-Origin: %s\r\n"
@@ -69,6 +103,32 @@ static int preflight(req *r)
 #define MAX_HEAD_HARD "65536"   /* CivetWeb's max_request_size */
 #define REQUEST_TIMEOUT_MS "10000" /* a slow client cannot hold a worker longer */
 
+/* CivetWeb gives each connection a worker thread for as long as it stays open, idle keep-alive
+ * time included: with every worker held by an idle connection of some client's pool, a new
+ * client waited out the keep-alive timeout. So: enough workers for many slow or idle clients
+ * (about 20 KB of memory each), and once KEEP_ALIVE_MAX of them are taken, answers carry
+ * "Connection: close": the client closes after reading it, and the workers past KEEP_ALIVE_MAX
+ * stay free for new clients. */
+#define WORKERS 256
+#define KEEP_ALIVE_MAX (WORKERS * 3 / 4)
+
+static struct mock *mock_of(const struct mg_connection *conn)
+{
+    return mg_get_user_data(mg_get_context(conn));
+}
+
+static int on_connection_start(const struct mg_connection *conn, void **conn_data)
+{
+    (void)conn_data;
+    __atomic_add_fetch(&mock_of(conn)->busy_workers, 1, __ATOMIC_RELAXED);
+    return 0;
+}
+
+static void on_connection_end(const struct mg_connection *conn)
+{
+    __atomic_sub_fetch(&mock_of(conn)->busy_workers, 1, __ATOMIC_RELAXED);
+}
+
 /* UTF-8 as JSON needs it: no overlong forms, surrogates or code points past U+10FFFF.
  * Decoding is libcrypto's UTF8_getc; the checks on the value are what it leaves to callers. */
 static int utf8_valid(const char *s, size_t n)
@@ -88,6 +148,92 @@ static int utf8_valid(const char *s, size_t n)
         n -= (size_t)k;
     }
     return 1;
+}
+
+/* Ends the connection of r once its answer is written. CivetWeb 1.15 has no call for it in a
+ * handler (it keeps a connection alive by the request's headers alone), so the socket is found
+ * by its two ends and shut down: CivetWeb's next read sees end of file and closes it. Costs a
+ * scan of the descriptor table, which only error paths pay. */
+static void close_connection(req *r)
+{
+    unsigned char want[16];
+    int v6 = strchr(r->ri->remote_addr, ':') != NULL;
+    if (inet_pton(v6 ? AF_INET6 : AF_INET, r->ri->remote_addr, want) != 1)
+        return;
+    long max = sysconf(_SC_OPEN_MAX);
+    for (int fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++) {
+        struct sockaddr_storage peer, self;
+        socklen_t pl = sizeof peer, sl = sizeof self;
+        if (getpeername(fd, (struct sockaddr *)&peer, &pl) != 0 || getsockname(fd, (struct sockaddr *)&self, &sl) != 0)
+            continue;
+        int match;
+        if (peer.ss_family == AF_INET && !v6)
+            match = ntohs(((struct sockaddr_in *)&peer)->sin_port) == r->ri->remote_port &&
+                    !memcmp(&((struct sockaddr_in *)&peer)->sin_addr, want, 4) &&
+                    ntohs(((struct sockaddr_in *)&self)->sin_port) == r->ri->server_port;
+        else if (peer.ss_family == AF_INET6 && v6)
+            match = ntohs(((struct sockaddr_in6 *)&peer)->sin6_port) == r->ri->remote_port &&
+                    !memcmp(&((struct sockaddr_in6 *)&peer)->sin6_addr, want, 16) &&
+                    ntohs(((struct sockaddr_in6 *)&self)->sin6_port) == r->ri->server_port;
+        else
+            match = 0;
+        if (match) {
+            shutdown(fd, SHUT_RDWR);
+            return;
+        }
+    }
+}
+
+/* After a framing error where the next request starts is unknown: 400, and the connection ends. */
+static int framing_error(req *r, const char *why)
+{
+    http_add_header(r, "Connection", "close");
+    http_error(r, 400, "BAD_REQUEST", "%s", why);
+    close_connection(r);
+    return 400;
+}
+
+/* RFC 9112 framing: what an intermediary could read differently from the mock must not be
+ * guessed at (request smuggling). CivetWeb parses the head in place, ending each name and
+ * value with NULs and leaving every other byte where it was: whitespace before a colon and
+ * folded continuation lines, which it drops silently, show in the bytes between the parsed
+ * fields. Returns 0, or the error status it answered. */
+static int check_framing(req *r)
+{
+    const struct mg_request_info *ri = r->ri;
+    const char *cl = NULL, *key = NULL;
+    int has_host = 0, has_te = 0;
+    if (ri->num_headers >= MG_MAX_HEADERS) /* fields were dropped: check_head answers 431 */
+        return 0;
+    for (int i = 0; i < ri->num_headers; i++) {
+        const char *name = ri->http_headers[i].name, *value = ri->http_headers[i].value;
+        size_t nl = strlen(name);
+        for (const char *p = name + nl + 1; p < value; p++)
+            if (*p != ' ' && *p != '\t')
+                return framing_error(r, "whitespace between a header field name and its colon");
+        const char *after = value + strlen(value) + 1, *next = i + 1 < ri->num_headers ? ri->http_headers[i + 1].name : NULL;
+        for (const char *p = after; next ? p < next : p < after + 2; p++)
+            if (*p != 0 && *p != '\r' && *p != '\n')
+                return framing_error(r, "a folded header line (obsolete line folding)");
+        if (!strcasecmp(name, "Host"))
+            has_host = 1;
+        else if (!strcasecmp(name, "Transfer-Encoding"))
+            has_te = 1;
+        else if (!strcasecmp(name, "Content-Length")) {
+            if (cl && strcmp(cl, value))
+                return framing_error(r, "two different Content-Length values");
+            cl = value;
+        } else if (!strcasecmp(name, "x-api-key")) {
+            if (key && strcmp(key, value))
+                return http_error(r, 400, "BAD_REQUEST", "two different x-api-key values");
+            key = value;
+        }
+    }
+    if (cl && has_te)
+        return framing_error(r, "both Content-Length and Transfer-Encoding");
+    if (!has_host && ri->http_version && !strcmp(ri->http_version, "1.1"))
+        return framing_error(r, "an HTTP/1.1 request without a Host header");
+    return 0;
 }
 
 /* Checks the request line and headers against the limits and decodes the path into path
@@ -154,12 +300,21 @@ static int read_body(req *r)
     }
     r->raw[len] = 0;
     r->raw_len = len;
+    /* A body cut short (the client half-closed, vanished or stalled past request_timeout_ms) is
+     * not the request the client meant: apply nothing of it. */
+    if (declared > 0 && len < (size_t)declared) {
+        http_add_header(r, "Connection", "close");
+        return http_error(r, 400, "BAD_REQUEST", "request body ended after %zu of the %lld bytes of its Content-Length",
+                          len, declared);
+    }
     if (len > MOCK_MAX_BODY) {
         http_add_header(r, "Connection", "close");
         return http_error(r, 413, "PAYLOAD_TOO_LARGE", "request body exceeds the limit of %d bytes", MOCK_MAX_BODY);
     }
     if (len && http_json_depth(r->raw, len) > HTTP_MAX_JSON_DEPTH) /* also RAW_BODY: the scenario upload is JSON */
         return http_error(r, 400, "BAD_REQUEST", "request body nests deeper than %d levels", HTTP_MAX_JSON_DEPTH);
+    if (len && http_json_nul_escape(r->raw, len))
+        return http_error(r, 400, "BAD_REQUEST", "a string in the request body contains \\u0000 (NUL)");
     if (len == 0 || (r->route->auth & RAW_BODY))
         return 0;
     if (memchr(r->raw, 0, len))
@@ -225,19 +380,27 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     r->started_us = util_mono_us();
     r->ri = mg_get_request_info(conn);
     new_request_id(r->request_id);
+    store_take_write_failure(); /* only this request's writes count (see http_send) */
 
     const char *method = r->ri->request_method;
+    if (check_framing(r) != 0)
+        return r->status;
+    if (__atomic_load_n(&m->busy_workers, __ATOMIC_RELAXED) >= KEEP_ALIVE_MAX)
+        http_add_header(r, "Connection", "close"); /* see WORKERS */
     if (!strcmp(method, "OPTIONS")) {
-        preflight(r);
-        log_request(r, 204, NULL, 0, util_mono_us() - r->started_us);
-        return 204;
+        const char *target = r->ri->local_uri ? r->ri->local_uri : "/";
+        if (gate(r, target) == 0) { /* (a refusal was logged on its way out, see on_answer) */
+            preflight(r);
+            log_request(r, 204, NULL, 0, util_mono_us() - r->started_us);
+        }
+        return r->status;
     }
     r->journal = 1; /* every other request is listed in /__mock/requests (see on_answer) */
     char allow[128];
     /* (on the heap: CivetWeb's worker stacks are 100 KB and the handler still has to run) */
     size_t pathcap = strlen(r->ri->local_uri ? r->ri->local_uri : "/") + 1;
     char *path = malloc(pathcap < 2 ? 2 : pathcap);
-    if (check_head(r, path, pathcap) != 0)
+    if (check_head(r, path, pathcap) != 0 || gate(r, path) != 0)
         goto out;
     r->path = path;
     switch (routes_match(method, path, r, &r->route, allow, sizeof allow)) {
@@ -309,7 +472,7 @@ int server_start(struct mock *m, char *err, size_t errlen)
 {
     char ports[300], threads[16];
     snprintf(ports, sizeof ports, strchr(m->host, ':') ? "[%s]:%d" : "%s:%d", m->host, m->opt.port);
-    snprintf(threads, sizeof threads, "%d", 48);
+    snprintf(threads, sizeof threads, "%d", WORKERS);
     const char *options[] = {
         "listening_ports", ports,
         "num_threads", threads,
@@ -327,6 +490,8 @@ int server_start(struct mock *m, char *err, size_t errlen)
     struct mg_callbacks cb;
     memset(&cb, 0, sizeof cb);
     cb.http_error = on_http_error;
+    cb.init_connection = on_connection_start;
+    cb.connection_close = on_connection_end;
     struct mg_init_data init = {&cb, m, options};
     struct mg_error_data errdata;
     char msg[256] = "";

@@ -1,12 +1,16 @@
 /* store.c: the SQLite schema, its migrations, transactions and every SQL statement of the mock. */
 #include "store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 /* Each migration moves the schema one version up; PRAGMA user_version records where a file is. */
 static const char *const migrations[] = {
@@ -80,6 +84,7 @@ static const char *const sql_text[Q_COUNT] = {
                   "  next_at_ms, created_ms FROM outbox"
                   "  WHERE (?1 IS NULL OR tenant=?1) AND (?2 IS NULL OR event=?2) AND (?3 IS NULL OR linked_account_id=?3)"
                   "  AND (?4 IS NULL OR (CASE status WHEN 'sending' THEN 'pending' ELSE status END)=?4)"
+                  "  AND (?6 IS NULL OR id<?6)"
                   "  ORDER BY id DESC LIMIT ?5) ORDER BY id",
 };
 
@@ -87,9 +92,11 @@ struct store {
     sqlite3 *db;
     pthread_mutex_t lock;   /* recursive: one connection, used by one thread at a time */
     int tx_depth;           /* nested begin() calls join the outer transaction */
-    int tx_failed;          /* a nested rollback dooms the outer transaction */
+    int tx_failed;          /* a failed write or a nested rollback dooms the transaction (sticky, like
+                             * SQLite's pager error: the commit then rolls everything back) */
     sqlite3_stmt *stmt[Q_COUNT];
     sqlite3_stmt *list_stmt[8];   /* store_list's shapes, see list_stmt() */
+    int lock_fd;            /* holds the file's flock: one server per database file */
 };
 
 static sqlite3_stmt *prep(struct store *st, int q)
@@ -114,6 +121,27 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
         sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
     else
         sqlite3_bind_null(s, i);
+}
+
+/* Every write reports here: a failed statement inside a transaction fails the whole
+ * transaction, so a handler that ignored one result still cannot commit half a change. */
+static __thread int thread_write_failed; /* see store_take_write_failure */
+
+static int wrote(struct store *st, int rc)
+{
+    if (rc != SQLITE_DONE) {
+        thread_write_failed = 1;
+        if (st->tx_depth > 0)
+            st->tx_failed = 1;
+    }
+    return rc;
+}
+
+int store_take_write_failure(void)
+{
+    int failed = thread_write_failed;
+    thread_write_failed = 0;
+    return failed;
 }
 
 static int exec_one(struct store *st, int q)
@@ -157,6 +185,7 @@ static int migrate(struct store *st, char *err, size_t errlen)
 struct store *store_open(const char *path, char *err, size_t errlen)
 {
     struct store *st = calloc(1, sizeof *st);
+    st->lock_fd = -1;
     pthread_mutexattr_t a;
     pthread_mutexattr_init(&a);
     pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
@@ -167,6 +196,19 @@ struct store *store_open(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "cannot open database %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
         store_close(st);
         return NULL;
+    }
+    /* A second server on the same file would serve from its own caches (memo, scenario, clock)
+     * while the first one writes: refuse it. flock is not SQLite's (fcntl) lock, so other
+     * readers of the file, sqlite3 included, are not affected; the kernel drops it when the
+     * process dies, so a crash leaves no stale lock behind. */
+    if (strcmp(path, ":memory:") && strncmp(path, "file:", 5) && *path) {
+        st->lock_fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (st->lock_fd >= 0 && flock(st->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+            snprintf(err, errlen, "database %s is %s", path,
+                     errno == EWOULDBLOCK ? "in use by another refold-mock (one server per database file)" : "not lockable");
+            store_close(st);
+            return NULL;
+        }
     }
     sqlite3_busy_timeout(st->db, 5000);
     /* WAL + NORMAL: a write that returned is in the OS before the response goes out, so it
@@ -189,6 +231,8 @@ void store_close(struct store *st)
     for (int i = 0; i < 8; i++)
         sqlite3_finalize(st->list_stmt[i]);
     sqlite3_close(st->db);
+    if (st->lock_fd >= 0)
+        close(st->lock_fd);
     pthread_mutex_destroy(&st->lock);
     free(st);
 }
@@ -206,30 +250,28 @@ void store_begin(struct store *st)
 {
     pthread_mutex_lock(&st->lock);
     if (st->tx_depth++ == 0) {
-        st->tx_failed = 0;
-        exec_one(st, Q_BEGIN);
+        st->tx_failed = exec_one(st, Q_BEGIN) != 0;
     }
 }
 
-static void end_tx(struct store *st, int ok)
+/* 0 when the transaction (or, nested, the outer one so far) holds; -1 when it was or is now
+ * rolled back. A failed COMMIT counts as a failure too. */
+static int end_tx(struct store *st, int ok)
 {
     if (!ok)
         st->tx_failed = 1;
-    if (--st->tx_depth == 0) {
-        if (st->tx_failed || exec_one(st, Q_COMMIT) != 0)
-            exec_one(st, Q_ROLLBACK);
-    }
+    if (--st->tx_depth == 0 && !st->tx_failed && exec_one(st, Q_COMMIT) != 0)
+        st->tx_failed = 1;
+    if (st->tx_depth == 0 && st->tx_failed && !sqlite3_get_autocommit(st->db))
+        exec_one(st, Q_ROLLBACK);
+    int rc = st->tx_failed ? -1 : 0;
     pthread_mutex_unlock(&st->lock);
+    return rc;
 }
 
-int store_commit(struct store *st)
-{
-    int failed_before = st->tx_failed;
-    end_tx(st, 1);
-    return failed_before ? -1 : 0;
-}
+int store_commit(struct store *st) { return end_tx(st, 1); }
 
-void store_rollback(struct store *st) { end_tx(st, 0); }
+void store_rollback(struct store *st) { (void)end_tx(st, 0); }
 
 cJSON *store_get(struct store *st, const char *tenant, const char *kind, const char *id)
 {
@@ -319,7 +361,7 @@ static int write_doc(struct store *st, int q, const char *tenant, const char *ki
     bind_text(s, 3, id);
     bind_text(s, 4, parent ? parent : "");
     sqlite3_bind_text(s, 5, body, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(s);
+    int rc = wrote(st, sqlite3_step(s));
     int changed = sqlite3_changes(st->db);
     done(s);
     pthread_mutex_unlock(&st->lock);
@@ -348,8 +390,7 @@ static int delete_by(struct store *st, int q, const char *tenant, const char *ki
     bind_text(s, 1, tenant);
     bind_text(s, 2, kind);
     bind_text(s, 3, key);
-    sqlite3_step(s);
-    int n = sqlite3_changes(st->db);
+    int n = wrote(st, sqlite3_step(s)) == SQLITE_DONE ? sqlite3_changes(st->db) : 0;
     done(s);
     pthread_mutex_unlock(&st->lock);
     return n;
@@ -447,7 +488,7 @@ int store_set_due(struct store *st, const char *tenant, const char *kind, const 
         sqlite3_bind_int64(s, 4, due_ms);
     else
         sqlite3_bind_null(s, 4);
-    int rc = sqlite3_step(s);
+    int rc = wrote(st, sqlite3_step(s));
     done(s);
     pthread_mutex_unlock(&st->lock);
     return rc == SQLITE_DONE ? 0 : -1;
@@ -500,7 +541,7 @@ int store_wipe(struct store *st, const char *tenant)
             continue;
         }
         bind_text(s, 1, tenant);
-        if (sqlite3_step(s) != SQLITE_DONE)
+        if (wrote(st, sqlite3_step(s)) != SQLITE_DONE)
             rc = -1;
         sqlite3_finalize(s);
     }
@@ -532,7 +573,7 @@ int store_meta_set(struct store *st, const char *key, const char *value)
     sqlite3_stmt *s = prep(st, Q_META_SET);
     bind_text(s, 1, key);
     bind_text(s, 2, value);
-    int rc = sqlite3_step(s);
+    int rc = wrote(st, sqlite3_step(s));
     done(s);
     pthread_mutex_unlock(&st->lock);
     return rc == SQLITE_DONE ? 0 : -1;
@@ -557,7 +598,7 @@ long long store_outbox_add(struct store *st, const char *tenant, const char *eve
     bind_text(s, 6, payload);
     bind_text(s, 7, signature);
     sqlite3_bind_int64(s, 8, now_ms);
-    long long id = sqlite3_step(s) == SQLITE_DONE ? sqlite3_last_insert_rowid(st->db) : -1;
+    long long id = wrote(st, sqlite3_step(s)) == SQLITE_DONE ? sqlite3_last_insert_rowid(st->db) : -1;
     done(s);
     pthread_mutex_unlock(&st->lock);
     return id;
@@ -600,12 +641,15 @@ cJSON *store_outbox_claim(struct store *st, long long now_ms, const char *busy_j
         cJSON_AddItemToArray(out, row);
         n++;
         sqlite3_bind_int64(u, 1, id);
-        sqlite3_step(u);
+        wrote(st, sqlite3_step(u));
         sqlite3_reset(u);
     }
     done(u);
     done(s);
-    store_commit(st);
+    if (store_commit(st) != 0) { /* nothing was claimed: the rows stay pending for a later round */
+        cJSON_Delete(out);
+        out = cJSON_CreateArray();
+    }
     cJSON_Delete(taken);
     return out;
 }
@@ -631,7 +675,7 @@ int store_outbox_update(struct store *st, long long id, const char *status, cons
     bind_text(s, 3, attempts_json);
     sqlite3_bind_int(s, 4, attempt_count);
     sqlite3_bind_int64(s, 5, next_at_ms);
-    int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+    int rc = wrote(st, sqlite3_step(s)) == SQLITE_DONE ? 0 : -1;
     done(s);
     pthread_mutex_unlock(&st->lock);
     return rc;
@@ -654,14 +698,14 @@ int store_outbox_requeue(struct store *st)
 {
     pthread_mutex_lock(&st->lock);
     sqlite3_stmt *s = prep(st, Q_OB_REQUEUE);
-    int rc = sqlite3_step(s) == SQLITE_DONE ? sqlite3_changes(st->db) : -1;
+    int rc = wrote(st, sqlite3_step(s)) == SQLITE_DONE ? sqlite3_changes(st->db) : -1;
     done(s);
     pthread_mutex_unlock(&st->lock);
     return rc;
 }
 
 cJSON *store_outbox_list(struct store *st, const char *tenant, const char *event, const char *la,
-                         const char *status, int limit)
+                         const char *status, long long before_id, int limit)
 {
     cJSON *out = cJSON_CreateArray();
     pthread_mutex_lock(&st->lock);
@@ -671,6 +715,8 @@ cJSON *store_outbox_list(struct store *st, const char *tenant, const char *event
     bind_text(s, 3, la);
     bind_text(s, 4, status);
     sqlite3_bind_int(s, 5, limit > 0 ? limit : -1);
+    if (before_id > 0)
+        sqlite3_bind_int64(s, 6, before_id);
     while (sqlite3_step(s) == SQLITE_ROW) {
         cJSON *row = cJSON_CreateObject();
         cJSON_AddNumberToObject(row, "id", (double)sqlite3_column_int64(s, 0));

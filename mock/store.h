@@ -16,6 +16,10 @@ int store_schema_version(struct store *st);
 void store_begin(struct store *st);
 int store_commit(struct store *st);   /* 0 on success */
 void store_rollback(struct store *st);
+/* 1 when a write on this thread failed since the last call (and clears it): the dispatcher
+ * turns a request whose handler ignored a failed write into a 500, never a 200 for a change
+ * that was not kept. */
+int store_take_write_failure(void);
 /* Hold the store lock without a transaction (for a consistent multi-read). */
 void store_lock(struct store *st);
 void store_unlock(struct store *st);
@@ -80,9 +84,10 @@ int store_outbox_update(struct store *st, long long id, const char *status, cons
 long long store_outbox_next_after(struct store *st, long long now_ms);
 /* Puts deliveries interrupted mid-attempt ('sending') back to pending; returns how many. */
 int store_outbox_requeue(struct store *st);
-/* Deliveries, oldest first (the newest `limit`, <= 0 = all); NULL filters match anything.
- * status is "pending" (including in flight), "delivered" or "failed". */
+/* Deliveries, oldest first (the newest `limit` with an id below before_id when > 0; limit <= 0 =
+ * all); NULL filters match anything. status is "pending" (including in flight), "delivered" or
+ * "failed". */
 cJSON *store_outbox_list(struct store *st, const char *tenant, const char *event, const char *la,
-                         const char *status, int limit);
+                         const char *status, long long before_id, int limit);
 
 #endif

@@ -3,6 +3,8 @@
 #include "subscriptions.h"
 #include "clock.h"
 #include "fixtures.h"
+#include "mock.h"
+#include "origin.h"
 #include "store.h"
 #include "util.h"
 #include "webhooks.h"
@@ -10,25 +12,34 @@
 #include <ctype.h>
 #include <curl/curl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define KIND "webhook"
 #define DEFAULT_BODY "{{event}}"
 
-static int valid_url(const char *s)
+/* 0 when s is an http(s) URL with a host that is not the mock itself; else the reason. */
+static const char *url_problem(const struct mock *m, const char *s)
 {
-    if (strncmp(s, "http://", 7) && strncmp(s, "https://", 8))
-        return 0;
-    if (strlen(s) > 2048 || strpbrk(s, " \r\n\t"))
-        return 0;
+    size_t scheme = !strncmp(s, "http://", 7) ? 7 : !strncmp(s, "https://", 8) ? 8 : 0;
+    if (!scheme || strlen(s) > 2048 || strpbrk(s, " \r\n\t"))
+        return "must be an http:// or https:// URL with a host";
+    if (s[scheme] == '/') /* libcurl would read "http:///hook" as the host "hook" */
+        return "must be an http:// or https:// URL with a host";
     CURLU *u = curl_url();
-    char *host = NULL;
-    int ok = curl_url_set(u, CURLUPART_URL, s, 0) == CURLUE_OK &&
-             curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host && *host;
+    char *host = NULL, *port = NULL;
+    const char *why = NULL;
+    if (curl_url_set(u, CURLUPART_URL, s, 0) != CURLUE_OK || curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+        !host || !*host)
+        why = "must be an http:// or https:// URL with a host";
+    else if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK && port && atoi(port) == m->port &&
+             origin_host_ok(m, host))
+        why = "points at the mock itself: every delivery would trigger more (use a receiver of your own)";
     curl_free(host);
+    curl_free(port);
     curl_url_cleanup(u);
-    return ok;
+    return why;
 }
 
 static int header_name_ok(const char *s)
@@ -51,8 +62,10 @@ int subscriptions_check_fields(struct mock *m, const cJSON *src, int creating, c
         return snprintf(err, n, "webhook_url is required"), -1;
     if (creating && !events)
         return snprintf(err, n, "webhook_events is required"), -1;
-    if (url && !(cJSON_IsString(url) && valid_url(url->valuestring)))
-        return snprintf(err, n, "webhook_url must be an http:// or https:// URL with a host"), -1;
+    const char *why = !url ? NULL : !cJSON_IsString(url) ? "must be an http:// or https:// URL with a host"
+                                                          : url_problem(m, url->valuestring);
+    if (why)
+        return snprintf(err, n, "webhook_url %s", why), -1;
     if (events) {
         const cJSON *e;
         if (!cJSON_IsArray(events) || cJSON_GetArraySize(events) == 0)

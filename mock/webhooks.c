@@ -21,7 +21,9 @@
 #include <time.h>
 
 #define SUB_KIND "webhook"
-#define MAX_FLIGHT 64          /* attempts in progress at once, across subscriptions */
+#define MAX_FLIGHT 64          /* attempts in progress at once for one tenant, across its subscriptions:
+                                * one tenant's dead receivers must not hold back another's */
+#define MAX_FLIGHT_ALL 1024    /* and for all tenants together (sockets and handles) */
 #define MAX_WAIT_MS 1000       /* the thread looks at the outbox at least this often */
 
 /* ---- events and payloads ---- */
@@ -321,7 +323,7 @@ struct outbox_wait {
 static int outbox_enough(void *arg)
 {
     struct outbox_wait *w = arg;
-    cJSON *rows = store_outbox_list(w->m->store, w->tenant, w->event, w->la, w->status, w->want);
+    cJSON *rows = store_outbox_list(w->m->store, w->tenant, w->event, w->la, w->status, 0, w->want);
     w->have = cJSON_GetArraySize(rows);
     cJSON_Delete(rows);
     return w->have >= w->want;
@@ -503,15 +505,34 @@ static void claim(struct webhooks *w, long long now)
 /* Starts the next queued row of every subscription not sending; forgets those with nothing left. */
 static void dispatch(struct webhooks *w)
 {
+    /* attempts in flight per tenant (a subscription belongs to one tenant) */
+    cJSON *flying = cJSON_CreateObject();
+    for (int i = 0; i < w->nsubs; i++)
+        if (w->subs[i].fl) {
+            const char *t = json_str(w->subs[i].fl->row, "tenant");
+            cJSON *n = cJSON_GetObjectItemCaseSensitive(flying, t);
+            if (n)
+                cJSON_SetNumberValue(n, n->valuedouble + 1);
+            else
+                cJSON_AddNumberToObject(flying, t, 1);
+        }
     store_begin(w->m->store); /* one transaction for the round's reads and failures */
     for (int i = 0; i < w->nsubs; i++) {
         struct subq *q = &w->subs[i];
-        while (!q->fl && cJSON_GetArraySize(q->queue) > 0 && w->nflight < MAX_FLIGHT) {
+        while (!q->fl && cJSON_GetArraySize(q->queue) > 0 && w->nflight < MAX_FLIGHT_ALL) {
+            const char *t = json_str(cJSON_GetArrayItem(q->queue, 0), "tenant");
+            cJSON *n = cJSON_GetObjectItemCaseSensitive(flying, t);
+            if (!n)
+                n = cJSON_AddNumberToObject(flying, t, 0);
+            if (n->valuedouble >= MAX_FLIGHT)
+                break;
+            cJSON_SetNumberValue(n, n->valuedouble + 1);
             w->nqueued--;
             launch(w, q, cJSON_DetachItemFromArray(q->queue, 0));
         }
     }
     store_commit(w->m->store);
+    cJSON_Delete(flying);
     for (int i = 0; i < w->nsubs;) {
         struct subq *q = &w->subs[i];
         if (q->fl || cJSON_GetArraySize(q->queue) > 0) {

@@ -8,10 +8,20 @@ bash scripts/deps.sh test || exit 1
 jobs=$(nproc)
 passed=0; failed=0; failures=()
 
+# Every process a stage starts inherits this mark: one still alive after its stage ended was
+# left running (a server on a port, a browser), which fails the stage (scripts/leftovers.sh).
+export REFOLD_TEST_MARK="test-sh-$$-$RANDOM"
+
 stage() { # stage NAME COMMAND...
   local name=$1; shift
   echo "=== stage: $name"
-  if "$@"; then passed=$((passed + 1)); echo "=== ok: $name"
+  local ok=1
+  "$@" || ok=0
+  sleep 0.2 # a process that is exiting by itself
+  if ! bash scripts/leftovers.sh "$REFOLD_TEST_MARK" --kill; then
+    echo "=== $name left processes running (killed now)"; ok=0
+  fi
+  if [ $ok = 1 ]; then passed=$((passed + 1)); echo "=== ok: $name"
   else failed=$((failed + 1)); failures+=("$name"); echo "=== FAILED: $name"; fi
 }
 

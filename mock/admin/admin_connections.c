@@ -8,6 +8,7 @@
 #include "webhooks.h"
 #include "handlers.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* These calls name a linked account, which only exists within one tenant: the key says which. */
@@ -73,12 +74,18 @@ int h_admin_list_connections(req *r)
     return http_json(r, 200, out);
 }
 
+/* Deliveries listed at once: the dashboard polls this list, and a full log of thousands of
+ * bodies made every poll cost megabytes. Older pages: ?before=<the oldest id of this page>. */
+#define DELIVERIES_DEFAULT 100
+#define DELIVERIES_MAX 1000
+
 /* Every emission, oldest first: what was sent where, its signature, and each attempt. */
 int h_admin_webhook_deliveries(req *r)
 {
     char event[64] = "", la[MOCK_ID_LEN] = "", status[16] = "";
-    long limit;
-    if (http_query_int(r, "limit", 0, 0, 1000000, &limit))
+    long limit, before;
+    if (http_query_int(r, "limit", DELIVERIES_DEFAULT, 1, DELIVERIES_MAX, &limit) ||
+        http_query_int(r, "before", 0, 1, 0x7fffffffL, &before))
         return r->status;
     http_query(r, "event", event, sizeof event);
     if (!http_query(r, "linked_account_id", la, sizeof la))
@@ -97,9 +104,16 @@ int h_admin_webhook_deliveries(req *r)
                                  *status ? status : NULL, count, wait_ms);
         if (have < count)
             return admin_wait_timeout(r, "webhook deliveries", filters, have, count, wait_ms);
+        if (count > limit) /* the page holds what was waited for */
+            limit = count < DELIVERIES_MAX ? count : DELIVERIES_MAX;
     }
     cJSON *rows = store_outbox_list(r->m->store, r->t ? r->t->id : NULL, *event ? event : NULL, *la ? la : NULL,
-                                    *status ? status : NULL, (int)limit);
+                                    *status ? status : NULL, before, (int)limit);
+    if (cJSON_GetArraySize(rows) == limit) { /* maybe more: where the next (older) page starts */
+        char next[32];
+        snprintf(next, sizeof next, "%.0f", json_num(cJSON_GetArrayItem(rows, 0), "id", 0));
+        http_add_header(r, "X-Next-Before", next);
+    }
     cJSON *row;
     cJSON_ArrayForEach(row, rows) {
         /* the body as sent (for checking the signature byte for byte) and parsed */

@@ -75,7 +75,7 @@ int main(int argc, char **argv)
     /* Keep in step with server_start() in mock/server.c. */
     const char *options[] = {
         "listening_ports", ports,
-        "num_threads", "48",
+        "num_threads", "256", /* as the mock (server.c WORKERS) */
         "enable_keep_alive", "yes",
         "keep_alive_timeout_ms", "15000",
         "tcp_nodelay", "1",

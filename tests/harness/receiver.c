@@ -315,13 +315,11 @@ cJSON *rcv_settled(refold_mock *m, const char *key, int timeout_ms)
 {
     long long until = rcv_now_us() + (long long)timeout_ms * 1000;
     for (;;) {
-        cJSON *all = rcv_deliveries(m, key, NULL), *d;
-        int pending = 0;
-        cJSON_ArrayForEach(d, all)
-            pending += !strcmp(th_str(d, "status"), "pending");
+        cJSON *waiting = rcv_deliveries(m, key, "status=pending&limit=1");
+        int pending = cJSON_GetArraySize(waiting);
+        cJSON_Delete(waiting);
         if (!pending || rcv_now_us() > until)
-            return all;
-        cJSON_Delete(all);
+            return rcv_deliveries(m, key, "limit=1000");
         rcv_sleep_ms(5);
     }
 }

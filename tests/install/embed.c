@@ -20,7 +20,7 @@ static int get(int port, const char *path, char *body, size_t n)
     if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0)
         return 0;
     char req[512], buf[16384];
-    int len = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: x\r\nx-api-key: tk_acme_test\r\nConnection: close\r\n\r\n", path);
+    int len = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: tk_acme_test\r\nConnection: close\r\n\r\n", path);
     if (write(fd, req, (size_t)len) != len)
         return 0;
     size_t got = 0;

@@ -29,7 +29,8 @@ echo "install: installed into a temporary prefix"
 # The installed binary reads the installed data: mark the installed copies and look for the marks.
 sed -i 's/"name": "Acme"/"name": "Acme (installed copy)"/' "$prefix/share/refold-mock/fixtures/orgs.json"
 cp "$prefix/share/refold-mock/scenarios/quickstart-hubspot.json" "$prefix/share/refold-mock/scenarios/only-installed.json"
-(cd "$tmp" && "$prefix/bin/refold-mock" --port 0 --scenario only-installed >"$tmp/mock.out" 2>&1) &
+# (exec: $! must be the server itself, not a subshell whose kill would leave the server running)
+(cd "$tmp" && exec "$prefix/bin/refold-mock" --port 0 --scenario only-installed >"$tmp/mock.out" 2>&1) &
 pid=$!
 mock_wait "$pid" "$tmp/mock.out"
 url=$MOCK_URL
