@@ -6,6 +6,44 @@
 #include <cjson/cJSON.h>
 #include "mock.h"
 
+/* The error codes, in one list. The envelope's error_code is Refold's own wherever an
+ * API-reference page shows one, copied verbatim even where the pair looks odd; the mock's own
+ * codes are for what only the mock has (the admin API, scenarios, injected faults, HTTP limits).
+ *
+ *  400 BAD_REQUEST              malformed JSON, a missing or mistyped field (the message says which)
+ *  400 INVALID_LINKED_ACCOUNT_ID, INVALID_WORKFLOW_ID, INVALID_EVENT, MISSING_CREDENTIALS,
+ *      APP_NOT_CONNECTED        as the linked-account, workflow, webhook and credential pages show
+ *  400 RESOURCE_NOT_FOUND       an unknown webhook id: Refold answers 400, not 404 (webhook pages)
+ *  400 SERVER_ERROR             Refold's own 400s typed SERVER_ERROR ("Workflow ID and slug are
+ *                               required", tables, datastores): on purpose, as the pages show
+ *  401 SERVER_ERROR             a wrong x-api-key: "Invalid Credentials" (every page's 401)
+ *  401 INVALID_TOKEN            a bad, expired or revoked session token ("Invalid token") and a
+ *                               missing one ("Authorization Token Missing"); AUTH_SERVICE_ERROR
+ *                               for the same on the workflow service's routes (publish page)
+ *  401 REAUTH_REQUIRED          an expired connection: the customer must reconnect
+ *  401 MISSING_TOKEN, MISSING_SERVER_ID   the MCP endpoint (docs/mcp/authentication)
+ *  401 INVALID_ADMIN_TOKEN      /__mock with --admin-token and none or a wrong one
+ *  403 FORBIDDEN, INVALID_TOKEN an MCP token of another tenant, revoked or invalid; /__mock from
+ *                               a foreign Host or Origin
+ *  404 NOT_FOUND                no such route, or an unknown id on the mock's own routes
+ *  404 RESOURCE_NOT_FOUND, INVALID_APP_ID, INVALID_LINKED_ACCOUNT_ID, MISSING_REQUIRED_FIELD
+ *                               unknown ids, each family as its page shows
+ *  404 SERVER_ERROR             an unknown action ("Action x not found in Application y") or
+ *                               config: Refold's pairing, on purpose
+ *  404 EXTERNAL_API_ERROR / EXTERNAL_API_FAILURE   an unknown application (its page's envelope)
+ *  404 SCENARIO_NOT_FOUND       /__mock/scenario with a name that is not shipped
+ *  405 METHOD_NOT_ALLOWED       with an Allow header
+ *  408 WAIT_TIMEOUT             wait_ms ran out before count entries matched
+ *  409 LINKED_ACCOUNT_EXISTS, EVENT_EXISTS, DATAREF_EXISTS, PAT_EXISTS, ALREADY_EXPIRED
+ *  413 PAYLOAD_TOO_LARGE, 414 URI_TOO_LONG, 415 UNSUPPORTED_MEDIA_TYPE (admin writes that are not
+ *      JSON), 431 REQUEST_HEADER_FIELDS_TOO_LARGE
+ *  400 INVALID_SCENARIO, INVALID_FIXTURES   a scenario or fixture that does not validate
+ *  4xx/5xx INJECTED_FAULT       a fault a scenario or the admin API injected (status as asked)
+ *  500 SERVER_ERROR             the store refused a write (nothing of the request is kept), and
+ *                               the auth-structure page's 500 for an unknown slug
+ *  501 NOT_IMPLEMENTED          a route in the table without a handler
+ */
+
 /* Sends value as JSON with status and frees it. Returns status. */
 int http_json(req *r, int status, cJSON *value);
 /* Sends a body of any type. Returns status. */
