@@ -107,6 +107,9 @@ refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_
     m->opt = *opts;
     m->host = strdup(opts->host && *opts->host ? opts->host : "127.0.0.1");
     m->fixtures_dir = opts->fixtures_dir && *opts->fixtures_dir ? strdup(opts->fixtures_dir) : paths_shipped("fixtures");
+    m->scenarios_dir = opts->scenarios_dir && *opts->scenarios_dir ? strdup(opts->scenarios_dir) : paths_beside(m->fixtures_dir, "scenarios");
+    if (!m->scenarios_dir)
+        m->scenarios_dir = paths_shipped("scenarios");
     m->db_path = strdup(opts->db_path && *opts->db_path ? opts->db_path : ":memory:");
     m->public_url_opt = dup_or_null(opts->public_url);
     m->admin_token = dup_or_null(opts->admin_token);
@@ -254,6 +257,7 @@ void refold_mock_stop(refold_mock *mm)
     pthread_mutex_destroy(&m->clock_lock);
     free(m->host);
     free(m->fixtures_dir);
+    free(m->scenarios_dir);
     free(m->db_path);
     free(m->public_url_opt);
     free(m->admin_token);

@@ -36,7 +36,7 @@ struct tenant {
 
 struct mock {
     refold_mock_options opt;     /* strings below are owned copies */
-    char *host, *fixtures_dir, *db_path, *public_url_opt, *admin_token;
+    char *host, *fixtures_dir, *scenarios_dir, *db_path, *public_url_opt, *admin_token;
     char url[256];               /* base URL handed out in links */
     char jwt_secret[65];         /* hex; HS256 key of session tokens, kept in the database */
     int port;

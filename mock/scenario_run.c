@@ -6,7 +6,6 @@
 #include "faults.h"
 #include "fixtures.h"
 #include "overrides.h"
-#include "paths.h"
 #include "setup.h"
 #include "store.h"
 #include "util.h"
@@ -350,10 +349,9 @@ int scenario_load_doc(struct mock *m, cJSON *doc, const char *source, const stru
     return 0;
 }
 
-static void shipped_list(char *out, size_t n)
+static void shipped_list(struct mock *m, char *out, size_t n)
 {
-    char *dir = paths_shipped("scenarios");
-    DIR *d = opendir(dir);
+    DIR *d = opendir(m->scenarios_dir);
     out[0] = 0;
     struct dirent *de;
     char **names = NULL;
@@ -376,7 +374,6 @@ static void shipped_list(char *out, size_t n)
     for (int i = 0; i < count; i++)
         free(names[i]);
     free(names);
-    free(dir);
 }
 
 static int is_path(const char *ref)
@@ -398,14 +395,12 @@ int scenario_load_ref(struct mock *m, const char *ref, int allow_files, const st
                              "'-', '_' and '.', without a path", ref);
             return -1;
         }
-        char *dir = paths_shipped("scenarios");
-        snprintf(path, sizeof path, "%s/%s.json", dir, ref);
-        free(dir);
+        snprintf(path, sizeof path, "%s/%s.json", m->scenarios_dir, ref);
         snprintf(source, sizeof source, "scenarios/%s.json", ref);
         struct stat sb;
         if (stat(path, &sb) != 0) {
             char list[1024];
-            shipped_list(list, sizeof list);
+            shipped_list(m, list, sizeof list);
             snprintf(err, n, "no shipped scenario '%s' (shipped: %s)", ref, list[0] ? list : "none");
             return -1;
         }
