@@ -34,7 +34,7 @@ static void save_offset(struct mock *m)
     store_meta_set(m->store, "clock_offset_ms", buf);
 }
 
-/* The clock starts where the database left it: a restart with --db keeps virtual time, so
+/* The clock starts at --clock-start, else at wall time; then where the database left it: a restart with --db keeps virtual time, so
  * tokens and timers stored against it stay valid. */
 void clock_reset(struct mock *m)
 {
@@ -45,7 +45,7 @@ void clock_reset(struct mock *m)
     if (store_meta_get(m->store, "clock_base_ms", buf, sizeof buf)) {
         m->clock_base_ms = atoll(buf);
     } else {
-        m->clock_base_ms = m->clock_wall_start_ms;
+        m->clock_base_ms = m->clock_start >= 0 ? m->clock_start : m->clock_wall_start_ms;
         snprintf(buf, sizeof buf, "%lld", m->clock_base_ms);
         store_meta_set(m->store, "clock_base_ms", buf);
     }

@@ -118,6 +118,9 @@ refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_
     m->outbox_changed = calloc(1, sizeof *m->outbox_changed);
     notify_init(m->outbox_changed);
     pthread_mutex_init(&m->clock_lock, NULL);
+    if (opts->seed && *opts->seed)
+        util_seed(opts->seed); /* before the first draw: the session-token secret, seed data */
+    util_random_hex(m->request_prefix, 4);
     m->journal = journal_new(JOURNAL_CAPACITY);
     m->mcp_logs = mcp_logs_new(MCP_LOG_CAPACITY);
     m->faults = faults_new();
@@ -132,6 +135,11 @@ refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_
     } else {
         snprintf(err, errlen, "log format '%s': must be text or json", opts->log_format);
         m->opt.log_format = "text";
+        goto fail;
+    }
+    m->clock_start = opts->clock_start ? util_parse_iso8601(opts->clock_start) : -1;
+    if (opts->clock_start && m->clock_start < 0) {
+        snprintf(err, errlen, "clock start '%.64s' is not an ISO 8601 time (2026-01-01T00:00:00Z)", opts->clock_start);
         goto fail;
     }
     if (!(m->fx = fixtures_load(m->fixtures_dir, err, errlen)))

@@ -53,9 +53,12 @@ struct mock {
     pthread_mutex_t clock_lock;
     long long clock_base_ms;     /* virtual now = base + (realtime ? wall elapsed : 0) + offset */
     long long clock_wall_start_ms;
+    long long clock_start;       /* --clock-start in ms, or -1: the wall time at the first start */
     long long clock_offset_ms;
     pthread_t ticker;            /* realtime mode: fires due timers as wall time passes */
     int ticker_running;
+    char request_prefix[9];      /* request ids: req_<prefix><counter> (server.c) */
+    unsigned long long request_counter;
     int stopping;                /* read and written atomically: the ticker thread polls it */
 };
 

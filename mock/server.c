@@ -25,18 +25,12 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Request ids only need to be unique: a random per-process prefix and a counter cost a fraction
- * of drawing 8 random bytes from libcrypto on every request. */
-static char id_prefix[9];
-static unsigned long long id_counter;
-static void init_id_prefix(void) { util_random_hex(id_prefix, 4); }
-
-static void new_request_id(char out[40])
+/* Request ids only need to be unique: a per-mock prefix (drawn at start, so a seeded run gets
+ * the same one) and a counter cost a fraction of drawing 8 random bytes on every request. */
+static void new_request_id(struct mock *m, char out[40])
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, init_id_prefix);
-    unsigned long long n = __atomic_add_fetch(&id_counter, 1, __ATOMIC_RELAXED);
-    snprintf(out, 40, "req_%s%08llx", id_prefix, n & 0xffffffffULL);
+    unsigned long long n = __atomic_add_fetch(&m->request_counter, 1, __ATOMIC_RELAXED);
+    snprintf(out, 40, "req_%s%08llx", m->request_prefix, n & 0xffffffffULL);
 }
 
 static int preflight(req *r)
@@ -224,7 +218,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     r->on_answer = on_answer;
     r->started_us = util_mono_us();
     r->ri = mg_get_request_info(conn);
-    new_request_id(r->request_id);
+    new_request_id(r->m, r->request_id);
 
     const char *method = r->ri->request_method;
     if (!strcmp(method, "OPTIONS")) {
@@ -290,7 +284,7 @@ static int on_http_error(struct mg_connection *conn, int status, const char *msg
     r.on_answer = on_answer; /* logged; not journaled (r.journal stays 0): no route, no tenant */
     r.started_us = util_mono_us();
     r.ri = mg_get_request_info(conn);
-    new_request_id(r.request_id);
+    new_request_id(mg_get_user_data(mg_get_context(conn)), r.request_id);
     const char *why = msg && *msg ? msg : http_reason(status);
     if (status == 413 && r.ri && r.ri->request_method == NULL)
         status = 431; /* CivetWeb says 413 when the header block is too large */
