@@ -64,9 +64,33 @@ int mock_reset_tenant(struct mock *m, const struct tenant *t)
     return t->setup ? setup_apply(m, t, t->setup, err, sizeof err) : 0;
 }
 
-int mock_reset_all(struct mock *m)
+/* Re-reads the fixtures directory. Unchanged files keep the loaded set; a changed one replaces
+ * it, and the old set is kept until stop (a request in flight may still hold its tenant or app
+ * pointers). A broken file is refused with its file and field, and the old set stays. */
+static int reload_fixtures(struct mock *m, char *err, size_t errlen)
+{
+    struct fixtures *fresh = fixtures_load(m->fixtures_dir, err, errlen);
+    if (!fresh)
+        return -1;
+    struct fixtures *old = m->fx;
+    if (cJSON_Compare(old->orgs, fresh->orgs, 1) && cJSON_Compare(old->apps, fresh->apps, 1) &&
+        cJSON_Compare(old->env_definitions, fresh->env_definitions, 1)) {
+        fixtures_free(fresh);
+        return 0;
+    }
+    old->retired_next = m->retired_fx;
+    m->retired_fx = old;
+    __atomic_store_n(&m->fx, fresh, __ATOMIC_RELEASE);
+    return 0;
+}
+
+int mock_reset_all(struct mock *m, char *err, size_t errlen)
 {
     store_lock(m->store);
+    if (reload_fixtures(m, err, errlen) != 0) {
+        store_unlock(m->store);
+        return 1; /* refused: nothing was reset */
+    }
     scenario_unload(m, NULL);
     int rc = store_wipe(m->store, NULL);
     faults_clear(m->faults, NULL);
@@ -76,11 +100,10 @@ int mock_reset_all(struct mock *m)
     m->clock_offset_ms = 0;
     pthread_mutex_unlock(&m->clock_lock);
     store_meta_set(m->store, "clock_offset_ms", "0");
-    char err[256];
     if (rc == 0)
-        rc = seed(m, 1, err, sizeof err);
+        rc = seed(m, 1, err, errlen);
     store_unlock(m->store);
-    return rc;
+    return rc ? -1 : 0;
 }
 
 static void *ticker(void *arg)
@@ -191,7 +214,11 @@ int refold_mock_api_key(const refold_mock *mm, int i, const char **org, const ch
     return 0;
 }
 
-int refold_mock_reset(refold_mock *mm) { return mock_reset_all((struct mock *)mm); }
+int refold_mock_reset(refold_mock *mm)
+{
+    char err[512];
+    return mock_reset_all((struct mock *)mm, err, sizeof err) ? -1 : 0;
+}
 long long refold_mock_now_ms(refold_mock *mm) { return clock_now_ms((struct mock *)mm); }
 
 int refold_mock_advance_clock(refold_mock *mm, long long seconds)
@@ -254,6 +281,11 @@ void refold_mock_stop(refold_mock *mm)
     webhooks_stop(m); /* after the server: no request can queue an event any more */
     store_close(m->store);
     fixtures_free(m->fx);
+    while (m->retired_fx) {
+        struct fixtures *next = m->retired_fx->retired_next;
+        fixtures_free(m->retired_fx);
+        m->retired_fx = next;
+    }
     journal_free(m->journal);
     mcp_logs_free(m->mcp_logs);
     faults_free(m->faults);

@@ -43,6 +43,7 @@ struct mock {
     struct mg_context *ctx;
     struct store *store;
     struct fixtures *fx;
+    struct fixtures *retired_fx; /* sets replaced by a reset's reload, freed at stop */
     struct journal *journal;
     struct webhooks *webhooks;
     struct scenario *scenario;
@@ -123,7 +124,9 @@ struct route {
 };
 
 /* mock.c */
-int mock_reset_all(struct mock *m);
+/* Re-reads the fixtures and resets every tenant: 0; a broken fixture file: 1 with "FILE: field:
+ * reason" in err and nothing changed; -1 when the seed data does not apply. */
+int mock_reset_all(struct mock *m, char *err, size_t errlen);
 int mock_reset_tenant(struct mock *m, const struct tenant *t);
 
 #endif

@@ -24,7 +24,10 @@ int h_admin_health(req *r)
 int h_admin_reset(req *r)
 {
     /* With a key, only that tenant goes back to its fixtures; without, everything does. */
-    int rc = r->t ? mock_reset_tenant(r->m, r->t) : mock_reset_all(r->m);
+    char err[512] = "";
+    int rc = r->t ? mock_reset_tenant(r->m, r->t) : mock_reset_all(r->m, err, sizeof err);
+    if (rc == 1) /* a broken fixture file: the loaded fixtures and all state stay */
+        return http_error(r, 400, "INVALID_FIXTURES", "%s", err);
     if (rc != 0)
         return http_error(r, 500, "SERVER_ERROR", "reset failed");
     cJSON *o = cJSON_CreateObject();
