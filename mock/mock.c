@@ -13,6 +13,7 @@
 #include "server.h"
 #include "setup.h"
 #include "store.h"
+#include "tenants.h"
 #include "util.h"
 #include "webhooks.h"
 
@@ -52,15 +53,22 @@ static int seed(struct mock *m, int force, char *err, size_t errlen)
     return store_meta_set(m->store, "seeded", "1");
 }
 
-int mock_reset_tenant(struct mock *m, const struct tenant *t)
+int mock_wipe_tenant(struct mock *m, const struct tenant *t)
 {
-    char err[256];
     scenario_unload(m, t); /* a scenario playing in t goes with the state it made */
     if (store_wipe(m->store, t->id) != 0)
         return -1;
     faults_clear(m->faults, t->id);
     journal_clear(m->journal, t->id);
     mcp_logs_clear(m->mcp_logs, t->id);
+    return 0;
+}
+
+int mock_reset_tenant(struct mock *m, const struct tenant *t)
+{
+    char err[256];
+    if (mock_wipe_tenant(m, t) != 0)
+        return -1;
     return t->setup ? setup_apply(m, t, t->setup, err, sizeof err) : 0;
 }
 
@@ -92,6 +100,7 @@ int mock_reset_all(struct mock *m, char *err, size_t errlen)
         return 1; /* refused: nothing was reset */
     }
     scenario_unload(m, NULL);
+    tenants_drop_all(m); /* back to the fixtures: ephemeral tenants go too */
     int rc = store_wipe(m->store, NULL);
     faults_clear(m->faults, NULL);
     journal_clear(m->journal, NULL);
@@ -149,6 +158,7 @@ refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_
     m->faults = faults_new();
     m->memo = memo_new();
     m->scenario = scenario_new();
+    m->tenants = tenants_new();
 
     /* kept as a literal: the caller's string need not outlive the call */
     if (!opts->log_format || !*opts->log_format || !strcmp(opts->log_format, "text")) {
@@ -294,6 +304,7 @@ void refold_mock_stop(refold_mock *mm)
     if (m->outbox_changed)
         notify_destroy(m->outbox_changed);
     free(m->outbox_changed);
+    tenants_free(m->tenants);
     pthread_mutex_destroy(&m->clock_lock);
     free(m->host);
     free(m->fixtures_dir);

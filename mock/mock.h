@@ -19,6 +19,7 @@ struct faults;
 struct memo;
 struct notify;
 struct mcp_logs;
+struct tenants;
 
 #define MOCK_MAX_BODY (1024 * 1024)  /* request bodies above this get 413 */
 #define MOCK_MAX_PARAMS 6
@@ -51,6 +52,7 @@ struct mock {
     struct memo *memo;
     struct notify *outbox_changed; /* bumped when a delivery is queued or attempted (wait_ms) */
     struct mcp_logs *mcp_logs;   /* the MCP tool-call log (mcp_logs.c) */
+    struct tenants *tenants;     /* ephemeral tenants (tenants.c) */
     pthread_mutex_t clock_lock;
     long long clock_base_ms;     /* virtual now = base + (realtime ? wall elapsed : 0) + offset */
     long long clock_wall_start_ms;
@@ -128,5 +130,7 @@ struct route {
  * reason" in err and nothing changed; -1 when the seed data does not apply. */
 int mock_reset_all(struct mock *m, char *err, size_t errlen);
 int mock_reset_tenant(struct mock *m, const struct tenant *t);
+/* Everything stored in t goes (no seed data applied); the caller holds the store lock. */
+int mock_wipe_tenant(struct mock *m, const struct tenant *t);
 
 #endif
