@@ -97,6 +97,7 @@ typedef struct req {
     cJSON *body;                     /* parsed JSON body (NULL when none or RAW_BODY) */
     char request_id[40];
     int status;                      /* status sent, for the journal */
+    char spec_warnings[384];         /* JSON array of spec violations of the body ("" when none) */
     char extra_headers[512];         /* appended to the response (Retry-After, Location, ...) */
     const char *memo_key;            /* MEMO routes: a 200 JSON body is kept under this key */
     unsigned long long memo_gen;     /* the store generation and clock read before the handler */

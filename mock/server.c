@@ -10,6 +10,7 @@
 #include "routes.h"
 #include "scenario.h"
 #include "server.h"
+#include "spec_check.h"
 #include "store.h"
 #include "util.h"
 
@@ -196,6 +197,44 @@ static int memo_answer(req *r, char *key, size_t n)
     return 1;
 }
 
+/* A JSON body checked against the spec's request schema: violations become a
+ * Refold-Mock-Warning header and the journal entry's warnings, the answer unchanged (the real
+ * API accepts them); with --strict they are a 400 instead (returns -1 then). */
+static int check_spec(req *r)
+{
+    if (!r->body || !r->route->operation)
+        return 0;
+    cJSON *w = spec_check_body(r->route->operation, r->body);
+    if (!w)
+        return 0;
+    char joined[1024] = "";
+    const cJSON *m;
+    cJSON_ArrayForEach(m, w) {
+        size_t n = strlen(joined);
+        snprintf(joined + n, sizeof joined - n, "%s%s", n ? "; " : "", m->valuestring);
+    }
+    for (char *c = joined; *c; c++)
+        if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+            *c = '?'; /* field names come from the client: nothing may break the header */
+    char *text = json_print(w);
+    if (strlen(text) < sizeof r->spec_warnings)
+        util_copy(r->spec_warnings, sizeof r->spec_warnings, text);
+    else
+        util_copy(r->spec_warnings, sizeof r->spec_warnings, "[\"(too many to keep: see the Refold-Mock-Warning header)\"]");
+    free(text);
+    cJSON_Delete(w);
+    if (r->m->opt.strict) {
+        http_error(r, 400, "REQUEST_VALIDATION", "request body does not match the spec (--strict): %s", joined);
+        return -1;
+    }
+    char header[320];
+    snprintf(header, sizeof header, "%s", joined);
+    if (strlen(joined) >= sizeof header)
+        memcpy(header + sizeof header - 4, "...", 4);
+    http_add_header(r, "Refold-Mock-Warning", header);
+    return 0;
+}
+
 /* What happens to every answer just before it is written (see req.on_answer). */
 static void on_answer(req *r, int status, const char *body, size_t len)
 {
@@ -253,7 +292,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     scenario_request_begin(r); /* counts it for an after_requests step; paired with _end below */
     if (faults_apply(r) != 0)
         goto out;
-    if (read_body(r) != 0)
+    if (read_body(r) != 0 || check_spec(r) != 0)
         goto out;
     char memo_key[1024]; /* longer URLs are answered without the memo */
     if ((r->route->auth & MEMO) && memo_answer(r, memo_key, sizeof memo_key))
