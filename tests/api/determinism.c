@@ -4,7 +4,9 @@
 #include "flows_util.h"
 #include "receiver.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define LA "demo-user-1"
 

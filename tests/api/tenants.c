@@ -4,7 +4,9 @@
 #include "flows_util.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define WORKERS 8
 
