@@ -61,6 +61,7 @@ int mock_wipe_tenant(struct mock *m, const struct tenant *t)
     faults_clear(m->faults, t->id);
     journal_clear(m->journal, t->id);
     mcp_logs_clear(m->mcp_logs, t->id);
+    clock_reset_tenant(m, t);
     return 0;
 }
 

@@ -33,6 +33,7 @@ struct tenant {
     char environment[16];   /* "test" or "production" */
     char api_key[128];
     const cJSON *setup;     /* seed data from orgs.json, applied on reset (may be NULL) */
+    long long clock_offset_ms; /* this tenant's own advances (clock.c; atomic: tenants are shared const) */
 };
 
 struct mock {

@@ -289,6 +289,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     }
     if (auth_resolve(r) != 0)
         goto out;
+    clock_scope(r->t); /* "now" in this request is its tenant's clock */
     scenario_request_begin(r); /* counts it for an after_requests step; paired with _end below */
     if (faults_apply(r) != 0)
         goto out;
@@ -306,6 +307,7 @@ out:
     if (!r->status) /* a handler that forgot to answer is a bug: still never leave the client hanging */
         http_error(r, 500, "SERVER_ERROR", "the handler sent no response");
     scenario_request_end(r); /* the Nth matching request is answered: its step fires now */
+    clock_scope(NULL);
     int status = r->status;
     free(path);
     cJSON_Delete(r->body);

@@ -1,6 +1,7 @@
 /* tenants.c: ephemeral tenants: POST /__mock/tenants makes one (fresh key, the org's fixtures and
- * seed data), DELETE /__mock/tenants/{key} drops it with all its data; 8 workers in parallel,
- * each in its own tenant, get exactly what they get one after another. */
+ * seed data), DELETE /__mock/tenants/{key} drops it with all its data; each tenant has its own
+ * virtual clock; 8 workers in parallel, each in its own tenant moving its own clock and expiring
+ * its own connection, get exactly what they get one after another. */
 #include "flows_util.h"
 
 #include <pthread.h>
@@ -105,8 +106,21 @@ static void note(struct worker *w, const char *step, th_resp *r, const char *fie
     th_free(r);
 }
 
-/* One test worker's life: its own tenant, a linked account, a connection it breaks, a drop.
- * No cmocka asserts here (they cannot leave a thread): everything seen goes into result. */
+#define WORKDAY_KEY "/api/v2/public/linked-account/integration/save-key-credentials/workday"
+#define WORKDAY_CREDS "{\"tenant_url\":\"https://wd5-impl.workday.com/acme\",\"username\":\"isu\",\"password\":\"pw\"}"
+#define NINETY_DAYS_AND_A_SECOND "{\"seconds\":7776001}" /* Workday's credential_ttl is 90 days */
+
+static void note_now(struct worker *w, refold_mock *m, const char *key)
+{
+    th_resp r = th_key(m, "GET", "/__mock/clock", key, NULL, NULL);
+    size_t n = strlen(w->result);
+    snprintf(w->result + n, sizeof w->result - n, "now=%s;", r.json && th_str(r.json, "now") ? th_str(r.json, "now") : "?");
+    th_free(&r);
+}
+
+/* One test worker's life: its own tenant, a linked account, a Workday connection whose
+ * credentials lapse when it moves its own clock 90 days on, a drop. No cmocka asserts here
+ * (they cannot leave a thread): everything seen goes into result. */
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
@@ -117,12 +131,12 @@ static void *worker_main(void *arg)
         return NULL;
     }
     note(w, "la", (th_resp[]){th_key(m, "POST", "/api/v2/public/linked-account", key, NULL, "{\"linked_account_id\":\"worker\"}")}, NULL);
-    note(w, "connect", (th_resp[]){th_key(m, "PUT", "/api/v2/public/linked-account/integration/save-key-credentials/playground_app", key,
-                                          "worker", "{\"api_key\":\"pg_test_4f9a2c71e8\"}")}, NULL);
-    note(w, "app", (th_resp[]){th_key(m, "GET", "/api/v2/public/application/playground_app", key, "worker", NULL)}, "connected");
-    note(w, "expire", (th_resp[]){th_key(m, "POST", "/__mock/linked-accounts/worker/connections/playground_app/expire", key, NULL,
-                                         "{\"reason\":\"expired\"}")}, NULL);
-    note(w, "after", (th_resp[]){th_key(m, "GET", "/api/v2/public/application/playground_app", key, "worker", NULL)}, "reauth_required");
+    note(w, "connect", (th_resp[]){th_key(m, "PUT", WORKDAY_KEY, key, "worker", WORKDAY_CREDS)}, NULL);
+    note(w, "app", (th_resp[]){th_key(m, "GET", "/api/v2/public/application/workday", key, "worker", NULL)}, "reauth_required");
+    note_now(w, m, key);
+    note(w, "advance", (th_resp[]){th_key(m, "POST", "/__mock/clock/advance", key, NULL, NINETY_DAYS_AND_A_SECOND)}, NULL);
+    note_now(w, m, key);
+    note(w, "after", (th_resp[]){th_key(m, "GET", "/api/v2/public/application/workday", key, "worker", NULL)}, "reauth_required");
     size_t n = strlen(w->result);
     snprintf(w->result + n, sizeof w->result - n, "accounts=%d;", la_count(m, key));
     char path[200];
@@ -135,7 +149,17 @@ static void *worker_main(void *arg)
 static void eight_parallel_workers_see_what_one_after_another_see(void **state)
 {
     (void)state;
-    refold_mock *m = th_start(NULL);
+    refold_mock_options o;
+    refold_mock_options_init(&o);
+    o.clock_start = "2026-01-01T00:00:00Z";
+    refold_mock *m = th_start(&o);
+    /* a bystander in the fixtures' Acme tenant, connected before the workers move their clocks */
+    th_resp r = th_key(m, "POST", "/api/v2/public/linked-account", ACME, NULL, "{\"linked_account_id\":\"bystander\"}");
+    th_free(&r);
+    r = th_key(m, "PUT", WORKDAY_KEY, ACME, "bystander", WORKDAY_CREDS);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+
     struct worker seq[WORKERS], par[WORKERS];
     for (int i = 0; i < WORKERS; i++) {
         seq[i] = (struct worker){m, ""};
@@ -148,14 +172,52 @@ static void eight_parallel_workers_see_what_one_after_another_see(void **state)
     }
     for (int i = 0; i < WORKERS; i++)
         pthread_join(th[i], NULL);
-    char expected[256];
+    char expected[512];
     snprintf(expected, sizeof expected,
-             "la=200;connect=200;app=200/true;expire=200;after=200/true;accounts=%d;drop=200;", la_count(m, ACME) + 1);
+             "la=200;connect=200;app=200/false;now=2026-01-01T00:00:00.000Z;advance=200;now=2026-04-01T00:00:01.000Z;"
+             "after=200/true;accounts=%d;drop=200;", la_count(m, ACME) - 1 /* the bystander */ + 1);
     for (int i = 0; i < WORKERS; i++) {
         assert_string_equal(seq[i].result, expected);
         assert_string_equal(par[i].result, seq[i].result);
     }
+    /* sixteen 90-day advances later, the shared clock and the bystander's connection are untouched */
+    r = th_request(m, "GET", "/__mock/clock", NULL, NULL);
+    assert_string_equal(th_str(r.json, "now"), "2026-01-01T00:00:00.000Z");
+    th_free(&r);
+    r = th_key(m, "GET", "/api/v2/public/application/workday", ACME, "bystander", NULL);
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(r.json, "reauth_required")));
+    th_free(&r);
+    /* a tenant-less advance moves every clock: now the bystander's credentials lapse too */
+    th_admin_ok(m, "/__mock/clock/advance", NINETY_DAYS_AND_A_SECOND);
+    r = th_key(m, "GET", "/api/v2/public/application/workday", ACME, "bystander", NULL);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r.json, "reauth_required")));
+    th_free(&r);
     refold_mock_stop(m);
+}
+
+/* A fixtures tenant's own clock survives a restart with a file database, like the shared one. */
+static void own_clock_survives_restart(void **state)
+{
+    (void)state;
+    char path[TH_DB_PATH_LEN];
+    th_temp_db(path);
+    refold_mock *m = th_start_db(path);
+    th_resp r = th_key(m, "GET", "/__mock/clock", ACME, NULL, NULL);
+    double start = cJSON_GetObjectItem(r.json, "now_ms")->valuedouble;
+    th_free(&r);
+    r = th_key(m, "POST", "/__mock/clock/advance", ACME, NULL, "{\"seconds\":3600}");
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    refold_mock_stop(m);
+    m = th_start_db(path);
+    r = th_key(m, "GET", "/__mock/clock", ACME, NULL, NULL);
+    assert_true(cJSON_GetObjectItem(r.json, "now_ms")->valuedouble == start + 3600 * 1000.0);
+    th_free(&r);
+    r = th_key(m, "GET", "/__mock/clock", GLOBEX, NULL, NULL);
+    assert_true(cJSON_GetObjectItem(r.json, "now_ms")->valuedouble == start);
+    th_free(&r);
+    refold_mock_stop(m);
+    th_remove_db(path);
 }
 
 int main(void)
@@ -163,6 +225,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(create_use_drop),
         cmocka_unit_test(eight_parallel_workers_see_what_one_after_another_see),
+        cmocka_unit_test(own_clock_survives_restart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
