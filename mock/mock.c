@@ -245,7 +245,7 @@ static int tenant_of(struct mock *m, const char *api_key, const char **id)
     *id = NULL;
     if (!api_key)
         return 0;
-    const struct tenant *t = fixtures_tenant_by_key(m->fx, api_key);
+    const struct tenant *t = tenants_by_key(m, api_key);
     if (!t)
         return -1;
     *id = t->id;
