@@ -5,6 +5,7 @@
 #include "http.h"
 #include "pats.h"
 #include "store.h"
+#include "tenants.h"
 #include "util.h"
 
 #include <civetweb.h>
@@ -168,7 +169,7 @@ int auth_bearer(struct mock *m, const char *token, struct auth_who *who)
     }
     const char *typ = json_str(claims, "typ"), *jti = json_str(claims, "jti");
     const char *la = json_str(claims, "linked_account_id");
-    const struct tenant *t = fixtures_tenant_by_id(m->fx, json_str(claims, "tenant"));
+    const struct tenant *t = tenants_by_id(m, json_str(claims, "tenant"));
     double exp = json_num(claims, "exp", 0);
     int rc = -1;
     snprintf(who->code, sizeof who->code, "INVALID_TOKEN");
@@ -232,7 +233,7 @@ int auth_resolve(req *r)
         bearer = NULL; /* the admin token is not a session token */
     }
     if (key && (flags & (AUTH_KEY | AUTH_ADMIN))) {
-        r->t = fixtures_tenant_by_key(r->m->fx, key);
+        r->t = tenants_by_key(r->m, key);
         if (!r->t)
             return bad_credentials(r, "unknown API key"), -1;
     } else if (bearer && (flags & AUTH_TOKEN)) {
@@ -247,7 +248,7 @@ int auth_resolve(req *r)
             return token_missing(r), -1;
         return bad_credentials(r, "send the x-api-key header"), -1;
     } else if (key) {
-        r->t = fixtures_tenant_by_key(r->m->fx, key); /* optional on open routes */
+        r->t = tenants_by_key(r->m, key); /* optional on open routes */
     }
 
     /* With a key the linked account comes from the header or the query; a token carries its own. */

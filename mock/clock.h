@@ -4,10 +4,24 @@
 
 #include "mock.h"
 
-/* Virtual now in ms since the epoch: frozen unless --realtime, moved by clock_advance. */
+/* Every tenant has its own virtual clock: the shared base (frozen unless --realtime, moved for
+ * all by clock_advance) plus the tenant's own advances (clock_advance_tenant), so parallel test
+ * workers in their own tenants never see each other's time. */
+
+/* Virtual now in ms since the epoch of t's clock; NULL: the shared base. */
+long long clock_now(struct mock *m, const struct tenant *t);
+/* clock_now of the tenant this thread works for (clock_scope), else the base. */
 long long clock_now_ms(struct mock *m);
-/* Moves the clock forward by ms and fires every timer that falls due on the way. */
+/* The tenant whose clock clock_now_ms reads on this thread (the dispatcher sets it per request). */
+void clock_scope(const struct tenant *t);
+const struct tenant *clock_scoped(void);
+/* Moves every tenant's clock forward by ms and fires every timer that falls due on the way,
+ * each tenant's in its own time order. */
 int clock_advance(struct mock *m, long long ms);
+/* Moves t's clock only, firing only t's timers. */
+int clock_advance_tenant(struct mock *m, const struct tenant *t, long long ms);
+/* t's clock back to the shared base (a tenant reset). */
+void clock_reset_tenant(struct mock *m, const struct tenant *t);
 /* Back to the start (a full reset). */
 void clock_reset(struct mock *m);
 

@@ -5,6 +5,7 @@
 #include "credentials_validate.h"
 #include "fixtures.h"
 #include "store.h"
+#include "tenants.h"
 #include "util.h"
 #include "webhooks.h"
 
@@ -368,7 +369,7 @@ void connections_fire(struct mock *m, long long now)
 {
     cJSON *due = store_due(m->store, KIND, now), *row;
     cJSON_ArrayForEach(row, due) {
-        const struct tenant *t = fixtures_tenant_by_id(m->fx, json_str(row, "tenant"));
+        const struct tenant *t = tenants_by_id(m, json_str(row, "tenant"));
         const char *id = json_str(row, "id");
         store_begin(m->store);
         cJSON *conn = t ? store_get(m->store, t->id, KIND, id) : NULL;

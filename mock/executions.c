@@ -6,6 +6,7 @@
 #include "fixtures.h"
 #include "overrides.h"
 #include "store.h"
+#include "tenants.h"
 #include "util.h"
 #include "webhooks.h"
 #include "workflow_defs.h"
@@ -625,7 +626,7 @@ void executions_fire(struct mock *m, long long now)
     int emitted = 0;
     cJSON_ArrayForEach(row, rows) {
         const char *tid = json_str(row, "tenant"), *id = json_str(row, "id");
-        const struct tenant *t = fixtures_tenant_by_id(m->fx, tid);
+        const struct tenant *t = tenants_by_id(m, tid);
         store_begin(m->store);
         cJSON *doc = store_get(m->store, tid, EXEC_KIND, id);
         if (!t || !doc) { /* a tenant no longer in the fixtures: nothing can read it; stop its clock */

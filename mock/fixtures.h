@@ -12,6 +12,7 @@ struct fixtures {
     cJSON *orgs;      /* orgs.json as loaded (tenants point into it for their setup) */
     cJSON *apps;      /* array of app documents, sorted by slug */
     cJSON *public_apps; /* the same apps as the API shows them (mock-only sections left out) */
+    struct fixtures *retired_next; /* mock.c's list of replaced sets */
     cJSON *env_definitions; /* env_definitions.json's "definitions" (each names its org_id); empty when absent */
 };
 

@@ -209,5 +209,7 @@ int h_admin_scenario_step(req *r);
 
 /* admin/admin_tenants.c */
 int h_admin_tenants(req *r);
+int h_admin_tenant_create(req *r);
+int h_admin_tenant_delete(req *r);
 
 #endif

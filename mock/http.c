@@ -87,9 +87,9 @@ static void write_cors(req *r, char *buf, size_t n)
     else if (origin && *origin && !strpbrk(origin, "\r\n"))
         snprintf(buf, n,
                  "Access-Control-Allow-Origin: %s\r\nVary: Origin\r\nAccess-Control-Allow-Credentials: true\r\n"
-                 "Access-Control-Expose-Headers: Retry-After, X-Request-Id\r\n", origin);
+                 "Access-Control-Expose-Headers: Retry-After, X-Request-Id, Refold-Mock-Warning\r\n", origin);
     else
-        snprintf(buf, n, "Access-Control-Allow-Origin: *\r\nAccess-Control-Expose-Headers: Retry-After, X-Request-Id\r\n");
+        snprintf(buf, n, "Access-Control-Allow-Origin: *\r\nAccess-Control-Expose-Headers: Retry-After, X-Request-Id, Refold-Mock-Warning\r\n");
 }
 
 static int format_head(req *r, char *buf, size_t n, int status, const char *content_type, size_t len, const char *cors)

@@ -21,6 +21,7 @@ struct entry {
      * each NUL-terminated; the block is reused by the next request in this slot */
     char *buf;
     size_t cap, off_query, off_headers, off_req, req_len, off_resp, resp_len;
+    char warnings[384]; /* the request's spec violations as a JSON array (server.c), "" when none */
 };
 
 struct journal {
@@ -146,6 +147,7 @@ void journal_record(struct journal *j, req *r, int status, const char *body, siz
     e->off_resp = at;
     e->resp_len = resplen;
     put(e->buf, at, body, resplen);
+    util_copy(e->warnings, sizeof e->warnings, r->spec_warnings);
     pthread_mutex_unlock(&j->lock);
     if (query != qbuf)
         free(query);
@@ -240,6 +242,8 @@ static cJSON *entry_view(const struct entry *e, const struct fixtures *fx)
     cJSON_AddStringToObject(o, "linked_account_id", e->la);
     cJSON_AddStringToObject(o, "tenant", e->tenant);
     cJSON_AddNumberToObject(o, "duration_us", (double)e->duration_us);
+    cJSON *w = e->warnings[0] ? cJSON_Parse(e->warnings) : NULL; /* spec violations (spec_check.c) */
+    cJSON_AddItemToObject(o, "warnings", w ? w : cJSON_CreateArray());
     cJSON *rq = cJSON_AddObjectToObject(o, "request");
     cJSON_AddItemToObject(rq, "headers", headers_view(e->buf + e->off_headers, fx));
     cJSON_AddItemToObject(rq, "body", body_view(e->buf + e->off_req, e->req_len, e->form, e->secret_body, fx));

@@ -29,6 +29,10 @@ static void usage(FILE *out)
             "  --verbose                 log lines carry request and response bodies REFOLD_MOCK_VERBOSE=1\n"
             "  --quiet                   no banner and no log lines                  REFOLD_MOCK_QUIET=1\n"
             "  --port-file PATH          write the bound port to PATH once listening REFOLD_MOCK_PORT_FILE\n"
+            "  --scenarios DIR           where --scenario NAME is looked up          REFOLD_MOCK_SCENARIOS\n"
+            "  --seed TEXT               ids, tokens and secrets follow from TEXT    REFOLD_MOCK_SEED\n"
+            "  --clock-start ISO8601     the virtual clock's start (default: now)   REFOLD_MOCK_CLOCK_START\n"
+            "  --strict                  a body breaking the spec's schema gets 400  REFOLD_MOCK_STRICT=1\n"
             "  -h, --help, --version\n"
             "Secrets (API keys, tokens, password fields) are masked in logs and in /__mock/requests.\n");
 }
@@ -100,6 +104,10 @@ int main(int argc, char **argv)
     o.verbose = is_true(getenv("REFOLD_MOCK_VERBOSE"));
     const char *port_file = NULL;
     if ((env = getenv("REFOLD_MOCK_PORT_FILE")) && *env) port_file = env;
+    if ((env = getenv("REFOLD_MOCK_SCENARIOS")) && *env) o.scenarios_dir = env;
+    if ((env = getenv("REFOLD_MOCK_SEED")) && *env) o.seed = env;
+    if ((env = getenv("REFOLD_MOCK_CLOCK_START")) && *env) o.clock_start = env;
+    o.strict = is_true(getenv("REFOLD_MOCK_STRICT"));
 
     static const struct option longopts[] = {
         {"host", required_argument, 0, 'o'}, {"port", required_argument, 0, 'p'},
@@ -107,6 +115,8 @@ int main(int argc, char **argv)
         {"scenario", required_argument, 0, 's'}, {"public-url", required_argument, 0, 'u'},
         {"webhook-backoff-ms", required_argument, 0, 'b'}, {"admin-token", required_argument, 0, 'a'},
         {"webhook-timeout-ms", required_argument, 0, 't'},
+        {"scenarios", required_argument, 0, 'S'}, {"seed", required_argument, 0, 'e'},
+        {"clock-start", required_argument, 0, 'c'}, {"strict", no_argument, 0, 'x'},
         {"realtime", no_argument, 0, 'r'}, {"quiet", no_argument, 0, 'q'},
         {"log-format", required_argument, 0, 'l'}, {"verbose", no_argument, 0, 'v'},
         {"port-file", required_argument, 0, 'P'},
@@ -128,6 +138,10 @@ int main(int argc, char **argv)
         case 'b': if (parse_int("--webhook-backoff-ms", optarg, 1, 3600000, &o.webhook_backoff_ms)) return 2; break;
         case 'a': o.admin_token = optarg; break;
         case 't': if (parse_int("--webhook-timeout-ms", optarg, 1, 3600000, &o.webhook_timeout_ms)) return 2; break;
+        case 'S': o.scenarios_dir = optarg; break;
+        case 'e': o.seed = optarg; break;
+        case 'c': o.clock_start = optarg; break;
+        case 'x': o.strict = 1; break;
         case 'r': o.realtime = 1; break;
         case 'q': o.quiet = 1; break;
         case 'l': o.log_format = optarg; break;

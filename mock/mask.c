@@ -83,6 +83,17 @@ static size_t jwt_at(const char *s, size_t left)
     return i;
 }
 
+/* An ephemeral tenant's key (tenants.c): "tk_eph_" or "pk_eph_" and 24 hex digits. */
+static size_t ephemeral_key_at(const char *s, size_t len)
+{
+    if (len < 31 || (memcmp(s, "tk_eph_", 7) && memcmp(s, "pk_eph_", 7)))
+        return 0;
+    for (int i = 7; i < 31; i++)
+        if (!strchr("0123456789abcdef", s[i]) || !s[i])
+            return 0;
+    return 31;
+}
+
 /* Text with JWTs and the tenants' API keys replaced; NULL when nothing was. */
 static char *sweep(const char *s, size_t len, const struct fixtures *fx)
 {
@@ -90,6 +101,8 @@ static char *sweep(const char *s, size_t len, const struct fixtures *fx)
     size_t used = 0, copied = 0, cap = 0;
     for (size_t i = 0; i < len;) {
         size_t hit = (i == 0 || !b64url(s[i - 1])) ? jwt_at(s + i, len - i) : 0;
+        if (!hit)
+            hit = ephemeral_key_at(s + i, len - i);
         for (int k = 0; !hit && fx && k < fx->ntenants; k++) {
             size_t kl = strlen(fx->tenants[k].api_key);
             if (kl >= 6 && kl <= len - i && !memcmp(s + i, fx->tenants[k].api_key, kl))
@@ -248,6 +261,11 @@ cJSON *mask_body(const char *body, size_t len, int form, int all, const struct f
 
 const char *mask_path(const char *path, char *buf, size_t n)
 {
+    static const char tenant[] = "/__mock/tenants/"; /* DELETE /__mock/tenants/{api key} */
+    if (!strncmp(path, tenant, sizeof tenant - 1) && path[sizeof tenant - 1]) {
+        snprintf(buf, n, "%s" MASK, tenant);
+        return buf;
+    }
     static const char mcp[] = "/mcp/v1/";
     const char *tok = path + sizeof mcp - 1, *end;
     if (strncmp(path, mcp, sizeof mcp - 1) || !(end = strchr(tok, '/')) || end == tok)

@@ -25,7 +25,7 @@ cJSON *mask_body(const char *body, size_t len, int form, int all, const struct f
  * Cookie) keep only their scheme. */
 char *mask_header(const char *name, const char *value, const struct fixtures *fx);
 /* A request path as it may be shown: the token of an MCP server URL (/mcp/v1/{token}/{server_id},
- * a PAT or session token in the path) becomes ****, written into buf; other paths come back as
+ * a PAT or session token in the path) and the key of DELETE /__mock/tenants/{key} become ****, written into buf; other paths come back as
  * they are. */
 const char *mask_path(const char *path, char *buf, size_t n);
 /* A query string (or form body) with secret fields masked (malloc'd). */

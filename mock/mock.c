@@ -13,6 +13,7 @@
 #include "server.h"
 #include "setup.h"
 #include "store.h"
+#include "tenants.h"
 #include "util.h"
 #include "webhooks.h"
 
@@ -52,22 +53,55 @@ static int seed(struct mock *m, int force, char *err, size_t errlen)
     return store_meta_set(m->store, "seeded", "1");
 }
 
-int mock_reset_tenant(struct mock *m, const struct tenant *t)
+int mock_wipe_tenant(struct mock *m, const struct tenant *t)
 {
-    char err[256];
     scenario_unload(m, t); /* a scenario playing in t goes with the state it made */
     if (store_wipe(m->store, t->id) != 0)
         return -1;
     faults_clear(m->faults, t->id);
     journal_clear(m->journal, t->id);
     mcp_logs_clear(m->mcp_logs, t->id);
+    clock_reset_tenant(m, t);
+    return 0;
+}
+
+int mock_reset_tenant(struct mock *m, const struct tenant *t)
+{
+    char err[256];
+    if (mock_wipe_tenant(m, t) != 0)
+        return -1;
     return t->setup ? setup_apply(m, t, t->setup, err, sizeof err) : 0;
 }
 
-int mock_reset_all(struct mock *m)
+/* Re-reads the fixtures directory. Unchanged files keep the loaded set; a changed one replaces
+ * it, and the old set is kept until stop (a request in flight may still hold its tenant or app
+ * pointers). A broken file is refused with its file and field, and the old set stays. */
+static int reload_fixtures(struct mock *m, char *err, size_t errlen)
+{
+    struct fixtures *fresh = fixtures_load(m->fixtures_dir, err, errlen);
+    if (!fresh)
+        return -1;
+    struct fixtures *old = m->fx;
+    if (cJSON_Compare(old->orgs, fresh->orgs, 1) && cJSON_Compare(old->apps, fresh->apps, 1) &&
+        cJSON_Compare(old->env_definitions, fresh->env_definitions, 1)) {
+        fixtures_free(fresh);
+        return 0;
+    }
+    old->retired_next = m->retired_fx;
+    m->retired_fx = old;
+    __atomic_store_n(&m->fx, fresh, __ATOMIC_RELEASE);
+    return 0;
+}
+
+int mock_reset_all(struct mock *m, char *err, size_t errlen)
 {
     store_lock(m->store);
+    if (reload_fixtures(m, err, errlen) != 0) {
+        store_unlock(m->store);
+        return 1; /* refused: nothing was reset */
+    }
     scenario_unload(m, NULL);
+    tenants_drop_all(m); /* back to the fixtures: ephemeral tenants go too */
     int rc = store_wipe(m->store, NULL);
     faults_clear(m->faults, NULL);
     journal_clear(m->journal, NULL);
@@ -76,11 +110,10 @@ int mock_reset_all(struct mock *m)
     m->clock_offset_ms = 0;
     pthread_mutex_unlock(&m->clock_lock);
     store_meta_set(m->store, "clock_offset_ms", "0");
-    char err[256];
     if (rc == 0)
-        rc = seed(m, 1, err, sizeof err);
+        rc = seed(m, 1, err, errlen);
     store_unlock(m->store);
-    return rc;
+    return rc ? -1 : 0;
 }
 
 static void *ticker(void *arg)
@@ -107,6 +140,9 @@ refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_
     m->opt = *opts;
     m->host = strdup(opts->host && *opts->host ? opts->host : "127.0.0.1");
     m->fixtures_dir = opts->fixtures_dir && *opts->fixtures_dir ? strdup(opts->fixtures_dir) : paths_shipped("fixtures");
+    m->scenarios_dir = opts->scenarios_dir && *opts->scenarios_dir ? strdup(opts->scenarios_dir) : paths_beside(m->fixtures_dir, "scenarios");
+    if (!m->scenarios_dir)
+        m->scenarios_dir = paths_shipped("scenarios");
     m->db_path = strdup(opts->db_path && *opts->db_path ? opts->db_path : ":memory:");
     m->public_url_opt = dup_or_null(opts->public_url);
     m->admin_token = dup_or_null(opts->admin_token);
@@ -115,11 +151,15 @@ refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_
     m->outbox_changed = calloc(1, sizeof *m->outbox_changed);
     notify_init(m->outbox_changed);
     pthread_mutex_init(&m->clock_lock, NULL);
+    if (opts->seed && *opts->seed)
+        util_seed(opts->seed); /* before the first draw: the session-token secret, seed data */
+    util_random_hex(m->request_prefix, 4);
     m->journal = journal_new(JOURNAL_CAPACITY);
     m->mcp_logs = mcp_logs_new(MCP_LOG_CAPACITY);
     m->faults = faults_new();
     m->memo = memo_new();
     m->scenario = scenario_new();
+    m->tenants = tenants_new();
 
     /* kept as a literal: the caller's string need not outlive the call */
     if (!opts->log_format || !*opts->log_format || !strcmp(opts->log_format, "text")) {
@@ -129,6 +169,11 @@ refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_
     } else {
         snprintf(err, errlen, "log format '%s': must be text or json", opts->log_format);
         m->opt.log_format = "text";
+        goto fail;
+    }
+    m->clock_start = opts->clock_start ? util_parse_iso8601(opts->clock_start) : -1;
+    if (opts->clock_start && m->clock_start < 0) {
+        snprintf(err, errlen, "clock start '%.64s' is not an ISO 8601 time (2026-01-01T00:00:00Z)", opts->clock_start);
         goto fail;
     }
     if (!(m->fx = fixtures_load(m->fixtures_dir, err, errlen)))
@@ -180,7 +225,11 @@ int refold_mock_api_key(const refold_mock *mm, int i, const char **org, const ch
     return 0;
 }
 
-int refold_mock_reset(refold_mock *mm) { return mock_reset_all((struct mock *)mm); }
+int refold_mock_reset(refold_mock *mm)
+{
+    char err[512];
+    return mock_reset_all((struct mock *)mm, err, sizeof err) ? -1 : 0;
+}
 long long refold_mock_now_ms(refold_mock *mm) { return clock_now_ms((struct mock *)mm); }
 
 int refold_mock_advance_clock(refold_mock *mm, long long seconds)
@@ -196,7 +245,7 @@ static int tenant_of(struct mock *m, const char *api_key, const char **id)
     *id = NULL;
     if (!api_key)
         return 0;
-    const struct tenant *t = fixtures_tenant_by_key(m->fx, api_key);
+    const struct tenant *t = tenants_by_key(m, api_key);
     if (!t)
         return -1;
     *id = t->id;
@@ -243,6 +292,11 @@ void refold_mock_stop(refold_mock *mm)
     webhooks_stop(m); /* after the server: no request can queue an event any more */
     store_close(m->store);
     fixtures_free(m->fx);
+    while (m->retired_fx) {
+        struct fixtures *next = m->retired_fx->retired_next;
+        fixtures_free(m->retired_fx);
+        m->retired_fx = next;
+    }
     journal_free(m->journal);
     mcp_logs_free(m->mcp_logs);
     faults_free(m->faults);
@@ -251,9 +305,11 @@ void refold_mock_stop(refold_mock *mm)
     if (m->outbox_changed)
         notify_destroy(m->outbox_changed);
     free(m->outbox_changed);
+    tenants_free(m->tenants);
     pthread_mutex_destroy(&m->clock_lock);
     free(m->host);
     free(m->fixtures_dir);
+    free(m->scenarios_dir);
     free(m->db_path);
     free(m->public_url_opt);
     free(m->admin_token);

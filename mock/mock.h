@@ -19,6 +19,7 @@ struct faults;
 struct memo;
 struct notify;
 struct mcp_logs;
+struct tenants;
 
 #define MOCK_MAX_BODY (1024 * 1024)  /* request bodies above this get 413 */
 #define MOCK_MAX_PARAMS 6
@@ -32,11 +33,12 @@ struct tenant {
     char environment[16];   /* "test" or "production" */
     char api_key[128];
     const cJSON *setup;     /* seed data from orgs.json, applied on reset (may be NULL) */
+    long long clock_offset_ms; /* this tenant's own advances (clock.c; atomic: tenants are shared const) */
 };
 
 struct mock {
     refold_mock_options opt;     /* strings below are owned copies */
-    char *host, *fixtures_dir, *db_path, *public_url_opt, *admin_token;
+    char *host, *fixtures_dir, *scenarios_dir, *db_path, *public_url_opt, *admin_token;
     char url[256];               /* base URL handed out in links */
     char jwt_secret[65];         /* hex; HS256 key of session tokens, kept in the database */
     int port;
@@ -44,6 +46,7 @@ struct mock {
     int busy_workers;            /* connections CivetWeb workers hold now (atomic; see server.c) */
     struct store *store;
     struct fixtures *fx;
+    struct fixtures *retired_fx; /* sets replaced by a reset's reload, freed at stop */
     struct journal *journal;
     struct webhooks *webhooks;
     struct scenario *scenario;
@@ -51,12 +54,16 @@ struct mock {
     struct memo *memo;
     struct notify *outbox_changed; /* bumped when a delivery is queued or attempted (wait_ms) */
     struct mcp_logs *mcp_logs;   /* the MCP tool-call log (mcp_logs.c) */
+    struct tenants *tenants;     /* ephemeral tenants (tenants.c) */
     pthread_mutex_t clock_lock;
     long long clock_base_ms;     /* virtual now = base + (realtime ? wall elapsed : 0) + offset */
     long long clock_wall_start_ms;
+    long long clock_start;       /* --clock-start in ms, or -1: the wall time at the first start */
     long long clock_offset_ms;
     pthread_t ticker;            /* realtime mode: fires due timers as wall time passes */
     int ticker_running;
+    char request_prefix[9];      /* request ids: req_<prefix><counter> (server.c) */
+    unsigned long long request_counter;
     int stopping;                /* read and written atomically: the ticker thread polls it */
 };
 
@@ -93,6 +100,7 @@ typedef struct req {
     cJSON *body;                     /* parsed JSON body (NULL when none or RAW_BODY) */
     char request_id[40];
     int status;                      /* status sent, for the journal */
+    char spec_warnings[384];         /* JSON array of spec violations of the body ("" when none) */
     char extra_headers[512];         /* appended to the response (Retry-After, Location, ...) */
     const char *memo_key;            /* MEMO routes: a 200 JSON body is kept under this key */
     unsigned long long memo_gen;     /* the store generation and clock read before the handler */
@@ -122,7 +130,11 @@ struct route {
 };
 
 /* mock.c */
-int mock_reset_all(struct mock *m);
+/* Re-reads the fixtures and resets every tenant: 0; a broken fixture file: 1 with "FILE: field:
+ * reason" in err and nothing changed; -1 when the seed data does not apply. */
+int mock_reset_all(struct mock *m, char *err, size_t errlen);
 int mock_reset_tenant(struct mock *m, const struct tenant *t);
+/* Everything stored in t goes (no seed data applied); the caller holds the store lock. */
+int mock_wipe_tenant(struct mock *m, const struct tenant *t);
 
 #endif

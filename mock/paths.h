@@ -3,7 +3,11 @@
 #define PATHS_H
 
 /* A new string (caller frees): <data dir>/<name>, the data dir being <prefix>/share/refold-mock
- * next to an installed binary, else the source tree the library was built from. */
+ * next to an installed binary, the checkout above a build directory's binary, else the
+ * configured install prefix. */
 char *paths_shipped(const char *name);
+/* A new string: DIR's sibling NAME (fixtures/ -> scenarios/) when that is a directory, else NULL. */
+char *paths_beside(const char *dir, const char *name);
+int paths_is_dir(const char *p);
 
 #endif

@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "fixtures.h"
 #include "store.h"
+#include "tenants.h"
 #include "util.h"
 
 #include <openssl/evp.h>
@@ -66,8 +67,8 @@ int pats_lookup(struct mock *m, const char *token, const struct tenant **t, char
     char id[65];
     digest_hex(token, id);
     /* The token does not name its tenant: look in each (a handful of API keys). */
-    for (int i = 0; i < m->fx->ntenants; i++) {
-        const struct tenant *x = &m->fx->tenants[i];
+    const struct tenant *x;
+    for (int i = 0; (x = tenants_at(m, i)); i++) {
         static const char *const members[] = {"linked_account_id", NULL};
         cJSON *doc = store_get_members(m->store, x->id, KIND, id, members);
         if (!doc)

@@ -189,6 +189,8 @@ const struct route routes[] = {
     {"DELETE", "/__mock/linked-accounts/{id}/personal-access-token", ADMIN, h_admin_revoke_pat, "mockRevokePat"},
     {"GET", "/__mock/mcp/logs", ADMIN, h_admin_mcp_logs, "mockMcpLogs"},
     {"GET", "/__mock/tenants", ADMIN, h_admin_tenants, "mockTenants"},
+    {"POST", "/__mock/tenants", ADMIN, h_admin_tenant_create, "mockCreateTenant"},
+    {"DELETE", "/__mock/tenants/{key}", ADMIN, h_admin_tenant_delete, "mockDropTenant"},
     {"POST", "/__mock/datarefs/{refName}/records", ADMIN | OPT_LA, h_admin_dataref_records, "mockAddDatarefRecords"},
     {"GET", "/__mock/ui", ADMIN, h_admin_dashboard, "mockDashboard"},
     {"GET", "/__mock/assets/{name}", AUTH_NONE, h_page_asset, "mockAsset"},

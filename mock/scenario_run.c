@@ -6,7 +6,6 @@
 #include "faults.h"
 #include "fixtures.h"
 #include "overrides.h"
-#include "paths.h"
 #include "setup.h"
 #include "store.h"
 #include "util.h"
@@ -141,13 +140,20 @@ static void settle(struct mock *m, struct scenario *e, long long now)
         fire_step(m, e->s, e->s->armed);
 }
 
+/* A timer pass for one tenant (clock.c) leaves a scenario playing in another alone. */
+static int other_tenant(const struct scenario *e)
+{
+    const struct tenant *t = clock_scoped();
+    return t && e->s && strcmp(e->s->t->id, t->id);
+}
+
 long long scenario_next_due(struct mock *m)
 {
     struct scenario *e = m->scenario;
     if (!e || !__atomic_load_n(&e->active, __ATOMIC_ACQUIRE))
         return LLONG_MAX;
     store_lock(m->store);
-    long long due = due_of(e->s);
+    long long due = other_tenant(e) ? LLONG_MAX : due_of(e->s);
     store_unlock(m->store);
     return due;
 }
@@ -158,6 +164,10 @@ void scenario_fire_due(struct mock *m, long long now)
     if (!e || !__atomic_load_n(&e->active, __ATOMIC_ACQUIRE))
         return;
     store_lock(m->store);
+    if (other_tenant(e)) {
+        store_unlock(m->store);
+        return;
+    }
     settle(m, e, now);
     store_unlock(m->store);
 }
@@ -350,10 +360,9 @@ int scenario_load_doc(struct mock *m, cJSON *doc, const char *source, const stru
     return 0;
 }
 
-static void shipped_list(char *out, size_t n)
+static void shipped_list(struct mock *m, char *out, size_t n)
 {
-    char *dir = paths_shipped("scenarios");
-    DIR *d = opendir(dir);
+    DIR *d = opendir(m->scenarios_dir);
     out[0] = 0;
     struct dirent *de;
     char **names = NULL;
@@ -376,7 +385,6 @@ static void shipped_list(char *out, size_t n)
     for (int i = 0; i < count; i++)
         free(names[i]);
     free(names);
-    free(dir);
 }
 
 static int is_path(const char *ref)
@@ -398,14 +406,12 @@ int scenario_load_ref(struct mock *m, const char *ref, int allow_files, const st
                              "'-', '_' and '.', without a path", ref);
             return -1;
         }
-        char *dir = paths_shipped("scenarios");
-        snprintf(path, sizeof path, "%s/%s.json", dir, ref);
-        free(dir);
+        snprintf(path, sizeof path, "%s/%s.json", m->scenarios_dir, ref);
         snprintf(source, sizeof source, "scenarios/%s.json", ref);
         struct stat sb;
         if (stat(path, &sb) != 0) {
             char list[1024];
-            shipped_list(list, sizeof list);
+            shipped_list(m, list, sizeof list);
             snprintf(err, n, "no shipped scenario '%s' (shipped: %s)", ref, list[0] ? list : "none");
             return -1;
         }

@@ -5,6 +5,7 @@
 #include "executions.h"
 #include "fixtures.h"
 #include "store.h"
+#include "tenants.h"
 #include "util.h"
 
 #include <limits.h>
@@ -132,7 +133,7 @@ void schedules_fire(struct mock *m, long long now)
 {
     cJSON *due = store_due(m->store, SCHEDULE_KIND, now), *row;
     cJSON_ArrayForEach(row, due) {
-        const struct tenant *t = fixtures_tenant_by_id(m->fx, json_str(row, "tenant"));
+        const struct tenant *t = tenants_by_id(m, json_str(row, "tenant"));
         if (t)
             run_one(m, t, json_str(row, "id"), (long long)json_num(row, "due_ms", 0));
         else

@@ -11,6 +11,7 @@
 #include "routes.h"
 #include "scenario.h"
 #include "server.h"
+#include "spec_check.h"
 #include "store.h"
 #include "util.h"
 
@@ -27,18 +28,12 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Request ids only need to be unique: a random per-process prefix and a counter cost a fraction
- * of drawing 8 random bytes from libcrypto on every request. */
-static char id_prefix[9];
-static unsigned long long id_counter;
-static void init_id_prefix(void) { util_random_hex(id_prefix, 4); }
-
-static void new_request_id(char out[40])
+/* Request ids only need to be unique: a per-mock prefix (drawn at start, so a seeded run gets
+ * the same one) and a counter cost a fraction of drawing 8 random bytes on every request. */
+static void new_request_id(struct mock *m, char out[40])
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, init_id_prefix);
-    unsigned long long n = __atomic_add_fetch(&id_counter, 1, __ATOMIC_RELAXED);
-    snprintf(out, 40, "req_%s%08llx", id_prefix, n & 0xffffffffULL);
+    unsigned long long n = __atomic_add_fetch(&m->request_counter, 1, __ATOMIC_RELAXED);
+    snprintf(out, 40, "req_%s%08llx", m->request_prefix, n & 0xffffffffULL);
 }
 
 /* The admin API and the pages belong to the machine, not to every web page its user visits:
@@ -357,6 +352,44 @@ static int memo_answer(req *r, char *key, size_t n)
     return 1;
 }
 
+/* A JSON body checked against the spec's request schema: violations become a
+ * Refold-Mock-Warning header and the journal entry's warnings, the answer unchanged (the real
+ * API accepts them); with --strict they are a 400 instead (returns -1 then). */
+static int check_spec(req *r)
+{
+    if (!r->body || !r->route->operation)
+        return 0;
+    cJSON *w = spec_check_body(r->route->operation, r->body);
+    if (!w)
+        return 0;
+    char joined[1024] = "";
+    const cJSON *m;
+    cJSON_ArrayForEach(m, w) {
+        size_t n = strlen(joined);
+        snprintf(joined + n, sizeof joined - n, "%s%s", n ? "; " : "", m->valuestring);
+    }
+    for (char *c = joined; *c; c++)
+        if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+            *c = '?'; /* field names come from the client: nothing may break the header */
+    char *text = json_print(w);
+    if (strlen(text) < sizeof r->spec_warnings)
+        util_copy(r->spec_warnings, sizeof r->spec_warnings, text);
+    else
+        util_copy(r->spec_warnings, sizeof r->spec_warnings, "[\"(too many to keep: see the Refold-Mock-Warning header)\"]");
+    free(text);
+    cJSON_Delete(w);
+    if (r->m->opt.strict) {
+        http_error(r, 400, "REQUEST_VALIDATION", "request body does not match the spec (--strict): %s", joined);
+        return -1;
+    }
+    char header[320];
+    snprintf(header, sizeof header, "%s", joined);
+    if (strlen(joined) >= sizeof header)
+        memcpy(header + sizeof header - 4, "...", 4);
+    http_add_header(r, "Refold-Mock-Warning", header);
+    return 0;
+}
+
 /* What happens to every answer just before it is written (see req.on_answer). */
 static void on_answer(req *r, int status, const char *body, size_t len)
 {
@@ -379,7 +412,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     r->on_answer = on_answer;
     r->started_us = util_mono_us();
     r->ri = mg_get_request_info(conn);
-    new_request_id(r->request_id);
+    new_request_id(r->m, r->request_id);
     store_take_write_failure(); /* only this request's writes count (see http_send) */
 
     const char *method = r->ri->request_method;
@@ -419,10 +452,11 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     }
     if (auth_resolve(r) != 0)
         goto out;
+    clock_scope(r->t); /* "now" in this request is its tenant's clock */
     scenario_request_begin(r); /* counts it for an after_requests step; paired with _end below */
     if (faults_apply(r) != 0)
         goto out;
-    if (read_body(r) != 0)
+    if (read_body(r) != 0 || check_spec(r) != 0)
         goto out;
     char memo_key[1024]; /* longer URLs are answered without the memo */
     if ((r->route->auth & MEMO) && memo_answer(r, memo_key, sizeof memo_key))
@@ -436,6 +470,7 @@ out:
     if (!r->status) /* a handler that forgot to answer is a bug: still never leave the client hanging */
         http_error(r, 500, "SERVER_ERROR", "the handler sent no response");
     scenario_request_end(r); /* the Nth matching request is answered: its step fires now */
+    clock_scope(NULL);
     int status = r->status;
     free(path);
     cJSON_Delete(r->body);
@@ -453,7 +488,7 @@ static int on_http_error(struct mg_connection *conn, int status, const char *msg
     r.on_answer = on_answer; /* logged; not journaled (r.journal stays 0): no route, no tenant */
     r.started_us = util_mono_us();
     r.ri = mg_get_request_info(conn);
-    new_request_id(r.request_id);
+    new_request_id(mg_get_user_data(mg_get_context(conn)), r.request_id);
     const char *why = msg && *msg ? msg : http_reason(status);
     if (status == 413 && r.ri && r.ri->request_method == NULL)
         status = 431; /* CivetWeb says 413 when the header block is too large */

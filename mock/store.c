@@ -56,9 +56,9 @@ static const char *const sql_text[Q_COUNT] = {
     [Q_DEL] = "DELETE FROM docs WHERE tenant=?1 AND kind=?2 AND id=?3",
     [Q_DEL_CHILDREN] = "DELETE FROM docs WHERE tenant=?1 AND kind=?2 AND parent=?3",
     [Q_SET_DUE] = "UPDATE docs SET due_ms=?4 WHERE tenant=?1 AND kind=?2 AND id=?3",
-    [Q_NEXT_DUE] = "SELECT min(due_ms) FROM docs WHERE kind=?1 AND due_ms IS NOT NULL",
+    [Q_NEXT_DUE] = "SELECT min(due_ms) FROM docs WHERE kind=?1 AND due_ms IS NOT NULL AND (?2 IS NULL OR tenant=?2)",
     [Q_DUE] = "SELECT tenant, id, due_ms, body FROM docs WHERE kind=?1 AND due_ms IS NOT NULL"
-              " AND due_ms<=?2 ORDER BY due_ms, seq",
+              " AND due_ms<=?2 AND (?3 IS NULL OR tenant=?3) ORDER BY due_ms, seq",
     [Q_META_GET] = "SELECT value FROM meta WHERE key=?1",
     [Q_META_SET] = "INSERT INTO meta(key,value) VALUES(?1,?2)"
                    " ON CONFLICT(key) DO UPDATE SET value=excluded.value",
@@ -494,12 +494,26 @@ int store_set_due(struct store *st, const char *tenant, const char *kind, const 
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* The tenant whose timers this thread's timer pass looks at (clock.c steps one tenant at a time). */
+static __thread char due_scope[96];
+
+void store_scope(const char *tenant) { snprintf(due_scope, sizeof due_scope, "%s", tenant ? tenant : ""); }
+
+static void bind_scope(sqlite3_stmt *s, int at)
+{
+    if (due_scope[0])
+        sqlite3_bind_text(s, at, due_scope, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, at);
+}
+
 long long store_next_due(struct store *st, const char *kind)
 {
     long long due = LLONG_MAX;
     pthread_mutex_lock(&st->lock);
     sqlite3_stmt *s = prep(st, Q_NEXT_DUE);
     bind_text(s, 1, kind);
+    bind_scope(s, 2);
     if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
         due = sqlite3_column_int64(s, 0);
     done(s);
@@ -514,6 +528,7 @@ cJSON *store_due(struct store *st, const char *kind, long long now_ms)
     sqlite3_stmt *s = prep(st, Q_DUE);
     bind_text(s, 1, kind);
     sqlite3_bind_int64(s, 2, now_ms);
+    bind_scope(s, 3);
     while (sqlite3_step(s) == SQLITE_ROW) {
         cJSON *row = cJSON_CreateObject();
         cJSON_AddStringToObject(row, "tenant", (const char *)sqlite3_column_text(s, 0));

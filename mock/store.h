@@ -54,6 +54,8 @@ cJSON *store_list(struct store *st, const char *tenant, const char *kind, const 
 /* Timers on documents: a document may carry one due time (virtual ms); 0 clears it. */
 int store_set_due(struct store *st, const char *tenant, const char *kind, const char *id, long long due_ms);
 /* Earliest due time of any document of kind across all tenants, or LLONG_MAX. */
+/* Limits store_next_due and store_due on this thread to one tenant's rows (NULL: all). */
+void store_scope(const char *tenant);
 long long store_next_due(struct store *st, const char *kind);
 /* Documents of kind due at or before now: an array of {"tenant","id","due_ms","doc"}. */
 cJSON *store_due(struct store *st, const char *kind, long long now_ms);

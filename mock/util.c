@@ -1,13 +1,57 @@
-/* util.c: ids from libcrypto randomness, timestamp formats, string and cJSON conveniences. */
+/* util.c: ids from libcrypto randomness (or a seeded deterministic generator), timestamp formats, string and cJSON conveniences. */
 #define _GNU_SOURCE
 #include "util.h"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <errno.h>
+
+/* The one generator of ids, tokens and secrets. Seeded, it is HMAC-SHA256(seed, counter) (the
+ * DRBG of --seed): the same seed and the same order of draws give the same bytes, so two runs
+ * of a test suite answer byte for byte alike. Process-wide, like the randomness it replaces. */
+static pthread_mutex_t rng_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *rng_seed;
+static unsigned long long rng_counter;
+
+void util_seed(const char *seed)
+{
+    pthread_mutex_lock(&rng_lock);
+    free(rng_seed);
+    rng_seed = seed ? strdup(seed) : NULL;
+    rng_counter = 0;
+    pthread_mutex_unlock(&rng_lock);
+}
+
+void util_random_bytes(unsigned char *out, size_t n)
+{
+    pthread_mutex_lock(&rng_lock);
+    if (!rng_seed) {
+        pthread_mutex_unlock(&rng_lock);
+        if (RAND_bytes(out, (int)n) != 1)
+            abort(); /* no randomness means no safe tokens: refuse to go on */
+        return;
+    }
+    while (n > 0) {
+        unsigned char block[EVP_MAX_MD_SIZE], ctr[8];
+        unsigned int len = 0;
+        for (int i = 0; i < 8; i++)
+            ctr[i] = (unsigned char)(rng_counter >> (56 - 8 * i));
+        rng_counter++;
+        if (!HMAC(EVP_sha256(), rng_seed, (int)strlen(rng_seed), ctr, sizeof ctr, block, &len))
+            abort();
+        size_t take = n < len ? n : len;
+        memcpy(out, block, take);
+        out += take;
+        n -= take;
+    }
+    pthread_mutex_unlock(&rng_lock);
+}
 
 void util_random_hex(char *out, size_t nbytes)
 {
@@ -15,8 +59,7 @@ void util_random_hex(char *out, size_t nbytes)
     unsigned char buf[64];
     if (nbytes > sizeof buf)
         nbytes = sizeof buf;
-    if (RAND_bytes(buf, (int)nbytes) != 1)
-        abort(); /* no randomness means no safe tokens: refuse to go on */
+    util_random_bytes(buf, nbytes);
     for (size_t i = 0; i < nbytes; i++) {
         out[2 * i] = hex[buf[i] >> 4];
         out[2 * i + 1] = hex[buf[i] & 15];

@@ -1,10 +1,15 @@
-/* util.h: small shared helpers: ids, timestamps, bounded string copies, JSON conveniences. */
+/* util.h: small shared helpers: ids (one generator, seedable), timestamps, bounded string copies, JSON conveniences. */
 #ifndef UTIL_H
 #define UTIL_H
 
 #include <stddef.h>
 #include <cjson/cJSON.h>
 
+/* Seeds the generator below (NULL: libcrypto randomness again): with a seed every id, token
+ * and secret is a function of the seed and the order of draws. Process-wide. */
+void util_seed(const char *seed);
+/* n bytes from the generator. */
+void util_random_bytes(unsigned char *out, size_t n);
 /* 24 lowercase hex chars from libcrypto randomness, like Refold's document ids. */
 void util_new_id(char out[25]);
 /* A random hex string of n bytes (2n chars + NUL in out). */

@@ -24,7 +24,10 @@ int h_admin_health(req *r)
 int h_admin_reset(req *r)
 {
     /* With a key, only that tenant goes back to its fixtures; without, everything does. */
-    int rc = r->t ? mock_reset_tenant(r->m, r->t) : mock_reset_all(r->m);
+    char err[512] = "";
+    int rc = r->t ? mock_reset_tenant(r->m, r->t) : mock_reset_all(r->m, err, sizeof err);
+    if (rc == 1) /* a broken fixture file: the loaded fixtures and all state stay */
+        return http_error(r, 400, "INVALID_FIXTURES", "%s", err);
     if (rc != 0)
         return http_error(r, 500, "SERVER_ERROR", "reset failed");
     cJSON *o = cJSON_CreateObject();
@@ -41,7 +44,7 @@ static cJSON *clock_view(struct mock *m)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "now_ms", (double)now);
     cJSON_AddStringToObject(o, "now", iso);
-    cJSON_AddNumberToObject(o, "offset_ms", (double)m->clock_offset_ms);
+    cJSON_AddNumberToObject(o, "offset_ms", (double)(m->clock_offset_ms + (clock_scoped() ? clock_scoped()->clock_offset_ms : 0)));
     cJSON_AddStringToObject(o, "mode", m->opt.realtime ? "realtime" : "frozen");
     return o;
 }
@@ -55,7 +58,12 @@ int h_admin_clock_advance(req *r)
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(r->body, "seconds");
     if (!cJSON_IsNumber(s) || s->valuedouble < 0 || s->valuedouble > 10.0 * 365 * 86400 || isnan(s->valuedouble))
         return http_error(r, 400, "BAD_REQUEST", "seconds must be a number from 0 to 315360000");
-    clock_advance(r->m, (long long)llround(s->valuedouble * 1000.0));
+    /* with a key only that tenant's clock moves (a parallel worker's); without, every tenant's */
+    long long ms = (long long)llround(s->valuedouble * 1000.0);
+    if (r->t)
+        clock_advance_tenant(r->m, r->t, ms);
+    else
+        clock_advance(r->m, ms);
     return http_json(r, 200, clock_view(r->m));
 }
 

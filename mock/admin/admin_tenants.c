@@ -1,11 +1,13 @@
 /* admin_tenants.c: GET /__mock/tenants: every tenant with its linked accounts and their connections
- * in one read, for the dashboard (and for anyone debugging a test). */
+ * in one read, for the dashboard (and for anyone debugging a test); POST and DELETE make and drop
+ * ephemeral tenants, one per parallel test worker. */
 #include "connections.h"
 #include "clock.h"
 #include "fixtures.h"
 #include "http.h"
 #include "pats.h"
 #include "store.h"
+#include "tenants.h"
 #include "util.h"
 #include "handlers.h"
 
@@ -29,6 +31,7 @@ static cJSON *tenant_view(struct mock *m, const struct tenant *t)
     cJSON_AddStringToObject(o, "org", t->org_name);
     cJSON_AddStringToObject(o, "environment", t->environment);
     cJSON_AddStringToObject(o, "api_key", t->api_key);
+    cJSON_AddBoolToObject(o, "ephemeral", tenants_is_ephemeral(t));
     cJSON *las = cJSON_AddArrayToObject(o, "linked_accounts");
     cJSON *docs = store_list(m->store, t->id, "linked_account", NULL, NULL, NULL, 0, 0, NULL), *d, *c;
     cJSON_ArrayForEach(d, docs) {
@@ -65,11 +68,45 @@ int h_admin_tenants(req *r)
     cJSON *list = cJSON_AddArrayToObject(out, "tenants");
     /* One lock over all reads: a tenant is never shown half-way through a change. */
     store_lock(r->m->store);
-    for (int i = 0; i < r->m->fx->ntenants; i++) {
-        const struct tenant *t = &r->m->fx->tenants[i];
+    const struct tenant *t;
+    for (int i = 0; (t = tenants_at(r->m, i)); i++) {
         if (!r->t || r->t == t)
             cJSON_AddItemToArray(list, tenant_view(r->m, t));
     }
     store_unlock(r->m->store);
     return http_json(r, 200, out);
+}
+
+/* {"org": "Acme", "environment": "test"}: a fresh key with the org's fixtures and seed data. */
+int h_admin_tenant_create(req *r)
+{
+    if (!http_need_object(r))
+        return r->status;
+    const cJSON *org = cJSON_GetObjectItemCaseSensitive(r->body, "org");
+    const cJSON *env = cJSON_GetObjectItemCaseSensitive(r->body, "environment");
+    if (!cJSON_IsString(org) || !*org->valuestring)
+        return http_error(r, 400, "BAD_REQUEST", "org: required (an org's name or org_id from the fixtures)");
+    if (env && (!cJSON_IsString(env) || (strcmp(env->valuestring, "test") && strcmp(env->valuestring, "production"))))
+        return http_error(r, 400, "BAD_REQUEST", "environment: must be test or production");
+    char err[256];
+    const struct tenant *t = tenants_create(r->m, org->valuestring, env ? env->valuestring : NULL, err, sizeof err);
+    if (!t)
+        return http_error(r, 404, "NOT_FOUND", "%s", err);
+    store_lock(r->m->store);
+    cJSON *o = tenant_view(r->m, t);
+    store_unlock(r->m->store);
+    return http_json(r, 200, o);
+}
+
+int h_admin_tenant_delete(req *r)
+{
+    int rc = tenants_drop(r->m, r->param[0]);
+    if (rc == 1)
+        return http_error(r, 400, "BAD_REQUEST", "%s is a fixtures tenant: only ephemeral tenants are dropped (POST /__mock/reset with its key resets it)", r->param[0]);
+    if (rc != 0)
+        return http_error(r, 404, "NOT_FOUND", "no ephemeral tenant with the key %s", r->param[0]);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddBoolToObject(o, "success", 1);
+    cJSON_AddStringToObject(o, "api_key", r->param[0]);
+    return http_json(r, 200, o);
 }

@@ -5,6 +5,7 @@
 #include "fixtures.h"
 #include "http.h"
 #include "store.h"
+#include "tenants.h"
 #include "util.h"
 #include "handlers.h"
 
@@ -14,10 +15,11 @@
 /* The task with this id in whichever tenant holds it: the id is the only credential. */
 static cJSON *find_task(req *r, const struct tenant **owner)
 {
-    for (int i = 0; i < r->m->fx->ntenants; i++) {
-        cJSON *task = store_get(r->m->store, r->m->fx->tenants[i].id, HUMAN_TASK_KIND, r->param[0]);
+    const struct tenant *each;
+    for (int i = 0; (each = tenants_at(r->m, i)); i++) {
+        cJSON *task = store_get(r->m->store, each->id, HUMAN_TASK_KIND, r->param[0]);
         if (task) {
-            *owner = &r->m->fx->tenants[i];
+            *owner = each;
             return task;
         }
     }

@@ -5,6 +5,7 @@
 #include "fixtures.h"
 #include "http.h"
 #include "store.h"
+#include "tenants.h"
 #include "util.h"
 #include "handlers.h"
 
@@ -128,8 +129,9 @@ static int handle(const struct mcp_scope *s, const cJSON *msg)
 /* Whether server_id exists in a tenant other than t (a token used on another org's server). */
 static int elsewhere(struct mock *m, const struct tenant *t, const char *server_id)
 {
-    for (int i = 0; i < m->fx->ntenants; i++)
-        if (&m->fx->tenants[i] != t && store_exists(m->store, m->fx->tenants[i].id, "mcp_server", server_id))
+    const struct tenant *x;
+    for (int i = 0; (x = tenants_at(m, i)); i++)
+        if (x != t && store_exists(m->store, x->id, "mcp_server", server_id))
             return 1;
     return 0;
 }

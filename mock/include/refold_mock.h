@@ -15,7 +15,7 @@ typedef struct refold_mock_options {
     int port;                  /* 0 picks a free port; default 8080 */
     const char *fixtures_dir;  /* default: the shipped fixtures/ */
     const char *db_path;       /* SQLite path; default ":memory:" */
-    const char *scenario;      /* file, or bare name under scenarios/; NULL for none */
+    const char *scenario;      /* file, or bare name under scenarios_dir; NULL for none */
     const char *public_url;    /* base of handed-out links; NULL = http://host:port */
     int webhook_backoff_ms;    /* base of the webhook retry backoff; default 1000 */
     int webhook_timeout_ms;    /* a receiver slower than this fails the attempt; default 10000 */
@@ -24,6 +24,12 @@ typedef struct refold_mock_options {
     int quiet;                 /* 1: no banner or log lines on stdout/stderr */
     const char *log_format;    /* the per-request line on stderr: "text" (default) or "json" */
     int verbose;               /* 1: log lines also carry the request and response bodies (masked) */
+    const char *scenarios_dir; /* where bare scenario names are looked up; default: scenarios/
+                                * beside fixtures_dir, else the installed share directory */
+    const char *seed;          /* when set, every generated id, token, secret and signature is a
+                                * function of this text and the order of requests */
+    const char *clock_start;   /* ISO 8601 start of the virtual clock; default: wall time at start */
+    int strict;                /* 1: a request body breaking the spec's schema gets 400 */
 } refold_mock_options;
 
 /* Fills the defaults above. */

@@ -5,6 +5,7 @@
 #include "clock.h"
 #include "fixtures.h"
 #include "store.h"
+#include "tenants.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -34,12 +35,13 @@ static enum link_status find(struct mock *m, const char *kind, const char *token
     *t = NULL;
     if (!token_shape(token))
         return LINK_UNKNOWN;
-    for (int i = 0; i < m->fx->ntenants; i++) {
-        cJSON *d = store_get(m->store, m->fx->tenants[i].id, kind, token);
+    const struct tenant *each;
+    for (int i = 0; (each = tenants_at(m, i)); i++) {
+        cJSON *d = store_get(m->store, each->id, kind, token);
         if (!d)
             continue;
         *doc = d;
-        *t = &m->fx->tenants[i];
+        *t = each;
         if (json_num(d, "expires_ms", 0) <= (double)clock_now_ms(m))
             return LINK_EXPIRED;
         if (!store_exists(m->store, (*t)->id, "linked_account", json_str(d, "linked_account_id")))

@@ -364,6 +364,7 @@ static void one_server_per_database(void **state)
     refold_mock_options o;
     refold_mock_options_init(&o);
     o.db_path = db;
+    o.fixtures_dir = REFOLD_SOURCE_DIR "/fixtures";
     o.port = 0;
     o.quiet = 1;
     assert_null(refold_mock_start(&o, err, sizeof err));
@@ -373,7 +374,8 @@ static void one_server_per_database(void **state)
     int fd = mkstemp(errfile);
     assert_true(fd >= 0);
     close(fd);
-    snprintf(cmd, sizeof cmd, "timeout 10 %s --port 0 --quiet --db %s 2>%s", REFOLD_MOCK_BIN, db, errfile);
+    snprintf(cmd, sizeof cmd, "timeout 10 %s --port 0 --quiet --fixtures %s/fixtures --db %s 2>%s", REFOLD_MOCK_BIN,
+             REFOLD_SOURCE_DIR, db, errfile);
     int rc = system(cmd);
     assert_true(WIFEXITED(rc));
     assert_int_equal(WEXITSTATUS(rc), 2);

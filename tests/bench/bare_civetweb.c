@@ -52,7 +52,7 @@ static int answer(struct mg_connection *conn, void *cbdata)
                      "X-Request-Id: req_0123456789abcdef\r\n"
                      "Cache-Control: no-store\r\n"
                      "Access-Control-Allow-Origin: *\r\n"
-                     "Access-Control-Expose-Headers: Retry-After, X-Request-Id\r\n\r\n",
+                     "Access-Control-Expose-Headers: Retry-After, X-Request-Id, Refold-Mock-Warning\r\n\r\n",
                      b->len);
     if ((size_t)n + b->len <= sizeof buf) {
         memcpy(buf + n, b->data, b->len);

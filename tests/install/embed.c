@@ -41,6 +41,7 @@ int main(void)
     o.port = 0;
     o.quiet = 1;
     o.fixtures_dir = FIXTURES_DIR; /* pkg-config --variable=fixturesdir refold-mock */
+    o.scenarios_dir = SCENARIOS_DIR; /* pkg-config --variable=scenariosdir refold-mock */
     char err[512], body[16384];
     refold_mock *m = refold_mock_start(&o, err, sizeof err);
     if (!m) {
@@ -61,7 +62,7 @@ int main(void)
         fprintf(stderr, "embed: expected 400 without a linked account: %s\n", body);
         return 1;
     }
-    if (refold_mock_load_scenario(m, SCENARIOS_DIR "/quickstart-hubspot.json", err, sizeof err) != 0) {
+    if (refold_mock_load_scenario(m, "quickstart-hubspot", err, sizeof err) != 0) {
         fprintf(stderr, "embed: scenario: %s\n", err);
         return 1;
     }

@@ -26,11 +26,29 @@ done
 [ -n "$(find "$prefix" -name librefoldmock.a)" ] || fail "librefoldmock.a is not installed"
 echo "install: installed into a temporary prefix"
 
+# Nothing built points back at the build machine: no path of the checkout or the build directory.
+for f in "$prefix/bin/refold-mock" $(find "$prefix" -name librefoldmock.a); do
+  if strings "$f" | grep -qF -e "$root" -e "$build"; then
+    fail "$f names a build-machine path: $(strings "$f" | grep -F -e "$root" -e "$build" | head -3 | tr '\n' ' ')"
+  fi
+done
+echo "install: no build-machine path in the installed binary or library"
+
+# The installed binary and the embedding program run with the checkout hidden (an empty tmpfs
+# mounted over it in a private mount namespace), so they can only use the installed data.
+if unshare -rm true 2>/dev/null; then
+  # exec all the way down: the pid the caller holds is the program's own, for kill
+  hidden() { exec unshare -rm sh -c 'mount -t tmpfs none "$0" && [ ! -e "$0/CMakeLists.txt" ] && exec "$@"' "$root" "$@"; }
+  echo "install: the checkout $root is hidden from the installed programs"
+else
+  hidden() { exec "$@"; }
+  echo "install: unshare is not permitted here: the checkout is not hidden"
+fi
+
 # The installed binary reads the installed data: mark the installed copies and look for the marks.
 sed -i 's/"name": "Acme"/"name": "Acme (installed copy)"/' "$prefix/share/refold-mock/fixtures/orgs.json"
 cp "$prefix/share/refold-mock/scenarios/quickstart-hubspot.json" "$prefix/share/refold-mock/scenarios/only-installed.json"
-# (exec: $! must be the server itself, not a subshell whose kill would leave the server running)
-(cd "$tmp" && exec "$prefix/bin/refold-mock" --port 0 --scenario only-installed >"$tmp/mock.out" 2>&1) &
+(cd "$tmp" && hidden "$prefix/bin/refold-mock" --port 0 --scenario only-installed >"$tmp/mock.out" 2>&1) &
 pid=$!
 mock_wait "$pid" "$tmp/mock.out"
 url=$MOCK_URL
@@ -50,8 +68,8 @@ scenarios=$(pkg-config --variable=scenariosdir refold-mock)
 [ -f "$fixtures/orgs.json" ] || fail "pkg-config fixturesdir points at $fixtures"
 cc -std=gnu11 -Wall -Wextra -Werror -o "$tmp/embed" "$root/tests/install/embed.c" $cflags \
    -DFIXTURES_DIR="\"$fixtures\"" -DSCENARIOS_DIR="\"$scenarios\"" $libs || fail "compiling against the installed library"
-(cd "$tmp" && "$tmp/embed") || fail "the embedding program"
-echo "install: a C program built from the installed header, library and .pc file embeds the mock"
+(cd "$tmp" && hidden "$tmp/embed") || fail "the embedding program"
+echo "install: a C program built from the installed header, library and .pc file embeds the mock and loads a shipped scenario by name"
 
 # The .deb
 if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null; then

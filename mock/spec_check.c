@@ -1,0 +1,196 @@
+/* spec_check.c: a small JSON Schema checker for the keywords Refold's spec uses in request
+ * bodies (type, nullable, required, properties, additionalProperties, enum, items, format
+ * uri/date-time, allOf/oneOf/anyOf, $ref to components), run against the spec copy compiled
+ * into the binary. Prism-style: the mock reports, the handler still decides the answer. */
+#include "spec_check.h"
+#include "util.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const unsigned char spec_check_json[]; /* generated: mock/embed_spec.cmake */
+
+#define MAX_WARNINGS 10
+
+static cJSON *spec;
+static pthread_once_t loaded = PTHREAD_ONCE_INIT;
+
+static void load(void) { spec = cJSON_Parse((const char *)spec_check_json); }
+
+static const cJSON *resolve(const cJSON *s)
+{
+    for (int hops = 0; s && hops < 8; hops++) {
+        const char *ref = json_str(s, "$ref");
+        if (!ref || strncmp(ref, "#/", 2))
+            return s;
+        const cJSON *at = spec;
+        char part[128];
+        for (const char *p = ref + 2; at && *p;) {
+            size_t n = strcspn(p, "/");
+            snprintf(part, sizeof part, "%.*s", (int)(n < sizeof part ? n : sizeof part - 1), p);
+            at = cJSON_GetObjectItemCaseSensitive(at, part);
+            p += n + (p[n] == '/');
+        }
+        s = at;
+    }
+    return s;
+}
+
+static const char *type_of(const cJSON *v)
+{
+    if (cJSON_IsString(v))
+        return "string";
+    if (cJSON_IsBool(v))
+        return "boolean";
+    if (cJSON_IsNull(v))
+        return "null";
+    if (cJSON_IsArray(v))
+        return "array";
+    if (cJSON_IsObject(v))
+        return "object";
+    return v->valuedouble == floor(v->valuedouble) ? "integer" : "number";
+}
+
+static void warn(cJSON *out, const char *path, const char *fmt, const char *a, const char *b)
+{
+    if (cJSON_GetArraySize(out) >= MAX_WARNINGS)
+        return;
+    char msg[400], text[1000];
+    snprintf(msg, sizeof msg, fmt, a, b);
+    snprintf(text, sizeof text, "%s: %s", path, msg);
+    cJSON_AddItemToArray(out, cJSON_CreateString(text));
+}
+
+static int type_ok(const char *want, const cJSON *v)
+{
+    const char *got = type_of(v);
+    return !strcmp(want, got) || (!strcmp(want, "number") && !strcmp(got, "integer"));
+}
+
+static int format_ok(const char *format, const char *s)
+{
+    if (!strcmp(format, "date-time"))
+        return util_parse_iso8601(s) >= 0 || (strlen(s) > 19 && (s[19] == '+' || s[19] == '-'));
+    if (!strcmp(format, "uri")) {
+        const char *colon = strchr(s, ':');
+        return colon && colon > s && !strpbrk(s, " \t\n");
+    }
+    return 1; /* other formats are not checked */
+}
+
+static void check(const cJSON *schema, const cJSON *v, const char *path, cJSON *out);
+
+/* oneOf/anyOf: fine when some branch has nothing to say. */
+static void check_alternatives(const cJSON *list, const cJSON *v, const char *path, cJSON *out)
+{
+    const cJSON *branch;
+    cJSON *first = NULL;
+    cJSON_ArrayForEach(branch, list) {
+        cJSON *w = cJSON_CreateArray();
+        check(branch, v, path, w);
+        if (cJSON_GetArraySize(w) == 0) {
+            cJSON_Delete(w);
+            cJSON_Delete(first);
+            return;
+        }
+        if (!first)
+            first = w;
+        else
+            cJSON_Delete(w);
+    }
+    const cJSON *m;
+    cJSON_ArrayForEach(m, first) if (cJSON_GetArraySize(out) < MAX_WARNINGS)
+        cJSON_AddItemToArray(out, cJSON_CreateString(m->valuestring));
+    cJSON_Delete(first);
+}
+
+static void check(const cJSON *schema, const cJSON *v, const char *path, cJSON *out)
+{
+    schema = resolve(schema);
+    if (!cJSON_IsObject(schema))
+        return;
+    const cJSON *sub;
+    cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(schema, "allOf")) check(sub, v, path, out);
+    const cJSON *alt = cJSON_GetObjectItemCaseSensitive(schema, "oneOf");
+    if (!alt)
+        alt = cJSON_GetObjectItemCaseSensitive(schema, "anyOf");
+    if (cJSON_IsArray(alt))
+        check_alternatives(alt, v, path, out);
+    if (cJSON_IsNull(v) && json_bool(schema, "nullable", 0))
+        return;
+    const char *type = json_str(schema, "type");
+    if (type && !type_ok(type, v)) {
+        warn(out, path, "expected %s, got %s", type, type_of(v));
+        return;
+    }
+    const cJSON *en = cJSON_GetObjectItemCaseSensitive(schema, "enum");
+    if (cJSON_IsArray(en)) {
+        int found = 0;
+        cJSON_ArrayForEach(sub, en) found |= cJSON_Compare(sub, v, 1);
+        if (!found) {
+            char *allowed = json_print(en);
+            warn(out, path, "not one of %s%s", allowed, "");
+            free(allowed);
+        }
+    }
+    const char *format = json_str(schema, "format");
+    if (format && cJSON_IsString(v) && !format_ok(format, v->valuestring))
+        warn(out, path, "not a %s: '%.80s'", format, v->valuestring);
+    char child[512];
+    if (cJSON_IsArray(v)) {
+        const cJSON *items = cJSON_GetObjectItemCaseSensitive(schema, "items");
+        int i = 0;
+        cJSON_ArrayForEach(sub, v) {
+            snprintf(child, sizeof child, "%s[%d]", path, i++);
+            check(items, sub, child, out);
+        }
+    }
+    if (!cJSON_IsObject(v))
+        return;
+    const cJSON *props = cJSON_GetObjectItemCaseSensitive(schema, "properties");
+    cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(schema, "required")) {
+        if (cJSON_IsString(sub) && !cJSON_GetObjectItemCaseSensitive(v, sub->valuestring))
+            warn(out, path, "required field '%s' is missing%s", sub->valuestring, "");
+    }
+    const cJSON *extra = cJSON_GetObjectItemCaseSensitive(schema, "additionalProperties");
+    int described = cJSON_IsObject(props) || extra; /* a bare {type: object} says nothing of its fields */
+    cJSON_ArrayForEach(sub, v) {
+        snprintf(child, sizeof child, "%s.%s", path, sub->string);
+        const cJSON *p = cJSON_GetObjectItemCaseSensitive(props, sub->string);
+        if (p)
+            check(p, sub, child, out);
+        else if (cJSON_IsObject(extra))
+            check(extra, sub, child, out);
+        else if (described && !cJSON_IsTrue(extra))
+            warn(out, child, "unknown field (not in the spec)%s%s", "", "");
+    }
+}
+
+cJSON *spec_check_body(const char *operation_id, const cJSON *body)
+{
+    pthread_once(&loaded, load);
+    if (!spec || !operation_id || !body)
+        return NULL;
+    const cJSON *path, *op, *schema = NULL;
+    cJSON_ArrayForEach(path, cJSON_GetObjectItemCaseSensitive(spec, "paths")) {
+        cJSON_ArrayForEach(op, path) {
+            if (cJSON_IsObject(op) && !strcmp(json_str(op, "operationId") ? json_str(op, "operationId") : "", operation_id)) {
+                const cJSON *rb = resolve(cJSON_GetObjectItemCaseSensitive(op, "requestBody"));
+                schema = cJSON_GetObjectItemCaseSensitive(
+                    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(rb, "content"), "application/json"), "schema");
+            }
+        }
+    }
+    if (!schema)
+        return NULL;
+    cJSON *out = cJSON_CreateArray();
+    check(schema, body, "body", out);
+    if (cJSON_GetArraySize(out) == 0) {
+        cJSON_Delete(out);
+        return NULL;
+    }
+    return out;
+}
