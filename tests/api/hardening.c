@@ -3,6 +3,7 @@
  * webhook URL checks, bounded logs, per-tenant webhook caps and idle keep-alive clients. */
 #define _GNU_SOURCE
 #include "harness.h"
+#include "raw.h"
 #include "receiver.h"
 
 #include <arpa/inet.h>
@@ -21,83 +22,7 @@
 #define GLOBEX "tk_globex_test"
 #define LA "/api/v2/public/linked-account"
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int connect_to(refold_mock *m)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((unsigned short)refold_mock_port(m)),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
-    struct timeval tv = {20, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    return fd;
-}
-
-/* Reads one response from fd (until close, or a complete Content-Length body). */
-static th_resp read_response(int fd)
-{
-    th_resp r;
-    memset(&r, 0, sizeof r);
-    size_t cap = 65536, got = 0;
-    char *buf = malloc(cap + 1);
-    buf[0] = 0;
-    for (;;) {
-        ssize_t n = recv(fd, buf + got, cap - got, 0);
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-        buf[got] = 0;
-        char *end = strstr(buf, "\r\n\r\n"), *cl = strcasestr(buf, "Content-Length:");
-        if (end && cl && got >= (size_t)(end + 4 - buf) + strtoul(cl + 15, NULL, 10))
-            break;
-        if (got == cap)
-            break;
-    }
-    buf[got] = 0;
-    if (got > 12 && !strncmp(buf, "HTTP/1.1 ", 9))
-        r.status = strtol(buf + 9, NULL, 10);
-    char *end = strstr(buf, "\r\n\r\n");
-    r.headers = strndup(buf, end ? (size_t)(end - buf) + 2 : got);
-    r.body = strdup(end ? end + 4 : "");
-    r.json = cJSON_Parse(r.body);
-    free(buf);
-    return r;
-}
-
-/* Sends bytes as they are (what libcurl would refuse to send); half-closes when shut is set. */
-static th_resp raw_request(refold_mock *m, const char *bytes, size_t len, int shut)
-{
-    int fd = connect_to(m);
-    size_t off = 0;
-    while (off < len) {
-        ssize_t n = send(fd, bytes + off, len - off, MSG_NOSIGNAL);
-        if (n <= 0)
-            break;
-        off += (size_t)n;
-    }
-    if (shut)
-        shutdown(fd, SHUT_WR);
-    th_resp r = read_response(fd);
-    close(fd);
-    return r;
-}
-
-static th_resp raw(refold_mock *m, const char *text) { return raw_request(m, text, strlen(text), 0); }
-
-static void assert_no_la(refold_mock *m, const char *key, const char *id)
-{
-    char path[256];
-    snprintf(path, sizeof path, LA "/%s", id);
-    th_resp r = th_key(m, "GET", path, key, NULL, NULL);
-    th_assert_error(&r, 404);
-    th_free(&r);
-}
+static th_resp raw(refold_mock *m, const char *text) { return th_raw_request(m, text, strlen(text), 0); }
 
 static void exec_sql(const char *db, const char *sql)
 {
@@ -175,10 +100,10 @@ static void short_body_changes_nothing(void **state)
     int n = snprintf(req, sizeof req,
                      "POST " LA " HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " ACME "\r\nContent-Type: application/json\r\n"
                      "Content-Length: %zu\r\n\r\n%s", sizeof body + 20, body);
-    th_resp r = raw_request(m, req, (size_t)n, 1);
+    th_resp r = th_raw_request(m, req, (size_t)n, 1);
     th_assert_error(&r, 400);
     th_free(&r);
-    assert_no_la(m, ACME, "short_body");
+    th_assert_no_la(m, ACME, "short_body");
     refold_mock_stop(m);
 }
 
@@ -195,7 +120,7 @@ static void nul_escape_is_refused(void **state)
     r = th_key(m, "POST", LA, ACME, NULL, "{\"linked_account_id\":\"nul_name\",\"name\":\"cut\\u0000here\"}");
     th_assert_error(&r, 400);
     th_free(&r);
-    assert_no_la(m, ACME, "nul_name");
+    th_assert_no_la(m, ACME, "nul_name");
     r = th_key(m, "GET", LA "/victim", ACME, NULL, NULL);
     assert_int_equal(r.status, 200);
     assert_string_equal(th_str(r.json, "name"), "Victim");
@@ -307,9 +232,9 @@ static void admin_token_only_on_the_dashboard_and_never_journaled(void **state)
 /* Sends a request, expects a 400 envelope, then the connection closed by the mock. */
 static void expect_400_and_close(refold_mock *m, const char *text)
 {
-    int fd = connect_to(m);
+    int fd = th_raw_connect(m);
     assert_int_equal(send(fd, text, strlen(text), MSG_NOSIGNAL), (ssize_t)strlen(text));
-    th_resp r = read_response(fd);
+    th_resp r = th_raw_read(fd);
     if (r.status != 400)
         fprintf(stderr, "for %s\ngot %ld %s\n", text, r.status, r.body);
     th_assert_error(&r, 400);
@@ -333,7 +258,7 @@ static void http_framing_is_strict(void **state)
     expect_400_and_close(m, req);
     snprintf(req, sizeof req, POST_LA "Content-Length: %zu\r\nTransfer-Encoding: chunked\r\n\r\n%s", strlen(SMUGGLE_BODY), SMUGGLE_BODY);
     expect_400_and_close(m, req);
-    assert_no_la(m, ACME, "smuggled_1");
+    th_assert_no_la(m, ACME, "smuggled_1");
     expect_400_and_close(m, "GET " LA " HTTP/1.1\r\nHost : 127.0.0.1\r\nx-api-key: " ACME "\r\n\r\n");
     expect_400_and_close(m, "GET " LA " HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " ACME "\r\nX-Folded: a\r\n b\r\n\r\n");
     expect_400_and_close(m, "GET " LA " HTTP/1.1\r\nx-api-key: " ACME "\r\n\r\n");
@@ -519,13 +444,13 @@ static void webhook_cap_is_per_tenant(void **state)
     th_free(&r);
     rcv_sleep_ms(300); /* Acme's 70 attempts are now hanging */
     th_create_la(m, GLOBEX, "cap_globex", "G");
-    double t0 = now_s();
+    double t0 = th_seconds();
     r = th_key(m, "PUT", "/api/v2/public/linked-account/integration/save-key-credentials/twilio", GLOBEX, "cap_globex",
                "{\"sid\":\"ACa3f5c1e9d2b84c7f9e0d1a2b3c4d5e6f\",\"number\":\"+14155550123\"}");
     assert_int_equal(r.status, 200);
     th_free(&r);
     int got = rcv_wait(live, 1, 6000);
-    double waited = now_s() - t0;
+    double waited = th_seconds() - t0;
     fprintf(stderr, "hardening: Globex's delivery arrived after %.2f s behind Acme's 70 hanging ones\n", waited);
     assert_int_equal(got, 1);
     assert_true(waited < 1.0);
@@ -546,15 +471,15 @@ static void idle_keepalive_clients_do_not_starve_new_ones(void **state)
      * HTTP client pools do, unless the answer said Connection: close. */
     const char *req = "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     for (int i = 0; i < IDLE; i++) {
-        fds[i] = connect_to(m);
+        fds[i] = th_raw_connect(m);
         assert_int_equal(send(fds[i], req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
     }
     int answered = 0, kept = 0;
-    double t0 = now_s();
+    double t0 = th_seconds();
     for (int i = 0; i < IDLE; i++) {
         struct timeval tv = {3, 0};
         setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        th_resp r = read_response(fds[i]);
+        th_resp r = th_raw_read(fds[i]);
         answered += r.status == 200;
         if (r.status == 200 && !strcasestr(r.headers, "Connection: close")) {
             kept++;
@@ -564,13 +489,13 @@ static void idle_keepalive_clients_do_not_starve_new_ones(void **state)
         }
         th_free(&r);
     }
-    fprintf(stderr, "hardening: %d of %d pooled clients answered in %.2f s, %d kept alive\n", answered, IDLE, now_s() - t0, kept);
+    fprintf(stderr, "hardening: %d of %d pooled clients answered in %.2f s, %d kept alive\n", answered, IDLE, th_seconds() - t0, kept);
     assert_int_equal(answered, IDLE);
     /* A new client while they idle. */
     for (int k = 0; k < 5; k++) {
-        double t1 = now_s();
+        double t1 = th_seconds();
         th_resp r = th_request(m, "GET", "/__mock/health", NULL, NULL);
-        double waited = now_s() - t1;
+        double waited = th_seconds() - t1;
         fprintf(stderr, "hardening: new client answered in %.1f ms behind %d idle keep-alive connections\n", waited * 1000, kept);
         assert_int_equal(r.status, 200);
         assert_true(waited < 0.5);

@@ -4,6 +4,7 @@
  * still answer and nothing may have changed. */
 #define _GNU_SOURCE
 #include "harness.h"
+#include "raw.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -17,71 +18,10 @@
 
 #define LA "/api/v2/public/linked-account"
 
-static int connect_to(refold_mock *m)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((unsigned short)refold_mock_port(m)),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
-    struct timeval tv = {20, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    return fd;
-}
-
-/* Sends bytes as they are (what libcurl would refuse to send) and reads the response until the
- * server closes or a complete Content-Length body arrived. Returns a th_resp like th_request. */
-static th_resp raw_request(refold_mock *m, const char *bytes, size_t len)
-{
-    th_resp r;
-    memset(&r, 0, sizeof r);
-    int fd = connect_to(m);
-    size_t off = 0;
-    while (off < len) {
-        ssize_t n = send(fd, bytes + off, len - off, MSG_NOSIGNAL);
-        if (n <= 0)
-            break; /* the server may answer and close before reading it all */
-        off += (size_t)n;
-    }
-    size_t cap = 65536, got = 0;
-    char *buf = malloc(cap + 1);
-    for (;;) {
-        ssize_t n = recv(fd, buf + got, cap - got, 0);
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-        buf[got] = 0;
-        char *end = strstr(buf, "\r\n\r\n"), *cl = strcasestr(buf, "Content-Length:");
-        if (end && cl && got >= (size_t)(end + 4 - buf) + strtoul(cl + 15, NULL, 10))
-            break;
-        if (got == cap)
-            break;
-    }
-    buf[got] = 0;
-    close(fd);
-    if (got > 12 && !strncmp(buf, "HTTP/1.1 ", 9))
-        r.status = strtol(buf + 9, NULL, 10);
-    char *end = strstr(buf, "\r\n\r\n");
-    r.headers = strndup(buf, end ? (size_t)(end - buf) + 2 : got);
-    r.body = strdup(end ? end + 4 : "");
-    r.json = cJSON_Parse(r.body);
-    free(buf);
-    return r;
-}
-
 static void assert_alive(refold_mock *m)
 {
     th_resp r = th_request(m, "GET", "/__mock/health", NULL, NULL);
     assert_int_equal(r.status, 200);
-    th_free(&r);
-}
-
-static void assert_no_la(refold_mock *m, const char *key, const char *id)
-{
-    char *esc = curl_easy_escape(NULL, id, 0), path[512];
-    snprintf(path, sizeof path, LA "/%s", esc);
-    curl_free(esc);
-    th_resp r = th_key(m, "GET", path, key, NULL, NULL);
-    th_assert_error(&r, 404);
     th_free(&r);
 }
 
@@ -116,11 +56,11 @@ static void body_over_limit_is_413(void **state)
     }
     memcpy(p, "0\r\n\r\n", 5);
     p += 5;
-    r = raw_request(m, req, (size_t)(p - req));
+    r = th_raw_request(m, req, (size_t)(p - req), 0);
     assert_string_equal(th_assert_error(&r, 413), "PAYLOAD_TOO_LARGE");
     th_free(&r);
     free(req);
-    assert_no_la(m, "tk_acme_test", "too_big");
+    th_assert_no_la(m, "tk_acme_test", "too_big");
     assert_alive(m);
 }
 
@@ -133,7 +73,7 @@ static void url_over_limit_is_414(void **state)
     memset(p, 'a', 9000);
     p += 9000;
     p += sprintf(p, " HTTP/1.1\r\nHost: x\r\nx-api-key: tk_acme_test\r\n\r\n");
-    th_resp r = raw_request(m, req, (size_t)(p - req));
+    th_resp r = th_raw_request(m, req, (size_t)(p - req), 0);
     assert_string_equal(th_assert_error(&r, 414), "URI_TOO_LONG");
     th_free(&r);
     /* Just under the limit is served. */
@@ -141,7 +81,7 @@ static void url_over_limit_is_414(void **state)
     memset(p, 'a', 8000);
     p += 8000;
     p += sprintf(p, " HTTP/1.1\r\nHost: x\r\nx-api-key: tk_acme_test\r\n\r\n");
-    r = raw_request(m, req, (size_t)(p - req));
+    r = th_raw_request(m, req, (size_t)(p - req), 0);
     assert_int_equal(r.status, 200);
     th_free(&r);
     free(req);
@@ -176,7 +116,7 @@ static void headers_over_limit_are_431(void **state)
     for (int i = 0; i < 80; i++)
         p += sprintf(p, "X-Field-%d: %d\r\n", i, i);
     p += sprintf(p, "\r\n");
-    r = raw_request(m, req, (size_t)(p - req));
+    r = th_raw_request(m, req, (size_t)(p - req), 0);
     assert_string_equal(th_assert_error(&r, 431), "REQUEST_HEADER_FIELDS_TOO_LARGE");
     th_free(&r);
 
@@ -187,11 +127,11 @@ static void headers_over_limit_are_431(void **state)
     memset(p, 'x', n);
     p += n;
     p += sprintf(p, "\r\n\r\n");
-    r = raw_request(m, huge, (size_t)(p - huge));
+    r = th_raw_request(m, huge, (size_t)(p - huge), 0);
     th_assert_error(&r, 400);
     th_free(&r);
     free(huge);
-    r = raw_request(m, "GET /\x01 HTTP/1.1\r\n\r\n", 20);
+    r = th_raw_request(m, "GET /\x01 HTTP/1.1\r\n\r\n", 20, 0);
     th_assert_error(&r, 400);
     th_free(&r);
     free(req);
@@ -207,7 +147,7 @@ static void slow_clients_cannot_pin_all_threads(void **state)
     enum { SLOW = 60 };
     int fds[SLOW];
     for (int i = 0; i < SLOW; i++) {
-        fds[i] = connect_to(m);
+        fds[i] = th_raw_connect(m);
         const char *partial = "GET /__mock/health HTTP/1.1\r\nHost: x\r\nX-Slow: ";
         assert_int_equal(send(fds[i], partial, strlen(partial), MSG_NOSIGNAL), (ssize_t)strlen(partial));
     }
@@ -256,7 +196,7 @@ static void invalid_utf8_is_refused(void **state)
         th_assert_error(&r, 400);
         th_free(&r);
     }
-    assert_no_la(m, "tk_acme_test", "utf8_bad");
+    th_assert_no_la(m, "tk_acme_test", "utf8_bad");
     th_resp r = th_key(m, "GET", LA "/utf8%FF", "tk_acme_test", NULL, NULL);
     th_assert_error(&r, 400);
     th_free(&r);
@@ -383,10 +323,10 @@ static void nul_bytes_are_refused(void **state)
                      "POST " LA " HTTP/1.1\r\nHost: x\r\nx-api-key: tk_acme_test\r\nContent-Type: application/json\r\n"
                      "Content-Length: %zu\r\n\r\n", sizeof body - 1);
     memcpy(req + n, body, sizeof body - 1);
-    r = raw_request(m, req, (size_t)n + sizeof body - 1);
+    r = th_raw_request(m, req, (size_t)n + sizeof body - 1, 0);
     th_assert_error(&r, 400);
     th_free(&r);
-    assert_no_la(m, "tk_acme_test", "nul_body");
+    th_assert_no_la(m, "tk_acme_test", "nul_body");
 }
 
 static void sql_metacharacters_are_data(void **state)

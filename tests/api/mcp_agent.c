@@ -9,34 +9,16 @@
                "\"category\":\"Sales\",\"apps\":[\"hubspot\"]},{\"name\":\"Deal Desk\",\"description\":\"Open a deal\",\"content\":\"## Goal\\nOpen a deal\"}," \
                "{\"name\":\"Hidden\",\"content\":\"x\",\"is_enabled\":false}]"
 
-struct fx {
-    refold_mock *m;
-    char server[32], token[64];
-};
 
 static int setup(void **state)
 {
-    struct fx *f = calloc(1, sizeof *f);
-    f->m = th_start(NULL);
-    th_create_la(f->m, ACME, LA, "Acme customer");
-    mu_connect_hubspot(f->m, ACME, LA);
-    mu_server(f->m, ACME, LA, "{\"agent_mode\":true,\"retrieve_skill\":true," APPS "," SKILLS "}", f->server);
-    mu_pat(f->m, ACME, LA, f->token);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    refold_mock_stop(f->m);
-    free(f);
+    *state = mu_fx_start(LA, "{\"agent_mode\":true,\"retrieve_skill\":true," APPS "," SKILLS "}");
     return 0;
 }
 
 static void agent_mode_lists_meta_tools(void **state)
 {
-    struct fx *f = *state;
+    struct mu_fx *f = *state;
     th_resp r = mu_rpc(f->m, f->token, f->server, "tools/list", NULL);
     const cJSON *tools = cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "result"), "tools");
     assert_int_equal(cJSON_GetArraySize(tools), 4);
@@ -66,7 +48,7 @@ static void agent_mode_lists_meta_tools(void **state)
 
 static void resolve_then_execute(void **state)
 {
-    struct fx *f = *state;
+    struct mu_fx *f = *state;
     cJSON *plan = mu_call(f->m, f->token, f->server, "RESOLVE_ACTIONS",
                           "{\"integration_query\":[\"Create Contact HubSpot\",\"Send Message Slack\"]}", NULL);
     assert_true(cJSON_IsArray(plan));
@@ -121,7 +103,7 @@ static void resolve_then_execute(void **state)
 
 static void skills_index_and_load(void **state)
 {
-    struct fx *f = *state;
+    struct mu_fx *f = *state;
     cJSON *idx = mu_call(f->m, f->token, f->server, "GET_KNOWLEDGE_INDEX", "{}", NULL);
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(idx, "success")));
     const cJSON *list = cJSON_GetObjectItem(idx, "results");
@@ -162,7 +144,7 @@ static void skills_index_and_load(void **state)
 
 static void bad_server_fields_change_nothing(void **state)
 {
-    struct fx *f = *state;
+    struct mu_fx *f = *state;
     char path[128];
     snprintf(path, sizeof path, "/api/v2/public/mcp-servers/%s", f->server);
     static const char *const bad[] = {
@@ -183,10 +165,10 @@ static void bad_server_fields_change_nothing(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(agent_mode_lists_meta_tools, setup, teardown),
-        cmocka_unit_test_setup_teardown(resolve_then_execute, setup, teardown),
-        cmocka_unit_test_setup_teardown(skills_index_and_load, setup, teardown),
-        cmocka_unit_test_setup_teardown(bad_server_fields_change_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(agent_mode_lists_meta_tools, setup, mu_fx_teardown),
+        cmocka_unit_test_setup_teardown(resolve_then_execute, setup, mu_fx_teardown),
+        cmocka_unit_test_setup_teardown(skills_index_and_load, setup, mu_fx_teardown),
+        cmocka_unit_test_setup_teardown(bad_server_fields_change_nothing, setup, mu_fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

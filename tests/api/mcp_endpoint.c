@@ -6,34 +6,16 @@
 #define CONFIG "{\"associated_apps\":[{\"slug\":\"hubspot\",\"actions\":[\"create_contact\",\"get_contact\",\"no_such_action\"]," \
                "\"workflows\":[\"69ae87a592145348d38f4ef9\"]},{\"slug\":\"no_such_app\",\"actions\":[\"x\"]}]}"
 
-struct fx {
-    refold_mock *m;
-    char server[32], token[64];
-};
 
 static int setup(void **state)
 {
-    struct fx *f = calloc(1, sizeof *f);
-    f->m = th_start(NULL);
-    th_create_la(f->m, ACME, LA, "Acme customer");
-    mu_connect_hubspot(f->m, ACME, LA);
-    mu_server(f->m, ACME, LA, CONFIG, f->server);
-    mu_pat(f->m, ACME, LA, f->token);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    refold_mock_stop(f->m);
-    free(f);
+    *state = mu_fx_start(LA, CONFIG);
     return 0;
 }
 
 static void initialize_negotiates_the_version(void **state)
 {
-    struct fx *f = *state;
+    struct mu_fx *f = *state;
     th_resp r = mu_rpc(f->m, f->token, f->server, "initialize",
                        "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"test\",\"version\":\"1\"}}");
     assert_int_equal(r.status, 200);
@@ -64,7 +46,7 @@ static void initialize_negotiates_the_version(void **state)
 
 static void notifications_ping_and_empty_lists(void **state)
 {
-    struct fx *f = *state;
+    struct mu_fx *f = *state;
     char path[200];
     snprintf(path, sizeof path, "/mcp/v1/%s/%s", f->token, f->server);
     th_resp r = mu_post(f->m, path, NULL, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
@@ -95,7 +77,7 @@ static void notifications_ping_and_empty_lists(void **state)
 
 static void tools_list_direct_mode(void **state)
 {
-    struct fx *f = *state;
+    struct mu_fx *f = *state;
     th_resp r = mu_rpc(f->m, f->token, f->server, "tools/list", NULL);
     assert_int_equal(r.status, 200);
     const cJSON *tools = cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "result"), "tools");
@@ -121,7 +103,7 @@ static void tools_list_direct_mode(void **state)
 /* What a tool creates, REST reads, and the other way round. */
 static void tools_call_shares_state_with_rest(void **state)
 {
-    struct fx *f = *state;
+    struct mu_fx *f = *state;
     int err = 1;
     cJSON *res = mu_call(f->m, f->token, f->server, "hubspot_create_contact_action",
                          "{\"input_payload\":{\"email\":\"jane@example.com\",\"firstname\":\"Jane\"}}", &err);
@@ -170,7 +152,7 @@ static void tools_call_shares_state_with_rest(void **state)
 
 static void header_form_and_auth_codes(void **state)
 {
-    struct fx *f = *state;
+    struct mu_fx *f = *state;
     const char *ping = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}";
     char path[200];
     snprintf(path, sizeof path, "/mcp/v1/%s", f->server);
@@ -209,7 +191,7 @@ static void header_form_and_auth_codes(void **state)
 
 static void malformed_json_rpc(void **state)
 {
-    struct fx *f = *state;
+    struct mu_fx *f = *state;
     char path[200];
     snprintf(path, sizeof path, "/mcp/v1/%s/%s", f->token, f->server);
     static const struct {
@@ -249,12 +231,12 @@ static void malformed_json_rpc(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(initialize_negotiates_the_version, setup, teardown),
-        cmocka_unit_test_setup_teardown(notifications_ping_and_empty_lists, setup, teardown),
-        cmocka_unit_test_setup_teardown(tools_list_direct_mode, setup, teardown),
-        cmocka_unit_test_setup_teardown(tools_call_shares_state_with_rest, setup, teardown),
-        cmocka_unit_test_setup_teardown(header_form_and_auth_codes, setup, teardown),
-        cmocka_unit_test_setup_teardown(malformed_json_rpc, setup, teardown),
+        cmocka_unit_test_setup_teardown(initialize_negotiates_the_version, setup, mu_fx_teardown),
+        cmocka_unit_test_setup_teardown(notifications_ping_and_empty_lists, setup, mu_fx_teardown),
+        cmocka_unit_test_setup_teardown(tools_list_direct_mode, setup, mu_fx_teardown),
+        cmocka_unit_test_setup_teardown(tools_call_shares_state_with_rest, setup, mu_fx_teardown),
+        cmocka_unit_test_setup_teardown(header_form_and_auth_codes, setup, mu_fx_teardown),
+        cmocka_unit_test_setup_teardown(malformed_json_rpc, setup, mu_fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,12 +13,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 static void load_scenario(refold_mock *m, const char *name)
 {
     char body[128];
@@ -201,10 +195,10 @@ static void logs_record_calls_without_credentials(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(shipped_agent_reauth_scenario, setup, teardown),
-        cmocka_unit_test_setup_teardown(never_connected_app_and_manual_step, setup, teardown),
-        cmocka_unit_test_setup_teardown(faults_apply_to_tool_calls, setup, teardown),
-        cmocka_unit_test_setup_teardown(logs_record_calls_without_credentials, setup, teardown),
+        cmocka_unit_test_setup_teardown(shipped_agent_reauth_scenario, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(never_connected_app_and_manual_step, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(faults_apply_to_tool_calls, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(logs_record_calls_without_credentials, setup, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

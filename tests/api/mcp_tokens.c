@@ -14,12 +14,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 static void mint_one_per_account_and_use_on_rest(void **state)
 {
     refold_mock *m = *state;
@@ -165,11 +159,11 @@ static void tenants_are_isolated(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(mint_one_per_account_and_use_on_rest, setup, teardown),
-        cmocka_unit_test_setup_teardown(pat_in_the_path_is_masked_in_the_journal, setup, teardown),
-        cmocka_unit_test_setup_teardown(revoke_takes_effect_at_once, setup, teardown),
-        cmocka_unit_test_setup_teardown(deleting_the_linked_account_revokes, setup, teardown),
-        cmocka_unit_test_setup_teardown(tenants_are_isolated, setup, teardown),
+        cmocka_unit_test_setup_teardown(mint_one_per_account_and_use_on_rest, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(pat_in_the_path_is_masked_in_the_journal, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(revoke_takes_effect_at_once, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(deleting_the_linked_account_revokes, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(tenants_are_isolated, setup, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,19 +1,7 @@
-/* mcp_util.h: what the MCP API tests share: a linked account with a HubSpot connection, an MCP
- * server configured through the public API, a PAT, and JSON-RPC calls to the endpoint. */
-#ifndef MCP_UTIL_H
-#define MCP_UTIL_H
+/* mcp_util.c: the MCP API tests' shared steps (see mcp_util.h). */
+#include "mcp_util.h"
 
-#include "harness.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define ACME "tk_acme_test"
-#define GLOBEX "tk_globex_test"
-
-/* Connects hubspot for la by importing a token (the REST route a product uses). */
-static inline void mu_connect_hubspot(refold_mock *m, const char *key, const char *la)
+void mu_connect_hubspot(refold_mock *m, const char *key, const char *la)
 {
     th_resp r = th_key(m, "PUT", "/api/v2/public/migrate-token", key, la,
                        "{\"slug\":\"hubspot\",\"auth_object\":{\"oauth2\":{\"access_token\":\"at_secret_123\",\"refresh_token\":\"rt_secret_456\"}}}");
@@ -21,8 +9,7 @@ static inline void mu_connect_hubspot(refold_mock *m, const char *key, const cha
     th_free(&r);
 }
 
-/* Creates an MCP server for key and applies config (the PUT body); its id into id (32 bytes). */
-static inline void mu_server(refold_mock *m, const char *key, const char *la, const char *config, char *id)
+void mu_server(refold_mock *m, const char *key, const char *la, const char *config, char *id)
 {
     th_resp r = th_key(m, "POST", "/api/v2/public/mcp-servers", key, la, "{\"name\":\"Acme CRM\",\"description\":\"HubSpot contacts for Acme\"}");
     assert_int_equal(r.status, 201);
@@ -37,8 +24,7 @@ static inline void mu_server(refold_mock *m, const char *key, const char *la, co
     th_free(&r);
 }
 
-/* Mints la's PAT into token (64 bytes). */
-static inline void mu_pat(refold_mock *m, const char *key, const char *la, char *token)
+void mu_pat(refold_mock *m, const char *key, const char *la, char *token)
 {
     char path[160];
     snprintf(path, sizeof path, "/__mock/linked-accounts/%s/personal-access-token", la);
@@ -49,8 +35,7 @@ static inline void mu_pat(refold_mock *m, const char *key, const char *la, char 
     th_free(&r);
 }
 
-/* POSTs a raw body to an MCP URL path; bearer may be NULL. */
-static inline th_resp mu_post(refold_mock *m, const char *path, const char *bearer, const char *body)
+th_resp mu_post(refold_mock *m, const char *path, const char *bearer, const char *body)
 {
     char auth[1100];
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", bearer ? bearer : "");
@@ -58,8 +43,7 @@ static inline th_resp mu_post(refold_mock *m, const char *path, const char *bear
     return th_request(m, "POST", path, body, h);
 }
 
-/* A JSON-RPC request (id 1) to /mcp/v1/{token}/{server}. params may be NULL. */
-static inline th_resp mu_rpc(refold_mock *m, const char *token, const char *server, const char *method, const char *params)
+th_resp mu_rpc(refold_mock *m, const char *token, const char *server, const char *method, const char *params)
 {
     char path[256];
     snprintf(path, sizeof path, "/mcp/v1/%s/%s", token, server);
@@ -71,9 +55,7 @@ static inline th_resp mu_rpc(refold_mock *m, const char *token, const char *serv
     return r;
 }
 
-/* tools/call name with arguments (JSON text); asserts a JSON-RPC result and returns the tool's
- * text content parsed (caller deletes); *is_error gets isError. */
-static inline cJSON *mu_call(refold_mock *m, const char *token, const char *server, const char *name, const char *args,
+cJSON *mu_call(refold_mock *m, const char *token, const char *server, const char *name, const char *args,
                              int *is_error)
 {
     char params[4096];
@@ -95,8 +77,7 @@ static inline cJSON *mu_call(refold_mock *m, const char *token, const char *serv
     return out;
 }
 
-/* The JSON-RPC error code of a response (asserts there is one). */
-static inline int mu_rpc_code(const th_resp *r)
+int mu_rpc_code(const th_resp *r)
 {
     const cJSON *e = cJSON_GetObjectItem(r->json, "error");
     assert_non_null(e);
@@ -104,4 +85,21 @@ static inline int mu_rpc_code(const th_resp *r)
     return (int)cJSON_GetNumberValue(cJSON_GetObjectItem(e, "code"));
 }
 
-#endif
+struct mu_fx *mu_fx_start(const char *la, const char *config)
+{
+    struct mu_fx *f = calloc(1, sizeof *f);
+    f->m = th_start(NULL);
+    th_create_la(f->m, ACME, la, "Acme customer");
+    mu_connect_hubspot(f->m, ACME, la);
+    mu_server(f->m, ACME, la, config, f->server);
+    mu_pat(f->m, ACME, la, f->token);
+    return f;
+}
+
+int mu_fx_teardown(void **state)
+{
+    struct mu_fx *f = *state;
+    refold_mock_stop(f->m);
+    free(f);
+    return 0;
+}
