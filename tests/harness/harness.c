@@ -104,7 +104,9 @@ th_resp th_request(refold_mock *m, const char *method, const char *path, const c
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    /* (TH_REQUEST_TIMEOUT_S: the valgrind stage runs everything ~30 times slower) */
+    const char *limit = getenv("TH_REQUEST_TIMEOUT_S");
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, limit && atol(limit) > 0 ? atol(limit) : 30L);
     CURLcode rc = curl_easy_perform(c);
     if (rc != CURLE_OK)
         fprintf(stderr, "th_request %s %s: %s\n", method, path, curl_easy_strerror(rc));

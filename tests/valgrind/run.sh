@@ -22,10 +22,12 @@ tests=${VALGRIND_TESTS:-$(cd "$build/tests" && ls api_* 2>/dev/null | grep -v '\
 [ -n "$tests" ] || { echo "valgrind: no api_* test executables in $build/tests"; exit 1; }
 
 export root build out
+export TH_REQUEST_TIMEOUT_S=${TH_REQUEST_TIMEOUT_S:-180}
 run_one() {
   local t=$1 start=$SECONDS
   # (the tests start servers on port 0 and find the shipped fixtures by source path: no setup)
-  if valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite,indirect,possible \
+  # (--max-threads: each mock runs 256 CivetWeb workers, and some tests start two mocks)
+  if valgrind --tool=memcheck --max-threads=2000 --leak-check=full --show-leak-kinds=definite,indirect,possible \
       --errors-for-leak-kinds=definite,indirect,possible --track-origins=yes --num-callers=40 \
       --error-exitcode=99 --suppressions="$root/tests/valgrind/refold.supp" --gen-suppressions=all \
       "$build/tests/$t" >"$out/$t.log" 2>&1; then
