@@ -1,11 +1,13 @@
 /* executions.c: workflow runs as documents moved along by the virtual clock: start, human-task
  * pause/resume, completion or error (with their webhooks), stop. */
 #include "executions.h"
+#include "actions_run.h"
 #include "clock.h"
 #include "app_gate.h"
 #include "fixtures.h"
 #include "overrides.h"
 #include "store.h"
+#include "templates.h"
 #include "tenants.h"
 #include "util.h"
 #include "webhooks.h"
@@ -52,9 +54,28 @@ static cJSON *exec_node(const char *id, const char *name, const char *type, cons
     return n;
 }
 
+/* An app step that names an action ("data": {"action_id", "slug"?, "input"?}): what the run
+ * executes when it reaches it, kept in the bookkeeping as {"node_id","slug","action_id","input"}. */
+static void plan_step(cJSON *steps, const char *node_id, const cJSON *data, const cJSON *wdoc)
+{
+    const char *action = json_str(data, "action_id");
+    if (!action)
+        return;
+    const char *slug = json_str(data, "slug") ? json_str(data, "slug") : json_str(wdoc, "slug");
+    cJSON *st = cJSON_CreateObject();
+    cJSON_AddStringToObject(st, "node_id", node_id);
+    cJSON_AddStringToObject(st, "slug", slug ? slug : "");
+    cJSON_AddStringToObject(st, "action_id", action);
+    const cJSON *input = cJSON_GetObjectItemCaseSensitive(data, "input");
+    if (input)
+        cJSON_AddItemToObject(st, "input", cJSON_Duplicate(input, 1));
+    cJSON_AddItemToArray(steps, st);
+}
+
 /* The workflow's nodes as execution nodes: a start node first, the human-task node the run
- * needs, and the app step marked as the batch node when the run has batches. */
-static cJSON *plan_nodes(const cJSON *wdoc, const cJSON *run)
+ * needs, and the app step marked as the batch node when the run has batches. The app steps
+ * that run an action go into steps. */
+static cJSON *plan_nodes(const cJSON *wdoc, const cJSON *run, cJSON *steps)
 {
     cJSON *out = cJSON_CreateArray();
     const cJSON *n;
@@ -69,7 +90,9 @@ static cJSON *plan_nodes(const cJSON *wdoc, const cJSON *run)
             snprintf(idbuf, sizeof idbuf, "%d", cJSON_GetArraySize(out) + 1);
         const char *type = json_str(n, "type") ? json_str(n, "type") : "action";
         const char *name = json_str(n, "name") ? json_str(n, "name") : type;
-        const char *slug = json_str(cJSON_GetObjectItemCaseSensitive(n, "data"), "slug");
+        const cJSON *data = cJSON_GetObjectItemCaseSensitive(n, "data");
+        const char *slug = json_str(data, "slug");
+        plan_step(steps, idbuf, data, wdoc);
         cJSON_AddItemToArray(out, exec_node(idbuf, !strcmp(type, "start") && !json_str(n, "name") ? "Start" : name, type, slug));
     }
     const cJSON *first = cJSON_GetArrayItem(out, 0);
@@ -203,6 +226,51 @@ static void finish(struct mock *m, const struct tenant *t, cJSON *doc, long long
     emit(m, t, doc, errored == TIMED_OUT ? EV_WORKFLOW_TIMED_OUT : errored ? EV_WORKFLOW_ERRORED : EV_WORKFLOW_COMPLETED);
 }
 
+static cJSON *node_by_id(cJSON *doc, const char *id)
+{
+    cJSON *n;
+    cJSON_ArrayForEach(n, nodes_of(doc))
+        if (json_str(n, "node_id") && !strcmp(json_str(n, "node_id"), id))
+            return n;
+    return NULL;
+}
+
+/* Runs the app steps that name an action, in order, through actions_run(): the execute route's
+ * code, so a run creates (reads, updates) what the route would, for the run's linked account.
+ * An action's input is its node's "input" rendered with the payload as {{param.X}}, or the
+ * payload itself. Returns the node that failed (msg says why), or NULL when all succeeded. */
+static cJSON *run_steps(struct mock *m, const struct tenant *t, cJSON *doc, long long now, char *msg, size_t n)
+{
+    cJSON *b = book(doc), *st;
+    const char *la = json_str(doc, "linked_account_id");
+    const cJSON *payload = cJSON_GetObjectItemCaseSensitive(doc, "payload");
+    long long step_ms = now - (long long)json_num(b, "step_started_ms", (double)now);
+    cJSON_ArrayForEach(st, cJSON_GetObjectItemCaseSensitive(b, "steps")) {
+        cJSON *node = node_by_id(doc, json_str(st, "node_id"));
+        const char *slug = json_str(st, "slug"), *action_id = json_str(st, "action_id");
+        const cJSON *app = fixtures_app(m->fx, slug);
+        const cJSON *action = app ? actions_run_find(app, action_id) : NULL;
+        if (!node)
+            continue;
+        if (!action) {
+            snprintf(msg, n, "Action %s not found in Application %s", action_id, slug);
+            return node;
+        }
+        const cJSON *tpl = cJSON_GetObjectItemCaseSensitive(st, "input");
+        struct tpl_ctx ctx = {.params = payload};
+        cJSON *input = tpl ? tpl_render(tpl, &ctx) : cJSON_Duplicate(payload, 1);
+        struct actions_run_result res;
+        actions_run(m, t, la, app, action, cJSON_IsObject(input) ? input : NULL, &res);
+        cJSON_Delete(input);
+        if (!res.body) {
+            snprintf(msg, n, "%s", res.message);
+            return node;
+        }
+        node_set(node, "Success", res.body, step_ms);
+    }
+    return NULL;
+}
+
 /* The app step is due: decide how it ends. */
 static void finish_run(struct mock *m, const struct tenant *t, cJSON *doc, long long now)
 {
@@ -230,6 +298,12 @@ static void finish_run(struct mock *m, const struct tenant *t, cJSON *doc, long 
             finish(m, t, doc, now, 1, msg, failed);
             return;
         }
+    }
+    char msg[600];
+    cJSON *failed = run_steps(m, t, doc, now, msg, sizeof msg);
+    if (failed) {
+        finish(m, t, doc, now, 1, msg, failed);
+        return;
     }
     const char *outcome = json_str(run, "outcome");
     int errored = outcome && !strcasecmp(outcome, "errored");
@@ -418,7 +492,8 @@ int executions_run(struct mock *m, const struct tenant *t, const struct exec_sta
     set_str(doc, "slug", wf_slug(w.doc));
     cJSON_AddStringToObject(doc, "workflow_id", s->workflow_id);
     cJSON_AddItemToObject(doc, "payload", s->input ? cJSON_Duplicate(s->input, 1) : cJSON_CreateObject());
-    cJSON_AddItemToObject(doc, "nodes", plan_nodes(w.doc, run));
+    cJSON *steps = cJSON_CreateArray();
+    cJSON_AddItemToObject(doc, "nodes", plan_nodes(w.doc, run, steps));
     cJSON_AddBoolToObject(doc, "executed_by_thanos", 0);
     cJSON_AddBoolToObject(doc, "is_child_instance", 0);
     cJSON_AddBoolToObject(doc, "is_seed", 0);
@@ -435,6 +510,7 @@ int executions_run(struct mock *m, const struct tenant *t, const struct exec_sta
     double dur = json_num(run, "duration_seconds", DEFAULT_DURATION_MS / 1000.0);
     cJSON_AddNumberToObject(b, "duration_ms", dur > 0 ? dur * 1000 : 0);
     cJSON_AddItemToObject(b, "run", run ? cJSON_Duplicate(run, 1) : cJSON_CreateObject());
+    cJSON_AddItemToObject(b, "steps", steps);
     if (is_forced) {
         cJSON_AddStringToObject(b, "forced_outcome", forced);
         cJSON_AddStringToObject(b, "forced_error", forced_error);

@@ -294,6 +294,92 @@ static void execute_include_headers(void **state)
     th_free(&r);
 }
 
+/* Creates and publishes a private workflow from body (session token); its published id into pub. */
+static void publish(refold_mock *m, const char *body, char pub[32])
+{
+    th_resp r = th_key(m, "POST", "/api/v2/public/workflow", ACME, LA, body);
+    assert_int_equal(r.status, 200);
+    char draft[32], tok[2048], path[128];
+    snprintf(draft, sizeof draft, "%s", th_str(cJSON_GetObjectItem(r.json, "workflow"), "_id"));
+    th_free(&r);
+    th_session_token(m, ACME, LA, tok, sizeof tok);
+    snprintf(path, sizeof path, "/api/v2/public/workflow/%s/publish", draft);
+    r = th_bearer(m, "PUT", path, tok, "{\"published\":true}");
+    assert_int_equal(r.status, 200);
+    snprintf(pub, 32, "%s", th_str(r.json, "_id"));
+    th_free(&r);
+}
+
+#define SYNC_CONTACT_WF                                                                                              \
+    "{\"name\":\"Sync contact\",\"slug\":\"hubspot\",\"nodes\":[{\"id\":\"1\",\"type\":\"start\",\"name\":\"Start\"},"     \
+    "{\"id\":\"2\",\"type\":\"action\",\"name\":\"Create contact\",\"data\":{\"slug\":\"hubspot\",\"action_id\":"          \
+    "\"create_contact\",\"input\":{\"email\":\"{{param.email}}\",\"firstname\":\"{{param.first_name}}\"}}}],"              \
+    "\"edges\":[{\"source\":\"1\",\"target\":\"2\"}],\"run\":{\"duration_seconds\":2}}"
+
+/* A workflow's app step runs its action through the execute route's code
+ * (applications/execute-action.mdx: create_contact, then get_contact with "contact_id"): the
+ * contact a "sync contact" run creates is the one get_contact reads. */
+static void workflow_step_runs_its_action(void **state)
+{
+    refold_mock *m = *state;
+    char pub[32], id[32], st[16], cid[64], body[160];
+    publish(m, SYNC_CONTACT_WF, pub);
+    fu_connect_oauth(m, ACME, LA, "hubspot");
+    fu_execute(m, ACME, LA, "hubspot", pub, "{\"email\":\"ada@example.com\",\"first_name\":\"Ada\"}", id);
+    th_resp r = fu_action(m, ACME, LA, "hubspot", "get_contact", "{\"limit\":\"10\"}");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "data"), "results")), 0);
+    th_free(&r); /* nothing yet: the step runs when it falls due */
+    fu_advance(m, 2);
+    assert_string_equal(fu_status(m, ACME, LA, id, st, sizeof st), "COMPLETED");
+    r = fu_execution(m, ACME, LA, id);
+    const cJSON *step = cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "nodes"), 1);
+    assert_string_equal(th_str(step, "node_status"), "Success");
+    const cJSON *out = cJSON_GetObjectItem(step, "latest_output");
+    assert_string_equal(th_str(out, "node_status"), "Success");
+    snprintf(cid, sizeof cid, "%s", th_str(cJSON_GetObjectItem(out, "data"), "id"));
+    th_free(&r);
+    snprintf(body, sizeof body, "{\"contact_id\":\"%s\"}", cid);
+    r = fu_action(m, ACME, LA, "hubspot", "get_contact", body);
+    assert_int_equal(r.status, 200);
+    const cJSON *props = cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "data"), "properties");
+    assert_string_equal(th_str(props, "email"), "ada@example.com");
+    assert_string_equal(th_str(props, "firstname"), "Ada");
+    th_free(&r);
+
+    /* a payload the action refuses errors the run at that node with the action's message */
+    fu_execute(m, ACME, LA, "hubspot", pub, "{\"first_name\":\"No email\"}", id);
+    fu_advance(m, 2);
+    r = fu_execution(m, ACME, LA, id);
+    assert_string_equal(th_str(r.json, "status"), "ERRORED");
+    step = cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "nodes"), 1);
+    assert_string_equal(th_str(step, "node_status"), "Errored");
+    assert_string_equal(th_str(cJSON_GetObjectItem(r.json, "execution_error"), "message"), "Missing required parameters: email");
+    assert_string_equal(th_str(cJSON_GetObjectItem(r.json, "execution_error"), "failed_node_id"), "2");
+    th_free(&r);
+}
+
+/* The same workflow on an expired connection errors at that node, as before, and creates nothing. */
+static void workflow_step_on_an_expired_connection(void **state)
+{
+    refold_mock *m = *state;
+    char pub[32], id[32];
+    publish(m, SYNC_CONTACT_WF, pub);
+    fu_connect_oauth(m, ACME, LA, "hubspot");
+    fu_expire(m, ACME, LA, "hubspot", "revoked");
+    fu_execute(m, ACME, LA, "hubspot", pub, "{\"email\":\"ada@example.com\"}", id);
+    fu_advance(m, 2);
+    th_resp r = fu_execution(m, ACME, LA, id);
+    assert_string_equal(th_str(r.json, "status"), "ERRORED");
+    const cJSON *step = cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "nodes"), 1);
+    assert_string_equal(th_str(step, "node_status"), "Errored");
+    assert_non_null(strstr(th_str(cJSON_GetObjectItem(step, "latest_output"), "error_message"), "must reconnect hubspot"));
+    th_free(&r);
+    fu_connect_oauth(m, ACME, LA, "hubspot");
+    r = fu_action(m, ACME, LA, "hubspot", "get_contact", "{\"limit\":\"10\"}");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "data"), "results")), 0);
+    th_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +392,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(linked_account_shapes, setup, teardown),
         cmocka_unit_test_setup_teardown(variable_shapes, setup, teardown),
         cmocka_unit_test_setup_teardown(execute_include_headers, setup, teardown),
+        cmocka_unit_test_setup_teardown(workflow_step_runs_its_action, setup, teardown),
+        cmocka_unit_test_setup_teardown(workflow_step_on_an_expired_connection, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
