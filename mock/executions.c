@@ -27,6 +27,10 @@ static cJSON *book(cJSON *doc) { return cJSON_GetObjectItemCaseSensitive(doc, BO
 static const char *phase(cJSON *doc) { return json_str(book(doc), "phase"); }
 static void set_phase(cJSON *doc, const char *p) { json_set(book(doc), "phase", cJSON_CreateString(p)); }
 
+/* The run's deadline (ms on the virtual clock; 0: none): past it the run times out, whatever
+ * step it is at. */
+static long long deadline(cJSON *doc) { return (long long)json_num(book(doc), "timeout_at_ms", 0); }
+
 static void set_str(cJSON *o, const char *k, const char *v) { json_set(o, k, v ? cJSON_CreateString(v) : cJSON_CreateNull()); }
 
 static void touch(cJSON *doc, long long now)
@@ -158,8 +162,8 @@ static void run_next(cJSON *doc)
 
 /* ---- endings ---- */
 
-/* finish()'s errored for a run that ended because its human task expired: errored, and the
- * event is Workflow Timed Out. */
+/* finish()'s errored for a run that ended because its human task expired or it passed its
+ * timeout: errored, and the event is Workflow Timed Out. */
 #define TIMED_OUT 2
 
 static void emit(struct mock *m, const struct tenant *t, const cJSON *doc, const char *event)
@@ -394,6 +398,25 @@ static void set_task(struct mock *m, const struct tenant *t, const char *task_id
     cJSON_Delete(task);
 }
 
+/* The run passed its timeout (settings.timeout or run.timeout_seconds): it errors at the step
+ * it was at (a waiting human task becomes TIMEOUT too) and Workflow Timed Out is emitted. */
+static void time_out(struct mock *m, const struct tenant *t, cJSON *doc, long long now)
+{
+    cJSON *b = book(doc), *n, *at = NULL;
+    char msg[128];
+    snprintf(msg, sizeof msg, "Workflow timed out after %.0f seconds", json_num(b, "timeout_s", 0));
+    if (!strcmp(phase(doc), "waiting"))
+        set_task(m, t, json_str(b, "human_task_id"), "TIMEOUT", NULL, now);
+    cJSON_ArrayForEach(n, nodes_of(doc))
+        if (!at && (!strcmp(json_str(n, "node_status"), "Running") || !strcmp(json_str(n, "node_status"), "Waiting")))
+            at = n;
+    if (!at) /* before the human task is reached: the first step that has not run */
+        cJSON_ArrayForEach(n, nodes_of(doc))
+            if (!at && strcmp(json_str(n, "node_status"), "Success"))
+                at = n;
+    finish(m, t, doc, now, TIMED_OUT, msg, at);
+}
+
 /* ---- the state machine ---- */
 
 /* Moves doc past whatever is due at now. Returns the next due time (0: none). */
@@ -403,6 +426,11 @@ static long long advance(struct mock *m, const struct tenant *t, cJSON *doc, lon
     cJSON *b = book(doc);
     if (!p)
         return 0;
+    long long limit = deadline(doc), next = (long long)json_num(b, "next_ms", 0);
+    if (limit && now >= limit && strcmp(p, "done") && (!next || next > limit)) {
+        time_out(m, t, doc, now);
+        return 0;
+    }
     if (!strcmp(p, "to_task"))
         return reach_task(m, t, doc, now);
     if (!strcmp(p, "waiting")) { /* the form expired unanswered */
@@ -421,12 +449,29 @@ static long long advance(struct mock *m, const struct tenant *t, cJSON *doc, lon
     return 0;
 }
 
+/* Stores the run and when it next needs the clock: its next step, or its deadline when that
+ * comes first (next_ms keeps the step's own time, for advance() to tell which one fell due). */
 static int save(struct mock *m, const struct tenant *t, cJSON *doc, long long due)
 {
     const char *id = json_str(doc, "_id");
+    long long limit = deadline(doc);
+    json_set(book(doc), "next_ms", cJSON_CreateNumber((double)due));
+    if (limit && (phase(doc) && strcmp(phase(doc), "done")) && (!due || due > limit))
+        due = limit;
     if (store_put(m->store, t->id, EXEC_KIND, id, json_str(doc, "linked_account_id"), doc))
         return -1;
     return store_set_due(m->store, t->id, EXEC_KIND, id, due);
+}
+
+/* The run-level timeout in seconds (0: none): the workflow's settings.timeout (the spec's
+ * WorkflowSettings; changelog/2026-march.mdx "Configurable Workflow Timeouts"), else the run
+ * definition's timeout_seconds. */
+static double run_timeout(const cJSON *wdoc, const cJSON *run)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(wdoc, "settings"), "timeout");
+    if (cJSON_IsNumber(v) && v->valuedouble > 0)
+        return v->valuedouble;
+    return json_num(run, "timeout_seconds", 0);
 }
 
 static const char *by_source(const char *source)
@@ -511,6 +556,11 @@ int executions_run(struct mock *m, const struct tenant *t, const struct exec_sta
     cJSON_AddNumberToObject(b, "duration_ms", dur > 0 ? dur * 1000 : 0);
     cJSON_AddItemToObject(b, "run", run ? cJSON_Duplicate(run, 1) : cJSON_CreateObject());
     cJSON_AddItemToObject(b, "steps", steps);
+    double timeout_s = run_timeout(w.doc, run);
+    if (timeout_s > 0) {
+        cJSON_AddNumberToObject(b, "timeout_s", timeout_s);
+        cJSON_AddNumberToObject(b, "timeout_at_ms", (double)now + timeout_s * 1000);
+    }
     if (is_forced) {
         cJSON_AddStringToObject(b, "forced_outcome", forced);
         cJSON_AddStringToObject(b, "forced_error", forced_error);

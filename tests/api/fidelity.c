@@ -380,6 +380,60 @@ static void workflow_step_on_an_expired_connection(void **state)
     th_free(&r);
 }
 
+/* changelog/2026-march.mdx: "Configurable Workflow Timeouts" and "Webhook subscribers can now
+ * register for `Workflow Stopped` and `Workflow Timed Out` events"; the spec's WorkflowSettings
+ * has "timeout": a run that passes it errors where it is and Workflow Timed Out arrives, signed,
+ * with the fields of the other workflow events. */
+static void run_passing_its_timeout(void **state)
+{
+    refold_mock *m = *state;
+    rcv *rc = rcv_start(0);
+    assert_non_null(rc);
+    char url[128], pub[32], id[32], st[16];
+    rcv_url(rc, "/hooks", url, sizeof url);
+    rcv_subscribe(m, ACME, url, "[\"Workflow Timed Out\",\"Workflow Completed\"]", NULL, 0);
+    th_resp r = th_key(m, "POST", "/api/v2/public/workflow", ACME, LA, "{\"name\":\"Slow\",\"settings\":{\"timeout\":\"ten\"}}");
+    th_assert_error(&r, 400);
+    th_free(&r);
+    publish(m, "{\"name\":\"Slow export\",\"nodes\":[{\"id\":\"1\",\"type\":\"start\"},{\"id\":\"2\",\"type\":\"action\",\"name\":\"Export\"}],"
+               "\"settings\":{\"timeout\":10},\"run\":{\"duration_seconds\":30}}", pub);
+    fu_execute(m, ACME, LA, "hubspot", pub, "{}", id);
+    fu_advance(m, 9);
+    assert_string_equal(fu_status(m, ACME, LA, id, st, sizeof st), "RUNNING");
+    fu_advance(m, 1);
+    r = fu_execution(m, ACME, LA, id);
+    assert_string_equal(th_str(r.json, "status"), "ERRORED");
+    assert_string_equal(th_str(cJSON_GetObjectItem(r.json, "execution_error"), "message"), "Workflow timed out after 10 seconds");
+    assert_string_equal(th_str(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "nodes"), 1), "node_status"), "Errored");
+    th_free(&r);
+    assert_int_equal(rcv_wait(rc, 1, 5000), 1);
+    const rcv_req *q = rcv_get(rc, 0);
+    cJSON *p = cJSON_Parse(q->body);
+    assert_string_equal(th_str(p, "event"), "Workflow Timed Out");
+    assert_string_equal(th_str(p, "status"), "TIMED_OUT");
+    assert_string_equal(th_str(p, "instance_id"), id);
+    assert_string_equal(th_str(p, "workflow_id"), pub);
+    assert_string_equal(th_str(p, "workflow_name"), "Slow export");
+    assert_string_equal(th_str(p, "linked_account_id"), LA);
+    assert_non_null(cJSON_GetObjectItem(p, "config_id"));
+    cJSON_Delete(p);
+    char sig[128], expect[65];
+    assert_true(rcv_header(q, "x-cobalt-signature", sig, sizeof sig));
+    assert_int_equal(rcv_openssl_hmac(ACME, q->body, q->len, expect), 0);
+    assert_string_equal(sig, expect);
+
+    /* a run that ends before its timeout completes as usual (the run definition's own timeout) */
+    publish(m, "{\"name\":\"Quick\",\"run\":{\"duration_seconds\":2,\"timeout_seconds\":60}}", pub);
+    fu_execute(m, ACME, LA, "hubspot", pub, "{}", id);
+    fu_advance(m, 120);
+    assert_string_equal(fu_status(m, ACME, LA, id, st, sizeof st), "COMPLETED");
+    assert_int_equal(rcv_wait(rc, 2, 5000), 2);
+    p = cJSON_Parse(rcv_get(rc, 1)->body);
+    assert_string_equal(th_str(p, "event"), "Workflow Completed");
+    cJSON_Delete(p);
+    rcv_stop(rc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -394,6 +448,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(execute_include_headers, setup, teardown),
         cmocka_unit_test_setup_teardown(workflow_step_runs_its_action, setup, teardown),
         cmocka_unit_test_setup_teardown(workflow_step_on_an_expired_connection, setup, teardown),
+        cmocka_unit_test_setup_teardown(run_passing_its_timeout, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
