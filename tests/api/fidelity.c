@@ -434,6 +434,57 @@ static void run_passing_its_timeout(void **state)
     rcv_stop(rc);
 }
 
+/* events/trigger-event-by-slug.mdx: "This is an alias for Trigger Event — same body and
+ * behavior — and additionally supports multipart uploads" (the spec: "event", "payload" as a
+ * JSON string, file fields merge into the payload under their names). */
+static void multipart_trigger(void **state)
+{
+    refold_mock *m = *state;
+    char pub[32], id[32], st[16], cid[64], body[160];
+    publish(m, "{\"name\":\"Signup to contact\",\"slug\":\"hubspot\",\"trigger\":{\"event\":\"user_signed_up\"},"
+               "\"nodes\":[{\"id\":\"1\",\"type\":\"start\"},{\"id\":\"2\",\"type\":\"action\",\"name\":\"Create contact\","
+               "\"data\":{\"action_id\":\"create_contact\",\"input\":{\"email\":\"{{param.email}}\",\"firstname\":\"{{param.firstname}}\"}}}],"
+               "\"run\":{\"duration_seconds\":1}}", pub);
+    fu_connect_oauth(m, ACME, LA, "hubspot");
+    const char *hs[] = {"x-api-key: " ACME, "linked_account_id: " LA, NULL};
+    const char *fields[] = {"event", "user_signed_up", "payload", "{\"email\":\"grace@example.com\"}", "firstname", "Grace", NULL};
+    static const char cv[] = "Grace Hopper\nRear admiral\n";
+    th_resp r = th_form(m, "/api/v2/public/event/hubspot", hs, fields, "resume", "cv.txt", cv, sizeof cv - 1);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(th_str(r.json, "message"), "Webhook Fired Success");
+    assert_true(th_header(&r, "X-Refold-Mock-Executions", id, sizeof id));
+    th_free(&r);
+    r = fu_execution(m, ACME, LA, id);
+    const cJSON *payload = cJSON_GetObjectItem(r.json, "payload");
+    assert_string_equal(th_str(payload, "email"), "grace@example.com");
+    assert_string_equal(th_str(payload, "firstname"), "Grace");
+    const cJSON *file = cJSON_GetObjectItem(payload, "resume");
+    assert_string_equal(th_str(file, "filename"), "cv.txt");
+    assert_int_equal(cJSON_GetObjectItem(file, "size")->valueint, (int)(sizeof cv - 1));
+    th_free(&r);
+    fu_advance(m, 1);
+    assert_string_equal(fu_status(m, ACME, LA, id, st, sizeof st), "COMPLETED");
+    r = fu_execution(m, ACME, LA, id);
+    snprintf(cid, sizeof cid, "%s", th_str(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(
+                                         cJSON_GetObjectItem(r.json, "nodes"), 1), "latest_output"), "data"), "id"));
+    th_free(&r);
+    snprintf(body, sizeof body, "{\"contact_id\":\"%s\"}", cid);
+    r = fu_action(m, ACME, LA, "hubspot", "get_contact", body);
+    assert_string_equal(th_str(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "data"), "properties"), "firstname"), "Grace");
+    th_free(&r);
+
+    /* a payload field that is not a JSON object, and an unknown event, as the JSON form answers */
+    const char *bad[] = {"event", "user_signed_up", "payload", "not json", NULL};
+    r = th_form(m, "/api/v2/public/event/hubspot", hs, bad, NULL, NULL, NULL, 0);
+    th_assert_error(&r, 400);
+    th_free(&r);
+    const char *unknown[] = {"event", "no_such_event", NULL};
+    r = th_form(m, "/api/v2/public/event/hubspot", hs, unknown, NULL, NULL, NULL, 0);
+    assert_string_equal(th_assert_error(&r, 404), "INVALID_EVENT");
+    assert_string_equal(th_str(r.json, "message"), "Trigger not found");
+    th_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -449,6 +500,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(workflow_step_runs_its_action, setup, teardown),
         cmocka_unit_test_setup_teardown(workflow_step_on_an_expired_connection, setup, teardown),
         cmocka_unit_test_setup_teardown(run_passing_its_timeout, setup, teardown),
+        cmocka_unit_test_setup_teardown(multipart_trigger, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
