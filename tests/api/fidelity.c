@@ -485,6 +485,32 @@ static void multipart_trigger(void **state)
     th_free(&r);
 }
 
+/* connectors/my-app/webhooks.mdx (a guide) registers with
+ *   -d '{ "url": "https://your-app.com/webhooks/refold", "events": ["Connection Created", "Workflow Errored"] }'
+ * where webhooks/create-webhook.mdx sends webhook_url / webhook_events: requests take both. */
+static void webhook_request_aliases(void **state)
+{
+    refold_mock *m = *state;
+    th_resp r = th_key(m, "POST", WH, ACME, NULL,
+                       "{ \"url\": \"https://your-app.com/webhooks/refold\", \"events\": [\"Connection Created\", \"Workflow Errored\"] }");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(th_str(r.json, "webhook_url"), "https://your-app.com/webhooks/refold");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "webhook_events")), 2);
+    assert_null(cJSON_GetObjectItem(r.json, "url"));
+    char path[128];
+    snprintf(path, sizeof path, WH "/%s", th_str(r.json, "_id"));
+    th_free(&r);
+    r = th_key(m, "PUT", path, ACME, NULL, "{\"events\":[\"Workflow Completed\"],\"url\":\"https://your-app.com/v2\"}");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(th_str(r.json, "webhook_url"), "https://your-app.com/v2");
+    assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "webhook_events"), 0)->valuestring, "Workflow Completed");
+    th_free(&r);
+    /* an alias is checked like the field it stands for */
+    r = th_key(m, "POST", WH, ACME, NULL, "{\"url\":\"ftp://x\",\"events\":[\"Connection Created\"]}");
+    th_assert_error(&r, 400);
+    th_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -501,6 +527,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(workflow_step_on_an_expired_connection, setup, teardown),
         cmocka_unit_test_setup_teardown(run_passing_its_timeout, setup, teardown),
         cmocka_unit_test_setup_teardown(multipart_trigger, setup, teardown),
+        cmocka_unit_test_setup_teardown(webhook_request_aliases, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
