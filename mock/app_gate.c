@@ -33,6 +33,12 @@ void gate_message(enum gate_state s, const char *la, const char *slug, const cha
         snprintf(out, n, "%s is connected", slug);
 }
 
+int gate_status(enum gate_state s, const char **error_code)
+{
+    *error_code = s == GATE_EXPIRED ? "REAUTH_REQUIRED" : "APP_NOT_CONNECTED";
+    return s == GATE_EXPIRED ? 401 : 400;
+}
+
 int gate_check(req *r, const char *slug)
 {
     char reason[32], msg[512];
@@ -40,7 +46,7 @@ int gate_check(req *r, const char *slug)
     if (s == GATE_OK)
         return 0;
     gate_message(s, r->la, slug, reason, msg, sizeof msg);
-    if (s == GATE_EXPIRED)
-        return http_error(r, 401, "REAUTH_REQUIRED", "%s", msg);
-    return http_error(r, 400, "APP_NOT_CONNECTED", "%s", msg);
+    const char *code;
+    int status = gate_status(s, &code);
+    return http_error(r, status, code, "%s", msg);
 }

@@ -14,6 +14,9 @@ enum gate_state gate_state(struct mock *m, const struct tenant *t, const char *l
                            char *reason, size_t n);
 /* One sentence a user can act on, for errors and errored executions. */
 void gate_message(enum gate_state s, const char *la, const char *slug, const char *reason, char *out, size_t n);
+/* The status and error code a call refused by the gate answers: 400 APP_NOT_CONNECTED, or 401
+ * REAUTH_REQUIRED for an expired connection (the auth failure that means "prompt a reconnect"). */
+int gate_status(enum gate_state s, const char **error_code);
 /* For handlers: 0 when the connection is active; otherwise it has answered (400 APP_NOT_CONNECTED,
  * or 401 REAUTH_REQUIRED for an expired one: the auth failure that means "prompt a reconnect")
  * and returns the status. */

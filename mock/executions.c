@@ -1,11 +1,13 @@
 /* executions.c: workflow runs as documents moved along by the virtual clock: start, human-task
  * pause/resume, completion or error (with their webhooks), stop. */
 #include "executions.h"
+#include "actions_run.h"
 #include "clock.h"
 #include "app_gate.h"
 #include "fixtures.h"
 #include "overrides.h"
 #include "store.h"
+#include "templates.h"
 #include "tenants.h"
 #include "util.h"
 #include "webhooks.h"
@@ -22,8 +24,37 @@
 #define BOOK "mock"
 
 static cJSON *book(cJSON *doc) { return cJSON_GetObjectItemCaseSensitive(doc, BOOK); }
-static const char *phase(cJSON *doc) { return json_str(book(doc), "phase"); }
-static void set_phase(cJSON *doc, const char *p) { json_set(book(doc), "phase", cJSON_CreateString(p)); }
+/* Where a run is, stored in the bookkeeping as "phase" (the names below). Who moves it (as in
+ * SQLite's pager.c):
+ *
+ *                  executions_run(): run.human_task       advance(): reach_task()
+ *     (new) ──┬─────────────────────────────────> TO_TASK ─────────────────────> WAITING
+ *             │    executions_run(): no human task              executions_resume() │
+ *             └─────────────────────────────────> RUNNING <──────────────────────────┤
+ *                                                    │ advance(): finish_run()       │ advance(): the form
+ *                                                    v (Completed / Errored)         │ expired (Timed Out)
+ *                                                   DONE <───────────────────────────┘
+ *     TO_TASK, WAITING, RUNNING ──> DONE also by advance(): time_out() (past the run's timeout,
+ *     Workflow Timed Out) and executions_stop() (STOPPED, Workflow Stopped).
+ *
+ * A sync execution goes through the same moves inside executions_run() (run_sync()), stopping
+ * at WAITING. DONE is final: resume and stop refuse it. */
+enum exec_phase { PHASE_NONE = 0, PHASE_TO_TASK, PHASE_WAITING, PHASE_RUNNING, PHASE_DONE };
+static const char *const phase_names[] = {"", "to_task", "waiting", "running", "done"};
+
+static enum exec_phase phase(cJSON *doc)
+{
+    const char *p = json_str(book(doc), "phase");
+    for (int i = PHASE_TO_TASK; p && i <= PHASE_DONE; i++)
+        if (!strcmp(p, phase_names[i]))
+            return (enum exec_phase)i;
+    return PHASE_NONE;
+}
+static void set_phase(cJSON *doc, enum exec_phase p) { json_set(book(doc), "phase", cJSON_CreateString(phase_names[p])); }
+
+/* The run's deadline (ms on the virtual clock; 0: none): past it the run times out, whatever
+ * step it is at. */
+static long long deadline(cJSON *doc) { return (long long)json_num(book(doc), "timeout_at_ms", 0); }
 
 static void set_str(cJSON *o, const char *k, const char *v) { json_set(o, k, v ? cJSON_CreateString(v) : cJSON_CreateNull()); }
 
@@ -52,9 +83,28 @@ static cJSON *exec_node(const char *id, const char *name, const char *type, cons
     return n;
 }
 
+/* An app step that names an action ("data": {"action_id", "slug"?, "input"?}): what the run
+ * executes when it reaches it, kept in the bookkeeping as {"node_id","slug","action_id","input"}. */
+static void plan_step(cJSON *steps, const char *node_id, const cJSON *data, const cJSON *wdoc)
+{
+    const char *action = json_str(data, "action_id");
+    if (!action)
+        return;
+    const char *slug = json_str(data, "slug") ? json_str(data, "slug") : json_str(wdoc, "slug");
+    cJSON *st = cJSON_CreateObject();
+    cJSON_AddStringToObject(st, "node_id", node_id);
+    cJSON_AddStringToObject(st, "slug", slug ? slug : "");
+    cJSON_AddStringToObject(st, "action_id", action);
+    const cJSON *input = cJSON_GetObjectItemCaseSensitive(data, "input");
+    if (input)
+        cJSON_AddItemToObject(st, "input", cJSON_Duplicate(input, 1));
+    cJSON_AddItemToArray(steps, st);
+}
+
 /* The workflow's nodes as execution nodes: a start node first, the human-task node the run
- * needs, and the app step marked as the batch node when the run has batches. */
-static cJSON *plan_nodes(const cJSON *wdoc, const cJSON *run)
+ * needs, and the app step marked as the batch node when the run has batches. The app steps
+ * that run an action go into steps. */
+static cJSON *plan_nodes(const cJSON *wdoc, const cJSON *run, cJSON *steps)
 {
     cJSON *out = cJSON_CreateArray();
     const cJSON *n;
@@ -69,7 +119,9 @@ static cJSON *plan_nodes(const cJSON *wdoc, const cJSON *run)
             snprintf(idbuf, sizeof idbuf, "%d", cJSON_GetArraySize(out) + 1);
         const char *type = json_str(n, "type") ? json_str(n, "type") : "action";
         const char *name = json_str(n, "name") ? json_str(n, "name") : type;
-        const char *slug = json_str(cJSON_GetObjectItemCaseSensitive(n, "data"), "slug");
+        const cJSON *data = cJSON_GetObjectItemCaseSensitive(n, "data");
+        const char *slug = json_str(data, "slug");
+        plan_step(steps, idbuf, data, wdoc);
         cJSON_AddItemToArray(out, exec_node(idbuf, !strcmp(type, "start") && !json_str(n, "name") ? "Start" : name, type, slug));
     }
     const cJSON *first = cJSON_GetArrayItem(out, 0);
@@ -135,8 +187,8 @@ static void run_next(cJSON *doc)
 
 /* ---- endings ---- */
 
-/* finish()'s errored for a run that ended because its human task expired: errored, and the
- * event is Workflow Timed Out. */
+/* finish()'s errored for a run that ended because its human task expired or it passed its
+ * timeout: errored, and the event is Workflow Timed Out. */
 #define TIMED_OUT 2
 
 static void emit(struct mock *m, const struct tenant *t, const cJSON *doc, const char *event)
@@ -197,10 +249,55 @@ static void finish(struct mock *m, const struct tenant *t, cJSON *doc, long long
         const cJSON *rv = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(b, "run"), "return_value");
         json_set(doc, "return_value", rv ? cJSON_Duplicate(rv, 1) : cJSON_CreateNull());
     }
-    set_phase(doc, "done");
+    set_phase(doc, PHASE_DONE);
     update_percentage(doc);
     touch(doc, now);
     emit(m, t, doc, errored == TIMED_OUT ? EV_WORKFLOW_TIMED_OUT : errored ? EV_WORKFLOW_ERRORED : EV_WORKFLOW_COMPLETED);
+}
+
+static cJSON *node_by_id(cJSON *doc, const char *id)
+{
+    cJSON *n;
+    cJSON_ArrayForEach(n, nodes_of(doc))
+        if (json_str(n, "node_id") && !strcmp(json_str(n, "node_id"), id))
+            return n;
+    return NULL;
+}
+
+/* Runs the app steps that name an action, in order, through actions_run(): the execute route's
+ * code, so a run creates (reads, updates) what the route would, for the run's linked account.
+ * An action's input is its node's "input" rendered with the payload as {{param.X}}, or the
+ * payload itself. Returns the node that failed (msg says why), or NULL when all succeeded. */
+static cJSON *run_steps(struct mock *m, const struct tenant *t, cJSON *doc, long long now, char *msg, size_t n)
+{
+    cJSON *b = book(doc), *st;
+    const char *la = json_str(doc, "linked_account_id");
+    const cJSON *payload = cJSON_GetObjectItemCaseSensitive(doc, "payload");
+    long long step_ms = now - (long long)json_num(b, "step_started_ms", (double)now);
+    cJSON_ArrayForEach(st, cJSON_GetObjectItemCaseSensitive(b, "steps")) {
+        cJSON *node = node_by_id(doc, json_str(st, "node_id"));
+        const char *slug = json_str(st, "slug"), *action_id = json_str(st, "action_id");
+        const cJSON *app = fixtures_app(m->fx, slug);
+        const cJSON *action = app ? actions_run_find(app, action_id) : NULL;
+        if (!node)
+            continue;
+        if (!action) {
+            snprintf(msg, n, "Action %s not found in Application %s", action_id, slug);
+            return node;
+        }
+        const cJSON *tpl = cJSON_GetObjectItemCaseSensitive(st, "input");
+        struct tpl_ctx ctx = {.params = payload};
+        cJSON *input = tpl ? tpl_render(tpl, &ctx) : cJSON_Duplicate(payload, 1);
+        struct actions_run_result res;
+        actions_run(m, t, la, app, action, cJSON_IsObject(input) ? input : NULL, &res);
+        cJSON_Delete(input);
+        if (!res.body) {
+            snprintf(msg, n, "%s", res.message);
+            return node;
+        }
+        node_set(node, "Success", res.body, step_ms);
+    }
+    return NULL;
 }
 
 /* The app step is due: decide how it ends. */
@@ -230,6 +327,12 @@ static void finish_run(struct mock *m, const struct tenant *t, cJSON *doc, long 
             finish(m, t, doc, now, 1, msg, failed);
             return;
         }
+    }
+    char msg[600];
+    cJSON *failed = run_steps(m, t, doc, now, msg, sizeof msg);
+    if (failed) {
+        finish(m, t, doc, now, 1, msg, failed);
+        return;
     }
     const char *outcome = json_str(run, "outcome");
     int errored = outcome && !strcasecmp(outcome, "errored");
@@ -300,7 +403,7 @@ static long long reach_task(struct mock *m, const struct tenant *t, cJSON *doc, 
     }
     json_set(b, "human_task_id", cJSON_CreateString(id));
     set_str(doc, "status", "WAITING");
-    set_phase(doc, "waiting");
+    set_phase(doc, PHASE_WAITING);
     update_percentage(doc);
     touch(doc, now);
     return due;
@@ -320,18 +423,42 @@ static void set_task(struct mock *m, const struct tenant *t, const char *task_id
     cJSON_Delete(task);
 }
 
+/* The run passed its timeout (settings.timeout or run.timeout_seconds): it errors at the step
+ * it was at (a waiting human task becomes TIMEOUT too) and Workflow Timed Out is emitted. */
+static void time_out(struct mock *m, const struct tenant *t, cJSON *doc, long long now)
+{
+    cJSON *b = book(doc), *n, *at = NULL;
+    char msg[128];
+    snprintf(msg, sizeof msg, "Workflow timed out after %.0f seconds", json_num(b, "timeout_s", 0));
+    if (phase(doc) == PHASE_WAITING)
+        set_task(m, t, json_str(b, "human_task_id"), "TIMEOUT", NULL, now);
+    cJSON_ArrayForEach(n, nodes_of(doc))
+        if (!at && (!strcmp(json_str(n, "node_status"), "Running") || !strcmp(json_str(n, "node_status"), "Waiting")))
+            at = n;
+    if (!at) /* before the human task is reached: the first step that has not run */
+        cJSON_ArrayForEach(n, nodes_of(doc))
+            if (!at && strcmp(json_str(n, "node_status"), "Success"))
+                at = n;
+    finish(m, t, doc, now, TIMED_OUT, msg, at);
+}
+
 /* ---- the state machine ---- */
 
 /* Moves doc past whatever is due at now. Returns the next due time (0: none). */
 static long long advance(struct mock *m, const struct tenant *t, cJSON *doc, long long now)
 {
-    const char *p = phase(doc);
+    enum exec_phase p = phase(doc);
     cJSON *b = book(doc);
-    if (!p)
+    if (p == PHASE_NONE || p == PHASE_DONE)
         return 0;
-    if (!strcmp(p, "to_task"))
+    long long limit = deadline(doc), next = (long long)json_num(b, "next_ms", 0);
+    if (limit && now >= limit && (!next || next > limit)) {
+        time_out(m, t, doc, now);
+        return 0;
+    }
+    if (p == PHASE_TO_TASK)
         return reach_task(m, t, doc, now);
-    if (!strcmp(p, "waiting")) { /* the form expired unanswered */
+    if (p == PHASE_WAITING) { /* the form expired unanswered */
         const cJSON *ht = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(b, "run"), "human_task");
         char msg[300];
         snprintf(msg, sizeof msg, "Human task \"%s\" was not answered before it expired",
@@ -340,19 +467,33 @@ static long long advance(struct mock *m, const struct tenant *t, cJSON *doc, lon
         finish(m, t, doc, now, TIMED_OUT, msg, task_node(doc));
         return 0;
     }
-    if (!strcmp(p, "running")) {
-        finish_run(m, t, doc, now);
-        return 0;
-    }
+    finish_run(m, t, doc, now); /* PHASE_RUNNING: the app step is due */
     return 0;
 }
 
+/* Stores the run and when it next needs the clock: its next step, or its deadline when that
+ * comes first (next_ms keeps the step's own time, for advance() to tell which one fell due). */
 static int save(struct mock *m, const struct tenant *t, cJSON *doc, long long due)
 {
     const char *id = json_str(doc, "_id");
+    long long limit = deadline(doc);
+    json_set(book(doc), "next_ms", cJSON_CreateNumber((double)due));
+    if (limit && phase(doc) != PHASE_NONE && phase(doc) != PHASE_DONE && (!due || due > limit))
+        due = limit;
     if (store_put(m->store, t->id, EXEC_KIND, id, json_str(doc, "linked_account_id"), doc))
         return -1;
     return store_set_due(m->store, t->id, EXEC_KIND, id, due);
+}
+
+/* The run-level timeout in seconds (0: none): the workflow's settings.timeout (the spec's
+ * WorkflowSettings; changelog/2026-march.mdx "Configurable Workflow Timeouts"), else the run
+ * definition's timeout_seconds. */
+static double run_timeout(const cJSON *wdoc, const cJSON *run)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(wdoc, "settings"), "timeout");
+    if (cJSON_IsNumber(v) && v->valuedouble > 0)
+        return v->valuedouble;
+    return json_num(run, "timeout_seconds", 0);
 }
 
 static const char *by_source(const char *source)
@@ -364,47 +505,43 @@ static const char *by_source(const char *source)
     return "API_CALL";
 }
 
-int executions_run(struct mock *m, const struct tenant *t, const struct exec_start *s, char out_id[25])
+/* The workflow s names, if s may run it: EXEC_OK and *w filled (the caller frees it), or why not. */
+static int resolve(struct mock *m, const struct tenant *t, const struct exec_start *s, struct wf *w)
 {
-    struct wf w;
-    if (!s->la || !s->workflow_id || wf_find(m, t, s->workflow_id, &w))
+    if (!s->la || !s->workflow_id || wf_find(m, t, s->workflow_id, w))
         return EXEC_NO_WORKFLOW;
-    if (!store_exists(m->store, t->id, "linked_account", s->la)) {
-        wf_free(&w);
-        return EXEC_NO_LINKED_ACCOUNT;
+    int rc = EXEC_OK;
+    if (!store_exists(m->store, t->id, "linked_account", s->la))
+        rc = EXEC_NO_LINKED_ACCOUNT;
+    else if (w->is_private) {
+        const char *owner = json_str(w->doc, "linked_account_id");
+        rc = owner && strcmp(owner, s->la) ? EXEC_NOT_OWNER
+             : (!json_bool(w->doc, "published", 0) || json_bool(w->doc, "is_draft", 0)) ? EXEC_NOT_PUBLISHED : EXEC_OK;
     }
-    if (w.is_private) {
-        const char *owner = json_str(w.doc, "linked_account_id");
-        int rc = owner && strcmp(owner, s->la) ? EXEC_NOT_OWNER
-                 : (!json_bool(w.doc, "published", 0) || json_bool(w.doc, "is_draft", 0)) ? EXEC_NOT_PUBLISHED : EXEC_OK;
-        if (rc) {
-            wf_free(&w);
-            return rc;
-        }
-    }
+    if (rc)
+        wf_free(w);
+    return rc;
+}
+
+/* The execution document as the API shows it (nodes planned, app steps into steps). */
+static cJSON *new_doc(const struct tenant *t, const struct exec_start *s, const struct wf *w, const char *id,
+                      const char *at, cJSON *steps)
+{
     const char *source = s->source ? s->source : EXEC_SOURCE_API;
-    const cJSON *run = wf_run(w.doc);
-    char forced[16] = "", forced_error[512] = "";
-    int is_forced = overrides_take_workflow_outcome(m, t, s->workflow_id, forced, sizeof forced, forced_error, sizeof forced_error);
-
-    long long now = clock_now_ms(m);
-    char at[32], name[160];
-    util_iso8601(now, at);
-    util_new_id(out_id);
+    char name[160];
     snprintf(name, sizeof name, "Execution for workflow %s", s->workflow_id);
-
     cJSON *doc = cJSON_CreateObject();
-    cJSON_AddStringToObject(doc, "_id", out_id);
+    cJSON_AddStringToObject(doc, "_id", id);
     cJSON_AddStringToObject(doc, "name", name);
     cJSON_AddStringToObject(doc, "org_id", t->org_id);
     cJSON_AddStringToObject(doc, "environment", t->environment);
     cJSON_AddStringToObject(doc, "status", "RUNNING");
     cJSON_AddNumberToObject(doc, "completion_percentage", 0);
-    cJSON_AddItemToObject(doc, "associated_application", wf_app_summary(t, w.app));
+    cJSON_AddItemToObject(doc, "associated_application", wf_app_summary(t, w->app));
     cJSON *aw = cJSON_CreateObject();
     cJSON_AddStringToObject(aw, "_id", s->workflow_id);
-    cJSON_AddStringToObject(aw, "name", json_str(w.doc, "name") ? json_str(w.doc, "name") : "");
-    cJSON_AddStringToObject(aw, "icon", json_str(w.doc, "icon") ? json_str(w.doc, "icon") : "");
+    cJSON_AddStringToObject(aw, "name", json_str(w->doc, "name") ? json_str(w->doc, "name") : "");
+    cJSON_AddStringToObject(aw, "icon", json_str(w->doc, "icon") ? json_str(w->doc, "icon") : "");
     cJSON_AddItemToObject(doc, "associated_workflow", aw);
     if (s->event_id)
         cJSON_AddStringToObject(doc, "associated_event_id", s->event_id);
@@ -415,10 +552,10 @@ int executions_run(struct mock *m, const struct tenant *t, const struct exec_sta
     cJSON_AddStringToObject(doc, "type_of_execution", s->sync ? "SYNC" : "ASYNC");
     if (s->instance_tag)
         cJSON_AddStringToObject(doc, "instance_tag", s->instance_tag);
-    set_str(doc, "slug", wf_slug(w.doc));
+    set_str(doc, "slug", wf_slug(w->doc));
     cJSON_AddStringToObject(doc, "workflow_id", s->workflow_id);
     cJSON_AddItemToObject(doc, "payload", s->input ? cJSON_Duplicate(s->input, 1) : cJSON_CreateObject());
-    cJSON_AddItemToObject(doc, "nodes", plan_nodes(w.doc, run));
+    cJSON_AddItemToObject(doc, "nodes", plan_nodes(w->doc, wf_run(w->doc), steps));
     cJSON_AddBoolToObject(doc, "executed_by_thanos", 0);
     cJSON_AddBoolToObject(doc, "is_child_instance", 0);
     cJSON_AddBoolToObject(doc, "is_seed", 0);
@@ -428,22 +565,39 @@ int executions_run(struct mock *m, const struct tenant *t, const struct exec_sta
     cJSON_AddNullToObject(doc, "execution_error");
     cJSON_AddStringToObject(doc, "createdAt", at);
     cJSON_AddStringToObject(doc, "updatedAt", at);
+    return doc;
+}
 
+/* The mock's bookkeeping (never shown): clock marks, a copy of the run definition, its steps,
+ * timeout and a scenario's forced outcome. Takes steps. */
+static cJSON *new_book(struct mock *m, const struct tenant *t, const struct exec_start *s, const struct wf *w,
+                       long long now, cJSON *steps)
+{
+    const cJSON *run = wf_run(w->doc);
     cJSON *b = cJSON_CreateObject();
     cJSON_AddNumberToObject(b, "started_ms", (double)now);
     cJSON_AddNumberToObject(b, "step_started_ms", (double)now);
     double dur = json_num(run, "duration_seconds", DEFAULT_DURATION_MS / 1000.0);
     cJSON_AddNumberToObject(b, "duration_ms", dur > 0 ? dur * 1000 : 0);
     cJSON_AddItemToObject(b, "run", run ? cJSON_Duplicate(run, 1) : cJSON_CreateObject());
-    if (is_forced) {
+    cJSON_AddItemToObject(b, "steps", steps);
+    double timeout_s = run_timeout(w->doc, run);
+    if (timeout_s > 0) {
+        cJSON_AddNumberToObject(b, "timeout_s", timeout_s);
+        cJSON_AddNumberToObject(b, "timeout_at_ms", (double)now + timeout_s * 1000);
+    }
+    char forced[16] = "", forced_error[512] = "";
+    if (overrides_take_workflow_outcome(m, t, s->workflow_id, forced, sizeof forced, forced_error, sizeof forced_error)) {
         cJSON_AddStringToObject(b, "forced_outcome", forced);
         cJSON_AddStringToObject(b, "forced_error", forced_error);
     }
-    cJSON_AddItemToObject(doc, BOOK, b);
-    wf_free(&w);
-    run = cJSON_GetObjectItemCaseSensitive(b, "run"); /* the copy: w.doc is gone */
+    return b;
+}
 
-    /* The start node runs at once. */
+/* The start node runs at once; then the run heads for its human task or its app step.
+ * Returns when it next needs the clock. */
+static long long first_step(struct mock *m, const struct tenant *t, cJSON *doc, long long now)
+{
     cJSON *start = cJSON_GetArrayItem(nodes_of(doc), 0);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "message", "Workflow started successfully");
@@ -453,31 +607,54 @@ int executions_run(struct mock *m, const struct tenant *t, const struct exec_sta
     node_set(start, "Success", o, 0);
 
     long long due;
-    const cJSON *ht = cJSON_GetObjectItemCaseSensitive(run, "human_task");
-    store_begin(m->store);
+    const cJSON *ht = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(book(doc), "run"), "human_task");
     if (ht) {
-        set_phase(doc, "to_task");
+        set_phase(doc, PHASE_TO_TASK);
         double after = json_num(ht, "after_seconds", 0);
         due = after > 0 ? now + (long long)(after * 1000) : 0;
         if (!due)
             due = reach_task(m, t, doc, now);
     } else {
-        set_phase(doc, "running");
+        set_phase(doc, PHASE_RUNNING);
         run_next(doc);
-        due = now + (long long)json_num(b, "duration_ms", DEFAULT_DURATION_MS);
+        due = now + (long long)json_num(book(doc), "duration_ms", DEFAULT_DURATION_MS);
     }
     update_percentage(doc);
-    if (s->sync) {
-        /* A sync execution takes no virtual time: every step that would fall due runs now,
-         * up to the end or up to a human task, which must be answered first. */
-        for (int guard = 0; guard < 8; guard++) {
-            const char *p = phase(doc);
-            if (!p || (strcmp(p, "to_task") && strcmp(p, "running")))
-                break;
-            due = advance(m, t, doc, now);
-        }
+    return due;
+}
+
+/* A sync execution takes no virtual time: every step that would fall due runs now, up to the
+ * end or up to a human task, which must be answered first. */
+static long long run_sync(struct mock *m, const struct tenant *t, cJSON *doc, long long now, long long due)
+{
+    for (int guard = 0; guard < 8; guard++) {
+        if (phase(doc) != PHASE_TO_TASK && phase(doc) != PHASE_RUNNING)
+            break;
+        due = advance(m, t, doc, now);
     }
-    int rc = save(m, t, doc, due);
+    return due;
+}
+
+int executions_run(struct mock *m, const struct tenant *t, const struct exec_start *s, char out_id[25])
+{
+    struct wf w;
+    int rc = resolve(m, t, s, &w);
+    if (rc)
+        return rc;
+    long long now = clock_now_ms(m);
+    char at[32];
+    util_iso8601(now, at);
+    util_new_id(out_id);
+    cJSON *steps = cJSON_CreateArray();
+    cJSON *doc = new_doc(t, s, &w, out_id, at, steps);
+    cJSON_AddItemToObject(doc, BOOK, new_book(m, t, s, &w, now, steps));
+    wf_free(&w);
+
+    store_begin(m->store);
+    long long due = first_step(m, t, doc, now);
+    if (s->sync)
+        due = run_sync(m, t, doc, now, due);
+    rc = save(m, t, doc, due);
     cJSON_Delete(doc);
     if (rc) {
         store_rollback(m->store);
@@ -504,8 +681,7 @@ int executions_resume(struct mock *m, const struct tenant *t, const char *execut
         store_rollback(m->store);
         return EXEC_NOT_FOUND;
     }
-    const char *p = phase(doc);
-    if (!p || strcmp(p, "waiting")) {
+    if (phase(doc) != PHASE_WAITING) {
         cJSON_Delete(doc);
         store_rollback(m->store);
         return EXEC_NOT_WAITING;
@@ -517,7 +693,7 @@ int executions_resume(struct mock *m, const struct tenant *t, const char *execut
     if (node)
         node_set(node, "Success", output ? cJSON_Duplicate(output, 1) : cJSON_CreateObject(), -1);
     set_str(doc, "status", "RUNNING");
-    set_phase(doc, "running");
+    set_phase(doc, PHASE_RUNNING);
     json_set(b, "step_started_ms", cJSON_CreateNumber((double)now));
     run_next(doc);
     update_percentage(doc);
@@ -539,8 +715,7 @@ int executions_stop(struct mock *m, const struct tenant *t, const char *executio
         store_rollback(m->store);
         return EXEC_NOT_FOUND;
     }
-    const char *p = phase(doc);
-    if (!p || !strcmp(p, "done")) {
+    if (phase(doc) == PHASE_NONE || phase(doc) == PHASE_DONE) {
         cJSON_Delete(doc);
         store_rollback(m->store);
         return 1;
@@ -557,7 +732,7 @@ int executions_stop(struct mock *m, const struct tenant *t, const char *executio
     set_str(doc, "status", "STOPPED");
     set_str(doc, "completion_time", at);
     json_set(doc, "instance_execution_time", cJSON_CreateNumber((double)(now - (long long)json_num(book(doc), "started_ms", (double)now))));
-    set_phase(doc, "done");
+    set_phase(doc, PHASE_DONE);
     touch(doc, now);
     emit(m, t, doc, EV_WORKFLOW_STOPPED); /* queued inside this transaction: only if the stop commits */
     int rc = save(m, t, doc, 0);

@@ -12,10 +12,13 @@
  *    "human_task": {                     a human-in-the-loop step before the app step:
  *       "after_seconds": 0,              reached this long after the start
  *       "name", "description", "form_structure", "ui_structure", "receiver_emails",
- *       "expire_in_seconds": 86400}}     unanswered this long: TIMEOUT and the run errors
+ *       "expire_in_seconds": 86400},     unanswered this long: TIMEOUT and the run errors
+ *    "timeout_seconds": 600}             past this the run errors (Workflow Timed Out); the
+ *                                        workflow's settings.timeout, when set, wins
  * Statuses: RUNNING -> COMPLETED | ERRORED, RUNNING -> WAITING (human task) -> RUNNING, and
  * STOPPED (stop API). A run whose app connection is missing or expired when it reaches its app
- * step errors with a reconnect message. A scenario's forced outcome
+ * step errors with a reconnect message. App steps naming an action ("data": {"action_id",
+ * "slug", "input"}) run it then through actions_run(), the execute route's code. A scenario's forced outcome
  * (overrides_take_workflow_outcome) is taken when the run starts and beats everything else.
  * Ending emits "Workflow Completed" / "Workflow Errored" with instance_id, workflow_id,
  * config_id, workflow_name and status.
@@ -80,7 +83,7 @@ int executions_start(struct mock *m, const struct tenant *t, const char *la, con
  * timed out, stopped). */
 int executions_resume(struct mock *m, const struct tenant *t, const char *execution_id, const cJSON *output);
 
-/* Stops a RUNNING or WAITING execution (status STOPPED, no webhook). EXEC_OK, EXEC_NOT_FOUND,
+/* Stops a RUNNING or WAITING execution (status STOPPED, Workflow Stopped). EXEC_OK, EXEC_NOT_FOUND,
  * or 1 when it had already ended (nothing changed). */
 int executions_stop(struct mock *m, const struct tenant *t, const char *execution_id);
 

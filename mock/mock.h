@@ -79,6 +79,7 @@ enum {
     MEMO = 1 << 6,          /* GET whose 200 body depends only on tenant, linked account, URL,
                              * stored state and clock: memoized until a write (memo.c) */
     SECRET_BODY = 1 << 7,   /* the request body is credentials: every value masked when shown */
+    FORM_BODY = 1 << 8,     /* a multipart/form-data body is left unread for the handler (form.c) */
 };
 
 /* What a handler gets: everything resolved before it runs. */

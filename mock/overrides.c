@@ -1,7 +1,6 @@
 /* overrides.c: forced action results and workflow outcomes, stored as documents and used up one call at a time. */
 #include "overrides.h"
 #include "clock.h"
-#include "http.h"
 #include "store.h"
 #include "util.h"
 
@@ -103,26 +102,6 @@ int overrides_take_action_result(struct mock *m, const struct tenant *t, const c
     *body = b;
     cJSON_Delete(o);
     return 1;
-}
-
-int overrides_answer(req *r, int status, cJSON *body)
-{
-    if (status < 400) {
-        if (!body) {
-            body = cJSON_CreateObject();
-            cJSON_AddStringToObject(body, "node_status", "Success");
-            cJSON_AddItemToObject(body, "data", cJSON_CreateObject());
-        }
-        return http_json(r, status, body);
-    }
-    char code[64], msg[512];
-    snprintf(code, sizeof code, "%s", json_str(body, "error_code") ? json_str(body, "error_code") : "ACTION_FAILED");
-    if (json_str(body, "message"))
-        snprintf(msg, sizeof msg, "%s", json_str(body, "message"));
-    else
-        snprintf(msg, sizeof msg, "%s (result set by the loaded scenario)", http_reason(status));
-    cJSON_Delete(body);
-    return http_error(r, status, code, "%s", msg);
 }
 
 int overrides_take_workflow_outcome(struct mock *m, const struct tenant *t, const char *workflow_id,

@@ -22,9 +22,6 @@ int overrides_set_workflow_outcome(struct mock *m, const struct tenant *t, const
  * NULL when none was given) and returns 1. Returns 0 when none applies. */
 int overrides_take_action_result(struct mock *m, const struct tenant *t, const char *slug, const char *action_id,
                                  int *status, cJSON **body);
-/* Answers a taken override: status < 400 sends body (a default success body when NULL);
- * otherwise the error envelope with body's error_code/message when given. Takes body. */
-int overrides_answer(req *r, int status, cJSON *body);
 
 /* Called when an execution of workflow_id starts: when a forced outcome applies (for that
  * workflow, else for any workflow), consumes one use, copies the outcome and the message

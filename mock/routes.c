@@ -50,7 +50,7 @@ const struct route routes[] = {
     {"GET", "/api/v2/public/application/event/{event_id}", KEY, h_get_event, "getEvent"},
     {"PUT", "/api/v2/public/application/event/{event_id}", KEY, h_update_event, "updateEvent"},
     {"DELETE", "/api/v2/public/application/event/{event_id}", KEY, h_delete_event, "deleteEvent"},
-    {"POST", "/api/v2/public/event/{slug}", ANY | NEED_LA, h_trigger_event_by_slug, "triggerEventBySlug"},
+    {"POST", "/api/v2/public/event/{slug}", ANY | NEED_LA | FORM_BODY, h_trigger_event_by_slug, "triggerEventBySlug"},
     {"POST", "/api/v2/public/event/trigger", ANY | NEED_LA, h_trigger_event, "triggerEvent"},
 
     /* ---- Configs and config fields ---- */

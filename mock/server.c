@@ -3,6 +3,7 @@
 #include "auth.h"
 #include "clock.h"
 #include "faults.h"
+#include "form.h"
 #include "http.h"
 #include "journal.h"
 #include "log.h"
@@ -18,7 +19,6 @@
 #include <arpa/inet.h>
 #include <civetweb.h>
 #include <netinet/in.h>
-#include <openssl/asn1.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,27 +122,6 @@ static int on_connection_start(const struct mg_connection *conn, void **conn_dat
 static void on_connection_end(const struct mg_connection *conn)
 {
     __atomic_sub_fetch(&mock_of(conn)->busy_workers, 1, __ATOMIC_RELAXED);
-}
-
-/* UTF-8 as JSON needs it: no overlong forms, surrogates or code points past U+10FFFF.
- * Decoding is libcrypto's UTF8_getc; the checks on the value are what it leaves to callers. */
-static int utf8_valid(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    while (n) {
-        if (*p < 0x80) { /* the common case, without a call */
-            p++;
-            n--;
-            continue;
-        }
-        unsigned long v;
-        int k = UTF8_getc(p, n > INT32_MAX ? INT32_MAX : (int)n, &v);
-        if (k <= 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-            return 0;
-        p += k;
-        n -= (size_t)k;
-    }
-    return 1;
 }
 
 /* Ends the connection of r once its answer is written. CivetWeb 1.15 has no call for it in a
@@ -250,17 +229,17 @@ static int check_head(req *r, char *path, size_t n)
     if (ri->num_headers >= MG_MAX_HEADERS) /* CivetWeb drops fields past its table: refuse rather than guess */
         return http_error(r, 431, "REQUEST_HEADER_FIELDS_TOO_LARGE", "more than %d header fields", MG_MAX_HEADERS - 1);
     for (int i = 0; i < ri->num_headers; i++)
-        if (!utf8_valid(ri->http_headers[i].value, strlen(ri->http_headers[i].value)))
+        if (!util_utf8_valid(ri->http_headers[i].value, strlen(ri->http_headers[i].value)))
             return http_error(r, 400, "BAD_REQUEST", "header %s is not valid UTF-8", ri->http_headers[i].name);
     if (strstr(raw, "%00") || strstr(qs, "%00"))
         return http_error(r, 400, "BAD_REQUEST", "the URL contains an encoded NUL byte (%%00)");
     int len = mg_url_decode(raw, (int)rawlen, path, (int)n, 0);
-    if (len < 0 || !utf8_valid(path, (size_t)len))
+    if (len < 0 || !util_utf8_valid(path, (size_t)len))
         return http_error(r, 400, "BAD_REQUEST", "the URL path is not valid UTF-8 once decoded");
     if (qslen) {
         char *q = malloc(qslen + 1);
         int ql = mg_url_decode(qs, (int)qslen, q, (int)qslen + 1, 1);
-        int ok = ql >= 0 && utf8_valid(q, (size_t)ql);
+        int ok = ql >= 0 && util_utf8_valid(q, (size_t)ql);
         free(q);
         if (!ok)
             return http_error(r, 400, "BAD_REQUEST", "the query string is not valid UTF-8 once decoded");
@@ -277,7 +256,7 @@ static int read_body(req *r)
         return http_error(r, 413, "PAYLOAD_TOO_LARGE", "request body is %lld bytes; the limit is %d bytes",
                           declared, MOCK_MAX_BODY);
     }
-    if (declared == 0)
+    if (declared == 0 || ((r->route->auth & FORM_BODY) && form_is_multipart(r)))
         return 0;
     size_t cap = declared > 0 ? (size_t)declared : 4096, len = 0;
     r->raw = malloc(cap + 1);
@@ -314,7 +293,7 @@ static int read_body(req *r)
         return 0;
     if (memchr(r->raw, 0, len))
         return http_error(r, 400, "BAD_REQUEST", "request body contains a NUL byte");
-    if (!utf8_valid(r->raw, len))
+    if (!util_utf8_valid(r->raw, len))
         return http_error(r, 400, "BAD_REQUEST", "request body is not valid UTF-8");
     const char *end = NULL;
     r->body = cJSON_ParseWithOpts(r->raw, &end, 1);

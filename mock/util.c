@@ -4,8 +4,10 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/asn1.h> /* UTF8_getc */
 #include <openssl/rand.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,5 +258,26 @@ int json_is_string_array(const cJSON *a)
     if (!cJSON_IsArray(a))
         return 0;
     cJSON_ArrayForEach(e, a) if (!cJSON_IsString(e)) return 0;
+    return 1;
+}
+
+/* UTF-8 as JSON needs it: no overlong forms, surrogates or code points past U+10FFFF.
+ * Decoding is libcrypto's UTF8_getc; the checks on the value are what it leaves to callers. */
+int util_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (n) {
+        if (*p < 0x80) { /* the common case, without a call */
+            p++;
+            n--;
+            continue;
+        }
+        unsigned long v;
+        int k = UTF8_getc(p, n > INT32_MAX ? INT32_MAX : (int)n, &v);
+        if (k <= 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+            return 0;
+        p += k;
+        n -= (size_t)k;
+    }
     return 1;
 }

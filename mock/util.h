@@ -26,6 +26,8 @@ long long util_parse_iso8601(const char *s);
 
 /* strncpy that always terminates; returns 0 when the source did not fit. */
 int util_copy(char *dst, size_t n, const char *src);
+/* 1 when s[0..n) is UTF-8 as JSON needs it (no overlong forms, surrogates, or past U+10FFFF). */
+int util_utf8_valid(const char *s, size_t n);
 
 /* cJSON helpers: string member or NULL; number member or def. */
 const char *json_str(const cJSON *obj, const char *key);

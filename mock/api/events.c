@@ -3,6 +3,7 @@
 #include "executions.h"
 #include "clock.h"
 #include "fixtures.h"
+#include "form.h"
 #include "http.h"
 #include "store.h"
 #include "util.h"
@@ -344,4 +345,46 @@ static int trigger(req *r, const char *slug)
 }
 
 int h_trigger_event(req *r) { return trigger(r, http_header(r, "slug")); }
-int h_trigger_event_by_slug(req *r) { return trigger(r, r->param[0]); }
+/* A multipart trigger (the spec's triggerEventBySlug: "event"/"trigger", "payload" as a JSON
+ * string; file fields, any names, merge into the payload under their names) as the JSON body
+ * {"event", "payload"} the JSON form sends; plain fields other than those merge in as strings.
+ * 0, or the error status it answered. */
+static int form_body(req *r)
+{
+    char err[160];
+    int too_large;
+    cJSON *form = form_read(r, &too_large, err, sizeof err);
+    if (!form)
+        return http_error(r, too_large ? 413 : 400, too_large ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST", "%s", err);
+    cJSON *payload = NULL, *f;
+    const char *text = json_str(form, "payload");
+    if (text && http_json_depth(text, strlen(text)) <= HTTP_MAX_JSON_DEPTH)
+        payload = cJSON_Parse(text);
+    if (text && !cJSON_IsObject(payload)) {
+        cJSON_Delete(payload);
+        cJSON_Delete(form);
+        return http_error(r, 400, "BAD_REQUEST", "the payload field must be a JSON object, as text");
+    }
+    if (!payload)
+        payload = cJSON_CreateObject();
+    cJSON *body = cJSON_CreateObject();
+    cJSON_ArrayForEach(f, form) {
+        if (!strcmp(f->string, "event") || !strcmp(f->string, "trigger"))
+            cJSON_AddItemToObject(body, f->string, cJSON_Duplicate(f, 1));
+        else if (strcmp(f->string, "payload"))
+            json_set(payload, f->string, cJSON_Duplicate(f, 1));
+    }
+    cJSON_AddItemToObject(body, "payload", payload);
+    cJSON_Delete(form);
+    cJSON_Delete(r->body);
+    r->body = body;
+    return 0;
+}
+
+/* POST /api/v2/public/event/{slug}: param[0] the app; a JSON or multipart/form-data body. */
+int h_trigger_event_by_slug(req *r)
+{
+    if (form_is_multipart(r) && form_body(r))
+        return r->status;
+    return trigger(r, r->param[0]);
+}

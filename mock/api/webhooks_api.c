@@ -39,8 +39,26 @@ static cJSON *all_webhooks(req *r)
 
 int h_list_webhooks(req *r) { return http_json(r, 200, all_webhooks(r)); }
 
+/* Rule 3 of the README's Fidelity section: the guide connectors/my-app/webhooks.mdx registers
+ * with {"url", "events"}, the API reference with webhook_url / webhook_events; both are taken
+ * (the reference's name wins when a body has both). Renames in the body, before any check. */
+static void accept_aliases(req *r)
+{
+    static const char *const alias[][2] = {{"url", "webhook_url"}, {"events", "webhook_events"}};
+    if (!cJSON_IsObject(r->body))
+        return;
+    for (size_t i = 0; i < sizeof alias / sizeof alias[0]; i++) {
+        cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(r->body, alias[i][0]);
+        if (v && !cJSON_GetObjectItemCaseSensitive(r->body, alias[i][1]))
+            cJSON_AddItemToObject(r->body, alias[i][1], v);
+        else
+            cJSON_Delete(v);
+    }
+}
+
 int h_register_webhook(req *r)
 {
+    accept_aliases(r);
     const char *code;
     char err[512] = "";
     cJSON *doc = NULL;
@@ -59,6 +77,7 @@ int h_update_webhook(req *r)
 {
     if (!http_need_object(r))
         return r->status;
+    accept_aliases(r);
     const char *code;
     char err[512] = "", at[32];
     if (subscriptions_check_fields(r->m, r->body, 0, &code, err, sizeof err))

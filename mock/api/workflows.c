@@ -80,6 +80,9 @@ static int check_run(req *r, const cJSON *run)
     const char *o = json_str(run, "outcome");
     if (cJSON_GetObjectItemCaseSensitive(run, "outcome") && (!o || (strcmp(o, "completed") && strcmp(o, "errored"))))
         return http_error(r, 400, "BAD_REQUEST", "run.outcome must be \"completed\" or \"errored\"");
+    const cJSON *to = cJSON_GetObjectItemCaseSensitive(run, "timeout_seconds");
+    if (to && (!cJSON_IsNumber(to) || to->valuedouble <= 0 || to->valuedouble > 31536000))
+        return http_error(r, 400, "BAD_REQUEST", "run.timeout_seconds must be a number of seconds from 1 to 31536000");
     const cJSON *ht = cJSON_GetObjectItemCaseSensitive(run, "human_task");
     if (ht && !cJSON_IsObject(ht))
         return http_error(r, 400, "BAD_REQUEST", "run.human_task must be an object");
@@ -113,6 +116,12 @@ int h_create_workflow(req *r)
         return http_error(r, 400, "BAD_REQUEST", "trigger must be an object like {\"event\": \"candidate_created\"}");
     if (check_run(r, cJSON_GetObjectItemCaseSensitive(b, "run")))
         return r->status;
+    const cJSON *settings = cJSON_GetObjectItemCaseSensitive(b, "settings");
+    const cJSON *timeout = cJSON_GetObjectItemCaseSensitive(settings, "timeout");
+    if ((settings && !cJSON_IsObject(settings)) ||
+        (timeout && (!cJSON_IsNumber(timeout) || timeout->valuedouble < 1 || timeout->valuedouble > 31536000 ||
+                     timeout->valuedouble != (double)(long long)timeout->valuedouble)))
+        return http_error(r, 400, "BAD_REQUEST", "settings must be an object; settings.timeout a whole number of seconds from 1 to 31536000");
     const cJSON *schema = cJSON_GetObjectItemCaseSensitive(b, "json_schema");
     if (schema && !cJSON_IsObject(schema) && !cJSON_IsNull(schema))
         return http_error(r, 400, "BAD_REQUEST", "json_schema must be an object");

@@ -294,6 +294,223 @@ static void execute_include_headers(void **state)
     th_free(&r);
 }
 
+/* Creates and publishes a private workflow from body (session token); its published id into pub. */
+static void publish(refold_mock *m, const char *body, char pub[32])
+{
+    th_resp r = th_key(m, "POST", "/api/v2/public/workflow", ACME, LA, body);
+    assert_int_equal(r.status, 200);
+    char draft[32], tok[2048], path[128];
+    snprintf(draft, sizeof draft, "%s", th_str(cJSON_GetObjectItem(r.json, "workflow"), "_id"));
+    th_free(&r);
+    th_session_token(m, ACME, LA, tok, sizeof tok);
+    snprintf(path, sizeof path, "/api/v2/public/workflow/%s/publish", draft);
+    r = th_bearer(m, "PUT", path, tok, "{\"published\":true}");
+    assert_int_equal(r.status, 200);
+    snprintf(pub, 32, "%s", th_str(r.json, "_id"));
+    th_free(&r);
+}
+
+#define SYNC_CONTACT_WF                                                                                              \
+    "{\"name\":\"Sync contact\",\"slug\":\"hubspot\",\"nodes\":[{\"id\":\"1\",\"type\":\"start\",\"name\":\"Start\"},"     \
+    "{\"id\":\"2\",\"type\":\"action\",\"name\":\"Create contact\",\"data\":{\"slug\":\"hubspot\",\"action_id\":"          \
+    "\"create_contact\",\"input\":{\"email\":\"{{param.email}}\",\"firstname\":\"{{param.first_name}}\"}}}],"              \
+    "\"edges\":[{\"source\":\"1\",\"target\":\"2\"}],\"run\":{\"duration_seconds\":2}}"
+
+/* A workflow's app step runs its action through the execute route's code
+ * (applications/execute-action.mdx: create_contact, then get_contact with "contact_id"): the
+ * contact a "sync contact" run creates is the one get_contact reads. */
+static void workflow_step_runs_its_action(void **state)
+{
+    refold_mock *m = *state;
+    char pub[32], id[32], st[16], cid[64], body[160];
+    publish(m, SYNC_CONTACT_WF, pub);
+    fu_connect_oauth(m, ACME, LA, "hubspot");
+    fu_execute(m, ACME, LA, "hubspot", pub, "{\"email\":\"ada@example.com\",\"first_name\":\"Ada\"}", id);
+    th_resp r = fu_action(m, ACME, LA, "hubspot", "get_contact", "{\"limit\":\"10\"}");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "data"), "results")), 0);
+    th_free(&r); /* nothing yet: the step runs when it falls due */
+    fu_advance(m, 2);
+    assert_string_equal(fu_status(m, ACME, LA, id, st, sizeof st), "COMPLETED");
+    r = fu_execution(m, ACME, LA, id);
+    const cJSON *step = cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "nodes"), 1);
+    assert_string_equal(th_str(step, "node_status"), "Success");
+    const cJSON *out = cJSON_GetObjectItem(step, "latest_output");
+    assert_string_equal(th_str(out, "node_status"), "Success");
+    snprintf(cid, sizeof cid, "%s", th_str(cJSON_GetObjectItem(out, "data"), "id"));
+    th_free(&r);
+    snprintf(body, sizeof body, "{\"contact_id\":\"%s\"}", cid);
+    r = fu_action(m, ACME, LA, "hubspot", "get_contact", body);
+    assert_int_equal(r.status, 200);
+    const cJSON *props = cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "data"), "properties");
+    assert_string_equal(th_str(props, "email"), "ada@example.com");
+    assert_string_equal(th_str(props, "firstname"), "Ada");
+    th_free(&r);
+
+    /* a payload the action refuses errors the run at that node with the action's message */
+    fu_execute(m, ACME, LA, "hubspot", pub, "{\"first_name\":\"No email\"}", id);
+    fu_advance(m, 2);
+    r = fu_execution(m, ACME, LA, id);
+    assert_string_equal(th_str(r.json, "status"), "ERRORED");
+    step = cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "nodes"), 1);
+    assert_string_equal(th_str(step, "node_status"), "Errored");
+    assert_string_equal(th_str(cJSON_GetObjectItem(r.json, "execution_error"), "message"), "Missing required parameters: email");
+    assert_string_equal(th_str(cJSON_GetObjectItem(r.json, "execution_error"), "failed_node_id"), "2");
+    th_free(&r);
+}
+
+/* The same workflow on an expired connection errors at that node, as before, and creates nothing. */
+static void workflow_step_on_an_expired_connection(void **state)
+{
+    refold_mock *m = *state;
+    char pub[32], id[32];
+    publish(m, SYNC_CONTACT_WF, pub);
+    fu_connect_oauth(m, ACME, LA, "hubspot");
+    fu_expire(m, ACME, LA, "hubspot", "revoked");
+    fu_execute(m, ACME, LA, "hubspot", pub, "{\"email\":\"ada@example.com\"}", id);
+    fu_advance(m, 2);
+    th_resp r = fu_execution(m, ACME, LA, id);
+    assert_string_equal(th_str(r.json, "status"), "ERRORED");
+    const cJSON *step = cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "nodes"), 1);
+    assert_string_equal(th_str(step, "node_status"), "Errored");
+    assert_non_null(strstr(th_str(cJSON_GetObjectItem(step, "latest_output"), "error_message"), "must reconnect hubspot"));
+    th_free(&r);
+    fu_connect_oauth(m, ACME, LA, "hubspot");
+    r = fu_action(m, ACME, LA, "hubspot", "get_contact", "{\"limit\":\"10\"}");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "data"), "results")), 0);
+    th_free(&r);
+}
+
+/* changelog/2026-march.mdx: "Configurable Workflow Timeouts" and "Webhook subscribers can now
+ * register for `Workflow Stopped` and `Workflow Timed Out` events"; the spec's WorkflowSettings
+ * has "timeout": a run that passes it errors where it is and Workflow Timed Out arrives, signed,
+ * with the fields of the other workflow events. */
+static void run_passing_its_timeout(void **state)
+{
+    refold_mock *m = *state;
+    rcv *rc = rcv_start(0);
+    assert_non_null(rc);
+    char url[128], pub[32], id[32], st[16];
+    rcv_url(rc, "/hooks", url, sizeof url);
+    rcv_subscribe(m, ACME, url, "[\"Workflow Timed Out\",\"Workflow Completed\"]", NULL, 0);
+    th_resp r = th_key(m, "POST", "/api/v2/public/workflow", ACME, LA, "{\"name\":\"Slow\",\"settings\":{\"timeout\":\"ten\"}}");
+    th_assert_error(&r, 400);
+    th_free(&r);
+    publish(m, "{\"name\":\"Slow export\",\"nodes\":[{\"id\":\"1\",\"type\":\"start\"},{\"id\":\"2\",\"type\":\"action\",\"name\":\"Export\"}],"
+               "\"settings\":{\"timeout\":10},\"run\":{\"duration_seconds\":30}}", pub);
+    fu_execute(m, ACME, LA, "hubspot", pub, "{}", id);
+    fu_advance(m, 9);
+    assert_string_equal(fu_status(m, ACME, LA, id, st, sizeof st), "RUNNING");
+    fu_advance(m, 1);
+    r = fu_execution(m, ACME, LA, id);
+    assert_string_equal(th_str(r.json, "status"), "ERRORED");
+    assert_string_equal(th_str(cJSON_GetObjectItem(r.json, "execution_error"), "message"), "Workflow timed out after 10 seconds");
+    assert_string_equal(th_str(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "nodes"), 1), "node_status"), "Errored");
+    th_free(&r);
+    assert_int_equal(rcv_wait(rc, 1, 5000), 1);
+    const rcv_req *q = rcv_get(rc, 0);
+    cJSON *p = cJSON_Parse(q->body);
+    assert_string_equal(th_str(p, "event"), "Workflow Timed Out");
+    assert_string_equal(th_str(p, "status"), "TIMED_OUT");
+    assert_string_equal(th_str(p, "instance_id"), id);
+    assert_string_equal(th_str(p, "workflow_id"), pub);
+    assert_string_equal(th_str(p, "workflow_name"), "Slow export");
+    assert_string_equal(th_str(p, "linked_account_id"), LA);
+    assert_non_null(cJSON_GetObjectItem(p, "config_id"));
+    cJSON_Delete(p);
+    char sig[128], expect[65];
+    assert_true(rcv_header(q, "x-cobalt-signature", sig, sizeof sig));
+    assert_int_equal(rcv_openssl_hmac(ACME, q->body, q->len, expect), 0);
+    assert_string_equal(sig, expect);
+
+    /* a run that ends before its timeout completes as usual (the run definition's own timeout) */
+    publish(m, "{\"name\":\"Quick\",\"run\":{\"duration_seconds\":2,\"timeout_seconds\":60}}", pub);
+    fu_execute(m, ACME, LA, "hubspot", pub, "{}", id);
+    fu_advance(m, 120);
+    assert_string_equal(fu_status(m, ACME, LA, id, st, sizeof st), "COMPLETED");
+    assert_int_equal(rcv_wait(rc, 2, 5000), 2);
+    p = cJSON_Parse(rcv_get(rc, 1)->body);
+    assert_string_equal(th_str(p, "event"), "Workflow Completed");
+    cJSON_Delete(p);
+    rcv_stop(rc);
+}
+
+/* events/trigger-event-by-slug.mdx: "This is an alias for Trigger Event — same body and
+ * behavior — and additionally supports multipart uploads" (the spec: "event", "payload" as a
+ * JSON string, file fields merge into the payload under their names). */
+static void multipart_trigger(void **state)
+{
+    refold_mock *m = *state;
+    char pub[32], id[32], st[16], cid[64], body[160];
+    publish(m, "{\"name\":\"Signup to contact\",\"slug\":\"hubspot\",\"trigger\":{\"event\":\"user_signed_up\"},"
+               "\"nodes\":[{\"id\":\"1\",\"type\":\"start\"},{\"id\":\"2\",\"type\":\"action\",\"name\":\"Create contact\","
+               "\"data\":{\"action_id\":\"create_contact\",\"input\":{\"email\":\"{{param.email}}\",\"firstname\":\"{{param.firstname}}\"}}}],"
+               "\"run\":{\"duration_seconds\":1}}", pub);
+    fu_connect_oauth(m, ACME, LA, "hubspot");
+    const char *hs[] = {"x-api-key: " ACME, "linked_account_id: " LA, NULL};
+    const char *fields[] = {"event", "user_signed_up", "payload", "{\"email\":\"grace@example.com\"}", "firstname", "Grace", NULL};
+    static const char cv[] = "Grace Hopper\nRear admiral\n";
+    th_resp r = th_form(m, "/api/v2/public/event/hubspot", hs, fields, "resume", "cv.txt", cv, sizeof cv - 1);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(th_str(r.json, "message"), "Webhook Fired Success");
+    assert_true(th_header(&r, "X-Refold-Mock-Executions", id, sizeof id));
+    th_free(&r);
+    r = fu_execution(m, ACME, LA, id);
+    const cJSON *payload = cJSON_GetObjectItem(r.json, "payload");
+    assert_string_equal(th_str(payload, "email"), "grace@example.com");
+    assert_string_equal(th_str(payload, "firstname"), "Grace");
+    const cJSON *file = cJSON_GetObjectItem(payload, "resume");
+    assert_string_equal(th_str(file, "filename"), "cv.txt");
+    assert_int_equal(cJSON_GetObjectItem(file, "size")->valueint, (int)(sizeof cv - 1));
+    th_free(&r);
+    fu_advance(m, 1);
+    assert_string_equal(fu_status(m, ACME, LA, id, st, sizeof st), "COMPLETED");
+    r = fu_execution(m, ACME, LA, id);
+    snprintf(cid, sizeof cid, "%s", th_str(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(
+                                         cJSON_GetObjectItem(r.json, "nodes"), 1), "latest_output"), "data"), "id"));
+    th_free(&r);
+    snprintf(body, sizeof body, "{\"contact_id\":\"%s\"}", cid);
+    r = fu_action(m, ACME, LA, "hubspot", "get_contact", body);
+    assert_string_equal(th_str(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "data"), "properties"), "firstname"), "Grace");
+    th_free(&r);
+
+    /* a payload field that is not a JSON object, and an unknown event, as the JSON form answers */
+    const char *bad[] = {"event", "user_signed_up", "payload", "not json", NULL};
+    r = th_form(m, "/api/v2/public/event/hubspot", hs, bad, NULL, NULL, NULL, 0);
+    th_assert_error(&r, 400);
+    th_free(&r);
+    const char *unknown[] = {"event", "no_such_event", NULL};
+    r = th_form(m, "/api/v2/public/event/hubspot", hs, unknown, NULL, NULL, NULL, 0);
+    assert_string_equal(th_assert_error(&r, 404), "INVALID_EVENT");
+    assert_string_equal(th_str(r.json, "message"), "Trigger not found");
+    th_free(&r);
+}
+
+/* connectors/my-app/webhooks.mdx (a guide) registers with
+ *   -d '{ "url": "https://your-app.com/webhooks/refold", "events": ["Connection Created", "Workflow Errored"] }'
+ * where webhooks/create-webhook.mdx sends webhook_url / webhook_events: requests take both. */
+static void webhook_request_aliases(void **state)
+{
+    refold_mock *m = *state;
+    th_resp r = th_key(m, "POST", WH, ACME, NULL,
+                       "{ \"url\": \"https://your-app.com/webhooks/refold\", \"events\": [\"Connection Created\", \"Workflow Errored\"] }");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(th_str(r.json, "webhook_url"), "https://your-app.com/webhooks/refold");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "webhook_events")), 2);
+    assert_null(cJSON_GetObjectItem(r.json, "url"));
+    char path[128];
+    snprintf(path, sizeof path, WH "/%s", th_str(r.json, "_id"));
+    th_free(&r);
+    r = th_key(m, "PUT", path, ACME, NULL, "{\"events\":[\"Workflow Completed\"],\"url\":\"https://your-app.com/v2\"}");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(th_str(r.json, "webhook_url"), "https://your-app.com/v2");
+    assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "webhook_events"), 0)->valuestring, "Workflow Completed");
+    th_free(&r);
+    /* an alias is checked like the field it stands for */
+    r = th_key(m, "POST", WH, ACME, NULL, "{\"url\":\"ftp://x\",\"events\":[\"Connection Created\"]}");
+    th_assert_error(&r, 400);
+    th_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +523,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(linked_account_shapes, setup, teardown),
         cmocka_unit_test_setup_teardown(variable_shapes, setup, teardown),
         cmocka_unit_test_setup_teardown(execute_include_headers, setup, teardown),
+        cmocka_unit_test_setup_teardown(workflow_step_runs_its_action, setup, teardown),
+        cmocka_unit_test_setup_teardown(workflow_step_on_an_expired_connection, setup, teardown),
+        cmocka_unit_test_setup_teardown(run_passing_its_timeout, setup, teardown),
+        cmocka_unit_test_setup_teardown(multipart_trigger, setup, teardown),
+        cmocka_unit_test_setup_teardown(webhook_request_aliases, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

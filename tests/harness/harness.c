@@ -77,28 +77,12 @@ static size_t on_data(char *p, size_t size, size_t n, void *ud)
     return add;
 }
 
-th_resp th_request(refold_mock *m, const char *method, const char *path, const char *body, const char *const *headers)
+/* Sends the request c is set up for (headers hl, freed here) and collects the answer. */
+static th_resp perform(CURL *c, struct curl_slist *hl, const char *method, const char *path)
 {
     th_resp r;
     memset(&r, 0, sizeof r);
-    char url[1024];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", refold_mock_port(m), path);
-    CURL *c = curl_easy_init();
     struct buf b = {calloc(1, 1), 0}, h = {calloc(1, 1), 0};
-    struct curl_slist *hl = NULL;
-    for (int i = 0; headers && headers[i]; i++)
-        hl = curl_slist_append(hl, headers[i]);
-    if (body)
-        hl = curl_slist_append(hl, "Content-Type: application/json");
-    hl = curl_slist_append(hl, "Expect:");
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    if (!strcmp(method, "HEAD"))
-        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    if (body) {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-    }
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
@@ -117,6 +101,57 @@ th_resp th_request(refold_mock *m, const char *method, const char *path, const c
     r.body = b.data;
     r.headers = h.data;
     r.json = cJSON_Parse(r.body);
+    return r;
+}
+
+th_resp th_request(refold_mock *m, const char *method, const char *path, const char *body, const char *const *headers)
+{
+    char url[1024];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", refold_mock_port(m), path);
+    CURL *c = curl_easy_init();
+    struct curl_slist *hl = NULL;
+    for (int i = 0; headers && headers[i]; i++)
+        hl = curl_slist_append(hl, headers[i]);
+    if (body)
+        hl = curl_slist_append(hl, "Content-Type: application/json");
+    hl = curl_slist_append(hl, "Expect:");
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (!strcmp(method, "HEAD"))
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    }
+    return perform(c, hl, method, path);
+}
+
+th_resp th_form(refold_mock *m, const char *path, const char *const *headers, const char *const *fields, const char *file_field,
+                const char *filename, const char *data, size_t len)
+{
+    char url[1024];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", refold_mock_port(m), path);
+    CURL *c = curl_easy_init();
+    struct curl_slist *hl = NULL;
+    for (int i = 0; headers && headers[i]; i++)
+        hl = curl_slist_append(hl, headers[i]);
+    hl = curl_slist_append(hl, "Expect:");
+    curl_mime *mime = curl_mime_init(c);
+    for (int i = 0; fields && fields[i] && fields[i + 1]; i += 2) {
+        curl_mimepart *part = curl_mime_addpart(mime);
+        curl_mime_name(part, fields[i]);
+        curl_mime_data(part, fields[i + 1], CURL_ZERO_TERMINATED);
+    }
+    if (file_field) {
+        curl_mimepart *part = curl_mime_addpart(mime);
+        curl_mime_name(part, file_field);
+        curl_mime_filename(part, filename);
+        curl_mime_data(part, data, len);
+    }
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
+    th_resp r = perform(c, hl, "POST", path);
+    curl_mime_free(mime);
     return r;
 }
 

@@ -31,6 +31,10 @@ typedef struct th_resp {
 
 /* One request. headers: NULL-terminated list of "Name: value" strings (may be NULL). */
 th_resp th_request(refold_mock *m, const char *method, const char *path, const char *body, const char *const *headers);
+/* POST a multipart/form-data body (libcurl's mime API): fields as name, value pairs ending
+ * with NULL, and one file part when file_field is not NULL. */
+th_resp th_form(refold_mock *m, const char *path, const char *const *headers, const char *const *fields, const char *file_field,
+                const char *filename, const char *data, size_t len);
 /* Shorthands with x-api-key (and linked_account_id when la is non-NULL). */
 th_resp th_key(refold_mock *m, const char *method, const char *path, const char *key, const char *la, const char *body);
 /* With Authorization: Bearer token. */
