@@ -13,12 +13,12 @@ status=0
 REFOLD_MOCK_URL=$MOCK_URL node "$here/docs.mjs" || status=$?
 mock_stop || status=1
 
-# The README's deviations table is deviations.json, row for row.
+# The deviations table of mock/api/README.md (Fidelity) is deviations.json, row for row.
 repo=$(cd "$here/../.." && pwd)
 want=$(node -e 'for (const d of require(process.argv[1]).deviations) console.log(`| ${d.example} | ${d.why.replaceAll("|", "\\|")} |`)' "$here/deviations.json")
-have=$(sed -n '/<!-- deviations:begin -->/,/<!-- deviations:end -->/p' "$repo/README.md" | grep '^| ' | tail -n +2)
+have=$(sed -n '/<!-- deviations:begin -->/,/<!-- deviations:end -->/p' "$repo/mock/api/README.md" | grep '^| ' | tail -n +2)
 if [ "$want" != "$have" ]; then
-  echo "docs: README.md's deviations table differs from tests/docs/deviations.json:" >&2
+  echo "docs: mock/api/README.md's deviations table differs from tests/docs/deviations.json:" >&2
   diff <(echo "$want") <(echo "$have") >&2 || true
   status=1
 fi
