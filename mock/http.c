@@ -114,6 +114,7 @@ int http_send(req *r, int status, const char *content_type, const char *body, si
         memcpy(r->captured, body ? body : "", body ? len : 0);
         r->captured[body ? len : 0] = 0;
         r->captured_len = body ? len : 0;
+        r->captured_json = 0; /* (http_json says otherwise) */
         return r->status = status;
     }
     char cors[512];
@@ -157,6 +158,7 @@ int http_json(req *r, int status, cJSON *value)
         return http_error(r, 500, "SERVER_ERROR", "could not encode the response");
     size_t len = strlen(text);
     http_send(r, status, "application/json; charset=utf-8", text, len);
+    r->captured_json = r->capture;
     free(text);
     return status;
 }

@@ -15,9 +15,20 @@ void mcp_logs_free(struct mcp_logs *l);
 /* Forgets a tenant's records (NULL: everyone's): reset. */
 void mcp_logs_clear(struct mcp_logs *l, const char *tenant);
 
-/* Appends a record of tenant t; takes rec. Its "request" and "response" members are cut to the
- * limits above (replaced by a truncated string and "truncated": true). */
-void mcp_logs_add(struct mock *m, const struct tenant *t, cJSON *rec);
+/* One tool call, as the caller has it: request and response are printed JSON (the response is
+ * the text the agent got, printed once for it). NULL strings are logged as "". */
+struct mcp_log_call {
+    const char *status, *tool, *action, *application, *target_type; /* (the last three may be NULL: left out) */
+    const char *linked_account, *server;
+    const char *request, *response;
+    const char *client_name, *protocol_version, *request_id;
+    double duration_ms;
+    long long at_ms;
+};
+/* Appends a record of tenant t. Nothing is built here: the copied fields become the JSON record
+ * when listed, with "request" and "response" cut to the limits above (replaced by a truncated
+ * string and "truncated": true). */
+void mcp_logs_add(struct mock *m, const struct tenant *t, const struct mcp_log_call *c);
 
 /* Filters for mcp_logs_list; NULL or "" members match anything. */
 struct mcp_log_filter {

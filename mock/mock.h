@@ -117,6 +117,7 @@ typedef struct req {
     int capture;
     char *captured;
     size_t captured_len;
+    int captured_json;  /* captured was printed by cJSON (http_json): valid JSON as it is */
     const struct req *parent;
 } req;
 

@@ -276,15 +276,18 @@ static cJSON *run_action(const struct mcp_scope *s, struct outcome *o, const cha
         h_execute_action(&sub);
     scenario_request_end(&sub);
 
-    cJSON *body = sub.captured ? cJSON_Parse(sub.captured) : NULL;
-    free(sub.captured);
     if (sub.status == 200) {
+        /* The execute handler's printed JSON goes in as it is: parsing it only to print it again
+         * cost a tenth of a tool call. */
         cJSON *res = cJSON_CreateObject();
         cJSON_AddBoolToObject(res, "success", 1);
-        cJSON_AddItemToObject(res, "data", body ? body : cJSON_CreateNull());
+        cJSON_AddItemToObject(res, "data", sub.captured && sub.captured_json ? cJSON_CreateRaw(sub.captured) : cJSON_CreateNull());
+        free(sub.captured);
         o->status = "success";
         return o->result = res;
     }
+    cJSON *body = sub.captured ? cJSON_Parse(sub.captured) : NULL;
+    free(sub.captured);
     char code[64], msg[600];
     util_copy(code, sizeof code, json_str(body, "error_code") ? json_str(body, "error_code") : "");
     util_copy(msg, sizeof msg, json_str(body, "message") ? json_str(body, "message") : http_reason(sub.status));
@@ -526,51 +529,31 @@ static cJSON *load_skill(const struct mcp_scope *s, struct outcome *o, const cJS
 
 /* ---- the call ---- */
 
-static void log_call(const struct mcp_scope *s, const char *name, const cJSON *args, const struct outcome *o, long long started_us,
-                     long long started_ms)
+/* The call's MCP log record; response is the printed result the agent got. */
+static void log_call(const struct mcp_scope *s, const char *name, const cJSON *args, const struct outcome *o,
+                     const char *response, long long started_us, long long started_ms)
 {
     req *r = s->r;
-    char at[32];
-    util_iso8601(started_ms, at);
-    cJSON *rec = cJSON_CreateObject();
-    cJSON_AddStringToObject(rec, "status", o->status);
-    cJSON_AddStringToObject(rec, "tool", name);
-    if (o->action)
-        cJSON_AddStringToObject(rec, "action", o->action);
-    if (o->app)
-        cJSON_AddStringToObject(rec, "application", o->app);
-    if (o->type)
-        cJSON_AddStringToObject(rec, "target_type", o->type);
-    cJSON *id = cJSON_AddObjectToObject(rec, "identity");
-    cJSON_AddStringToObject(id, "organization", s->t->org_id);
-    cJSON_AddStringToObject(id, "linkedAccount", s->la);
-    cJSON_AddStringToObject(id, "server", s->server_id);
-    cJSON_AddStringToObject(id, "environment", s->t->environment);
     /* What the agent sent and got: the token (path or header) is never part of either. */
-    cJSON_AddItemToObject(rec, "request", args ? cJSON_Duplicate(args, 1) : cJSON_CreateObject());
-    cJSON_AddItemToObject(rec, "response", o->result ? cJSON_Duplicate(o->result, 1) : cJSON_CreateNull());
-    cJSON *cl = cJSON_AddObjectToObject(rec, "client");
-    const char *ua = http_header(r, "User-Agent"), *pv = http_header(r, "MCP-Protocol-Version");
-    cJSON_AddStringToObject(cl, "name", ua ? ua : "");
-    cJSON_AddStringToObject(cl, "transport", "streamable-http");
-    cJSON_AddStringToObject(cl, "protocolVersion", pv ? pv : "");
-    cJSON_AddStringToObject(rec, "request_id", r->request_id);
-    cJSON_AddNumberToObject(rec, "durationMs", (double)(util_mono_us() - started_us) / 1000.0);
-    cJSON_AddStringToObject(rec, "timestamp", at);
-    mcp_logs_add(r->m, s->t, rec);
+    char *request = args ? json_print(args) : NULL;
+    struct mcp_log_call c = {
+        .status = o->status, .tool = name, .action = o->action, .application = o->app, .target_type = o->type,
+        .linked_account = s->la, .server = s->server_id,
+        .request = request ? request : "{}", .response = response ? response : "null",
+        .client_name = http_header(r, "User-Agent"), .protocol_version = http_header(r, "MCP-Protocol-Version"),
+        .request_id = r->request_id,
+        .duration_ms = (double)(util_mono_us() - started_us) / 1000.0, .at_ms = started_ms,
+    };
+    mcp_logs_add(r->m, s->t, &c);
+    free(request);
 }
 
-static cJSON *as_call_result(const cJSON *result)
+/* The CallToolResult around the printed result (text); a plain-string result is sent as it is. */
+static cJSON *as_call_result(const cJSON *result, const char *text)
 {
     cJSON *out = cJSON_CreateObject(), *c = cJSON_CreateObject();
     cJSON_AddStringToObject(c, "type", "text");
-    if (cJSON_IsString(result)) {
-        cJSON_AddStringToObject(c, "text", result->valuestring);
-    } else {
-        char *text = json_print(result);
-        cJSON_AddStringToObject(c, "text", text ? text : "null");
-        free(text);
-    }
+    cJSON_AddStringToObject(c, "text", cJSON_IsString(result) ? result->valuestring : text ? text : "null");
     cJSON_AddItemToArray(cJSON_AddArrayToObject(out, "content"), c);
     const cJSON *ok = cJSON_GetObjectItemCaseSensitive(result, "success");
     cJSON_AddBoolToObject(out, "isError", cJSON_IsFalse(ok));
@@ -598,14 +581,14 @@ cJSON *mcp_tools_call(const struct mcp_scope *s, const char *name, const cJSON *
                 run_binding(s, &o, &b[i], args);
         free(b);
     }
-    if (!o.result) { /* not a tool of this server: logged, then a protocol error for the caller */
+    int unknown = !o.result;
+    if (unknown) /* not a tool of this server: logged, then a protocol error for the caller */
         failure(&o, "validation_error", "Unknown tool: %s%s", name, "");
-        log_call(s, name, args, &o, started_us, started_ms);
-        cJSON_Delete(o.result);
-        return NULL;
-    }
-    log_call(s, name, args, &o, started_us, started_ms);
-    cJSON *out = as_call_result(o.result);
+    /* Printed once: the content text and the log's response are the same bytes. */
+    char *text = json_print(o.result);
+    log_call(s, name, args, &o, text, started_us, started_ms);
+    cJSON *out = unknown ? NULL : as_call_result(o.result, text);
+    free(text);
     cJSON_Delete(o.result);
     return out;
 }
