@@ -7,6 +7,7 @@
 #include "journal.h"
 #include "mcp_logs.h"
 #include "memo.h"
+#include "doc_cache.h"
 #include "notify.h"
 #include "paths.h"
 #include "scenario.h"
@@ -158,6 +159,7 @@ refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_
     m->mcp_logs = mcp_logs_new(MCP_LOG_CAPACITY);
     m->faults = faults_new();
     m->memo = memo_new();
+    m->docs = doc_cache_new();
     m->scenario = scenario_new();
     m->tenants = tenants_new();
 
@@ -301,6 +303,7 @@ void refold_mock_stop(refold_mock *mm)
     mcp_logs_free(m->mcp_logs);
     faults_free(m->faults);
     memo_free(m->memo);
+    doc_cache_free(m->docs);
     scenario_free(m->scenario);
     if (m->outbox_changed)
         notify_destroy(m->outbox_changed);

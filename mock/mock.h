@@ -17,6 +17,7 @@ struct webhooks;
 struct scenario;
 struct faults;
 struct memo;
+struct doc_cache;
 struct notify;
 struct mcp_logs;
 struct tenants;
@@ -52,6 +53,7 @@ struct mock {
     struct scenario *scenario;
     struct faults *faults;
     struct memo *memo;
+    struct doc_cache *docs;        /* parsed documents read on hot paths (doc_cache.c) */
     struct notify *outbox_changed; /* bumped when a delivery is queued or attempted (wait_ms) */
     struct mcp_logs *mcp_logs;   /* the MCP tool-call log (mcp_logs.c) */
     struct tenants *tenants;     /* ephemeral tenants (tenants.c) */

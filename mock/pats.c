@@ -1,6 +1,7 @@
 /* pats.c: personal access tokens, kept as the SHA-256 of the token under their linked account. */
 #include "pats.h"
 #include "clock.h"
+#include "doc_cache.h"
 #include "fixtures.h"
 #include "store.h"
 #include "tenants.h"
@@ -60,10 +61,9 @@ enum pat_result pats_revoke(struct mock *m, const struct tenant *t, const char *
     return n > 0 ? PAT_OK : PAT_NONE;
 }
 
-int pats_lookup(struct mock *m, const char *token, const struct tenant **t, char *la, size_t n)
+/* The store's answer for token: 1 and *t, la filled, or 0. */
+static int lookup_store(struct mock *m, const char *token, const struct tenant **t, char *la, size_t n)
 {
-    if (!token || strncmp(token, PAT_PREFIX, strlen(PAT_PREFIX)) || strlen(token) != PAT_LEN - 1)
-        return 0;
     char id[65];
     digest_hex(token, id);
     /* The token does not name its tenant: look in each (a handful of API keys). */
@@ -81,6 +81,40 @@ int pats_lookup(struct mock *m, const char *token, const struct tenant **t, char
         return ok;
     }
     return 0;
+}
+
+int pats_lookup(struct mock *m, const char *token, const struct tenant **t, char *la, size_t n)
+{
+    if (!token || strncmp(token, PAT_PREFIX, strlen(PAT_PREFIX)) || strlen(token) != PAT_LEN - 1)
+        return 0;
+    /* An agent sends its PAT with every tool call: the answer is kept until the store changes
+     * (a revocation, a deleted linked account and a reset all write to it). Keyed by the token
+     * itself, in memory only: hashing it per call to find the key would cost what is saved. */
+    char key[PAT_LEN + 8];
+    snprintf(key, sizeof key, "pat\n%s", token);
+    unsigned long long gen = store_generation(m->store); /* (before the store is read) */
+    struct doc_ref *ref = doc_cache_get(m->docs, key, gen);
+    if (!ref) {
+        const struct tenant *x = NULL;
+        char owner[MOCK_ID_LEN];
+        if (!lookup_store(m, token, &x, owner, sizeof owner))
+            return 0;
+        cJSON *doc = cJSON_CreateObject();
+        cJSON_AddStringToObject(doc, "tenant", x->id);
+        cJSON_AddStringToObject(doc, "linked_account_id", owner);
+        ref = doc_cache_put(m->docs, key, gen, doc);
+        if (!ref) { /* (out of memory: the store's answer stands) */
+            *t = x;
+            return util_copy(la, n, owner) != 0;
+        }
+    }
+    const cJSON *doc = doc_cache_doc(ref);
+    const struct tenant *x = fixtures_tenant_by_id(m->fx, json_str(doc, "tenant"));
+    int ok = x && util_copy(la, n, json_str(doc, "linked_account_id"));
+    if (ok)
+        *t = x;
+    doc_cache_release(ref);
+    return ok;
 }
 
 cJSON *pats_info(struct mock *m, const struct tenant *t, const char *la)

@@ -2,6 +2,7 @@
  * sessions), JSON-RPC 2.0, token and server checks before any tool runs. */
 #include "api/mcp.h"
 #include "auth.h"
+#include "doc_cache.h"
 #include "fixtures.h"
 #include "http.h"
 #include "store.h"
@@ -136,6 +137,20 @@ static int elsewhere(struct mock *m, const struct tenant *t, const char *server_
     return 0;
 }
 
+/* The server document, read through the cache: every tool call needs it, and it only changes
+ * with a write to the store (a PUT to the server, a reset), which moves the generation. */
+static struct doc_ref *server_doc(struct mock *m, const struct tenant *t, const char *server_id)
+{
+    char key[MOCK_ID_LEN + 128];
+    snprintf(key, sizeof key, "mcp_server\n%s\n%s", t->id, server_id);
+    unsigned long long gen = store_generation(m->store); /* (before the store is read) */
+    struct doc_ref *ref = doc_cache_get(m->docs, key, gen);
+    if (ref)
+        return ref;
+    cJSON *doc = store_get(m->store, t->id, "mcp_server", server_id);
+    return doc ? doc_cache_put(m->docs, key, gen, doc) : NULL;
+}
+
 int h_mcp(req *r)
 {
     const char *token = NULL, *server_id = NULL;
@@ -156,13 +171,14 @@ int h_mcp(req *r)
         return http_error_hint(r, 403, who.code, "Invalid token", "%s", who.message);
     if (!who.pat && !store_exists(r->m->store, who.t->id, "linked_account", who.la)) /* (a PAT's lookup checked it) */
         return http_error(r, 403, "INVALID_TOKEN", "Invalid token: linked account %s no longer exists", who.la);
-    cJSON *server = store_get(r->m->store, who.t->id, "mcp_server", server_id);
+    struct doc_ref *ref = server_doc(r->m, who.t, server_id);
+    const cJSON *server = doc_cache_doc(ref);
     if (!server && elsewhere(r->m, who.t, server_id))
         return http_error(r, 403, "FORBIDDEN", "This token belongs to another org or environment than MCP server %s", server_id);
     if (!server)
         return http_error(r, 404, "NOT_FOUND", "MCP server %s not found", server_id);
     if (!json_bool(server, "is_enabled", 1)) {
-        cJSON_Delete(server);
+        doc_cache_release(ref);
         return http_error(r, 404, "NOT_FOUND", "MCP server %s is disabled", server_id);
     }
     struct mcp_scope s = {r, who.t, who.la, server, server_id};
@@ -189,6 +205,6 @@ int h_mcp(req *r)
             handle(&s, msg);
         cJSON_Delete(msg);
     }
-    cJSON_Delete(server);
+    doc_cache_release(ref);
     return r->status;
 }
