@@ -111,6 +111,91 @@ static struct binding *bindings(const struct mcp_scope *s, int *count)
     return b;
 }
 
+/* The binding called name, found without building the list: only candidates whose base name
+ * (before Refold's _2, _3 suffixes) starts name are looked up in the catalogue. Same answer as
+ * searching bindings(), which it falls back to where the two could differ (over MAX_BINDINGS
+ * entries, or a base cut to its buffer). 1 and *out filled, or 0. */
+static int binding_named(const struct mcp_scope *s, const char *name, struct binding *out)
+{
+    const cJSON *apps = cJSON_GetObjectItemCaseSensitive(s->server, "associated_apps"), *entry, *v;
+    int listed = 0, fallback = 0, found = 0;
+    cJSON_ArrayForEach(entry, apps)
+        listed += cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(entry, "actions")) +
+                  cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(entry, "workflows"));
+    struct { char base[160]; int seen; } bases[8]; /* the bases met that start name, with their count */
+    int nbases = 0;
+    cJSON_ArrayForEach(entry, apps) {
+        const char *slug = json_str(entry, "slug");
+        size_t sl = slug ? strlen(slug) : 0;
+        if (!slug || strncmp(name, slug, sl) || name[sl] != '_')
+            continue;
+        const cJSON *app = fixtures_app(s->r->m->fx, slug);
+        if (!app)
+            continue;
+        for (int wf = 0; wf < 2 && !found && !fallback; wf++) {
+            const cJSON *defs = wf ? cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(app, "config"), "workflows")
+                                   : cJSON_GetObjectItemCaseSensitive(app, "actions");
+            cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(entry, wf ? "workflows" : "actions")) {
+                if (!cJSON_IsString(v))
+                    continue;
+                /* the label is the id for an action; a workflow's is its name, known only from its def */
+                const cJSON *def = wf ? find_def(defs, "id", "name", v->valuestring) : NULL;
+                const char *label = wf ? json_str(def, "name") : v->valuestring;
+                if (wf && !def)
+                    continue;
+                char base[160], part[128];
+                slugify(label, part, sizeof part);
+                int bl = snprintf(base, sizeof base, "%s_%s_%s", slug, part, wf ? "workflow" : "action");
+                if (bl < 0 || (size_t)bl >= sizeof base - 1 || strlen(label) >= sizeof part - 1) {
+                    fallback = 1;
+                    break;
+                }
+                if (strncmp(name, base, (size_t)bl) || (name[bl] && name[bl] != '_'))
+                    continue;
+                if (!wf && !(def = find_def(defs, "action_id", NULL, v->valuestring)))
+                    continue;
+                int b = 0;
+                while (b < nbases && strcmp(bases[b].base, base))
+                    b++;
+                if (b == nbases) {
+                    if (nbases == (int)(sizeof bases / sizeof bases[0])) {
+                        fallback = 1;
+                        break;
+                    }
+                    util_copy(bases[nbases].base, sizeof bases[0].base, base);
+                    bases[nbases++].seen = 0;
+                }
+                char full[192];
+                if (++bases[b].seen == 1)
+                    util_copy(full, sizeof full, base);
+                else
+                    snprintf(full, sizeof full, "%s_%d", base, bases[b].seen);
+                if (!strcmp(full, name)) {
+                    util_copy(out->name, sizeof out->name, full);
+                    out->slug = slug;
+                    out->id = wf ? json_str(def, "id") : json_str(def, "action_id");
+                    out->workflow = wf;
+                    out->def = def;
+                    found = 1;
+                    break;
+                }
+            }
+        }
+        if (found || fallback)
+            break;
+    }
+    if (listed > MAX_BINDINGS || fallback) {
+        int n;
+        struct binding *b = bindings(s, &n);
+        found = 0;
+        for (int i = 0; i < n && !found; i++)
+            if (!strcmp(b[i].name, name))
+                *out = b[i], found = 1;
+        free(b);
+    }
+    return found;
+}
+
 /* JSON Schema of an action's parameters (types, required, descriptions from the fixture). */
 static cJSON *params_schema(const cJSON *def, int workflow)
 {
@@ -574,12 +659,9 @@ cJSON *mcp_tools_call(const struct mcp_scope *s, const char *name, const cJSON *
     else if (skills && !strcmp(name, "LOAD_SKILL"))
         load_skill(s, &o, args);
     else if (!agent) {
-        int n;
-        struct binding *b = bindings(s, &n);
-        for (int i = 0; i < n && !o.result; i++)
-            if (!strcmp(b[i].name, name))
-                run_binding(s, &o, &b[i], args);
-        free(b);
+        struct binding b;
+        if (binding_named(s, name, &b))
+            run_binding(s, &o, &b, args);
     }
     int unknown = !o.result;
     if (unknown) /* not a tool of this server: logged, then a protocol error for the caller */
