@@ -191,7 +191,7 @@ int h_mcp(req *r)
         char msg[160];
         snprintf(msg, sizeof msg, "Bad Request: unsupported MCP-Protocol-Version %.40s (supported: " LATEST_VERSION ", 2025-06-18, 2025-03-26, 2024-11-05)", pv);
         rpc_error(r, 400, NULL, -32600, msg);
-    } else if (!r->raw_len || http_json_depth(r->raw, r->raw_len) > HTTP_MAX_JSON_DEPTH) {
+    } else if (!r->raw_len) { /* (the dispatcher has refused a body nested too deep) */
         rpc_error(r, 400, NULL, -32700, "Parse error: the body must be one JSON-RPC message");
     } else {
         cJSON *msg = cJSON_ParseWithLength(r->raw, r->raw_len);
