@@ -109,7 +109,7 @@ int pats_lookup(struct mock *m, const char *token, const struct tenant **t, char
         }
     }
     const cJSON *doc = doc_cache_doc(ref);
-    const struct tenant *x = fixtures_tenant_by_id(m->fx, json_str(doc, "tenant"));
+    const struct tenant *x = tenants_by_id(m, json_str(doc, "tenant")); /* (an ephemeral one may be gone) */
     int ok = x && util_copy(la, n, json_str(doc, "linked_account_id"));
     if (ok)
         *t = x;

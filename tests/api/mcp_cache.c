@@ -6,20 +6,11 @@
 #define GET "hubspot_get_contact_action"
 #define CREATE "hubspot_create_contact_action"
 
-struct fx {
-    refold_mock *m;
-    char server[32], token[64], path[128];
-};
+#define CONFIG "{\"associated_apps\":[{\"slug\":\"hubspot\",\"actions\":[\"get_contact\"]}]}"
 
 static int setup(void **state)
 {
-    struct fx *f = calloc(1, sizeof *f);
-    f->m = th_start(NULL);
-    th_create_la(f->m, ACME, LA, "Cache");
-    mu_connect_hubspot(f->m, ACME, LA);
-    mu_server(f->m, ACME, LA, "{\"associated_apps\":[{\"slug\":\"hubspot\",\"actions\":[\"get_contact\"]}]}", f->server);
-    mu_pat(f->m, ACME, LA, f->token);
-    snprintf(f->path, sizeof f->path, "/api/v2/public/mcp-servers/%s", f->server);
+    struct mu_fx *f = mu_fx_start(LA, CONFIG);
     /* two calls: the second is answered from what the first kept */
     for (int i = 0; i < 2; i++) {
         int is_error = 0;
@@ -31,15 +22,12 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
+static void server_path(const struct mu_fx *f, char *path, size_t n)
 {
-    struct fx *f = *state;
-    refold_mock_stop(f->m);
-    free(f);
-    return 0;
+    snprintf(path, n, "/api/v2/public/mcp-servers/%s", f->server);
 }
 
-static int call_code(struct fx *f, const char *tool)
+static int call_code(struct mu_fx *f, const char *tool)
 {
     char params[256];
     snprintf(params, sizeof params, "{\"name\":\"%s\",\"arguments\":{\"input_payload\":{\"email\":\"c@example.com\"}}}", tool);
@@ -51,15 +39,17 @@ static int call_code(struct fx *f, const char *tool)
 
 static void put_to_the_server(void **state)
 {
-    struct fx *f = *state;
+    struct mu_fx *f = *state;
+    char path[128];
+    server_path(f, path, sizeof path);
     assert_int_equal(call_code(f, CREATE), -32602); /* not a tool of the server yet */
-    th_resp r = th_key(f->m, "PUT", f->path, ACME, LA, "{\"associated_apps\":[{\"slug\":\"hubspot\",\"actions\":[\"create_contact\"]}]}");
+    th_resp r = th_key(f->m, "PUT", path, ACME, LA, "{\"associated_apps\":[{\"slug\":\"hubspot\",\"actions\":[\"create_contact\"]}]}");
     assert_int_equal(r.status, 200);
     th_free(&r);
     assert_int_equal(call_code(f, CREATE), 0);
     assert_int_equal(call_code(f, GET), -32602);
     /* disabled: 404 on the next call */
-    r = th_key(f->m, "PUT", f->path, ACME, LA, "{\"is_enabled\":false}");
+    r = th_key(f->m, "PUT", path, ACME, LA, "{\"is_enabled\":false}");
     assert_int_equal(r.status, 200);
     th_free(&r);
     assert_int_equal(call_code(f, CREATE), 404);
@@ -67,7 +57,7 @@ static void put_to_the_server(void **state)
 
 static void revoked_pat_and_deleted_linked_account(void **state)
 {
-    struct fx *f = *state;
+    struct mu_fx *f = *state;
     th_resp r = th_key(f->m, "DELETE", "/__mock/linked-accounts/" LA "/personal-access-token", ACME, NULL, NULL);
     assert_int_equal(r.status, 204);
     th_free(&r);
@@ -83,7 +73,7 @@ static void revoked_pat_and_deleted_linked_account(void **state)
 
 static void expired_connection(void **state)
 {
-    struct fx *f = *state;
+    struct mu_fx *f = *state;
     th_resp r = th_key(f->m, "POST", "/__mock/linked-accounts/" LA "/connections/hubspot/expire", ACME, NULL, "{\"reason\":\"expired\"}");
     assert_int_equal(r.status, 200);
     th_free(&r);
@@ -98,9 +88,9 @@ static void expired_connection(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(put_to_the_server, setup, teardown),
-        cmocka_unit_test_setup_teardown(revoked_pat_and_deleted_linked_account, setup, teardown),
-        cmocka_unit_test_setup_teardown(expired_connection, setup, teardown),
+        cmocka_unit_test_setup_teardown(put_to_the_server, setup, mu_fx_teardown),
+        cmocka_unit_test_setup_teardown(revoked_pat_and_deleted_linked_account, setup, mu_fx_teardown),
+        cmocka_unit_test_setup_teardown(expired_connection, setup, mu_fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,13 +10,10 @@
 
 static void every_listed_name_is_callable(void **state)
 {
-    (void)state;
-    refold_mock *m = th_start(NULL);
-    char server[32], token[64];
-    th_create_la(m, ACME, LA, "Names");
-    mu_connect_hubspot(m, ACME, LA);
-    mu_server(m, ACME, LA, CONFIG, server);
-    mu_pat(m, ACME, LA, token);
+    struct mu_fx *f = mu_fx_start(LA, CONFIG);
+    *state = f;
+    refold_mock *m = f->m;
+    const char *server = f->server, *token = f->token;
 
     th_resp r = mu_rpc(m, token, server, "tools/list", NULL);
     assert_int_equal(r.status, 200);
@@ -42,13 +39,12 @@ static void every_listed_name_is_callable(void **state)
         assert_int_equal(mu_rpc_code(&r), -32602);
         th_free(&r);
     }
-    refold_mock_stop(m);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(every_listed_name_is_callable),
+        cmocka_unit_test_teardown(every_listed_name_is_callable, mu_fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
