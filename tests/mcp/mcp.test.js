@@ -18,7 +18,16 @@ async function api(method, path, { la, body } = {}) {
   const headers = { "x-api-key": KEY };
   if (la) headers.linked_account_id = la;
   if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(BASE + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+  let res;
+  try {
+    res = await fetch(BASE + path, init);
+  } catch (e) {
+    // A pooled connection the server closed while idle (its keep-alive timeout) can race the
+    // next request on a loaded machine; any HTTP client retries that once on a new connection.
+    if (!(e instanceof TypeError)) throw e;
+    res = await fetch(BASE + path, init);
+  }
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
