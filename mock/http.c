@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <civetweb.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,19 +90,36 @@ static void write_cors(req *r, char *buf, size_t n)
                  "Access-Control-Allow-Origin: %s\r\nVary: Origin\r\nAccess-Control-Allow-Credentials: true\r\n"
                  "Access-Control-Expose-Headers: Retry-After, X-Request-Id, Refold-Mock-Warning\r\n", origin);
     else
-        snprintf(buf, n, "Access-Control-Allow-Origin: *\r\nAccess-Control-Expose-Headers: Retry-After, X-Request-Id, Refold-Mock-Warning\r\n");
+        util_copy(buf, n, "Access-Control-Allow-Origin: *\r\nAccess-Control-Expose-Headers: Retry-After, X-Request-Id, Refold-Mock-Warning\r\n");
 }
 
+/* Appends s at *pos when it fits; *pos counts what would have been written, as snprintf does. */
+static void put(char *buf, size_t n, size_t *pos, const char *s)
+{
+    size_t l = strlen(s);
+    if (*pos + l < n)
+        memcpy(buf + *pos, s, l);
+    *pos += l;
+}
+
+/* The head's fixed-size start is one snprintf, the rest is appended with memcpy: one snprintf
+ * of it all (with the CORS block and the extra headers) cost a tenth of a read route's own work.
+ * Returns its length (the length it would have, when n is too small). */
 static int format_head(req *r, char *buf, size_t n, int status, const char *content_type, size_t len, const char *cors)
 {
-    return snprintf(buf, n,
-                    "HTTP/1.1 %d %s\r\n"
-                    "Content-Type: %s\r\n"
-                    "Content-Length: %zu\r\n"
-                    "X-Request-Id: %s\r\n"
-                    "Cache-Control: no-store\r\n"
-                    "%s%s\r\n",
-                    status, http_reason(status), content_type, len, r->request_id, cors, r->extra_headers);
+    int first = snprintf(buf, n, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nX-Request-Id: ",
+                         status, http_reason(status), content_type, len);
+    if (first < 0)
+        return -1;
+    size_t pos = (size_t)first;
+    put(buf, n, &pos, r->request_id);
+    put(buf, n, &pos, "\r\nCache-Control: no-store\r\n");
+    put(buf, n, &pos, cors);
+    put(buf, n, &pos, r->extra_headers);
+    put(buf, n, &pos, "\r\n");
+    if (n)
+        buf[pos < n ? pos : n - 1] = 0;
+    return pos > INT_MAX ? -1 : (int)pos;
 }
 
 int http_send(req *r, int status, const char *content_type, const char *body, size_t len)

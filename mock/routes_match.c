@@ -42,24 +42,77 @@ static int match_one(const char *pat, const char *path, req *r, int *too_long)
     return literals;
 }
 
-/* Each pattern's segment count, computed once: a row with another count cannot match, and
- * comparing two numbers is cheaper than walking the pattern. */
+/* Each pattern cut into segments once (where each starts, how long, whether it is a {param}),
+ * and the path cut once per request: a row is then compared by lengths and memcmp, without
+ * walking its pattern with strchr/strlen on every request (a fifth of a read route's own work). */
 #define MAX_ROUTES 512
-static unsigned char segments[MAX_ROUTES];
-static pthread_once_t segments_once = PTHREAD_ONCE_INIT;
+#define MAX_SEGS 16
+struct seg {
+    unsigned short off, len;
+    unsigned char param;
+};
+struct cut {
+    char m0, m1; /* a route's first two method letters: GET rows skip POST rows without strcmp */
+    int nseg; /* number of '/'; -1 when it does not start with '/' or has more than MAX_SEGS */
+    struct seg seg[MAX_SEGS];
+};
+static struct cut cuts[MAX_ROUTES];
+static pthread_once_t cuts_once = PTHREAD_ONCE_INIT;
 
-static unsigned char count_segments(const char *p)
+static void cut(const char *text, struct cut *c)
 {
-    unsigned n = 0;
-    for (; *p; p++)
-        n += *p == '/';
-    return (unsigned char)(n > 255 ? 255 : n);
+    const char *s = text;
+    c->nseg = -1;
+    if (*s != '/')
+        return;
+    int n = 0;
+    while (*s == '/') {
+        if (n == MAX_SEGS)
+            return;
+        const char *start = ++s;
+        while (*s && *s != '/')
+            s++;
+        size_t len = (size_t)(s - start), off = (size_t)(start - text);
+        if (len > 0xffff || off > 0xffff)
+            return;
+        c->seg[n].off = (unsigned short)off;
+        c->seg[n].len = (unsigned short)len;
+        c->seg[n].param = len > 1 && start[0] == '{' && start[len - 1] == '}';
+        n++;
+    }
+    c->nseg = n;
 }
 
-static void count_all(void)
+static void cut_all(void)
 {
-    for (int i = 0; routes[i].method && i < MAX_ROUTES; i++)
-        segments[i] = count_segments(routes[i].pattern);
+    for (int i = 0; routes[i].method && i < MAX_ROUTES; i++) {
+        cut(routes[i].pattern, &cuts[i]);
+        cuts[i].m0 = routes[i].method[0];
+        cuts[i].m1 = routes[i].method[0] ? routes[i].method[1] : 0;
+    }
+}
+
+/* match_one() on the cut forms: the number of literal segments matched, or -1. */
+static int match_cut(const struct route *rt, const char *path, const struct cut *pc)
+{
+    const struct cut *c = rt - routes < MAX_ROUTES ? &cuts[rt - routes] : NULL;
+    if (!c || c->nseg < 0 || pc->nseg < 0)
+        return match_one(rt->pattern, path, NULL, &(int){0}); /* too many segments: the slow way */
+    if (c->nseg != pc->nseg)
+        return -1;
+    int literals = 0;
+    for (int i = 0; i < c->nseg; i++) {
+        const struct seg *ps = &c->seg[i], *ss = &pc->seg[i];
+        if (ps->param) {
+            if (ss->len == 0)
+                return -1;
+        } else {
+            if (ps->len != ss->len || memcmp(rt->pattern + ps->off, path + ss->off, ps->len))
+                return -1;
+            literals++;
+        }
+    }
+    return literals;
 }
 
 enum route_result routes_match(const char *method, const char *path, req *r, const struct route **out,
@@ -69,14 +122,18 @@ enum route_result routes_match(const char *method, const char *path, req *r, con
     int best_score = -1, path_seen = 0;
     if (allow_len)
         allow[0] = 0;
-    pthread_once(&segments_once, count_all);
-    unsigned char nseg = count_segments(path);
+    pthread_once(&cuts_once, cut_all);
+    struct cut pc;
+    cut(path, &pc);
     /* Rows of the request's method first: the common case never looks at the others. */
+    char m1 = method[0] ? method[1] : 0;
     for (const struct route *rt = routes; rt->method; rt++) {
-        if (segments[rt - routes] != nseg || strcmp(rt->method, method))
+        const struct cut *c = rt - routes < MAX_ROUTES ? &cuts[rt - routes] : NULL;
+        if (c && (c->m0 != method[0] || c->m1 != m1 || (c->nseg >= 0 && pc.nseg >= 0 && c->nseg != pc.nseg)))
             continue;
-        int dummy = 0;
-        int score = match_one(rt->pattern, path, NULL, &dummy);
+        if (strcmp(rt->method, method))
+            continue;
+        int score = match_cut(rt, path, &pc);
         if (score > best_score) {
             best = rt;
             best_score = score;
@@ -84,8 +141,7 @@ enum route_result routes_match(const char *method, const char *path, req *r, con
     }
     /* No row for this method: does the path exist under another one (405 and Allow)? */
     for (const struct route *rt = routes; !best && rt->method; rt++) {
-        int dummy = 0;
-        if (segments[rt - routes] != nseg || match_one(rt->pattern, path, NULL, &dummy) < 0)
+        if (match_cut(rt, path, &pc) < 0)
             continue;
         path_seen = 1;
         if (allow_len && !strstr(allow, rt->method)) {

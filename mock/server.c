@@ -33,7 +33,15 @@
 static void new_request_id(struct mock *m, char out[40])
 {
     unsigned long long n = __atomic_add_fetch(&m->request_counter, 1, __ATOMIC_RELAXED);
-    snprintf(out, 40, "req_%s%08llx", m->request_prefix, n & 0xffffffffULL);
+    /* req_ + prefix + the counter's low 32 bits as 8 hex digits (an snprintf cost more than the
+     * route match) */
+    static const char hex[] = "0123456789abcdef";
+    size_t pl = strnlen(m->request_prefix, sizeof m->request_prefix - 1);
+    memcpy(out, "req_", 4);
+    memcpy(out + 4, m->request_prefix, pl);
+    for (int i = 0; i < 8; i++)
+        out[4 + pl + i] = hex[(n >> (28 - 4 * i)) & 15];
+    out[4 + pl + 8] = 0;
 }
 
 /* The admin API and the pages belong to the machine, not to every web page its user visits:
@@ -313,9 +321,17 @@ static int memo_answer(req *r, char *key, size_t n)
     if (r->m->opt.realtime) /* the clock moves every millisecond: a kept body would never be used */
         return 0;
     const char *qs = r->ri->query_string ? r->ri->query_string : "";
-    int len = snprintf(key, n, "%s\n%s\n%s?%s", r->t ? r->t->id : "", r->la, r->ri->local_uri, qs);
-    if (len < 0 || (size_t)len >= n)
-        return 0;
+    /* tenant \n linked account \n path ? query, pieced with memcpy (cheaper than snprintf) */
+    const char *parts[] = {r->t ? r->t->id : "", "\n", r->la, "\n", r->ri->local_uri, "?", qs};
+    size_t len = 0;
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        size_t l = strlen(parts[i]);
+        if (len + l >= n)
+            return 0;
+        memcpy(key + len, parts[i], l);
+        len += l;
+    }
+    key[len] = 0;
     /* generation first: what the handler then reads is at least that new */
     r->memo_gen = store_generation(r->m->store);
     r->memo_now_ms = clock_now_ms(r->m);

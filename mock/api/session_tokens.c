@@ -6,6 +6,7 @@
 #include "util.h"
 #include "handlers.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define KIND "session_token"
@@ -38,9 +39,18 @@ static cJSON *reusable(req *r, long long now_ms)
             found = d;
     }
     if (found)
-        found = cJSON_Duplicate(found, 1);
+        found = cJSON_DetachItemViaPointer(list, found); /* (not a copy: the list goes anyway) */
     cJSON_Delete(list);
     return found;
+}
+
+/* A whole number as cJSON would print it: cJSON prints every number with "%1.15g" and reads it
+ * back with sscanf to check it, which cost more than the rest of building this answer. */
+static void add_int(cJSON *o, const char *name, long long v)
+{
+    char text[24];
+    snprintf(text, sizeof text, "%lld", v);
+    cJSON_AddRawToObject(o, name, text);
 }
 
 int h_create_session_token(req *r)
@@ -83,8 +93,8 @@ int h_create_session_token(req *r)
     cJSON *out = cJSON_CreateObject();
     cJSON_AddStringToObject(out, "token", json_str(doc, "token"));
     cJSON_AddStringToObject(out, "refresh_token", json_str(doc, "refresh_token"));
-    cJSON_AddNumberToObject(out, "expires_in", (double)(((long long)json_num(doc, "exp_ms", 0) - now) / 1000));
-    cJSON_AddNumberToObject(out, "refresh_expires_in", (double)(((long long)json_num(doc, "refresh_exp_ms", 0) - now) / 1000));
+    add_int(out, "expires_in", ((long long)json_num(doc, "exp_ms", 0) - now) / 1000);
+    add_int(out, "refresh_expires_in", ((long long)json_num(doc, "refresh_exp_ms", 0) - now) / 1000);
     cJSON_Delete(doc);
     return http_json(r, 200, out);
 }
