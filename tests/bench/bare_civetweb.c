@@ -1,8 +1,9 @@
 /* bare_civetweb.c: the benchmark's baseline: CivetWeb with the mock's options answering fixed
  * JSON bodies, i.e. the best the mock could do if its own work cost nothing.
  *
- *   bare_civetweb PORT APP_JSON LIST_JSON
- * GET /app answers APP_JSON's bytes, GET /list LIST_JSON's, GET /__mock/health a small JSON;
+ *   bare_civetweb PORT APP_JSON LIST_JSON [TOKEN_JSON]
+ * GET /app answers APP_JSON's bytes, GET /list LIST_JSON's, POST /token TOKEN_JSON's (the
+ * request body is read, as the mock reads it), GET /__mock/health a small JSON;
  * run_bench.sh passes the mock's own responses, so both servers send the same bytes. */
 #include <civetweb.h>
 #include <signal.h>
@@ -16,7 +17,7 @@ struct body {
     size_t len;
 };
 
-static struct body app, list, health = {"{\"status\":\"ok\"}", 15};
+static struct body app, list, token, health = {"{\"status\":\"ok\"}", 15};
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
@@ -64,10 +65,20 @@ static int answer(struct mg_connection *conn, void *cbdata)
     return 200;
 }
 
+/* POST /token: reads the request body first, as the mock does, then answers like answer(). */
+static int answer_post(struct mg_connection *conn, void *cbdata)
+{
+    char sink[4096];
+    while (mg_read(conn, sink, sizeof sink) > 0)
+        ;
+    return answer(conn, cbdata);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 4 || read_file(argv[2], &app) || read_file(argv[3], &list)) {
-        fprintf(stderr, "usage: bare_civetweb PORT APP_JSON LIST_JSON\n");
+    if (argc < 4 || argc > 5 || read_file(argv[2], &app) || read_file(argv[3], &list) ||
+        (argc == 5 && read_file(argv[4], &token))) {
+        fprintf(stderr, "usage: bare_civetweb PORT APP_JSON LIST_JSON [TOKEN_JSON]\n");
         return 2;
     }
     char ports[32];
@@ -95,6 +106,8 @@ int main(int argc, char **argv)
     }
     mg_set_request_handler(ctx, "/app$", answer, &app);
     mg_set_request_handler(ctx, "/list$", answer, &list);
+    if (token.data)
+        mg_set_request_handler(ctx, "/token$", answer_post, &token);
     mg_set_request_handler(ctx, "/__mock/health$", answer, &health);
     struct mg_server_port sp;
     if (mg_get_server_ports(ctx, 1, &sp) == 1)
@@ -107,5 +120,6 @@ int main(int argc, char **argv)
     mg_stop(ctx);
     free(app.data);
     free(list.data);
+    free(token.data);
     return 0;
 }
