@@ -113,13 +113,13 @@ pair() { # pair NAME: this round's mock / bare ratio, kept for the median
 }
 median() { tr ' ' '\n' <<<"${rounds[$1]}" | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 for _ in $(seq 1 "$repeat"); do
-  measure bare_app "$bare_pid" "$bare_url/app"
+  measure bare_app "$bare_pid" "$bare_url/app" "${key[@]}" # (the same request headers: CivetWeb parses them)
   measure mock_app "$mock_pid" "$mock_url/api/v2/public/application/hubspot" "${key[@]}"
   pair app
-  measure bare_list "$bare_pid" "$bare_url/list"
+  measure bare_list "$bare_pid" "$bare_url/list" "${key[@]}"
   measure mock_list "$mock_pid" "$mock_url/api/v2/public/application" "${key[@]}"
   pair list
-  measure bare_tok "$bare_pid" "$bare_url/" -s "$tmp/bare_tok.txt"
+  measure bare_tok "$bare_pid" "$bare_url/" -s "$tmp/bare_tok.txt" "${key[@]}"
   measure mock_tok "$mock_pid" "$mock_url/" -s "$tmp/mock_tok.txt" "${key[@]}"
   pair tok
 done
