@@ -41,10 +41,10 @@ static int port;
 
 static long call(const char *method, const char *path, const char *key, const char *body)
 {
-    char url[512], kh[200];
+    char url[512], kh[300];
     struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
     if (key) {
-        snprintf(kh, sizeof kh, "x-api-key: %s", key);
+        snprintf(kh, sizeof kh, "x-api-key: %.200s", key); /* (keys are short: tk_eph_...) */
         h = curl_slist_append(h, kh);
     }
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
