@@ -1,6 +1,7 @@
 /* actions_run.c: runs an app fixture's action (its parameters, connection, override, records). */
 #define _GNU_SOURCE /* strcasestr */
 #include "actions_run.h"
+#include "json.h"
 #include "app_gate.h"
 #include "clock.h"
 #include "http.h"
@@ -195,7 +196,7 @@ static cJSON *list_records(struct mock *m, const struct tenant *t, const char *l
 {
     cJSON *docs = store_list(m->store, t->id, REC_KIND, la, "key", key, 0, 0, NULL), *d;
     const cJSON *recs = cJSON_GetObjectItemCaseSensitive(action, "records");
-    cJSON *filter = cJSON_GetObjectItemCaseSensitive(recs, "filter") ? tpl_render(cJSON_GetObjectItemCaseSensitive(recs, "filter"), ctx) : NULL;
+    cJSON *filter = cJSON_GetObjectItemCaseSensitive(recs, "filter") ? templates_render(cJSON_GetObjectItemCaseSensitive(recs, "filter"), ctx) : NULL;
     double limit = 0;
     as_number(cJSON_GetObjectItemCaseSensitive(ctx->params, "limit"), &limit);
     cJSON *out = cJSON_CreateArray();
@@ -236,7 +237,7 @@ static int run_records(struct mock *m, const struct tenant *t, const char *la, c
 
     store_begin(m->store);
     if (!strcmp(op, "create")) {
-        record = tpl_render(rec_tpl, &ctx);
+        record = templates_render(rec_tpl, &ctx);
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "key", key);
         cJSON_AddStringToObject(d, "record_id", fresh);
@@ -259,8 +260,8 @@ static int run_records(struct mock *m, const struct tenant *t, const char *la, c
         }
         record = cJSON_DetachItemFromObjectCaseSensitive(d, "record");
         if (!strcmp(op, "update")) {
-            cJSON *patch = tpl_render(rec_tpl, &ctx);
-            tpl_merge(record, patch);
+            cJSON *patch = templates_render(rec_tpl, &ctx);
+            templates_merge(record, patch);
             cJSON_Delete(patch);
             cJSON_AddItemToObject(d, "record", cJSON_Duplicate(record, 1));
             store_put(m->store, t->id, REC_KIND, did, la, d);
@@ -278,7 +279,7 @@ static int run_records(struct mock *m, const struct tenant *t, const char *la, c
     }
     ctx.record = record;
     ctx.records = records;
-    cJSON *out = tpl_render(cJSON_GetObjectItemCaseSensitive(action, result), &ctx);
+    cJSON *out = templates_render(cJSON_GetObjectItemCaseSensitive(action, result), &ctx);
     cJSON_Delete(record);
     cJSON_Delete(records);
     return ok(res, 200, out);
@@ -313,11 +314,11 @@ int actions_run(struct mock *m, const struct tenant *t, const char *la, const cJ
     if (check_params(res, action, params))
         return res->status;
     char reason[32], msg[512];
-    enum gate_state g = gate_state(m, t, la, slug, reason, sizeof reason);
+    enum app_gate_state g = app_gate_state(m, t, la, slug, reason, sizeof reason);
     if (g != GATE_OK) {
         const char *code;
-        int status = gate_status(g, &code);
-        gate_message(g, la, slug, reason, msg, sizeof msg);
+        int status = app_gate_status(g, &code);
+        app_gate_message(g, la, slug, reason, msg, sizeof msg);
         return fail(res, status, code, "%s", msg);
     }
     int status;

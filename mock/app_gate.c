@@ -1,5 +1,6 @@
 /* app_gate.c: whether an app's connection lets a linked account's calls through. */
 #include "app_gate.h"
+#include "json.h"
 #include "connections.h"
 #include "http.h"
 #include "util.h"
@@ -7,22 +8,22 @@
 #include <stdio.h>
 #include <string.h>
 
-enum gate_state gate_state(struct mock *m, const struct tenant *t, const char *la, const char *slug,
+enum app_gate_state app_gate_state(struct mock *m, const struct tenant *t, const char *la, const char *slug,
                            char *reason, size_t n)
 {
     if (reason && n)
         reason[0] = 0;
-    cJSON *conn = connection_get(m, t, la, slug);
+    cJSON *conn = connections_get(m, t, la, slug);
     if (!conn)
         return GATE_NOT_CONNECTED;
-    enum gate_state s = connections_state(conn) == CONNECTION_EXPIRED ? GATE_EXPIRED : GATE_OK;
+    enum app_gate_state s = connections_state(conn) == CONNECTION_EXPIRED ? GATE_EXPIRED : GATE_OK;
     if (s == GATE_EXPIRED && reason && n)
         util_copy(reason, n, json_str(conn, "reason") ? json_str(conn, "reason") : "expired");
     cJSON_Delete(conn);
     return s;
 }
 
-void gate_message(enum gate_state s, const char *la, const char *slug, const char *reason, char *out, size_t n)
+void app_gate_message(enum app_gate_state s, const char *la, const char *slug, const char *reason, char *out, size_t n)
 {
     if (s == GATE_NOT_CONNECTED)
         snprintf(out, n, "%s is not connected for linked account %s; connect it before running actions or workflows", slug, la);
@@ -33,20 +34,20 @@ void gate_message(enum gate_state s, const char *la, const char *slug, const cha
         snprintf(out, n, "%s is connected", slug);
 }
 
-int gate_status(enum gate_state s, const char **error_code)
+int app_gate_status(enum app_gate_state s, const char **error_code)
 {
     *error_code = s == GATE_EXPIRED ? "REAUTH_REQUIRED" : "APP_NOT_CONNECTED";
     return s == GATE_EXPIRED ? 401 : 400;
 }
 
-int gate_check(req *r, const char *slug)
+int app_gate_check(req *r, const char *slug)
 {
     char reason[32], msg[512];
-    enum gate_state s = gate_state(r->m, r->t, r->la, slug, reason, sizeof reason);
+    enum app_gate_state s = app_gate_state(r->m, r->t, r->la, slug, reason, sizeof reason);
     if (s == GATE_OK)
         return 0;
-    gate_message(s, r->la, slug, reason, msg, sizeof msg);
+    app_gate_message(s, r->la, slug, reason, msg, sizeof msg);
     const char *code;
-    int status = gate_status(s, &code);
+    int status = app_gate_status(s, &code);
     return http_error(r, status, code, "%s", msg);
 }

@@ -6,20 +6,20 @@
 #include <stddef.h>
 #include "mock.h"
 
-enum gate_state { GATE_OK = 0, GATE_NOT_CONNECTED = 1, GATE_EXPIRED = 2 };
+enum app_gate_state { GATE_OK = 0, GATE_NOT_CONNECTED = 1, GATE_EXPIRED = 2 };
 
 /* The connection's state; reason (may be NULL) gets the expiry reason ("expired", "revoked",
  * "uninstalled") when GATE_EXPIRED. */
-enum gate_state gate_state(struct mock *m, const struct tenant *t, const char *la, const char *slug,
+enum app_gate_state app_gate_state(struct mock *m, const struct tenant *t, const char *la, const char *slug,
                            char *reason, size_t n);
 /* One sentence a user can act on, for errors and errored executions. */
-void gate_message(enum gate_state s, const char *la, const char *slug, const char *reason, char *out, size_t n);
+void app_gate_message(enum app_gate_state s, const char *la, const char *slug, const char *reason, char *out, size_t n);
 /* The status and error code a call refused by the gate answers: 400 APP_NOT_CONNECTED, or 401
  * REAUTH_REQUIRED for an expired connection (the auth failure that means "prompt a reconnect"). */
-int gate_status(enum gate_state s, const char **error_code);
+int app_gate_status(enum app_gate_state s, const char **error_code);
 /* For handlers: 0 when the connection is active; otherwise it has answered (400 APP_NOT_CONNECTED,
  * or 401 REAUTH_REQUIRED for an expired one: the auth failure that means "prompt a reconnect")
  * and returns the status. */
-int gate_check(req *r, const char *slug);
+int app_gate_check(req *r, const char *slug);
 
 #endif

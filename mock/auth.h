@@ -26,11 +26,6 @@ struct auth_who {
  * who->code and who->message. Used by auth_resolve and the MCP endpoint. */
 int auth_bearer(struct mock *m, const char *token, struct auth_who *who);
 
-/* Signs claims as an HS256 JWT into out. 0 on success. */
-int jwt_sign(struct mock *m, const cJSON *claims, char *out, size_t n);
-/* Checks the signature and shape; returns the claims (caller deletes) or NULL with why. Expiry
- * and revocation are not checked here: callers decide against the virtual clock and store. */
-cJSON *jwt_decode(struct mock *m, const char *token, char *why, size_t n);
 
 /* The admin token check for /__mock/\* (a no-op when no --admin-token was given). */
 int auth_admin_ok(req *r);

@@ -1,8 +1,9 @@
 /* connections.c: the connection state machine (active <-> expired, deleted), token lifetimes on the
  * virtual clock, and the public and admin views of a connection. */
 #include "connections.h"
+#include "json.h"
 #include "clock.h"
-#include "credentials_validate.h"
+#include "keybased.h"
 #include "fixtures.h"
 #include "store.h"
 #include "tenants.h"
@@ -18,14 +19,14 @@
 
 static void conn_id(char *out, size_t n, const char *la, const char *slug) { snprintf(out, n, "%s/%s", la, slug); }
 
-cJSON *connection_get(struct mock *m, const struct tenant *t, const char *la, const char *slug)
+cJSON *connections_get(struct mock *m, const struct tenant *t, const char *la, const char *slug)
 {
     char id[2 * MOCK_ID_LEN + 2];
     conn_id(id, sizeof id, la, slug);
     return store_get(m->store, t->id, KIND, id);
 }
 
-cJSON *connection_summary(struct mock *m, const struct tenant *t, const char *la, const char *slug)
+cJSON *connections_summary(struct mock *m, const struct tenant *t, const char *la, const char *slug)
 {
     char id[2 * MOCK_ID_LEN + 2];
     conn_id(id, sizeof id, la, slug);
@@ -33,7 +34,7 @@ cJSON *connection_summary(struct mock *m, const struct tenant *t, const char *la
     return store_get_members(m->store, t->id, KIND, id, shown);
 }
 
-cJSON *connection_list(struct mock *m, const struct tenant *t, const char *la)
+cJSON *connections_list(struct mock *m, const struct tenant *t, const char *la)
 {
     return store_list(m->store, t->id, KIND, la, NULL, NULL, 0, 0, NULL);
 }
@@ -213,7 +214,7 @@ static void start_lifetimes(cJSON *conn, const cJSON *app, const char *auth_type
     set_ms(conn, "expired_at", 0);
 }
 
-int connection_connect(struct mock *m, const struct tenant *t, const char *la, const char *slug,
+int connections_connect(struct mock *m, const struct tenant *t, const char *la, const char *slug,
                        const char *auth_type, const cJSON *identifier, const cJSON *credentials)
 {
     const cJSON *app = fixtures_app(m->fx, slug);
@@ -276,7 +277,7 @@ static int expire_doc(struct mock *m, const struct tenant *t, cJSON *conn, const
     return 0;
 }
 
-int connection_expire(struct mock *m, const struct tenant *t, const char *la, const char *slug, const char *reason)
+int connections_expire(struct mock *m, const struct tenant *t, const char *la, const char *slug, const char *reason)
 {
     char id[2 * MOCK_ID_LEN + 2];
     conn_id(id, sizeof id, la, slug);
@@ -294,7 +295,7 @@ int connection_expire(struct mock *m, const struct tenant *t, const char *la, co
     return rc;
 }
 
-int connection_delete(struct mock *m, const struct tenant *t, const char *la, const char *slug)
+int connections_delete(struct mock *m, const struct tenant *t, const char *la, const char *slug)
 {
     char id[2 * MOCK_ID_LEN + 2];
     conn_id(id, sizeof id, la, slug);
@@ -306,20 +307,20 @@ int connection_delete(struct mock *m, const struct tenant *t, const char *la, co
     return found ? 0 : -1;
 }
 
-void connection_delete_all(struct mock *m, const struct tenant *t, const char *la)
+void connections_delete_all(struct mock *m, const struct tenant *t, const char *la)
 {
     store_begin(m->store);
-    cJSON *all = connection_list(m, t, la), *c;
+    cJSON *all = connections_list(m, t, la), *c;
     cJSON_ArrayForEach(c, all) {
         const char *slug = json_str(c, "slug");
         if (slug)
-            connection_delete(m, t, la, slug);
+            connections_delete(m, t, la, slug);
     }
     cJSON_Delete(all);
     store_commit(m->store);
 }
 
-int connection_missing_fields(const cJSON *app, const char *auth_type, const cJSON *creds, char *missing, size_t n)
+int connections_missing_fields(const cJSON *app, const char *auth_type, const cJSON *creds, char *missing, size_t n)
 {
     int count = 0;
     size_t used = 0;
@@ -332,9 +333,9 @@ int connection_missing_fields(const cJSON *app, const char *auth_type, const cJS
         count++;                                                                                         \
     } while (0)
     if (!strcmp(auth_type, "keybased")) {
-        /* the same field list and "required" reading as credentials_validate() */
+        /* the same field list and "required" reading as keybased_validate() */
         const cJSON *f;
-        cJSON_ArrayForEach(f, credentials_fields(app)) {
+        cJSON_ArrayForEach(f, keybased_fields(app)) {
             const char *name = json_str(f, "name");
             const cJSON *v = name ? cJSON_GetObjectItemCaseSensitive(creds, name) : NULL, *req = cJSON_GetObjectItemCaseSensitive(f, "required");
             int required = cJSON_IsTrue(req) || (cJSON_IsString(req) && !strcmp(req->valuestring, "true"));
@@ -388,7 +389,7 @@ void connections_fire(struct mock *m, long long now)
     cJSON_Delete(due);
 }
 
-cJSON *connection_public_account(const cJSON *conn)
+cJSON *connections_public_account(const cJSON *conn)
 {
     cJSON *o = cJSON_CreateObject();
     const cJSON *ident = cJSON_GetObjectItemCaseSensitive(conn, "identifier");
@@ -399,7 +400,7 @@ cJSON *connection_public_account(const cJSON *conn)
     return o;
 }
 
-cJSON *connection_public_integration(struct mock *m, const cJSON *conn)
+cJSON *connections_public_integration(struct mock *m, const cJSON *conn)
 {
     const char *slug = json_str(conn, "slug");
     const cJSON *app = fixtures_app(m->fx, slug);
@@ -436,7 +437,7 @@ static void add_time(cJSON *o, const char *key, long long ms)
     }
 }
 
-cJSON *connection_admin_view(struct mock *m, const cJSON *stored)
+cJSON *connections_admin_view(struct mock *m, const cJSON *stored)
 {
     cJSON *conn = cJSON_Duplicate(stored, 1);
     catch_up(conn, clock_now_ms(m));

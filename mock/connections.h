@@ -22,14 +22,14 @@
 
 /* A connection's state, stored as its "status" string. Who moves it (as in SQLite's pager.c):
  *
- *                 connection_connect()                 connection_expire() (admin, scenario),
+ *                 connections_connect()                 connections_expire() (admin, scenario),
  *     (none) ─────────────────────────────> ACTIVE ───────────────────────────────────> EXPIRED
  *       ^                                   |   ^        connections_fire() (a refresh token  |
  *       |                                   |   |        or credential lapsed, reason expired)|
- *       |                                   |   └──── connection_connect() (reconnect) ───────┘
+ *       |                                   |   └──── connections_connect() (reconnect) ───────┘
  *       |                                   └─ access-token refreshes stay ACTIVE: catch_up()
  *       |                                      works them out when the connection is next read
- *       └──── connection_delete(), connection_delete_all(): from either state, Connection Deleted
+ *       └──── connections_delete(), connections_delete_all(): from either state, Connection Deleted
  *
  * ACTIVE -> EXPIRED sets reauth_required and emits Connection Expired (expire_doc()); NONE or
  * EXPIRED -> ACTIVE emits Connection Created and restarts the lifetimes. */
@@ -44,27 +44,27 @@ const char *connections_state_name(enum connection_state s);
  * keybased the credentials' keybased.identifier_field (masked to "****" + last 4 when it is a
  * secret), for oauth2 the fixture's oauth.identifier. credentials may be NULL (stored, never
  * returned). Takes ownership of neither. Returns 0, or -1 when the app or linked account is unknown. */
-int connection_connect(struct mock *m, const struct tenant *t, const char *la, const char *slug,
+int connections_connect(struct mock *m, const struct tenant *t, const char *la, const char *slug,
                        const char *auth_type, const cJSON *identifier, const cJSON *credentials);
 /* Marks it expired with reason ("expired" | "revoked" | "uninstalled"); emits Connection
  * Expired. Returns 0, 1 when already expired (nothing emitted), -1 when there is none. */
-int connection_expire(struct mock *m, const struct tenant *t, const char *la, const char *slug, const char *reason);
+int connections_expire(struct mock *m, const struct tenant *t, const char *la, const char *slug, const char *reason);
 /* Removes it; emits Connection Deleted. Returns 0, or -1 when there is none. */
-int connection_delete(struct mock *m, const struct tenant *t, const char *la, const char *slug);
+int connections_delete(struct mock *m, const struct tenant *t, const char *la, const char *slug);
 /* Removes all of a linked account's connections, emitting Connection Deleted for each. */
-void connection_delete_all(struct mock *m, const struct tenant *t, const char *la);
+void connections_delete_all(struct mock *m, const struct tenant *t, const char *la);
 
 /* The stored document (caller deletes) or NULL. */
-cJSON *connection_get(struct mock *m, const struct tenant *t, const char *la, const char *slug);
+cJSON *connections_get(struct mock *m, const struct tenant *t, const char *la, const char *slug);
 /* Just what the application views show (status, identifier, connectedAt, auth_type, slug). */
-cJSON *connection_summary(struct mock *m, const struct tenant *t, const char *la, const char *slug);
+cJSON *connections_summary(struct mock *m, const struct tenant *t, const char *la, const char *slug);
 /* All of a linked account's connections (array, caller deletes). */
-cJSON *connection_list(struct mock *m, const struct tenant *t, const char *la);
+cJSON *connections_list(struct mock *m, const struct tenant *t, const char *la);
 
 /* The required credential fields of auth_type ("keybased": the app's auth_input_map; "oauth2":
  * its auth_structure without the org's client_id/client_secret) that creds lacks or leaves
  * empty: their names, comma-separated, into missing. Returns how many. */
-int connection_missing_fields(const cJSON *app, const char *auth_type, const cJSON *creds, char *missing, size_t n);
+int connections_missing_fields(const cJSON *app, const char *auth_type, const cJSON *creds, char *missing, size_t n);
 
 /* The timers.c row: the earliest lapse of a refresh token or credential, and firing it. */
 long long connections_next_due(struct mock *m);
@@ -72,10 +72,10 @@ void connections_fire(struct mock *m, long long now);
 
 /* The admin view (GET /__mock/linked-accounts/{id}/connections): state, reason, expiries,
  * refresh count and history, log; never credentials. */
-cJSON *connection_admin_view(struct mock *m, const cJSON *conn);
+cJSON *connections_admin_view(struct mock *m, const cJSON *conn);
 
 /* The public views: an entry of connected_accounts, and of a linked account's integrations. */
-cJSON *connection_public_account(const cJSON *conn);
-cJSON *connection_public_integration(struct mock *m, const cJSON *conn);
+cJSON *connections_public_account(const cJSON *conn);
+cJSON *connections_public_integration(struct mock *m, const cJSON *conn);
 
 #endif

@@ -1,6 +1,7 @@
 /* datarefs.c: the dataref model: a linked account's named record sets, as workflow steps and the
  * admin API write them. The routes are in api/datarefs_api.c. */
 #include "datarefs.h"
+#include "json.h"
 #include "clock.h"
 #include "store.h"
 #include "util.h"

@@ -1,6 +1,7 @@
 /* executions.c: workflow runs as documents moved along by the virtual clock: start, human-task
  * pause/resume, completion or error (with their webhooks), stop. */
 #include "executions.h"
+#include "json.h"
 #include "actions_run.h"
 #include "clock.h"
 #include "app_gate.h"
@@ -287,7 +288,7 @@ static cJSON *run_steps(struct mock *m, const struct tenant *t, cJSON *doc, long
         }
         const cJSON *tpl = cJSON_GetObjectItemCaseSensitive(st, "input");
         struct tpl_ctx ctx = {.params = payload};
-        cJSON *input = tpl ? tpl_render(tpl, &ctx) : cJSON_Duplicate(payload, 1);
+        cJSON *input = tpl ? templates_render(tpl, &ctx) : cJSON_Duplicate(payload, 1);
         struct actions_run_result res;
         actions_run(m, t, la, app, action, cJSON_IsObject(input) ? input : NULL, &res);
         cJSON_Delete(input);
@@ -315,9 +316,9 @@ static void finish_run(struct mock *m, const struct tenant *t, cJSON *doc, long 
     const char *slug = json_str(doc, "slug");
     if (slug) {
         char reason[32], msg[512];
-        enum gate_state s = gate_state(m, t, json_str(doc, "linked_account_id"), slug, reason, sizeof reason);
+        enum app_gate_state s = app_gate_state(m, t, json_str(doc, "linked_account_id"), slug, reason, sizeof reason);
         if (s != GATE_OK) {
-            gate_message(s, json_str(doc, "linked_account_id"), slug, reason, msg, sizeof msg);
+            app_gate_message(s, json_str(doc, "linked_account_id"), slug, reason, msg, sizeof msg);
             /* The first node talking to that app is the one that fails. */
             cJSON *n, *failed = NULL;
             cJSON_ArrayForEach(n, nodes_of(doc))
@@ -508,7 +509,7 @@ static const char *by_source(const char *source)
 /* The workflow s names, if s may run it: EXEC_OK and *w filled (the caller frees it), or why not. */
 static int resolve(struct mock *m, const struct tenant *t, const struct exec_start *s, struct wf *w)
 {
-    if (!s->la || !s->workflow_id || wf_find(m, t, s->workflow_id, w))
+    if (!s->la || !s->workflow_id || workflow_defs_find(m, t, s->workflow_id, w))
         return EXEC_NO_WORKFLOW;
     int rc = EXEC_OK;
     if (!store_exists(m->store, t->id, "linked_account", s->la))
@@ -519,7 +520,7 @@ static int resolve(struct mock *m, const struct tenant *t, const struct exec_sta
              : (!json_bool(w->doc, "published", 0) || json_bool(w->doc, "is_draft", 0)) ? EXEC_NOT_PUBLISHED : EXEC_OK;
     }
     if (rc)
-        wf_free(w);
+        workflow_defs_free(w);
     return rc;
 }
 
@@ -537,7 +538,7 @@ static cJSON *new_doc(const struct tenant *t, const struct exec_start *s, const 
     cJSON_AddStringToObject(doc, "environment", t->environment);
     cJSON_AddStringToObject(doc, "status", "RUNNING");
     cJSON_AddNumberToObject(doc, "completion_percentage", 0);
-    cJSON_AddItemToObject(doc, "associated_application", wf_app_summary(t, w->app));
+    cJSON_AddItemToObject(doc, "associated_application", workflow_defs_app_summary(t, w->app));
     cJSON *aw = cJSON_CreateObject();
     cJSON_AddStringToObject(aw, "_id", s->workflow_id);
     cJSON_AddStringToObject(aw, "name", json_str(w->doc, "name") ? json_str(w->doc, "name") : "");
@@ -552,10 +553,10 @@ static cJSON *new_doc(const struct tenant *t, const struct exec_start *s, const 
     cJSON_AddStringToObject(doc, "type_of_execution", s->sync ? "SYNC" : "ASYNC");
     if (s->instance_tag)
         cJSON_AddStringToObject(doc, "instance_tag", s->instance_tag);
-    set_str(doc, "slug", wf_slug(w->doc));
+    set_str(doc, "slug", workflow_defs_slug(w->doc));
     cJSON_AddStringToObject(doc, "workflow_id", s->workflow_id);
     cJSON_AddItemToObject(doc, "payload", s->input ? cJSON_Duplicate(s->input, 1) : cJSON_CreateObject());
-    cJSON_AddItemToObject(doc, "nodes", plan_nodes(w->doc, wf_run(w->doc), steps));
+    cJSON_AddItemToObject(doc, "nodes", plan_nodes(w->doc, workflow_defs_run(w->doc), steps));
     cJSON_AddBoolToObject(doc, "executed_by_thanos", 0);
     cJSON_AddBoolToObject(doc, "is_child_instance", 0);
     cJSON_AddBoolToObject(doc, "is_seed", 0);
@@ -573,7 +574,7 @@ static cJSON *new_doc(const struct tenant *t, const struct exec_start *s, const 
 static cJSON *new_book(struct mock *m, const struct tenant *t, const struct exec_start *s, const struct wf *w,
                        long long now, cJSON *steps)
 {
-    const cJSON *run = wf_run(w->doc);
+    const cJSON *run = workflow_defs_run(w->doc);
     cJSON *b = cJSON_CreateObject();
     cJSON_AddNumberToObject(b, "started_ms", (double)now);
     cJSON_AddNumberToObject(b, "step_started_ms", (double)now);
@@ -648,7 +649,7 @@ int executions_run(struct mock *m, const struct tenant *t, const struct exec_sta
     cJSON *steps = cJSON_CreateArray();
     cJSON *doc = new_doc(t, s, &w, out_id, at, steps);
     cJSON_AddItemToObject(doc, BOOK, new_book(m, t, s, &w, now, steps));
-    wf_free(&w);
+    workflow_defs_free(&w);
 
     store_begin(m->store);
     long long due = first_step(m, t, doc, now);
@@ -819,7 +820,7 @@ void executions_fire(struct mock *m, long long now)
         webhooks_kick(m);
 }
 
-void flows_forget_linked_account(struct mock *m, const struct tenant *t, const char *la)
+void executions_forget_linked_account(struct mock *m, const struct tenant *t, const char *la)
 {
     static const char *const kinds[] = {EXEC_KIND, HUMAN_TASK_KIND, "config", "action_record", WF_KIND, WF_VERSION_KIND, NULL};
     store_begin(m->store);

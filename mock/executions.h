@@ -102,6 +102,6 @@ void executions_fire(struct mock *m, long long now);
 
 /* Forgets everything the flows code keeps for a linked account (executions, human tasks,
  * configs, action records, private workflows and their versions), for linked-account deletion. */
-void flows_forget_linked_account(struct mock *m, const struct tenant *t, const char *la);
+void executions_forget_linked_account(struct mock *m, const struct tenant *t, const char *la);
 
 #endif

@@ -1,5 +1,6 @@
 /* faults.c: the rules that make matching requests fail or slow down, consumed one use at a time. */
 #include "faults.h"
+#include "json.h"
 #include "http.h"
 #include "store.h"
 #include "util.h"

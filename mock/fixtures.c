@@ -1,5 +1,6 @@
 /* fixtures.c: reads and validates fixtures/ (orgs, keys, app catalogue) into memory. */
 #include "fixtures.h"
+#include "json.h"
 #include "flows_fixture.h"
 #include "util.h"
 

@@ -1,5 +1,6 @@
 /* flows_fixture.c: validation of an app fixture's actions and config (fields, workflows, runs). */
 #include "flows_fixture.h"
+#include "json.h"
 #include "templates.h"
 #include "util.h"
 
@@ -32,7 +33,7 @@ static int check_template(const cJSON *v, const cJSON *params, const char *where
 {
     if (cJSON_IsString(v)) {
         const char *s = v->valuestring;
-        if (!tpl_valid_string(s))
+        if (!templates_valid_string(s))
             return FAIL("%s: unknown placeholder %s", where, s);
         if (!strncmp(s, "{{param.", 8) && !has_param(params, s + 8, strlen(s) - 10))
             return FAIL("%s: %s names no parameter of the action", where, s);

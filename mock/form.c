@@ -1,5 +1,6 @@
 /* form.c: reads multipart/form-data bodies into JSON with CivetWeb's mg_handle_form_request. */
 #include "form.h"
+#include "json.h"
 #include "http.h"
 #include "util.h"
 

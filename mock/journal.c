@@ -120,7 +120,7 @@ void journal_record(struct journal *j, req *r, int status, const char *body, siz
     e->duration_us = duration_us;
     e->status = status;
     e->form = ctype && strstr(ctype, "x-www-form-urlencoded") != NULL;
-    e->secret_body = r->route && (r->route->auth & SECRET_BODY);
+    e->secret_body = r->route && (r->route->flags & SECRET_BODY);
     e->req_cut = req_cut;
     e->resp_cut = resp_cut;
     util_copy(e->method, sizeof e->method, ri->request_method);

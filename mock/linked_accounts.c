@@ -1,5 +1,6 @@
 /* linked_accounts.c: the linked-account model: ids, field checks, saving, the public shape. */
 #include "linked_accounts.h"
+#include "json.h"
 #include "clock.h"
 #include "connections.h"
 #include "store.h"
@@ -39,7 +40,7 @@ static cJSON *udf_entries(const cJSON *udf, const cJSON *old, const char *at)
     return out;
 }
 
-int la_validate_fields(const cJSON *src, char *err, size_t n)
+int linked_accounts_validate_fields(const cJSON *src, char *err, size_t n)
 {
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(src, "name");
     const cJSON *udf = cJSON_GetObjectItemCaseSensitive(src, "udf");
@@ -62,7 +63,7 @@ int la_validate_fields(const cJSON *src, char *err, size_t n)
     return 0;
 }
 
-int la_valid_id(const char *id)
+int linked_accounts_valid_id(const char *id)
 {
     size_t n = id ? strlen(id) : 0;
     if (n == 0 || n >= MOCK_ID_LEN)
@@ -73,7 +74,7 @@ int la_valid_id(const char *id)
     return 1;
 }
 
-int la_save(struct mock *m, const struct tenant *t, const char *id, const cJSON *src, int create_only, cJSON **out)
+int linked_accounts_save(struct mock *m, const struct tenant *t, const char *id, const cJSON *src, int create_only, cJSON **out)
 {
     long long now = clock_now_ms(m);
     char at[32];
@@ -127,14 +128,14 @@ int la_save(struct mock *m, const struct tenant *t, const char *id, const cJSON 
     return -1;
 }
 
-cJSON *la_public(struct mock *m, const struct tenant *t, const cJSON *doc, int with_integrations)
+cJSON *linked_accounts_public(struct mock *m, const struct tenant *t, const cJSON *doc, int with_integrations)
 {
     cJSON *o = cJSON_Duplicate(doc, 1);
     cJSON_DeleteItemFromObjectCaseSensitive(o, "your_app_credentials");
     if (with_integrations) {
-        cJSON *ints = cJSON_CreateArray(), *conns = connection_list(m, t, json_str(doc, "account_id")), *c;
+        cJSON *ints = cJSON_CreateArray(), *conns = connections_list(m, t, json_str(doc, "account_id")), *c;
         cJSON_ArrayForEach(c, conns)
-            cJSON_AddItemToArray(ints, connection_public_integration(m, c));
+            cJSON_AddItemToArray(ints, connections_public_integration(m, c));
         cJSON_Delete(conns);
         cJSON_AddItemToObject(o, "integrations", ints);
     }

@@ -41,7 +41,7 @@ void log_request(req *r, int status, const char *body, size_t len, long long dur
             if (!strcasecmp(r->ri->http_headers[i].name, "Content-Type"))
                 ctype = r->ri->http_headers[i].value;
         req_body = body_value(r->raw, r->raw ? r->raw_len : 0, ctype && strstr(ctype, "x-www-form-urlencoded"),
-                              r->route && (r->route->auth & SECRET_BODY), m->fx);
+                              r->route && (r->route->flags & SECRET_BODY), m->fx);
         resp_body = body_value(body, body ? len : 0, 0, 0, m->fx);
     }
     char *line;

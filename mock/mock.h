@@ -128,17 +128,10 @@ typedef int (*handler_fn)(req *r);   /* returns the HTTP status it sent */
 struct route {
     const char *method;
     const char *pattern;     /* "/api/v2/public/linked-account/{linked_account_id}" */
-    unsigned auth;
+    unsigned flags;   /* AUTH_* | NEED_LA/OPT_LA | RAW_BODY | MEMO */
     handler_fn fn;           /* NULL: not built yet, answered 501 */
     const char *operation;   /* the spec's operationId, or a mock name */
 };
 
-/* mock.c */
-/* Re-reads the fixtures and resets every tenant: 0; a broken fixture file: 1 with "FILE: field:
- * reason" in err and nothing changed; -1 when the seed data does not apply. */
-int mock_reset_all(struct mock *m, char *err, size_t errlen);
-int mock_reset_tenant(struct mock *m, const struct tenant *t);
-/* Everything stored in t goes (no seed data applied); the caller holds the store lock. */
-int mock_wipe_tenant(struct mock *m, const struct tenant *t);
 
 #endif

@@ -1,5 +1,6 @@
 /* overrides.c: forced action results and workflow outcomes, stored as documents and used up one call at a time. */
 #include "overrides.h"
+#include "json.h"
 #include "clock.h"
 #include "store.h"
 #include "util.h"

@@ -1,5 +1,6 @@
 /* pats.c: personal access tokens, kept as the SHA-256 of the token under their linked account. */
 #include "pats.h"
+#include "json.h"
 #include "clock.h"
 #include "doc_cache.h"
 #include "fixtures.h"

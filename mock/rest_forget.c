@@ -1,5 +1,6 @@
 /* rest_forget.c: deleting a linked account takes its datarefs, schedules, env values, tables and PATs. */
 #include "rest_forget.h"
+#include "json.h"
 #include "pats.h"
 #include "schedules.h"
 #include "store.h"

@@ -197,3 +197,11 @@ const struct route routes[] = {
 
     {NULL, NULL, 0, NULL, NULL},
 };
+
+int routes_count(void)
+{
+    int n = 0;
+    while (routes[n].method)
+        n++;
+    return n;
+}

@@ -157,10 +157,3 @@ enum route_result routes_match(const char *method, const char *path, req *r, con
     return too_long ? ROUTE_PARAM_TOO_LONG : ROUTE_FOUND;
 }
 
-int routes_count(void)
-{
-    int n = 0;
-    while (routes[n].method)
-        n++;
-    return n;
-}

@@ -48,17 +48,17 @@ struct sc_script {
  * actions, apps, linked accounts, step names. The setup block's content is checked by setup.c
  * when the scenario is applied. fallback = the tenant when the file has no api_key. On failure
  * NULL and err = "SOURCE: step 'NAME' (steps[i]): FIELD: reason". */
-struct sc_script *sc_parse(cJSON *doc, const struct fixtures *fx, const struct tenant *fallback, const char *source,
+struct sc_script *scenario_parse(cJSON *doc, const struct fixtures *fx, const struct tenant *fallback, const char *source,
                            char *err, size_t errlen);
-void sc_script_free(struct sc_script *s);
+void scenario_parse_free(struct sc_script *s);
 
 /* Whether s is acceptable as a shipped scenario's bare name (no path, no traversal). */
-int sc_valid_name(const char *s);
+int scenario_parse_valid_name(const char *s);
 
 /* ---- scenario_actions.c ---- */
 
 /* Runs one validated action in the script's tenant; returns {"action","ok","detail"}. */
-cJSON *sc_run_action(struct mock *m, struct sc_script *s, const cJSON *action);
+cJSON *scenario_actions_run(struct mock *m, struct sc_script *s, const cJSON *action);
 
 /* ---- scenario_run.c: the engine (one per mock, m->scenario) ---- */
 

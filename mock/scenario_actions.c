@@ -1,6 +1,7 @@
 /* scenario_actions.c: what a scenario step does, each action through the same code as the API
  * and admin calls (connections.c, webhooks.c, faults.c, overrides.c, the clock). */
 #include "scenario.h"
+#include "json.h"
 #include "clock.h"
 #include "connections.h"
 #include "faults.h"
@@ -38,7 +39,7 @@ static cJSON *do_expire(struct mock *m, const struct tenant *t, const cJSON *a, 
 {
     const char *la = json_str(a, "linked_account_id"), *slug = json_str(a, "slug");
     const char *reason = json_str(a, "reason") ? json_str(a, "reason") : "expired";
-    switch (connection_expire(m, t, la, slug, reason)) {
+    switch (connections_expire(m, t, la, slug, reason)) {
     case 0:
         return result(name, 1, "%s's %s connection expired (%s)", la, slug, reason);
     case 1:
@@ -51,7 +52,7 @@ static cJSON *do_expire(struct mock *m, const struct tenant *t, const cJSON *a, 
 static cJSON *do_connect(struct mock *m, const struct tenant *t, const cJSON *a, const char *name)
 {
     const char *la = json_str(a, "linked_account_id"), *slug = json_str(a, "slug");
-    if (connection_connect(m, t, la, slug, json_str(a, "auth_type"), cJSON_GetObjectItemCaseSensitive(a, "identifier"),
+    if (connections_connect(m, t, la, slug, json_str(a, "auth_type"), cJSON_GetObjectItemCaseSensitive(a, "identifier"),
                            cJSON_GetObjectItemCaseSensitive(a, "credentials")) != 0)
         return result(name, 0, "cannot connect %s: linked account %s does not exist", slug, la);
     return result(name, 1, "%s connected %s", la, slug);
@@ -60,7 +61,7 @@ static cJSON *do_connect(struct mock *m, const struct tenant *t, const cJSON *a,
 static cJSON *do_delete(struct mock *m, const struct tenant *t, const cJSON *a, const char *name)
 {
     const char *la = json_str(a, "linked_account_id"), *slug = json_str(a, "slug");
-    if (connection_delete(m, t, la, slug) != 0)
+    if (connections_delete(m, t, la, slug) != 0)
         return result(name, 0, "%s has no %s connection", la, slug);
     return result(name, 1, "%s's %s connection deleted", la, slug);
 }
@@ -154,13 +155,13 @@ static cJSON *do_advance(struct mock *m, const cJSON *a, const char *name)
 static cJSON *do_create_la(struct mock *m, const struct tenant *t, const cJSON *a, const char *name)
 {
     const char *la = json_str(a, "linked_account_id");
-    int rc = la_save(m, t, la, a, 0, NULL);
+    int rc = linked_accounts_save(m, t, la, a, 0, NULL);
     if (rc < 0)
         return result(name, 0, "could not save linked account %s", la);
     return result(name, 1, "linked account %s %s", la, rc == 0 ? "created" : "updated");
 }
 
-cJSON *sc_run_action(struct mock *m, struct sc_script *s, const cJSON *a)
+cJSON *scenario_actions_run(struct mock *m, struct sc_script *s, const cJSON *a)
 {
     const char *name = json_str(a, "action");
     const struct tenant *t = s->t;

@@ -1,6 +1,7 @@
 /* scenario_parse.c: validates a scenario document (version 1) into a script, with one precise
  * message for the first problem: the file, the step, the field and why. */
 #include "scenario.h"
+#include "json.h"
 #include "fixtures.h"
 #include "util.h"
 #include "webhooks.h"
@@ -49,7 +50,7 @@ static int fail(struct ctx *c, const char *field, const char *fmt, ...)
     return -1;
 }
 
-int sc_valid_name(const char *s)
+int scenario_parse_valid_name(const char *s)
 {
     if (!s || !*s || strlen(s) > 63 || s[0] == '.' || s[0] == '-')
         return 0;
@@ -160,7 +161,7 @@ static const char *la_field(struct ctx *c, const cJSON *a, int required, int *ba
     const char *la = str_field(c, a, "linked_account_id", required, bad);
     if (!la)
         return NULL;
-    if (!la_valid_id(la)) {
+    if (!linked_accounts_valid_id(la)) {
         *bad = fail(c, "linked_account_id", "'%s' is not a valid linked account id", la);
         return NULL;
     }
@@ -381,10 +382,10 @@ static int check_create_la(struct ctx *c, const cJSON *a)
     const char *la = str_field(c, a, "linked_account_id", 1, &bad);
     if (bad)
         return -1;
-    if (!la_valid_id(la))
+    if (!linked_accounts_valid_id(la))
         return fail(c, "linked_account_id", "'%s' is not a valid linked account id", la);
     char why[200];
-    if (la_validate_fields(a, why, sizeof why))
+    if (linked_accounts_validate_fields(a, why, sizeof why))
         return fail(c, strncmp(why, "udf", 3) ? "name" : "udf", "%s", why);
     know_la(c, la);
     return 0;
@@ -484,7 +485,7 @@ static int check_trigger(struct ctx *c, struct sc_step *st, const cJSON *when)
     if (n && (!cJSON_IsNumber(n) || n->valuedouble != floor(n->valuedouble) || n->valuedouble < 1 || n->valuedouble > 1000000))
         return fail(c, "when.after_requests.count", "must be an integer from 1 to 1000000");
     const char *la = str_field(c, v, "linked_account_id", 0, &bad);
-    if (bad || (la && !la_valid_id(la)))
+    if (bad || (la && !linked_accounts_valid_id(la)))
         return fail(c, "when.after_requests.linked_account_id", "must be a valid linked account id");
     if (la) /* once one of its requests is answered, the account exists: later actions may name it */
         know_la(c, la);
@@ -509,7 +510,7 @@ static int check_step(struct ctx *c, struct sc_script *s, int i, const cJSON *st
     if (bad)
         return -1;
     c->step_name = name;
-    if (!sc_valid_name(name))
+    if (!scenario_parse_valid_name(name))
         return fail(c, "name", "'%s' must be 1-63 letters, digits, '-', '_' or '.' (it is used in URLs)", name);
     for (int j = 0; j < i; j++)
         if (!strcmp(s->steps[j].name, name))
@@ -557,7 +558,7 @@ static int check_top(struct ctx *c, struct sc_script *s, const cJSON *doc, const
     s->name = str_field(c, doc, "name", 1, &bad);
     if (bad)
         return -1;
-    if (!sc_valid_name(s->name))
+    if (!scenario_parse_valid_name(s->name))
         return fail(c, "name", "'%s' must be 1-63 letters, digits, '-', '_' or '.'", s->name);
     s->description = str_field(c, doc, "description", 0, &bad);
     const char *key = bad ? NULL : str_field(c, doc, "api_key", 0, &bad);
@@ -585,7 +586,7 @@ static int check_top(struct ctx *c, struct sc_script *s, const cJSON *doc, const
     return 0;
 }
 
-struct sc_script *sc_parse(cJSON *doc, const struct fixtures *fx, const struct tenant *fallback, const char *source,
+struct sc_script *scenario_parse(cJSON *doc, const struct fixtures *fx, const struct tenant *fallback, const char *source,
                            char *err, size_t errlen)
 {
     struct sc_script *s = calloc(1, sizeof *s);
@@ -605,13 +606,13 @@ struct sc_script *sc_parse(cJSON *doc, const struct fixtures *fx, const struct t
     }
     free(c.las);
     if (rc) {
-        sc_script_free(s);
+        scenario_parse_free(s);
         return NULL;
     }
     return s;
 }
 
-void sc_script_free(struct sc_script *s)
+void scenario_parse_free(struct sc_script *s)
 {
     if (!s)
         return;

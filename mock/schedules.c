@@ -1,6 +1,7 @@
 /* schedules.c: the schedule engine: when a scheduled trigger runs, firing due runs on the virtual
  * clock through executions.c, and checking trigger fields. The routes are in api/schedules_api.c. */
 #include "schedules.h"
+#include "json.h"
 #include "cron.h"
 #include "executions.h"
 #include "fixtures.h"

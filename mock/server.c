@@ -1,6 +1,7 @@
 /* server.c: CivetWeb's lifecycle and the one entry point every request goes through: preflight,
  * head limits, route match, auth, injected faults, body, memo, handler; journal on the answer. */
 #include "auth.h"
+#include "json.h"
 #include "clock.h"
 #include "faults.h"
 #include "form.h"
@@ -264,7 +265,7 @@ static int read_body(req *r)
         return http_error(r, 413, "PAYLOAD_TOO_LARGE", "request body is %lld bytes; the limit is %d bytes",
                           declared, MOCK_MAX_BODY);
     }
-    if (declared == 0 || ((r->route->auth & FORM_BODY) && form_is_multipart(r)))
+    if (declared == 0 || ((r->route->flags & FORM_BODY) && form_is_multipart(r)))
         return 0;
     size_t cap = declared > 0 ? (size_t)declared : 4096, len = 0;
     r->raw = malloc(cap + 1);
@@ -297,7 +298,7 @@ static int read_body(req *r)
         return http_error(r, 400, "BAD_REQUEST", "request body nests deeper than %d levels", HTTP_MAX_JSON_DEPTH);
     if (len && http_json_nul_escape(r->raw, len))
         return http_error(r, 400, "BAD_REQUEST", "a string in the request body contains \\u0000 (NUL)");
-    if (len == 0 || (r->route->auth & RAW_BODY))
+    if (len == 0 || (r->route->flags & RAW_BODY))
         return 0;
     if (memchr(r->raw, 0, len))
         return http_error(r, 400, "BAD_REQUEST", "request body contains a NUL byte");
@@ -454,7 +455,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     if (read_body(r) != 0 || check_spec(r) != 0)
         goto out;
     char memo_key[1024]; /* longer URLs are answered without the memo */
-    if ((r->route->auth & MEMO) && memo_answer(r, memo_key, sizeof memo_key))
+    if ((r->route->flags & MEMO) && memo_answer(r, memo_key, sizeof memo_key))
         goto out;
     if (!r->route->fn)
         http_error(r, 501, "NOT_IMPLEMENTED", "%s (%s %s) is not built in refold-mock yet (GET /__mock/routes lists what is)",

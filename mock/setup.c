@@ -1,5 +1,6 @@
 /* setup.c: applies a setup block (linked accounts, connections, webhooks) through the API's code. */
 #include "setup.h"
+#include "json.h"
 #include "connections.h"
 #include "fixtures.h"
 #include "store.h"
@@ -112,9 +113,9 @@ int setup_validate(struct mock *m, const struct tenant *t, const cJSON *setup, c
         const char *id = json_str(e, "linked_account_id") ? json_str(e, "linked_account_id") : json_str(e, "account_id");
         if (!cJSON_IsObject(e) || check_known(e, la_fields, where, err, n))
             return cJSON_IsObject(e) ? -1 : (snprintf(err, n, "%s: must be an object", where), -1);
-        if (!la_valid_id(id))
+        if (!linked_accounts_valid_id(id))
             return snprintf(err, n, "%s.linked_account_id: missing or invalid", where), -1;
-        if (la_validate_fields(e, err, n)) {
+        if (linked_accounts_validate_fields(e, err, n)) {
             char why[128];
             snprintf(why, sizeof why, "%s", err);
             return snprintf(err, n, "%s: %s", where, why), -1;
@@ -156,17 +157,17 @@ int setup_apply(struct mock *m, const struct tenant *t, const cJSON *setup, char
     int rc = 0;
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(setup, "linked_accounts")) {
         const char *id = json_str(e, "linked_account_id") ? json_str(e, "linked_account_id") : json_str(e, "account_id");
-        if (la_save(m, t, id, e, 0, NULL) < 0)
+        if (linked_accounts_save(m, t, id, e, 0, NULL) < 0)
             rc = -1;
     }
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(setup, "connections")) {
         const char *la = json_str(e, "linked_account_id"), *slug = json_str(e, "slug");
-        if (connection_connect(m, t, la, slug, json_str(e, "auth_type"), cJSON_GetObjectItemCaseSensitive(e, "identifier"),
+        if (connections_connect(m, t, la, slug, json_str(e, "auth_type"), cJSON_GetObjectItemCaseSensitive(e, "identifier"),
                                cJSON_GetObjectItemCaseSensitive(e, "credentials")) != 0)
             rc = -1;
         const char *status = json_str(e, "status");
         if (rc == 0 && status && !strcmp(status, "expired"))
-            connection_expire(m, t, la, slug, json_str(e, "reason") ? json_str(e, "reason") : "expired");
+            connections_expire(m, t, la, slug, json_str(e, "reason") ? json_str(e, "reason") : "expired");
     }
     /* Subscriptions last: the state setup builds is where the story starts, not news to announce. */
     int i = 0;

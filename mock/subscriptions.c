@@ -1,6 +1,7 @@
 /* subscriptions.c: the webhook subscription model (RefoldWebhook): checking, merging and storing
  * subscriptions, one set per tenant; the routes are in api/webhooks_api.c, delivery in webhooks.c. */
 #include "subscriptions.h"
+#include "json.h"
 #include "clock.h"
 #include "fixtures.h"
 #include "mock.h"

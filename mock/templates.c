@@ -61,7 +61,7 @@ static cJSON *render(const cJSON *tpl, const struct tpl_ctx *c)
     return cJSON_Duplicate(tpl, 1);
 }
 
-cJSON *tpl_render(const cJSON *tpl, const struct tpl_ctx *ctx)
+cJSON *templates_render(const cJSON *tpl, const struct tpl_ctx *ctx)
 {
     static const struct tpl_ctx none;
     if (!tpl)
@@ -70,13 +70,13 @@ cJSON *tpl_render(const cJSON *tpl, const struct tpl_ctx *ctx)
     return v == DROPPED ? cJSON_CreateNull() : v;
 }
 
-void tpl_merge(cJSON *target, const cJSON *patch)
+void templates_merge(cJSON *target, const cJSON *patch)
 {
     const cJSON *p;
     cJSON_ArrayForEach(p, patch) {
         cJSON *cur = cJSON_GetObjectItemCaseSensitive(target, p->string);
         if (cur && cJSON_IsObject(cur) && cJSON_IsObject(p)) {
-            tpl_merge(cur, p);
+            templates_merge(cur, p);
             continue;
         }
         cJSON *copy = cJSON_Duplicate(p, 1);
@@ -87,7 +87,7 @@ void tpl_merge(cJSON *target, const cJSON *patch)
     }
 }
 
-int tpl_valid_string(const char *s)
+int templates_valid_string(const char *s)
 {
     size_t n = strlen(s);
     if (n < 4 || strncmp(s, "{{", 2) || strcmp(s + n - 2, "}}"))

@@ -21,14 +21,14 @@ struct tpl_ctx {
 };
 
 /* Renders tpl (not modified) into a new value; never NULL (a dropped top level becomes null). */
-cJSON *tpl_render(const cJSON *tpl, const struct tpl_ctx *ctx);
+cJSON *templates_render(const cJSON *tpl, const struct tpl_ctx *ctx);
 
 /* Merges patch into target in place: objects member by member, recursively; any other patch
  * value replaces the target's. Used by "update" actions and config updates. */
-void tpl_merge(cJSON *target, const cJSON *patch);
+void templates_merge(cJSON *target, const cJSON *patch);
 
 /* The placeholder a string stands for, for fixture checks: 1 when s is a known placeholder
  * or no placeholder at all, 0 when it looks like one ("{{...}}") but is not known. */
-int tpl_valid_string(const char *s);
+int templates_valid_string(const char *s);
 
 #endif

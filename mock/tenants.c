@@ -2,6 +2,7 @@
  * org's fixture tenant under a fresh id and key; its data lives in the store keyed by that id
  * like any other. A dropped tenant's struct is kept until stop: a request in flight may hold it. */
 #include "tenants.h"
+#include "reset.h"
 #include "fixtures.h"
 #include "mock.h"
 #include "store.h"
@@ -118,7 +119,7 @@ const struct tenant *tenants_create(struct mock *m, const char *org, const char 
     pthread_mutex_unlock(&ts->lock);
     snprintf(t->id, sizeof t->id, "%s:%s" EPHEMERAL_MARK "%llu", tpl->org_id, tpl->environment, serial);
     snprintf(t->api_key, sizeof t->api_key, "%s_eph_%s", strcmp(env, "test") ? "pk" : "tk", hex);
-    if (mock_reset_tenant(m, t) != 0) {
+    if (reset_tenant(m, t) != 0) {
         store_wipe(m->store, t->id);
         store_unlock(m->store);
         free(t);
@@ -158,7 +159,7 @@ int tenants_drop(struct mock *m, const char *api_key)
         retire(m, at); /* unknown to auth from here on */
     pthread_mutex_unlock(&ts->lock);
     if (t)
-        mock_wipe_tenant(m, t);
+        reset_wipe_tenant(m, t);
     store_unlock(m->store);
     return t ? 0 : -1;
 }

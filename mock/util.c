@@ -142,48 +142,6 @@ int util_copy(char *dst, size_t n, const char *src)
     return 1;
 }
 
-const char *json_str(const cJSON *obj, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-double json_num(const cJSON *obj, const char *key, double def)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : def;
-}
-
-int json_bool(const cJSON *obj, const char *key, int def)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsBool(v) ? cJSON_IsTrue(v) : def;
-}
-
-void json_set(cJSON *obj, const char *key, cJSON *value)
-{
-    if (cJSON_HasObjectItem(obj, key))
-        cJSON_ReplaceItemInObjectCaseSensitive(obj, key, value);
-    else
-        cJSON_AddItemToObject(obj, key, value);
-}
-
-void json_insert(cJSON *arr, int at, cJSON *item)
-{
-    /* the items from at on move behind the new one: detach them, append it, append them back */
-    cJSON *tail = cJSON_CreateArray();
-    while (cJSON_GetArraySize(arr) > at)
-        cJSON_AddItemToArray(tail, cJSON_DetachItemFromArray(arr, at));
-    cJSON_AddItemToArray(arr, item);
-    while (cJSON_GetArraySize(tail) > 0)
-        cJSON_AddItemToArray(arr, cJSON_DetachItemFromArray(tail, 0));
-    cJSON_Delete(tail);
-}
-
-cJSON *json_parse(const char *s) { return s ? cJSON_Parse(s) : NULL; }
-
-char *json_print(const cJSON *v) { return cJSON_PrintUnformatted(v); }
-
 cJSON *util_parse_json_named(const char *text, const char *name, char *err, size_t errlen)
 {
     const char *end = NULL;
@@ -250,15 +208,6 @@ int util_path_match(const char *pattern, const char *path)
     if (pattern[0] == '*' && pattern[1] == 0)
         return 0; /* a final star needs a segment after the slash before it */
     return *pattern == 0 && *path == 0;
-}
-
-int json_is_string_array(const cJSON *a)
-{
-    const cJSON *e;
-    if (!cJSON_IsArray(a))
-        return 0;
-    cJSON_ArrayForEach(e, a) if (!cJSON_IsString(e)) return 0;
-    return 1;
 }
 
 /* UTF-8 as JSON needs it: no overlong forms, surrogates or code points past U+10FFFF.

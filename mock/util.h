@@ -29,21 +29,6 @@ int util_copy(char *dst, size_t n, const char *src);
 /* 1 when s[0..n) is UTF-8 as JSON needs it (no overlong forms, surrogates, or past U+10FFFF). */
 int util_utf8_valid(const char *s, size_t n);
 
-/* cJSON helpers: string member or NULL; number member or def. */
-const char *json_str(const cJSON *obj, const char *key);
-double json_num(const cJSON *obj, const char *key, double def);
-int json_bool(const cJSON *obj, const char *key, int def);
-/* Adds or replaces obj[key]. */
-void json_set(cJSON *obj, const char *key, cJSON *value);
-/* Puts item at index at of arr (at >= size: appends). Instead of cJSON_InsertItemInArray, which in
- * libcjson 1.7.15 (Debian 12) drops an item inserted between two others and returns false. */
-void json_insert(cJSON *arr, int at, cJSON *item);
-/* Parses a NUL-terminated string; NULL when it is not JSON. */
-cJSON *json_parse(const char *s);
-/* 1 when a is an array of strings only. */
-int json_is_string_array(const cJSON *a);
-/* Prints unformatted; caller frees with free(). */
-char *json_print(const cJSON *v);
 
 
 

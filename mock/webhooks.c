@@ -2,6 +2,7 @@
  * outbox, and the delivery thread (libcurl multi) with retries and exponential backoff. */
 #define _GNU_SOURCE
 #include "webhooks.h"
+#include "json.h"
 #include "clock.h"
 #include "notify.h"
 #include "store.h"

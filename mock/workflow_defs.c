@@ -1,5 +1,6 @@
 /* workflow_defs.c: resolving workflow ids to public (fixture) or private (stored) workflows. */
 #include "workflow_defs.h"
+#include "json.h"
 #include "fixtures.h"
 #include "store.h"
 #include "util.h"
@@ -7,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-cJSON *wf_start_node(const cJSON *trigger)
+cJSON *workflow_defs_start_node(const cJSON *trigger)
 {
     cJSON *n = cJSON_CreateObject();
     cJSON_AddStringToObject(n, "id", "1");
@@ -42,7 +43,7 @@ static cJSON *node(const char *id, const char *type, const char *name, const cha
 static void synth_graph(cJSON *doc, const cJSON *fw, const char *slug)
 {
     cJSON *nodes = cJSON_CreateArray(), *edges = cJSON_CreateArray();
-    cJSON_AddItemToArray(nodes, wf_start_node(cJSON_GetObjectItemCaseSensitive(fw, "trigger")));
+    cJSON_AddItemToArray(nodes, workflow_defs_start_node(cJSON_GetObjectItemCaseSensitive(fw, "trigger")));
     const cJSON *run = cJSON_GetObjectItemCaseSensitive(fw, "run");
     const cJSON *ht = cJSON_GetObjectItemCaseSensitive(run, "human_task");
     int next = 2;
@@ -66,7 +67,7 @@ static void synth_graph(cJSON *doc, const cJSON *fw, const char *slug)
     cJSON_AddItemToObject(doc, "edges", edges);
 }
 
-cJSON *wf_public_view(const struct tenant *t, const cJSON *app, const cJSON *fw)
+cJSON *workflow_defs_public_view(const struct tenant *t, const cJSON *app, const cJSON *fw)
 {
     const char *slug = json_str(app, "slug");
     cJSON *d = cJSON_CreateObject();
@@ -101,7 +102,7 @@ static const cJSON *app_workflows(const cJSON *app)
     return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(app, "config"), "workflows");
 }
 
-cJSON *wf_public_list(struct mock *m, const struct tenant *t, const char *slug)
+cJSON *workflow_defs_public_list(struct mock *m, const struct tenant *t, const char *slug)
 {
     cJSON *out = cJSON_CreateArray();
     const cJSON *app, *fw;
@@ -109,12 +110,12 @@ cJSON *wf_public_list(struct mock *m, const struct tenant *t, const char *slug)
         if (slug && strcmp(slug, json_str(app, "slug")))
             continue;
         cJSON_ArrayForEach(fw, app_workflows(app))
-            cJSON_AddItemToArray(out, wf_public_view(t, app, fw));
+            cJSON_AddItemToArray(out, workflow_defs_public_view(t, app, fw));
     }
     return out;
 }
 
-int wf_find(struct mock *m, const struct tenant *t, const char *id, struct wf *out)
+int workflow_defs_find(struct mock *m, const struct tenant *t, const char *id, struct wf *out)
 {
     memset(out, 0, sizeof *out);
     const cJSON *app, *fw;
@@ -122,7 +123,7 @@ int wf_find(struct mock *m, const struct tenant *t, const char *id, struct wf *o
         cJSON_ArrayForEach(fw, app_workflows(app)) {
             const char *fid = json_str(fw, "id");
             if (fid && !strcmp(fid, id)) {
-                out->doc = wf_public_view(t, app, fw);
+                out->doc = workflow_defs_public_view(t, app, fw);
                 out->app = app;
                 return 0;
             }
@@ -138,30 +139,30 @@ int wf_find(struct mock *m, const struct tenant *t, const char *id, struct wf *o
     return 0;
 }
 
-void wf_free(struct wf *w)
+void workflow_defs_free(struct wf *w)
 {
     cJSON_Delete(w->doc);
     w->doc = NULL;
 }
 
-const char *wf_event(const cJSON *doc)
+const char *workflow_defs_event(const cJSON *doc)
 {
     return json_str(cJSON_GetObjectItemCaseSensitive(doc, "trigger"), "event");
 }
 
-const cJSON *wf_run(const cJSON *doc)
+const cJSON *workflow_defs_run(const cJSON *doc)
 {
     const cJSON *run = cJSON_GetObjectItemCaseSensitive(doc, "run");
     return cJSON_IsObject(run) ? run : NULL;
 }
 
-const char *wf_slug(const cJSON *doc)
+const char *workflow_defs_slug(const cJSON *doc)
 {
     const char *s = json_str(doc, "slug");
     return s && *s ? s : NULL;
 }
 
-cJSON *wf_app_summary(const struct tenant *t, const cJSON *app)
+cJSON *workflow_defs_app_summary(const struct tenant *t, const cJSON *app)
 {
     cJSON *o = cJSON_CreateObject();
     if (app) {

@@ -20,26 +20,26 @@ struct wf {
 };
 
 /* 0 and *out filled when id is a public or a private workflow of tenant t; -1 otherwise. */
-int wf_find(struct mock *m, const struct tenant *t, const char *id, struct wf *out);
-void wf_free(struct wf *w);
+int workflow_defs_find(struct mock *m, const struct tenant *t, const char *id, struct wf *out);
+void workflow_defs_free(struct wf *w);
 
 /* The public workflows of one app (slug) or of every app (slug NULL), as Workflow documents. */
-cJSON *wf_public_list(struct mock *m, const struct tenant *t, const char *slug);
+cJSON *workflow_defs_public_list(struct mock *m, const struct tenant *t, const char *slug);
 /* The Workflow document of one fixture workflow of app. */
-cJSON *wf_public_view(const struct tenant *t, const cJSON *app, const cJSON *fixture_wf);
+cJSON *workflow_defs_public_view(const struct tenant *t, const cJSON *app, const cJSON *fixture_wf);
 
 /* The event that starts the workflow ("trigger": {"event": NAME}), or NULL. */
-const char *wf_event(const cJSON *doc);
+const char *workflow_defs_event(const cJSON *doc);
 /* The run definition ("run" of the fixture or of the private workflow's create body), or NULL
  * (then: completes after 2 seconds). */
-const cJSON *wf_run(const cJSON *doc);
+const cJSON *workflow_defs_run(const cJSON *doc);
 /* The app slug of the workflow, or NULL for the org's default custom app. */
-const char *wf_slug(const cJSON *doc);
+const char *workflow_defs_slug(const cJSON *doc);
 
 /* {"_id","name","icon","description"} of the app, or of the org's default custom app. */
-cJSON *wf_app_summary(const struct tenant *t, const cJSON *app);
+cJSON *workflow_defs_app_summary(const struct tenant *t, const cJSON *app);
 
 /* The start node every new workflow has. */
-cJSON *wf_start_node(const cJSON *trigger);
+cJSON *workflow_defs_start_node(const cJSON *trigger);
 
 #endif

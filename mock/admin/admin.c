@@ -1,5 +1,6 @@
 /* admin.c: the mock's own API under /__mock: health, reset, virtual clock, routes. */
 #include "fixtures.h"
+#include "reset.h"
 #include "clock.h"
 #include "http.h"
 #include "routes.h"
@@ -10,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+/* route: GET /__mock/health */
 int h_admin_health(req *r)
 {
     cJSON *o = cJSON_CreateObject();
@@ -21,11 +23,12 @@ int h_admin_health(req *r)
     return http_json(r, 200, o);
 }
 
+/* route: POST /__mock/reset */
 int h_admin_reset(req *r)
 {
     /* With a key, only that tenant goes back to its fixtures; without, everything does. */
     char err[512] = "";
-    int rc = r->t ? mock_reset_tenant(r->m, r->t) : mock_reset_all(r->m, err, sizeof err);
+    int rc = r->t ? reset_tenant(r->m, r->t) : reset_all(r->m, err, sizeof err);
     if (rc == 1) /* a broken fixture file: the loaded fixtures and all state stay */
         return http_error(r, 400, "INVALID_FIXTURES", "%s", err);
     if (rc != 0)
@@ -49,8 +52,10 @@ static cJSON *clock_view(struct mock *m)
     return o;
 }
 
+/* route: GET /__mock/clock */
 int h_admin_clock(req *r) { return http_json(r, 200, clock_view(r->m)); }
 
+/* route: POST /__mock/clock/advance */
 int h_admin_clock_advance(req *r)
 {
     if (!http_need_object(r))
@@ -67,6 +72,7 @@ int h_admin_clock_advance(req *r)
     return http_json(r, 200, clock_view(r->m));
 }
 
+/* route: GET /__mock/routes */
 int h_admin_routes(req *r)
 {
     cJSON *out = cJSON_CreateArray();

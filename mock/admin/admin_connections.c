@@ -1,6 +1,7 @@
 /* admin_connections.c: the admin calls of connection lifecycles and webhook delivery: break a
  * connection, see each connection's state and token lifetimes, see every webhook emission. */
 #include "admin/admin_wait.h"
+#include "json.h"
 #include "connections.h"
 #include "http.h"
 #include "store.h"
@@ -29,6 +30,7 @@ static int need_linked_account(req *r, const char *id)
     return 0;
 }
 
+/* route: POST /__mock/linked-accounts/{id}/connections/{slug}/expire (param[0] id; param[1] slug) */
 int h_admin_expire_connection(req *r)
 {
     const char *la = r->param[0], *slug = r->param[1];
@@ -48,7 +50,7 @@ int h_admin_expire_connection(req *r)
         return http_error(r, 400, "BAD_REQUEST", "reason must be \"expired\", \"revoked\" or \"uninstalled\", not \"%s\"", reason);
     if (!need_linked_account(r, la))
         return r->status;
-    switch (connection_expire(r->m, r->t, la, slug, reason)) {
+    switch (connections_expire(r->m, r->t, la, slug, reason)) {
     case -1:
         return http_error(r, 404, "NOT_FOUND", "Linked account %s has no connection to %s", la, slug);
     case 1:
@@ -56,20 +58,21 @@ int h_admin_expire_connection(req *r)
     default:
         break;
     }
-    cJSON *conn = connection_get(r->m, r->t, la, slug);
-    cJSON *out = conn ? connection_admin_view(r->m, conn) : cJSON_CreateObject();
+    cJSON *conn = connections_get(r->m, r->t, la, slug);
+    cJSON *out = conn ? connections_admin_view(r->m, conn) : cJSON_CreateObject();
     cJSON_Delete(conn);
     return http_json(r, 200, out);
 }
 
+/* route: GET /__mock/linked-accounts/{id}/connections (param[0] id) */
 int h_admin_list_connections(req *r)
 {
     const char *la = r->param[0];
     if (!need_tenant(r) || !need_linked_account(r, la))
         return r->status;
-    cJSON *all = connection_list(r->m, r->t, la), *out = cJSON_CreateArray(), *c;
+    cJSON *all = connections_list(r->m, r->t, la), *out = cJSON_CreateArray(), *c;
     cJSON_ArrayForEach(c, all)
-        cJSON_AddItemToArray(out, connection_admin_view(r->m, c));
+        cJSON_AddItemToArray(out, connections_admin_view(r->m, c));
     cJSON_Delete(all);
     return http_json(r, 200, out);
 }
@@ -79,6 +82,7 @@ int h_admin_list_connections(req *r)
 #define DELIVERIES_DEFAULT 100
 #define DELIVERIES_MAX 1000
 
+/* route: GET /__mock/webhooks/deliveries */
 /* Every emission, oldest first: what was sent where, its signature, and each attempt. */
 int h_admin_webhook_deliveries(req *r)
 {

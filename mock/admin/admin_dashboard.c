@@ -3,6 +3,7 @@
 #include "http.h"
 #include "pages/assets.h"
 
+/* route: GET /__mock/ui */
 int h_admin_dashboard(req *r)
 {
     const struct asset *a = assets_find("dashboard.html");

@@ -1,5 +1,6 @@
 /* admin_datarefs.c: POST /__mock/datarefs/{refName}/records, filling a dataref as Refold's workflow runs would. */
 #include "handlers.h"
+#include "json.h"
 #include "datarefs.h"
 #include "http.h"
 #include "store.h"
@@ -10,6 +11,7 @@ static int not_found(req *r)
     return http_error(r, 404, "NOT_FOUND", "Dataref not found: no dataref %s for linked account %s", r->param[0], r->la);
 }
 
+/* route: POST /__mock/datarefs/{refName}/records (param[0] refName) */
 /* POST /__mock/datarefs/{refName}/records (x-api-key + linked_account_id):
  * {"records": [{"record_id": "1", "email": "jane@example.com"}, ...]} upserts records, standing in
  * for the workflow runs that fill datarefs in Refold. */

@@ -3,6 +3,7 @@
 #include "mcp_logs.h"
 #include "handlers.h"
 
+/* route: GET /__mock/mcp/logs */
 int h_admin_mcp_logs(req *r)
 {
     if (!r->t)

@@ -18,6 +18,7 @@ static int need_account(req *r)
     return 0;
 }
 
+/* route: POST /__mock/linked-accounts/{id}/personal-access-token (param[0] id) */
 int h_admin_mint_pat(req *r)
 {
     if (!need_account(r))
@@ -39,6 +40,7 @@ int h_admin_mint_pat(req *r)
     return http_json(r, 201, out);
 }
 
+/* route: DELETE /__mock/linked-accounts/{id}/personal-access-token (param[0] id) */
 int h_admin_revoke_pat(req *r)
 {
     if (!need_account(r))
@@ -53,6 +55,7 @@ int h_admin_revoke_pat(req *r)
     }
 }
 
+/* route: GET /__mock/linked-accounts/{id}/personal-access-token (param[0] id) */
 int h_admin_get_pat(req *r)
 {
     if (!need_account(r))

@@ -98,6 +98,7 @@ static int wait_if_asked(req *r, const struct query *q)
     return have >= count ? 0 : admin_wait_timeout(r, "requests", filter_names, have, count, wait_ms);
 }
 
+/* route: GET /__mock/requests */
 int h_admin_requests(req *r)
 {
     r->journal = 0; /* reading the journal is not a request to verify: it would count itself */
@@ -108,6 +109,7 @@ int h_admin_requests(req *r)
     return http_json(r, 200, journal_list(r->m->journal, &q.f, (int)limit, r->m->fx));
 }
 
+/* route: GET /__mock/requests/count */
 int h_admin_requests_count(req *r)
 {
     r->journal = 0;
@@ -119,6 +121,7 @@ int h_admin_requests_count(req *r)
     return http_json(r, 200, o);
 }
 
+/* route: DELETE /__mock/requests */
 int h_admin_requests_clear(req *r)
 {
     r->journal = 0;

@@ -1,5 +1,6 @@
 /* admin_scenario.c: /__mock/scenario: the loaded scenario's status, loading one, firing a step. */
 #include "fixtures.h"
+#include "json.h"
 #include "http.h"
 #include "scenario.h"
 #include "util.h"
@@ -7,8 +8,10 @@
 
 #include <string.h>
 
+/* route: GET /__mock/scenario */
 int h_admin_scenario(req *r) { return http_json(r, 200, scenario_view(r->m)); }
 
+/* route: POST /__mock/scenario */
 /* The body is a whole scenario document (it has "steps" or "setup"), or {"name": "NAME"} for a
  * shipped one, optionally with "webhooks": [subscriptions] added to its setup. The raw body is
  * parsed here, not by the server, so a syntax error is reported with its line. */
@@ -58,6 +61,7 @@ int h_admin_scenario_load(req *r)
     return http_json(r, 200, scenario_view(r->m));
 }
 
+/* route: POST /__mock/scenario/steps/{name} (param[0] name) */
 int h_admin_scenario_step(req *r)
 {
     char err[512];

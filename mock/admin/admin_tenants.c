@@ -2,6 +2,7 @@
  * in one read, for the dashboard (and for anyone debugging a test); POST and DELETE make and drop
  * ephemeral tenants, one per parallel test worker. */
 #include "connections.h"
+#include "json.h"
 #include "clock.h"
 #include "fixtures.h"
 #include "http.h"
@@ -17,7 +18,7 @@
  * caught up to now, never credentials), plus the app's display name. */
 static cJSON *connection_row(struct mock *m, const cJSON *c)
 {
-    cJSON *o = connection_admin_view(m, c);
+    cJSON *o = connections_admin_view(m, c);
     const cJSON *app = fixtures_app(m->fx, json_str(c, "slug"));
     cJSON_AddStringToObject(o, "name", app && json_str(app, "name") ? json_str(app, "name") : json_str(c, "slug"));
     return o;
@@ -47,7 +48,7 @@ static cJSON *tenant_view(struct mock *m, const struct tenant *t)
         cJSON *pat = pats_info(m, t, id); /* the dashboard's Generate / Revoke: never the token itself */
         cJSON_AddItemToObject(la, "personal_access_token", pat ? pat : cJSON_CreateNull());
         cJSON *rows = cJSON_AddArrayToObject(la, "connections");
-        cJSON *conns = connection_list(m, t, id);
+        cJSON *conns = connections_list(m, t, id);
         cJSON_ArrayForEach(c, conns)
             cJSON_AddItemToArray(rows, connection_row(m, c));
         cJSON_Delete(conns);
@@ -57,6 +58,7 @@ static cJSON *tenant_view(struct mock *m, const struct tenant *t)
     return o;
 }
 
+/* route: GET /__mock/tenants */
 int h_admin_tenants(req *r)
 {
     long long now = clock_now_ms(r->m);
@@ -77,6 +79,7 @@ int h_admin_tenants(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: POST /__mock/tenants */
 /* {"org": "Acme", "environment": "test"}: a fresh key with the org's fixtures and seed data. */
 int h_admin_tenant_create(req *r)
 {
@@ -98,6 +101,7 @@ int h_admin_tenant_create(req *r)
     return http_json(r, 200, o);
 }
 
+/* route: DELETE /__mock/tenants/{key} (param[0] key) */
 int h_admin_tenant_delete(req *r)
 {
     int rc = tenants_drop(r->m, r->param[0]);

@@ -1,6 +1,7 @@
 /* actions.c: an app's actions: list, parameter schema, and the execute route (which runs them
  * with actions_run.c, the code a workflow's app steps use too). */
 #include "actions_run.h"
+#include "json.h"
 #include "fixtures.h"
 #include "http.h"
 #include "util.h"
@@ -23,6 +24,7 @@ static const cJSON *need_action(req *r, const cJSON *app)
     return a;
 }
 
+/* route: GET /api/v2/integration-schema/{slug}/actions (param[0] slug) */
 int h_list_actions(req *r)
 {
     const cJSON *app = need_app(r), *a;
@@ -40,6 +42,7 @@ int h_list_actions(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: GET /api/v2/integration-schema/{slug}/actions/{action_id} (param[0] slug; param[1] action_id) */
 int h_get_action_schema(req *r)
 {
     const cJSON *app = need_app(r);
@@ -50,6 +53,7 @@ int h_get_action_schema(req *r)
     return http_json(r, 200, params ? cJSON_Duplicate(params, 1) : cJSON_CreateArray());
 }
 
+/* route: POST /api/v2/integration-schema/{slug}/actions/{action_id}/execute (param[0] slug; param[1] action_id) */
 /* POST /api/v2/integration-schema/{slug}/actions/{action_id}/execute: param[0] slug, param[1]
  * the action; the body is the action's parameters. */
 int h_execute_action(req *r)

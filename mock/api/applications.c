@@ -1,5 +1,6 @@
 /* applications.c: the app catalogue with each linked account's connection state; auth structure. */
 #include "api/applications.h"
+#include "json.h"
 #include "connections.h"
 #include "fixtures.h"
 #include "http.h"
@@ -23,7 +24,7 @@ static cJSON *view_of(struct mock *m, const cJSON *app, const cJSON *conn)
     if (conn) {
         /* An expired connection stays connected: the customer must reconnect, not start over. */
         cJSON *accounts = cJSON_CreateArray();
-        cJSON_AddItemToArray(accounts, connection_public_account(conn));
+        cJSON_AddItemToArray(accounts, connections_public_account(conn));
         cJSON_AddBoolToObject(o, "connected", 1);
         cJSON_AddItemToObject(o, "connected_accounts", accounts);
         const char *status = json_str(conn, "status");
@@ -33,9 +34,9 @@ static cJSON *view_of(struct mock *m, const cJSON *app, const cJSON *conn)
     return o;
 }
 
-cJSON *app_view(struct mock *m, const struct tenant *t, const char *la, const cJSON *app)
+cJSON *applications_view(struct mock *m, const struct tenant *t, const char *la, const cJSON *app)
 {
-    cJSON *conn = la && *la ? connection_summary(m, t, la, json_str(app, "slug")) : NULL;
+    cJSON *conn = la && *la ? connections_summary(m, t, la, json_str(app, "slug")) : NULL;
     cJSON *o = view_of(m, app, conn);
     cJSON_Delete(conn);
     return o;
@@ -50,7 +51,7 @@ static int tag_matches(const cJSON *app, const char *wanted)
     return 0;
 }
 
-int app_matches_query(req *r, const cJSON *app)
+int applications_matches_query(req *r, const cJSON *app)
 {
     char v[128];
     if (http_query(r, "slug", v, sizeof v) && *v && strcmp(v, json_str(app, "slug")))
@@ -72,16 +73,17 @@ int app_matches_query(req *r, const cJSON *app)
     return 1;
 }
 
+/* route: GET /api/v2/public/application */
 int h_list_applications(req *r)
 {
     char v[16];
     if (http_query(r, "ecosystem", v, sizeof v) && *v && strcmp(v, "true") && strcmp(v, "false"))
         return http_error(r, 400, "BAD_REQUEST", "ecosystem must be true or false");
     /* One read of the account's connections, not one per app. */
-    cJSON *out = cJSON_CreateArray(), *conns = connection_list(r->m, r->t, r->la);
+    cJSON *out = cJSON_CreateArray(), *conns = connections_list(r->m, r->t, r->la);
     const cJSON *app, *c;
     cJSON_ArrayForEach(app, r->m->fx->apps) {
-        if (!app_matches_query(r, app))
+        if (!applications_matches_query(r, app))
             continue;
         const cJSON *conn = NULL;
         cJSON_ArrayForEach(c, conns)
@@ -93,18 +95,20 @@ int h_list_applications(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: GET /api/v2/public/application/{slug} (param[0] slug) */
 int h_get_application(req *r)
 {
     const cJSON *app = fixtures_app(r->m->fx, r->param[0]);
-    if (!app || !app_matches_query(r, app)) {
+    if (!app || !applications_matches_query(r, app)) {
         /* applications/get-application.mdx: typed EXTERNAL_API_ERROR, coded EXTERNAL_API_FAILURE */
         char msg[MOCK_ID_LEN + 128];
         snprintf(msg, sizeof msg, "Application with app_type '%s' not found for org %s", r->param[0], r->t->org_id);
         return http_error_env(r, 404, "EXTERNAL_API_ERROR", "EXTERNAL_API_FAILURE", NULL, msg, NULL);
     }
-    return http_json(r, 200, app_view(r->m, r->t, r->la, app));
+    return http_json(r, 200, applications_view(r->m, r->t, r->la, app));
 }
 
+/* route: GET /api/v2/public/auth-structure/{slug} (param[0] slug) */
 int h_get_auth_structure(req *r)
 {
     const cJSON *app = fixtures_app(r->m->fx, r->param[0]);

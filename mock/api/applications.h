@@ -6,8 +6,8 @@
 #include "mock.h"
 
 /* The ApplicationItem of app for linked account la (la "" = no connection fields). */
-cJSON *app_view(struct mock *m, const struct tenant *t, const char *la, const cJSON *app);
+cJSON *applications_view(struct mock *m, const struct tenant *t, const char *la, const cJSON *app);
 /* 1 when app passes the slug / tags / ecosystem / auth_type query filters of r. */
-int app_matches_query(req *r, const cJSON *app);
+int applications_matches_query(req *r, const cJSON *app);
 
 #endif

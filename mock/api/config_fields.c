@@ -1,6 +1,7 @@
 /* config_fields.c: one config field at a time (app-level or a workflow's): read with its
  * options, set, clear; all fields of a config; rule-engine column options. */
 #include "fixtures.h"
+#include "json.h"
 #include "clock.h"
 #include "http.h"
 #include "store.h"
@@ -40,6 +41,7 @@ static int options_disabled(req *r)
 
 static void strip_options(cJSON *field) { cJSON_DeleteItemFromObjectCaseSensitive(field, "options"); }
 
+/* route: POST /api/v2/public/config/field */
 int h_get_config_fields(req *r)
 {
     const cJSON *app = header_app(r);
@@ -47,9 +49,9 @@ int h_get_config_fields(req *r)
         return r->status;
     char cid[MOCK_ID_LEN];
     const char *config_id = query(r, "config_id", cid, sizeof cid);
-    cJSON *cfg = config_load(r->m, r->t, r->la, json_str(app, "slug"), config_id);
+    cJSON *cfg = configs_load(r->m, r->t, r->la, json_str(app, "slug"), config_id);
     /* Without an installed config the skeleton shows the defaults a new one would get. */
-    cJSON *out = config_view(r->m, r->t, r->la, app, cfg, config_id);
+    cJSON *out = configs_view(r->m, r->t, r->la, app, cfg, config_id);
     cJSON_Delete(cfg);
     if (options_disabled(r)) {
         cJSON *f, *w;
@@ -75,10 +77,10 @@ static int field_target(req *r, int need_config, const cJSON **app, cJSON **cfg,
         util_copy(cid, MOCK_ID_LEN, r->la);
     if (!query(r, "workflow_id", wid, MOCK_ID_LEN))
         wid[0] = 0;
-    *cfg = config_load(r->m, r->t, r->la, json_str(*app, "slug"), cid);
+    *cfg = configs_load(r->m, r->t, r->la, json_str(*app, "slug"), cid);
     if (!*cfg && need_config)
         return http_error(r, 404, "SERVER_ERROR", "Config with config id %s not found", cid);
-    *def = config_field_def(r->m, r->t, r->la, *app, wid, r->param[0]);
+    *def = configs_field_def(r->m, r->t, r->la, *app, wid, r->param[0]);
     if (!*def) {
         cJSON_Delete(*cfg);
         *cfg = NULL;
@@ -91,12 +93,13 @@ static int field_target(req *r, int need_config, const cJSON **app, cJSON **cfg,
 
 static int send_field(req *r, const cJSON *def, const cJSON *cfg, const char *wid)
 {
-    cJSON *out = config_field_view(def, cfg, wid);
+    cJSON *out = configs_field_view(def, cfg, wid);
     if (options_disabled(r))
         strip_options(out);
     return http_json(r, 200, out);
 }
 
+/* route: POST /api/v2/public/config/field/{fieldId} (param[0] fieldId) */
 int h_get_config_field(req *r)
 {
     const cJSON *app;
@@ -124,15 +127,15 @@ static int write_field(req *r, const cJSON *value)
         return r->status;
     }
     int rc;
-    if (value && config_check_value(def, value, err, sizeof err)) {
+    if (value && configs_check_value(def, value, err, sizeof err)) {
         store_rollback(r->m->store);
         rc = http_error(r, 400, "BAD_REQUEST", "%s", err);
     } else {
         char at[32];
-        config_set_value(cfg, wid, r->param[0], value);
+        configs_set_value(cfg, wid, r->param[0], value);
         util_iso8601(clock_now_ms(r->m), at);
         json_set(cfg, "updatedAt", cJSON_CreateString(at));
-        if (config_save(r->m, r->t, r->la, cfg) || store_commit(r->m->store))
+        if (configs_save(r->m, r->t, r->la, cfg) || store_commit(r->m->store))
             rc = http_error(r, 500, "SERVER_ERROR", "could not store the config");
         else
             rc = send_field(r, def, cfg, wid);
@@ -142,6 +145,7 @@ static int write_field(req *r, const cJSON *value)
     return rc;
 }
 
+/* route: PUT /api/v2/public/config/field/{fieldId} (param[0] fieldId) */
 int h_update_config_field(req *r)
 {
     if (!http_need_object(r))
@@ -152,8 +156,10 @@ int h_update_config_field(req *r)
     return write_field(r, cJSON_IsNull(v) ? NULL : v);
 }
 
+/* route: DELETE /api/v2/public/config/field/{fieldId} (param[0] fieldId) */
 int h_delete_config_field(req *r) { return write_field(r, NULL); }
 
+/* route: POST /api/v2/public/config/rule-engine/{fieldId} (param[0] fieldId) */
 int h_get_rule_engine_options(req *r)
 {
     if (!http_need_object(r))

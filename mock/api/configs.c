@@ -1,6 +1,7 @@
 /* configs.c: configs (a linked account's installation of an app): field values, enabled
  * workflows, labels; get-or-create, update, get, delete, toggle, list. */
 #include "api/configs.h"
+#include "json.h"
 #include "clock.h"
 #include "fixtures.h"
 #include "http.h"
@@ -24,14 +25,14 @@ static void doc_id(char *out, size_t n, const char *la, const char *slug, const 
     snprintf(out, n, "%s/%s/%s", la, slug, config_id && *config_id ? config_id : la);
 }
 
-cJSON *config_load(struct mock *m, const struct tenant *t, const char *la, const char *slug, const char *config_id)
+cJSON *configs_load(struct mock *m, const struct tenant *t, const char *la, const char *slug, const char *config_id)
 {
     char id[3 * MOCK_ID_LEN + 8];
     doc_id(id, sizeof id, la, slug, config_id);
     return store_get(m->store, t->id, CONFIG_KIND, id);
 }
 
-int config_save(struct mock *m, const struct tenant *t, const char *la, const cJSON *cfg)
+int configs_save(struct mock *m, const struct tenant *t, const char *la, const cJSON *cfg)
 {
     char id[3 * MOCK_ID_LEN + 8];
     doc_id(id, sizeof id, la, json_str(cfg, "slug"), json_str(cfg, "config_id"));
@@ -43,7 +44,7 @@ static const cJSON *app_config(const cJSON *app, const char *what)
     return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(app, "config"), what);
 }
 
-cJSON *config_workflow_defs(struct mock *m, const struct tenant *t, const char *la, const cJSON *app)
+cJSON *configs_workflow_defs(struct mock *m, const struct tenant *t, const char *la, const cJSON *app)
 {
     cJSON *out = cJSON_CreateArray();
     const cJSON *fw;
@@ -93,20 +94,20 @@ static cJSON *wf_state(const cJSON *cfg, const char *wid)
     return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cfg, "workflows"), wid);
 }
 
-int config_workflow_enabled(const cJSON *cfg, const cJSON *def)
+int configs_workflow_enabled(const cJSON *cfg, const cJSON *def)
 {
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(wf_state(cfg, json_str(def, "id")), "enabled");
     return cJSON_IsBool(e) ? cJSON_IsTrue(e) : json_bool(def, "enabled", 0);
 }
 
-cJSON *config_field_def(struct mock *m, const struct tenant *t, const char *la, const cJSON *app,
+cJSON *configs_field_def(struct mock *m, const struct tenant *t, const char *la, const cJSON *app,
                         const char *workflow_id, const char *field_id)
 {
     if (!workflow_id || !*workflow_id) {
         const cJSON *f = find_by_id(app_config(app, "fields"), field_id);
         return f ? cJSON_Duplicate(f, 1) : NULL;
     }
-    cJSON *defs = config_workflow_defs(m, t, la, app);
+    cJSON *defs = configs_workflow_defs(m, t, la, app);
     const cJSON *f = find_by_id(cJSON_GetObjectItemCaseSensitive(find_by_id(defs, workflow_id), "fields"), field_id);
     cJSON *out = f ? cJSON_Duplicate(f, 1) : NULL;
     cJSON_Delete(defs);
@@ -120,7 +121,7 @@ static cJSON *values_of(const cJSON *cfg, const char *workflow_id)
     return cJSON_GetObjectItemCaseSensitive(cfg, "values");
 }
 
-cJSON *config_field_view(const cJSON *def, const cJSON *cfg, const char *workflow_id)
+cJSON *configs_field_view(const cJSON *def, const cJSON *cfg, const char *workflow_id)
 {
     cJSON *o = cJSON_Duplicate(def, 1);
     const char *id = json_str(def, "id");
@@ -175,7 +176,7 @@ static void add_errors(cJSON *errors, const cJSON *fields, const char *workflow_
     }
 }
 
-cJSON *config_view(struct mock *m, const struct tenant *t, const char *la, const cJSON *app, const cJSON *cfg,
+cJSON *configs_view(struct mock *m, const struct tenant *t, const char *la, const cJSON *app, const cJSON *cfg,
                    const char *config_id)
 {
     cJSON *o = cJSON_CreateObject(), *errors = cJSON_CreateArray(), *fields = cJSON_CreateArray(), *wfs = cJSON_CreateArray();
@@ -183,19 +184,19 @@ cJSON *config_view(struct mock *m, const struct tenant *t, const char *la, const
     cJSON_AddStringToObject(o, "config_id", cfg ? json_str(cfg, "config_id") : (config_id && *config_id ? config_id : la));
     const cJSON *f;
     cJSON_ArrayForEach(f, app_config(app, "fields"))
-        cJSON_AddItemToArray(fields, config_field_view(f, cfg, NULL));
+        cJSON_AddItemToArray(fields, configs_field_view(f, cfg, NULL));
     add_errors(errors, fields, NULL);
-    cJSON *defs = config_workflow_defs(m, t, la, app), *d;
+    cJSON *defs = configs_workflow_defs(m, t, la, app), *d;
     cJSON_ArrayForEach(d, defs) {
         cJSON *w = cJSON_CreateObject(), *wf_fields = cJSON_CreateArray();
-        int enabled = config_workflow_enabled(cfg, d);
+        int enabled = configs_workflow_enabled(cfg, d);
         cJSON_AddStringToObject(w, "id", json_str(d, "id"));
         cJSON_AddStringToObject(w, "name", json_str(d, "name"));
         cJSON_AddStringToObject(w, "description", json_str(d, "description"));
         cJSON_AddStringToObject(w, "icon", json_str(d, "icon"));
         cJSON_AddBoolToObject(w, "enabled", enabled);
         cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(d, "fields"))
-            cJSON_AddItemToArray(wf_fields, config_field_view(f, cfg, json_str(d, "id")));
+            cJSON_AddItemToArray(wf_fields, configs_field_view(f, cfg, json_str(d, "id")));
         if (enabled) /* a disabled workflow's fields need no values yet */
             add_errors(errors, wf_fields, json_str(d, "id"));
         cJSON_AddItemToObject(w, "fields", wf_fields);
@@ -231,7 +232,7 @@ static void shown(const cJSON *v, char *out, size_t n)
     free(s);
 }
 
-int config_check_value(const cJSON *def, const cJSON *v, char *err, size_t n)
+int configs_check_value(const cJSON *def, const cJSON *v, char *err, size_t n)
 {
     const char *name = json_str(def, "name") ? json_str(def, "name") : json_str(def, "id");
     const char *type = json_str(def, "field_type") ? json_str(def, "field_type") : "text";
@@ -286,7 +287,7 @@ static cJSON *wf_state_make(cJSON *cfg, const char *wid)
     return st;
 }
 
-void config_set_value(cJSON *cfg, const char *workflow_id, const char *field_id, const cJSON *value)
+void configs_set_value(cJSON *cfg, const char *workflow_id, const char *field_id, const cJSON *value)
 {
     cJSON *holder = workflow_id && *workflow_id ? wf_state_make(cfg, workflow_id) : cfg;
     cJSON *vals = cJSON_GetObjectItemCaseSensitive(holder, "values");
@@ -333,16 +334,16 @@ static int apply_fields(struct mock *m, const struct tenant *t, const char *la, 
             return failf(f, 400, "BAD_REQUEST", "every entry of fields needs an id");
         if (cJSON_IsArray(fields) && !v)
             continue; /* a field sent back without a value changes nothing */
-        cJSON *def = config_field_def(m, t, la, app, workflow_id, id);
+        cJSON *def = configs_field_def(m, t, la, app, workflow_id, id);
         if (!def) {
             snprintf(err, sizeof err, "Field with id %s not found", id);
             return failf(f, 400, "BAD_REQUEST", err);
         }
-        int bad = config_check_value(def, v, err, sizeof err);
+        int bad = configs_check_value(def, v, err, sizeof err);
         cJSON_Delete(def);
         if (bad)
             return failf(f, 400, "BAD_REQUEST", err);
-        config_set_value(cfg, workflow_id, id, v);
+        configs_set_value(cfg, workflow_id, id, v);
     }
     return 0;
 }
@@ -359,7 +360,7 @@ static int apply_body(struct mock *m, const struct tenant *t, const char *la, co
     const cJSON *wfs = cJSON_GetObjectItemCaseSensitive(body, "workflows"), *w;
     if (wfs && !cJSON_IsArray(wfs))
         return failf(f, 400, "BAD_REQUEST", "workflows must be an array of {id, enabled, fields}");
-    cJSON *defs = wfs ? config_workflow_defs(m, t, la, app) : NULL;
+    cJSON *defs = wfs ? configs_workflow_defs(m, t, la, app) : NULL;
     cJSON_ArrayForEach(w, wfs) {
         const char *id = json_str(w, "id");
         const cJSON *en = cJSON_GetObjectItemCaseSensitive(w, "enabled");
@@ -437,7 +438,7 @@ static int body_target(req *r, const cJSON *body, const cJSON **app, const char 
     if (!cJSON_IsString(s) || !*s->valuestring)
         return http_error(r, 400, "BAD_REQUEST", s ? "slug must be a non-empty string" : "slug is required");
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(body, "config_id");
-    if (c && !cJSON_IsNull(c) && (!cJSON_IsString(c) || (*c->valuestring && !la_valid_id(c->valuestring))))
+    if (c && !cJSON_IsNull(c) && (!cJSON_IsString(c) || (*c->valuestring && !linked_accounts_valid_id(c->valuestring))))
         return http_error(r, 400, "BAD_REQUEST", "config_id must be a string of 1-%d characters without '/'", MOCK_ID_LEN - 1);
     *config_id = cJSON_IsString(c) && *c->valuestring ? c->valuestring : r->la;
     *app = fixtures_app(r->m->fx, s->valuestring);
@@ -459,7 +460,7 @@ int configs_reply_get_or_create(req *r, const cJSON *body)
         return r->status;
     const char *slug = json_str(app, "slug");
     store_begin(r->m->store);
-    cJSON *cfg = config_load(r->m, r->t, r->la, slug, config_id);
+    cJSON *cfg = configs_load(r->m, r->t, r->la, slug, config_id);
     if (!cfg) {
         char oid[25], at[32];
         struct fail f;
@@ -479,7 +480,7 @@ int configs_reply_get_or_create(req *r, const cJSON *body)
             store_rollback(r->m->store);
             return http_error(r, f.status, f.code, "%s", f.msg);
         }
-        if (config_save(r->m, r->t, r->la, cfg)) {
+        if (configs_save(r->m, r->t, r->la, cfg)) {
             cJSON_Delete(cfg);
             store_rollback(r->m->store);
             return http_error(r, 500, "SERVER_ERROR", "could not store the config");
@@ -489,7 +490,7 @@ int configs_reply_get_or_create(req *r, const cJSON *body)
         cJSON_Delete(cfg);
         return http_error(r, 500, "SERVER_ERROR", "could not store the config");
     }
-    cJSON *out = config_view(r->m, r->t, r->la, app, cfg, config_id);
+    cJSON *out = configs_view(r->m, r->t, r->la, app, cfg, config_id);
     cJSON_Delete(cfg);
     return send_view(r, out);
 }
@@ -501,7 +502,7 @@ int configs_reply_update(req *r, const cJSON *body)
     if (body_target(r, body, &app, &config_id))
         return r->status;
     store_begin(r->m->store);
-    cJSON *cfg = config_load(r->m, r->t, r->la, json_str(app, "slug"), config_id);
+    cJSON *cfg = configs_load(r->m, r->t, r->la, json_str(app, "slug"), config_id);
     if (!cfg) {
         store_rollback(r->m->store);
         return config_missing(r, config_id);
@@ -515,11 +516,11 @@ int configs_reply_update(req *r, const cJSON *body)
     char at[32];
     util_iso8601(clock_now_ms(r->m), at);
     json_set(cfg, "updatedAt", cJSON_CreateString(at));
-    if (config_save(r->m, r->t, r->la, cfg) || store_commit(r->m->store)) {
+    if (configs_save(r->m, r->t, r->la, cfg) || store_commit(r->m->store)) {
         cJSON_Delete(cfg);
         return http_error(r, 500, "SERVER_ERROR", "could not store the config");
     }
-    cJSON *out = config_view(r->m, r->t, r->la, app, cfg, config_id);
+    cJSON *out = configs_view(r->m, r->t, r->la, app, cfg, config_id);
     cJSON_Delete(cfg);
     return send_view(r, out);
 }
@@ -537,10 +538,10 @@ int configs_reply_get(req *r, const char *slug, const char *config_id)
     const cJSON *app = path_app(r, slug);
     if (!app)
         return r->status;
-    cJSON *cfg = config_load(r->m, r->t, r->la, slug, config_id);
+    cJSON *cfg = configs_load(r->m, r->t, r->la, slug, config_id);
     if (!cfg)
         return config_missing(r, config_id);
-    cJSON *out = config_view(r->m, r->t, r->la, app, cfg, config_id);
+    cJSON *out = configs_view(r->m, r->t, r->la, app, cfg, config_id);
     cJSON_Delete(cfg);
     return send_view(r, out);
 }
@@ -564,13 +565,20 @@ int configs_reply_delete(req *r, const char *slug, const char *config_id)
 
 /* ---- handlers ---- */
 
+/* route: POST /api/v2/public/config */
 int h_get_or_create_config(req *r) { return configs_reply_get_or_create(r, r->body); }
+/* route: PUT /api/v2/public/config */
 int h_update_config(req *r) { return configs_reply_update(r, r->body); }
+/* route: GET /api/v2/public/slug/{slug}/config (param[0] slug) */
 int h_get_config_default(req *r) { return configs_reply_get(r, r->param[0], NULL); }
+/* route: GET /api/v2/public/slug/{slug}/config/{configId} (param[0] slug; param[1] configId) */
 int h_get_config(req *r) { return configs_reply_get(r, r->param[0], r->param[1]); }
+/* route: DELETE /api/v2/public/slug/{slug}/config (param[0] slug) */
 int h_delete_config_default(req *r) { return configs_reply_delete(r, r->param[0], NULL); }
+/* route: DELETE /api/v2/public/slug/{slug}/config/{configId} (param[0] slug; param[1] configId) */
 int h_delete_config(req *r) { return configs_reply_delete(r, r->param[0], r->param[1]); }
 
+/* route: PATCH /api/v2/public/slug/{slug}/config/{configId}/workflows/{workflowId} (param[0] slug; param[1] configId; param[2] workflowId) */
 int h_toggle_config_workflow(req *r)
 {
     const char *slug = r->param[0], *config_id = r->param[1], *wid = r->param[2];
@@ -583,12 +591,12 @@ int h_toggle_config_workflow(req *r)
     if (!cJSON_IsBool(en))
         return http_error(r, 400, "BAD_REQUEST", en ? "enabled must be true or false" : "enabled is required");
     store_begin(r->m->store);
-    cJSON *cfg = config_load(r->m, r->t, r->la, slug, config_id);
+    cJSON *cfg = configs_load(r->m, r->t, r->la, slug, config_id);
     if (!cfg) {
         store_rollback(r->m->store);
         return config_missing(r, config_id);
     }
-    cJSON *defs = config_workflow_defs(r->m, r->t, r->la, app);
+    cJSON *defs = configs_workflow_defs(r->m, r->t, r->la, app);
     if (!find_by_id(defs, wid)) {
         cJSON_Delete(defs);
         cJSON_Delete(cfg);
@@ -599,7 +607,7 @@ int h_toggle_config_workflow(req *r)
     char at[32];
     util_iso8601(clock_now_ms(r->m), at);
     json_set(cfg, "updatedAt", cJSON_CreateString(at));
-    if (config_save(r->m, r->t, r->la, cfg) || store_commit(r->m->store)) {
+    if (configs_save(r->m, r->t, r->la, cfg) || store_commit(r->m->store)) {
         cJSON_Delete(defs);
         cJSON_Delete(cfg);
         return http_error(r, 500, "SERVER_ERROR", "could not store the config");
@@ -610,9 +618,9 @@ int h_toggle_config_workflow(req *r)
         cJSON_AddStringToObject(w, "id", json_str(d, "id"));
         cJSON_AddStringToObject(w, "name", json_str(d, "name"));
         cJSON_AddStringToObject(w, "description", json_str(d, "description"));
-        cJSON_AddBoolToObject(w, "enabled", config_workflow_enabled(cfg, d));
+        cJSON_AddBoolToObject(w, "enabled", configs_workflow_enabled(cfg, d));
         cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(d, "fields"))
-            cJSON_AddItemToArray(slots, config_field_view(f, cfg, json_str(d, "id")));
+            cJSON_AddItemToArray(slots, configs_field_view(f, cfg, json_str(d, "id")));
         cJSON_AddItemToObject(w, "data_slots", slots);
         cJSON_AddItemToArray(list, w);
     }
@@ -622,6 +630,7 @@ int h_toggle_config_workflow(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: GET /api/v2/public/slug/{slug}/configs (param[0] slug) */
 int h_list_configs(req *r)
 {
     if (!path_app(r, r->param[0]))

@@ -23,25 +23,25 @@ int configs_reply_delete(req *r, const char *slug, const char *config_id);
 /* ---- domain level ---- */
 
 /* The stored config (caller deletes) or NULL. config_id NULL/"" = la. */
-cJSON *config_load(struct mock *m, const struct tenant *t, const char *la, const char *slug, const char *config_id);
+cJSON *configs_load(struct mock *m, const struct tenant *t, const char *la, const char *slug, const char *config_id);
 /* Writes it (inside the caller's transaction when there is one). 0 on success. */
-int config_save(struct mock *m, const struct tenant *t, const char *la, const cJSON *cfg);
+int configs_save(struct mock *m, const struct tenant *t, const char *la, const cJSON *cfg);
 /* The GetApplicationConfigDTO of app for la; cfg NULL gives the skeleton (defaults only). */
-cJSON *config_view(struct mock *m, const struct tenant *t, const char *la, const cJSON *app, const cJSON *cfg,
+cJSON *configs_view(struct mock *m, const struct tenant *t, const char *la, const cJSON *app, const cJSON *cfg,
                    const char *config_id);
 /* The workflows a config of app offers la: the app's public workflows and la's published private
  * ones for that app, each {"id","name","description","icon","enabled" (default),"fields"}. */
-cJSON *config_workflow_defs(struct mock *m, const struct tenant *t, const char *la, const cJSON *app);
+cJSON *configs_workflow_defs(struct mock *m, const struct tenant *t, const char *la, const cJSON *app);
 /* Whether workflow wid is enabled in cfg (the workflow's default when cfg does not say). */
-int config_workflow_enabled(const cJSON *cfg, const cJSON *wf_def);
+int configs_workflow_enabled(const cJSON *cfg, const cJSON *wf_def);
 /* A field definition: app-level (workflow_id NULL) or of that workflow; new value or NULL. */
-cJSON *config_field_def(struct mock *m, const struct tenant *t, const char *la, const cJSON *app,
+cJSON *configs_field_def(struct mock *m, const struct tenant *t, const char *la, const cJSON *app,
                         const char *workflow_id, const char *field_id);
 /* The IFieldInConfig of def with cfg's value (when set). */
-cJSON *config_field_view(const cJSON *def, const cJSON *cfg, const char *workflow_id);
+cJSON *configs_field_view(const cJSON *def, const cJSON *cfg, const char *workflow_id);
 /* 0 when value suits the field's type and options; -1 with a reason otherwise. */
-int config_check_value(const cJSON *def, const cJSON *value, char *err, size_t n);
+int configs_check_value(const cJSON *def, const cJSON *value, char *err, size_t n);
 /* Sets (value non-NULL) or clears a value in cfg (not stored). */
-void config_set_value(cJSON *cfg, const char *workflow_id, const char *field_id, const cJSON *value);
+void configs_set_value(cJSON *cfg, const char *workflow_id, const char *field_id, const cJSON *value);
 
 #endif

@@ -1,12 +1,13 @@
 /* credentials.c: connection writes by API key: save key-based credentials, migrate a token, the
  * default app's credentials, and deleting an integration. Credentials are stored, never returned. */
 #include "connections.h"
+#include "json.h"
 #include "clock.h"
 #include "fixtures.h"
 #include "http.h"
 #include "store.h"
 #include "util.h"
-#include "credentials_validate.h"
+#include "keybased.h"
 #include "handlers.h"
 #include "linked_accounts.h"
 
@@ -23,11 +24,11 @@ static int no_app(req *r, const char *slug)
 static int check_credentials(req *r, const cJSON *app, const char *auth_type, const cJSON *creds)
 {
     char missing[512], err[256];
-    int n = connection_missing_fields(app, auth_type, creds, missing, sizeof missing);
+    int n = connections_missing_fields(app, auth_type, creds, missing, sizeof missing);
     if (n > 0)
         return http_error(r, 400, "MISSING_CREDENTIALS", "Missing required %s credential field%s for %s: %s", auth_type,
                           n == 1 ? "" : "s", json_str(app, "slug"), missing);
-    if (!strcmp(auth_type, "keybased") && credentials_validate(app, creds, err, sizeof err) != 0)
+    if (!strcmp(auth_type, "keybased") && keybased_validate(app, creds, err, sizeof err) != 0)
         return http_error(r, 400, "BAD_REQUEST", "%s", err);
     const cJSON *v;
     cJSON_ArrayForEach(v, creds) if (!cJSON_IsString(v) && !cJSON_IsNumber(v) && !cJSON_IsBool(v))
@@ -35,6 +36,7 @@ static int check_credentials(req *r, const cJSON *app, const char *auth_type, co
     return 0;
 }
 
+/* route: PUT /api/v2/public/linked-account/integration/save-key-credentials/{slug} (param[0] slug) */
 int h_save_key_credentials(req *r)
 {
     const char *slug = r->param[0];
@@ -48,13 +50,14 @@ int h_save_key_credentials(req *r)
         return http_error(r, 400, "BAD_REQUEST", "%s does not take key-based credentials; connect it through OAuth", slug);
     if (!http_need_object(r) || check_credentials(r, app, "keybased", r->body))
         return r->status;
-    if (connection_connect(r->m, r->t, r->la, slug, "keybased", NULL, r->body) != 0)
+    if (connections_connect(r->m, r->t, r->la, slug, "keybased", NULL, r->body) != 0)
         return http_error(r, 500, "SERVER_ERROR", "could not save the connection");
     cJSON *out = cJSON_CreateObject();
     cJSON_AddBoolToObject(out, "success", 1);
     return http_json(r, 200, out);
 }
 
+/* route: PUT /api/v2/public/migrate-token */
 int h_migrate_token(req *r)
 {
     const char *slug = http_body_str(r, "slug");
@@ -75,7 +78,7 @@ int h_migrate_token(req *r)
         return http_error(r, 400, "BAD_REQUEST", "auth_object.%s must be an object of credential fields", creds->string);
     if (check_credentials(r, app, creds->string, creds))
         return r->status;
-    if (connection_connect(r->m, r->t, r->la, slug, creds->string, NULL, creds) != 0)
+    if (connections_connect(r->m, r->t, r->la, slug, creds->string, NULL, creds) != 0)
         return http_error(r, 500, "SERVER_ERROR", "could not migrate the token");
     cJSON *out = cJSON_CreateObject();
     cJSON_AddBoolToObject(out, "success", 1);
@@ -86,7 +89,7 @@ int h_migrate_token(req *r)
 /* ---- the default app's credentials (your_app.auth_credentials of the linked account) ---- */
 
 #define LA_KIND "linked_account"
-#define DEFAULT_CREDS "your_app_credentials"   /* where la_save keeps your_app.auth_credentials */
+#define DEFAULT_CREDS "your_app_credentials"   /* where linked_accounts_save keeps your_app.auth_credentials */
 
 /* Opens the transaction and the linked account; NULL (rolled back, 404 sent) when it has no
  * default-app integration. */
@@ -117,6 +120,7 @@ static int default_app_commit(req *r, cJSON *doc)
     return store_commit(r->m->store);
 }
 
+/* route: PUT /api/v2/public/linked-account/default-app/auth-credentials/{key} (param[0] key) */
 int h_upsert_default_app_credential(req *r)
 {
     if (!http_need_object(r))
@@ -146,6 +150,7 @@ int h_upsert_default_app_credential(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: DELETE /api/v2/public/linked-account/default-app/auth-credentials/{key} (param[0] key) */
 int h_delete_default_app_credential(req *r)
 {
     const char *key = r->param[0];
@@ -170,6 +175,7 @@ int h_delete_default_app_credential(req *r)
 
 /* ---- deleting an integration ---- */
 
+/* route: DELETE /api/v2/public/linked-account/integration/{slug} (param[0] slug) */
 int h_delete_integration(req *r)
 {
     const char *slug = r->param[0];
@@ -180,12 +186,12 @@ int h_delete_integration(req *r)
     store_begin(r->m->store);
     /* With auth_type only that connection goes; an integration that is not there is no error:
      * the linked account comes back as it stands. */
-    cJSON *conn = connection_get(r->m, r->t, r->la, slug);
+    cJSON *conn = connections_get(r->m, r->t, r->la, slug);
     if (conn && (!*auth_type || (json_str(conn, "auth_type") && !strcmp(json_str(conn, "auth_type"), auth_type))))
-        connection_delete(r->m, r->t, r->la, slug);
+        connections_delete(r->m, r->t, r->la, slug);
     cJSON_Delete(conn);
     cJSON *doc = store_get(r->m->store, r->t->id, LA_KIND, r->la);
-    cJSON *out = doc ? la_public(r->m, r->t, doc, 1) : NULL;
+    cJSON *out = doc ? linked_accounts_public(r->m, r->t, doc, 1) : NULL;
     cJSON_Delete(doc);
     if (store_commit(r->m->store) || !out) {
         cJSON_Delete(out);

@@ -1,6 +1,7 @@
 /* datarefs_api.c: the dataref routes, a linked account's named reference-data stores: create, list, read as a
  * table, clear, delete, group; records arrive from workflows (datarefs_put_record) or the admin API. */
 #include "datarefs.h"
+#include "json.h"
 #include "http.h"
 #include "store.h"
 #include "util.h"
@@ -44,6 +45,7 @@ static int valid_name(const char *s)
     return 1;
 }
 
+/* route: GET /api/v2/public/dataref */
 int h_list_datarefs(req *r)
 {
     long page, limit;
@@ -87,6 +89,7 @@ int h_list_datarefs(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: POST /api/v2/public/dataref */
 int h_create_dataref(req *r)
 {
     if (!http_need_object(r))
@@ -118,6 +121,7 @@ int h_create_dataref(req *r)
     return http_json(r, 200, doc);
 }
 
+/* route: GET /api/v2/public/dataref/{refName} (param[0] refName) */
 int h_get_dataref_table(req *r)
 {
     long page, limit;
@@ -167,6 +171,7 @@ int h_get_dataref_table(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: DELETE /api/v2/public/dataref/{refName} (param[0] refName) */
 int h_delete_dataref(req *r)
 {
     if (!need_la(r))
@@ -187,6 +192,7 @@ int h_delete_dataref(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: PUT /api/v2/public/dataref/{refName}/clear-records (param[0] refName) */
 int h_clear_dataref(req *r)
 {
     if (!need_la(r))
@@ -208,10 +214,11 @@ int h_clear_dataref(req *r)
     return http_json(r, 200, doc);
 }
 
+/* route: PUT /api/v2/public/datarefs/group */
 int h_edit_dataref_group(req *r)
 {
     if (!need_la(r))
         return r->status;
     static const struct group_family family = {"refNames", "dataref names", load, datarefs_save};
-    return group_edit(r, &family);
+    return group_edit_apply(r, &family);
 }

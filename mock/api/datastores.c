@@ -5,7 +5,7 @@
 #include "util.h"
 #include "api/configs.h"
 #include "handlers.h"
-#include "record_match.h"
+#include "record_filter.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +22,7 @@ static const cJSON *datastores(req *r)
     const cJSON *app = fixtures_app(r->m->fx, r->param[0]);
     if (!app)
         return http_error(r, 404, "NOT_FOUND", "Config not found: no application %s", r->param[0]), NULL;
-    cJSON *cfg = config_load(r->m, r->t, r->la, r->param[0], config_id[0] ? config_id : NULL);
+    cJSON *cfg = configs_load(r->m, r->t, r->la, r->param[0], config_id[0] ? config_id : NULL);
     if (!cfg)
     {
         /* deprecated/list-records.mdx, ```json 404: {"message": "Server Error", "error": "Config not found"} */
@@ -37,6 +37,7 @@ static const cJSON *datastores(req *r)
     return stores ? stores : &none;
 }
 
+/* route: GET /api/v2/public/datastore/config/{slug} (param[0] slug) */
 int h_list_config_datastores(req *r)
 {
     const cJSON *stores = datastores(r), *ds;
@@ -59,12 +60,14 @@ static const cJSON *one_store(req *r)
     return ds;
 }
 
+/* route: GET /api/v2/public/datastore/config/{slug}/{datastore_name}/records (param[0] slug; param[1] datastore_name) */
 int h_list_config_datastore_records(req *r)
 {
     const cJSON *ds = one_store(r);
     return ds ? http_json(r, 200, cJSON_Duplicate(ds, 1)) : r->status;
 }
 
+/* route: POST /api/v2/public/datastore/config/{slug}/{datastore_name}/search (param[0] slug; param[1] datastore_name) */
 int h_search_config_datastore(req *r)
 {
     if (!http_need_object(r))

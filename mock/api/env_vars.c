@@ -1,6 +1,7 @@
 /* env_vars.c: environment variables: the org's definitions (read-only, from
  * fixtures/env_definitions.json) and their values per scope (org, workspace, linked account, workflow). */
 #include "fixtures.h"
+#include "json.h"
 #include "clock.h"
 #include "http.h"
 #include "store.h"
@@ -41,6 +42,7 @@ static int definition_missing(req *r, const char *id)
     return http_error_hint(r, 404, "RESOURCE_NOT_FOUND", "Variable definition not found", "no definition %s", id);
 }
 
+/* route: GET /api/v2/public/env/definitions */
 int h_list_env_definitions(req *r)
 {
     static const char *const formats[] = {"string", "number", "url", NULL};
@@ -77,6 +79,7 @@ int h_list_env_definitions(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: GET /api/v2/public/env/definitions/{id} (param[0] id) */
 int h_get_env_definition(req *r)
 {
     const cJSON *d = definition(r, r->param[0]);
@@ -160,6 +163,7 @@ static void ciphertext(char out[64])
     EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)hex, 32);
 }
 
+/* route: POST /api/v2/public/env/values */
 int h_set_env_value(req *r)
 {
     if (!http_need_object(r))
@@ -239,6 +243,7 @@ int h_set_env_value(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: GET /api/v2/public/env/value/{definition_id} (param[0] definition_id) */
 int h_get_env_value(req *r)
 {
     const cJSON *def = definition(r, r->param[0]);
@@ -270,6 +275,7 @@ int h_get_env_value(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: GET /api/v2/public/env/values/{scope} (param[0] scope) */
 int h_list_env_values(req *r)
 {
     const char *scope = r->param[0];
@@ -316,6 +322,7 @@ int h_list_env_values(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: DELETE /api/v2/public/env/values/{value_id} (param[0] value_id) */
 int h_delete_env_value(req *r)
 {
     store_begin(r->m->store);

@@ -1,6 +1,7 @@
 /* events.c: custom events of the org's default app (define, list, get, update, delete) and
  * firing them for a linked account, which starts the workflows bound to the event. */
 #include "executions.h"
+#include "json.h"
 #include "clock.h"
 #include "fixtures.h"
 #include "form.h"
@@ -177,8 +178,10 @@ static int read_definition(req *r, cJSON *ev, const char *self_id)
  * document is already that shape. */
 static cJSON *public_view(cJSON *v) { return v; }
 
+/* route: GET /api/v2/public/application/event */
 int h_list_events(req *r) { return http_json(r, 200, public_view(all_events(r->m, r->t))); }
 
+/* route: GET /api/v2/public/application/event/{event_id} (param[0] event_id) */
 int h_get_event(req *r)
 {
     seed(r->m, r->t);
@@ -186,6 +189,7 @@ int h_get_event(req *r)
     return ev ? http_json(r, 200, public_view(ev)) : not_found(r);
 }
 
+/* route: POST /api/v2/public/application/event */
 int h_create_event(req *r)
 {
     char id[25], at[32];
@@ -211,6 +215,7 @@ int h_create_event(req *r)
     return http_json(r, 200, public_view(all_events(r->m, r->t)));
 }
 
+/* route: PUT /api/v2/public/application/event/{event_id} (param[0] event_id) */
 int h_update_event(req *r)
 {
     seed(r->m, r->t);
@@ -236,6 +241,7 @@ int h_update_event(req *r)
     return http_json(r, 200, public_view(all_events(r->m, r->t)));
 }
 
+/* route: DELETE /api/v2/public/application/event/{event_id} (param[0] event_id) */
 int h_delete_event(req *r)
 {
     seed(r->m, r->t);
@@ -283,17 +289,17 @@ static void start_bound(struct fire *f)
     const struct tenant *t = f->r->t;
     const cJSON *app;
     cJSON_ArrayForEach(app, m->fx->apps) {
-        cJSON *cfg = config_load(m, t, f->r->la, json_str(app, "slug"), f->config_id);
-        cJSON *defs = config_workflow_defs(m, t, f->r->la, app), *d;
+        cJSON *cfg = configs_load(m, t, f->r->la, json_str(app, "slug"), f->config_id);
+        cJSON *defs = configs_workflow_defs(m, t, f->r->la, app), *d;
         cJSON_ArrayForEach(d, defs) {
             struct wf w;
-            if (wf_find(m, t, json_str(d, "id"), &w))
+            if (workflow_defs_find(m, t, json_str(d, "id"), &w))
                 continue;
-            const char *ev = wf_event(w.doc);
-            int on = (cfg || w.is_private) && config_workflow_enabled(cfg, d);
+            const char *ev = workflow_defs_event(w.doc);
+            int on = (cfg || w.is_private) && configs_workflow_enabled(cfg, d);
             if (ev && !strcmp(ev, name) && on)
                 start_one(f, json_str(d, "id"));
-            wf_free(&w);
+            workflow_defs_free(&w);
         }
         cJSON_Delete(defs);
         cJSON_Delete(cfg);
@@ -301,8 +307,8 @@ static void start_bound(struct fire *f)
     /* Private workflows of the org's default custom app have no config to consult. */
     cJSON *priv = store_list(m->store, t->id, WF_KIND, f->r->la, NULL, NULL, 0, 0, NULL), *p;
     cJSON_ArrayForEach(p, priv) {
-        const char *ev = wf_event(p);
-        if (!wf_slug(p) && ev && !strcmp(ev, name) && json_bool(p, "published", 0) && !json_bool(p, "is_draft", 0))
+        const char *ev = workflow_defs_event(p);
+        if (!workflow_defs_slug(p) && ev && !strcmp(ev, name) && json_bool(p, "published", 0) && !json_bool(p, "is_draft", 0))
             start_one(f, json_str(p, "_id"));
     }
     cJSON_Delete(priv);
@@ -329,7 +335,7 @@ static int trigger(req *r, const char *slug)
             cJSON_Delete(ev);
             return http_error(r, 404, "INVALID_APP_ID", "Application with app_type '%s' not found for org %s", slug, r->t->org_id);
         }
-        if (gate_check(r, slug)) { /* the named app's auth is checked before anything is queued */
+        if (app_gate_check(r, slug)) { /* the named app's auth is checked before anything is queued */
             cJSON_Delete(ev);
             return r->status;
         }
@@ -344,6 +350,7 @@ static int trigger(req *r, const char *slug)
     return http_json(r, 200, out);
 }
 
+/* route: POST /api/v2/public/event/trigger */
 int h_trigger_event(req *r) { return trigger(r, http_header(r, "slug")); }
 /* A multipart trigger (the spec's triggerEventBySlug: "event"/"trigger", "payload" as a JSON
  * string; file fields, any names, merge into the payload under their names) as the JSON body
@@ -382,6 +389,7 @@ static int form_body(req *r)
 }
 
 /* POST /api/v2/public/event/{slug}: param[0] the app; a JSON or multipart/form-data body. */
+/* route: POST /api/v2/public/event/{slug} (param[0] slug) */
 int h_trigger_event_by_slug(req *r)
 {
     if (form_is_multipart(r) && form_body(r))

@@ -2,6 +2,7 @@
  * node's batches. The runs themselves live in executions.c (engine). */
 #define _GNU_SOURCE /* strcasestr */
 #include "executions.h"
+#include "json.h"
 #include "http.h"
 #include "store.h"
 #include "util.h"
@@ -84,6 +85,7 @@ static int keep(const cJSON *d, const struct ex_filter *f)
     return 1;
 }
 
+/* route: GET /api/v2/public/execution */
 int h_list_executions(req *r)
 {
     long page, limit;
@@ -125,6 +127,7 @@ int h_list_executions(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: GET /api/v2/public/execution/{execution_id} (param[0] execution_id) */
 int h_get_execution(req *r)
 {
     cJSON *doc = load(r, r->param[0]);
@@ -135,6 +138,7 @@ int h_get_execution(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: GET /api/v2/public/execution/{execution_id}/nodes/{node_id}/batches (param[0] execution_id; param[1] node_id) */
 int h_list_execution_batches(req *r)
 {
     long page, limit;
@@ -167,6 +171,7 @@ int h_list_execution_batches(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: POST /api/v2/public/execution/{instanceId}/stop (param[0] instanceId) */
 int h_stop_execution(req *r)
 {
     cJSON *doc = load(r, r->param[0]);
@@ -187,6 +192,7 @@ int h_stop_execution(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: POST /api/v2/public/execution/{instanceId}/rerun (param[0] instanceId) */
 int h_rerun_execution(req *r)
 {
     cJSON *doc = load(r, r->param[0]);

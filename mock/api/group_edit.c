@@ -1,12 +1,13 @@
 /* group_edit.c: one implementation of group edit for the families that have it. */
 #include "api/group_edit.h"
+#include "json.h"
 #include "http.h"
 #include "store.h"
 #include "util.h"
 
 #include <stdio.h>
 
-int group_edit(req *r, const struct group_family *f)
+int group_edit_apply(req *r, const struct group_family *f)
 {
     if (!http_need_object(r))
         return r->status;

@@ -15,6 +15,6 @@ struct group_family {
 
 /* Validates {ids_key: [...], "group": "name" | "" | null}, sets or clears every document's group
  * in one transaction (nothing changes when any id is unknown) and answers 204. */
-int group_edit(req *r, const struct group_family *f);
+int group_edit_apply(req *r, const struct group_family *f);
 
 #endif

@@ -1,5 +1,6 @@
 /* hosted.c: hosted connect URLs, the properties stored with them, and OAuth authorization URLs. */
 #include "api/hosted.h"
+#include "json.h"
 #include "clock.h"
 #include "fixtures.h"
 #include "http.h"
@@ -33,6 +34,7 @@ static int check_properties(req *r, const cJSON *props)
     return 0;
 }
 
+/* route: POST /api/v2/public/connect-url */
 int h_create_connect_url(req *r)
 {
     /* Every key is optional, so an empty body means "no properties"; anything sent must be an object. */
@@ -71,6 +73,7 @@ int h_create_connect_url(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: GET /api/v2/public/hosted-properties */
 int h_get_hosted_properties(req *r)
 {
     return http_json(r, 200, links_hosted_properties(r->m, r->t, r->la, r->token_jti));
@@ -94,4 +97,5 @@ int hosted_send_oauth_url(req *r, const char *slug)
     return http_json(r, 200, out);
 }
 
+/* route: GET /api/v2/public/linked-account/integration/oauth-url/{slug} (param[0] slug) */
 int h_get_oauth_url(req *r) { return hosted_send_oauth_url(r, r->param[0]); }

@@ -1,6 +1,7 @@
 /* human_tasks.c: the public (no-auth) human-task form routes: read a waiting execution's form and
  * submit it, which resumes the execution. Tasks are created by executions.c. */
 #include "executions.h"
+#include "json.h"
 #include "clock.h"
 #include "fixtures.h"
 #include "http.h"
@@ -52,6 +53,7 @@ static cJSON *public_view(req *r, const cJSON *task)
     return o;
 }
 
+/* route: GET /api/v2/public/human-tasks/{id} (param[0] id) */
 int h_get_human_task(req *r)
 {
     const struct tenant *t;
@@ -117,6 +119,7 @@ static int check_answer(req *r, const cJSON *form, const cJSON *prefilled, const
     return 0;
 }
 
+/* route: POST /api/v2/public/human-tasks/{id} (param[0] id) */
 int h_submit_human_task(req *r)
 {
     if (!http_need_object(r))

@@ -1,5 +1,6 @@
 /* linked_accounts_api.c: the linked-account routes (a product's customers): create, upsert, list, get, delete. */
 #include "linked_accounts.h"
+#include "json.h"
 #include "auth.h"
 #include "connections.h"
 #include "fixtures.h"
@@ -39,6 +40,7 @@ static cJSON *accounts_with_variable(req *r, const char *name, const char *value
     return set;
 }
 
+/* route: GET /api/v2/public/linked-account */
 int h_list_linked_accounts(req *r)
 {
     long page, limit;
@@ -67,7 +69,7 @@ int h_list_linked_accounts(req *r)
     }
     cJSON *out = cJSON_CreateObject(), *list = cJSON_CreateArray(), *d;
     cJSON_ArrayForEach(d, docs)
-        cJSON_AddItemToArray(list, la_public(r->m, r->t, d, 1));
+        cJSON_AddItemToArray(list, linked_accounts_public(r->m, r->t, d, 1));
     cJSON_Delete(docs);
     cJSON_AddItemToObject(out, "docs", list);
     http_add_pagination(out, total, (int)page, (int)limit);
@@ -93,6 +95,7 @@ static int body_account_id(req *r, const cJSON *src, const char **id)
     return 0;
 }
 
+/* route: POST /api/v2/public/linked-account */
 int h_create_linked_account(req *r)
 {
     if (!http_need_object(r))
@@ -101,24 +104,25 @@ int h_create_linked_account(req *r)
     const char *id;
     if (body_account_id(r, r->body, &id))
         return r->status;
-    if (!la_valid_id(id))
+    if (!linked_accounts_valid_id(id))
         return http_error(r, 400, "INVALID_LINKED_ACCOUNT_ID", "linked_account_id must be 1-%d characters, no control characters or '/'", MOCK_ID_LEN - 1);
-    if (la_validate_fields(r->body, err, sizeof err))
+    if (linked_accounts_validate_fields(r->body, err, sizeof err))
         return http_error(r, 400, "BAD_REQUEST", "%s", err);
     cJSON *doc = NULL;
-    int rc = la_save(r->m, r->t, id, r->body, 1, &doc);
+    int rc = linked_accounts_save(r->m, r->t, id, r->body, 1, &doc);
     if (rc == 1)
         return http_error(r, 409, "LINKED_ACCOUNT_EXISTS", "Linked account %s already exists in environment %s; use PUT to update it",
                           id, r->t->environment);
     if (rc < 0)
         return http_error(r, 500, "SERVER_ERROR", "could not store the linked account");
     /* linked-accounts/create-linked-account.mdx: a new account shows "integrations": null */
-    cJSON *out = la_public(r->m, r->t, doc, 0);
+    cJSON *out = linked_accounts_public(r->m, r->t, doc, 0);
     cJSON_AddNullToObject(out, "integrations");
     cJSON_Delete(doc);
     return http_json(r, 200, out);
 }
 
+/* route: PUT /api/v2/public/linked-account */
 int h_upsert_linked_account(req *r)
 {
     if (!http_need_object(r))
@@ -132,15 +136,15 @@ int h_upsert_linked_account(req *r)
     char err[128];
     if (!r->via_token && body_account_id(r, r->body, &id))
         return r->status;
-    if (!la_valid_id(id))
+    if (!linked_accounts_valid_id(id))
         return http_error(r, 400, "INVALID_LINKED_ACCOUNT_ID", "linked_account_id must be 1-%d characters, no control characters or '/'", MOCK_ID_LEN - 1);
-    if (la_validate_fields(src, err, sizeof err))
+    if (linked_accounts_validate_fields(src, err, sizeof err))
         return http_error(r, 400, "BAD_REQUEST", "%s", err);
     cJSON *doc = NULL;
-    int rc = la_save(r->m, r->t, id, src, 0, &doc);
+    int rc = linked_accounts_save(r->m, r->t, id, src, 0, &doc);
     if (rc < 0)
         return http_error(r, 500, "SERVER_ERROR", "could not store the linked account");
-    cJSON *out = la_public(r->m, r->t, doc, 0);
+    cJSON *out = linked_accounts_public(r->m, r->t, doc, 0);
     cJSON_AddBoolToObject(out, "new_account", rc == 0);
     cJSON_Delete(doc);
     return http_json(r, 200, out);
@@ -153,6 +157,7 @@ static int not_found(req *r, const char *id)
                       id, r->t->org_id, r->t->environment);
 }
 
+/* route: GET /api/v2/public/linked-account/{linked_account_id} (param[0] linked_account_id) */
 int h_get_linked_account(req *r)
 {
     const char *id = r->param[0];
@@ -162,21 +167,23 @@ int h_get_linked_account(req *r)
     cJSON *doc = store_get(r->m->store, r->t->id, KIND, id);
     if (!doc)
         return not_found(r, id);
-    cJSON *out = la_public(r->m, r->t, doc, 1);
+    cJSON *out = linked_accounts_public(r->m, r->t, doc, 1);
     cJSON_Delete(doc);
     return http_json(r, 200, out);
 }
 
+/* route: GET /api/v2/public/session/active-linked-account */
 int h_active_linked_account(req *r)
 {
     cJSON *doc = store_get(r->m->store, r->t->id, KIND, r->la);
     if (!doc)
         return not_found(r, r->la);
-    cJSON *out = la_public(r->m, r->t, doc, 1);
+    cJSON *out = linked_accounts_public(r->m, r->t, doc, 1);
     cJSON_Delete(doc);
     return http_json(r, 200, out);
 }
 
+/* route: DELETE /api/v2/public/linked-account/{linked_account_id} (param[0] linked_account_id) */
 int h_delete_linked_account(req *r)
 {
     const char *id = r->param[0];
@@ -186,8 +193,8 @@ int h_delete_linked_account(req *r)
         return not_found(r, id);
     }
     /* Its connections go first (each emits Connection Deleted), then everything it owned. */
-    connection_delete_all(r->m, r->t, id);
-    flows_forget_linked_account(r->m, r->t, id); /* configs, records, executions, human tasks */
+    connections_delete_all(r->m, r->t, id);
+    executions_forget_linked_account(r->m, r->t, id); /* configs, records, executions, human tasks */
     rest_forget_linked_account(r->m, r->t, id);  /* tables, datarefs, schedules, env values */
     store_del_children(r->m->store, r->t->id, "session_token", id);
     store_del(r->m->store, r->t->id, KIND, id);

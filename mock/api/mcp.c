@@ -1,6 +1,7 @@
 /* mcp.c: the MCP endpoint /mcp/v1/[{token}/]{server_id}: Streamable HTTP (JSON responses, no
  * sessions), JSON-RPC 2.0, token and server checks before any tool runs. */
 #include "api/mcp.h"
+#include "json.h"
 #include "auth.h"
 #include "doc_cache.h"
 #include "fixtures.h"
@@ -151,6 +152,9 @@ static struct doc_ref *server_doc(struct mock *m, const struct tenant *t, const 
     return doc ? doc_cache_put(m->docs, key, gen, doc) : NULL;
 }
 
+/* route: POST /mcp/v1/{token}/{server_id} (param[0] token; param[1] server_id) */
+/* route: POST /mcp/v1/{server_id} (param[0] server_id) */
+/* route: POST /mcp/v1 */
 int h_mcp(req *r)
 {
     const char *token = NULL, *server_id = NULL;

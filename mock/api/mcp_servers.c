@@ -1,5 +1,6 @@
 /* mcp_servers.c: MCP servers of an org environment: create, list (newest first), get, patch, delete. */
 #include "http.h"
+#include "json.h"
 #include "clock.h"
 #include "store.h"
 #include "util.h"
@@ -25,6 +26,7 @@ static int not_found(req *r)
     return http_error_hint(r, 404, "SERVER_ERROR", "MCPEntry not found", "no MCP server %s", r->param[0]);
 }
 
+/* route: GET /api/v2/public/mcp-servers */
 int h_list_mcp_servers(req *r)
 {
     long page, limit;
@@ -43,6 +45,7 @@ int h_list_mcp_servers(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: POST /api/v2/public/mcp-servers */
 int h_create_mcp_server(req *r)
 {
     if (!need_la(r) || !http_need_object(r))
@@ -81,6 +84,7 @@ int h_create_mcp_server(req *r)
     return http_json(r, 201, out);
 }
 
+/* route: GET /api/v2/public/mcp-servers/{mcp_server_id} (param[0] mcp_server_id) */
 int h_get_mcp_server(req *r)
 {
     if (!need_la(r))
@@ -144,6 +148,7 @@ static int check_items(req *r, const char *field, const cJSON *arr)
     return 0;
 }
 
+/* route: PUT /api/v2/public/mcp-servers/{mcp_server_id} (param[0] mcp_server_id) */
 int h_update_mcp_server(req *r)
 {
     if (!need_la(r) || !http_need_object(r))
@@ -189,6 +194,7 @@ int h_update_mcp_server(req *r)
     return http_json(r, 200, doc);
 }
 
+/* route: DELETE /api/v2/public/mcp-servers/{mcp_server_id} (param[0] mcp_server_id) */
 int h_delete_mcp_server(req *r)
 {
     if (!need_la(r))

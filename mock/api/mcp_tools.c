@@ -2,6 +2,7 @@
  * through the same code as the REST execute routes, with its MCP log record. */
 #define _GNU_SOURCE /* strcasestr */
 #include "api/mcp.h"
+#include "json.h"
 #include "app_gate.h"
 #include "clock.h"
 #include "executions.h"
@@ -394,9 +395,9 @@ static cJSON *run_workflow(const struct mcp_scope *s, struct outcome *o, const c
 {
     struct mock *m = s->r->m;
     char reason[32], msg[512];
-    enum gate_state g = gate_state(m, s->t, s->la, slug, reason, sizeof reason);
+    enum app_gate_state g = app_gate_state(m, s->t, s->la, slug, reason, sizeof reason);
     if (g != GATE_OK) { /* it would error at its app step: say so before it runs */
-        gate_message(g, s->la, slug, reason, msg, sizeof msg);
+        app_gate_message(g, s->la, slug, reason, msg, sizeof msg);
         return reauth(s, o, slug, msg);
     }
     struct exec_start st = {.la = s->la, .workflow_id = id, .input = payload, .source = EXEC_SOURCE_API, .sync = 1};

@@ -1,6 +1,7 @@
 /* schedules_api.c: the routes of scheduled triggers (/api/v1/workflow/public/scheduled): cron or interval runs of a
  * workflow for a linked account, fired by the virtual clock through executions.c. */
 #include "schedules.h"
+#include "json.h"
 #include "clock.h"
 #include "cron.h"
 #include "executions.h"
@@ -54,6 +55,7 @@ static int save_and_answer(req *r, cJSON *doc)
     return http_json(r, 200, doc);
 }
 
+/* route: POST /api/v1/workflow/public/scheduled */
 int h_register_schedule(req *r)
 {
     if (!need_la(r) || !http_need_object(r))
@@ -68,14 +70,14 @@ int h_register_schedule(req *r)
     if (slug && *slug && !fixtures_app(r->m->fx, slug))
         return http_error(r, 404, "NOT_FOUND", "Application %s not found", slug);
     struct wf w;
-    if (wf_find(r->m, r->t, wf_id, &w))
+    if (workflow_defs_find(r->m, r->t, wf_id, &w))
         return http_error(r, 404, "NOT_FOUND", "Workflow %s not found", wf_id);
-    const char *wslug = wf_slug(w.doc);
+    const char *wslug = workflow_defs_slug(w.doc);
     int wrong_app = slug && *slug && wslug && strcmp(slug, wslug);
     int foreign = w.is_private && json_str(w.doc, "linked_account_id") && strcmp(json_str(w.doc, "linked_account_id"), r->la);
     char app_of[64];
     snprintf(app_of, sizeof app_of, "%s", wslug ? wslug : "");
-    wf_free(&w);
+    workflow_defs_free(&w);
     if (foreign)
         return http_error(r, 404, "NOT_FOUND", "Workflow %s not found for linked account %s", wf_id, r->la);
     if (wrong_app)
@@ -121,21 +123,22 @@ int h_register_schedule(req *r)
 static cJSON *expanded_workflow(req *r, const char *wf_id)
 {
     struct wf w;
-    if (!wf_id || wf_find(r->m, r->t, wf_id, &w))
+    if (!wf_id || workflow_defs_find(r->m, r->t, wf_id, &w))
         return cJSON_CreateString(wf_id ? wf_id : "");
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "_id", wf_id);
     cJSON_AddStringToObject(o, "name", json_str(w.doc, "name") ? json_str(w.doc, "name") : "");
-    cJSON *app = wf_app_summary(r->t, w.app);
+    cJSON *app = workflow_defs_app_summary(r->t, w.app);
     cJSON *summary = cJSON_CreateObject();
     cJSON_AddStringToObject(summary, "_id", json_str(app, "_id") ? json_str(app, "_id") : "");
     cJSON_AddStringToObject(summary, "name", json_str(app, "name") ? json_str(app, "name") : "");
     cJSON_Delete(app);
     cJSON_AddItemToObject(o, "associated_application", summary);
-    wf_free(&w);
+    workflow_defs_free(&w);
     return o;
 }
 
+/* route: GET /api/v1/workflow/public/scheduled */
 int h_list_schedules(req *r)
 {
     long page, limit;
@@ -152,6 +155,7 @@ int h_list_schedules(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: PUT /api/v1/workflow/public/scheduled/{schedule_id} (param[0] schedule_id) */
 int h_update_schedule(req *r)
 {
     if (!need_la(r))
@@ -179,6 +183,7 @@ int h_update_schedule(req *r)
     return save_and_answer(r, doc);
 }
 
+/* route: DELETE /api/v1/workflow/public/scheduled/{schedule_id} (param[0] schedule_id) */
 int h_delete_schedule(req *r)
 {
     if (!need_la(r))
@@ -214,5 +219,7 @@ static int set_running(req *r, int running)
     return save_and_answer(r, doc);
 }
 
+/* route: PUT /api/v1/workflow/public/scheduled/{schedule_id}/pause (param[0] schedule_id) */
 int h_pause_schedule(req *r) { return set_running(r, 0); }
+/* route: PUT /api/v1/workflow/public/scheduled/{schedule_id}/resume (param[0] schedule_id) */
 int h_resume_schedule(req *r) { return set_running(r, 1); }

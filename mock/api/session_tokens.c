@@ -1,5 +1,7 @@
 /* session_tokens.c: minting session tokens (HS256 JWT + refresh token) and revoking them. */
 #include "auth.h"
+#include "json.h"
+#include "jwt.h"
 #include "clock.h"
 #include "http.h"
 #include "store.h"
@@ -53,6 +55,7 @@ static void add_int(cJSON *o, const char *name, long long v)
     cJSON_AddRawToObject(o, name, text);
 }
 
+/* route: POST /api/v2/public/session-token */
 int h_create_session_token(req *r)
 {
     const char *la = http_body_str(r, "linked_account_id");
@@ -99,6 +102,7 @@ int h_create_session_token(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: POST /api/v2/public/session-token/revoke */
 int h_revoke_session_token(req *r)
 {
     /* Deleting the record is the blacklist: auth_resolve accepts only tokens still stored. */

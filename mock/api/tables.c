@@ -1,11 +1,12 @@
 /* tables.c: persistent tables: tables with up to 20 columns and their records, search, groups. */
 #include "http.h"
+#include "json.h"
 #include "clock.h"
 #include "store.h"
 #include "util.h"
 #include "api/group_edit.h"
 #include "handlers.h"
-#include "record_match.h"
+#include "record_filter.h"
 
 #include <regex.h>
 #include <stdio.h>
@@ -75,6 +76,7 @@ static int save_table(struct mock *m, const struct tenant *t, cJSON *doc)
     return store_put(m->store, t->id, KIND, json_str(doc, "_id"), NULL, doc);
 }
 
+/* route: GET /api/v2/public/tables */
 int h_list_tables(req *r)
 {
     long page, limit;
@@ -133,6 +135,7 @@ static cJSON *column_names(req *r, const cJSON *columns)
     return names;
 }
 
+/* route: POST /api/v2/public/tables */
 int h_create_table(req *r)
 {
     if (!http_need_object(r))
@@ -189,6 +192,7 @@ int h_create_table(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: GET /api/v2/public/tables/{table_id} (param[0] table_id) */
 int h_get_table_records(req *r)
 {
     long page, limit;
@@ -225,6 +229,7 @@ static cJSON *strip_to_columns(const cJSON *rec, const cJSON *columns)
     return o;
 }
 
+/* route: PATCH /api/v2/public/tables/{table_id} (param[0] table_id) */
 int h_add_table_records(req *r)
 {
     if (!http_need_object(r))
@@ -292,6 +297,7 @@ int h_add_table_records(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: DELETE /api/v2/public/tables/{table_id} (param[0] table_id) */
 int h_delete_table(req *r)
 {
     store_begin(r->m->store);
@@ -312,6 +318,7 @@ int h_delete_table(req *r)
     return http_json(r, 200, cJSON_CreateTrue());
 }
 
+/* route: DELETE /api/v2/public/tables/{table_id}/{record_id} (param[0] table_id; param[1] record_id) */
 int h_delete_table_record(req *r)
 {
     store_begin(r->m->store);
@@ -393,6 +400,7 @@ static int finish_columns(req *r, cJSON *doc, int rc)
     return r->status;
 }
 
+/* route: PATCH /api/v2/public/tables/{table_id}/columns/add (param[0] table_id) */
 int h_add_table_columns(req *r)
 {
     const cJSON *add = column_list(r), *c;
@@ -431,6 +439,7 @@ static cJSON *without_columns(const cJSON *rec, const cJSON *removed)
     return o;
 }
 
+/* route: DELETE /api/v2/public/tables/{table_id}/columns/remove (param[0] table_id) */
 int h_remove_table_columns(req *r)
 {
     const cJSON *remove = column_list(r), *c;
@@ -483,6 +492,7 @@ static cJSON *rename_fields(const cJSON *rec, const cJSON *renames)
     return o;
 }
 
+/* route: PATCH /api/v2/public/tables/{table_id}/columns/rename (param[0] table_id) */
 int h_rename_table_columns(req *r)
 {
     if (!http_need_object(r))
@@ -533,6 +543,7 @@ int h_rename_table_columns(req *r)
     return finish_columns(r, doc, rewrite_records(r, r->param[0], rename_fields, renames));
 }
 
+/* route: POST /api/v2/public/tables/{table_id}/search (param[0] table_id) */
 int h_search_table_records(req *r)
 {
     if (!http_need_object(r))
@@ -556,8 +567,9 @@ int h_search_table_records(req *r)
     return r->status;
 }
 
+/* route: PUT /api/v2/public/tables/group/edit */
 int h_edit_tables_group(req *r)
 {
     static const struct group_family family = {"tableIds", "table ids", load_table, save_table};
-    return group_edit(r, &family);
+    return group_edit_apply(r, &family);
 }

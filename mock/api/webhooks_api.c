@@ -1,6 +1,7 @@
 /* webhooks_api.c: webhook subscriptions (register, list, get, update, delete, group edit), one set
  * per tenant (org + environment), stored as documents of kind "webhook". */
 #include "subscriptions.h"
+#include "json.h"
 #include "clock.h"
 #include "fixtures.h"
 #include "http.h"
@@ -37,6 +38,7 @@ static cJSON *all_webhooks(req *r)
     return store_list(r->m->store, r->t->id, KIND, NULL, NULL, NULL, 0, 0, NULL);
 }
 
+/* route: GET /api/v2/public/webhook */
 int h_list_webhooks(req *r) { return http_json(r, 200, all_webhooks(r)); }
 
 /* Rule 3 of the README's Fidelity section: the guide connectors/my-app/webhooks.mdx registers
@@ -56,6 +58,7 @@ static void accept_aliases(req *r)
     }
 }
 
+/* route: POST /api/v2/public/webhook */
 int h_register_webhook(req *r)
 {
     accept_aliases(r);
@@ -67,12 +70,14 @@ int h_register_webhook(req *r)
     return http_json(r, 200, doc);
 }
 
+/* route: GET /api/v2/public/webhook/{id} (param[0] id) */
 int h_get_webhook(req *r)
 {
     cJSON *doc = store_get(r->m->store, r->t->id, KIND, r->param[0]);
     return doc ? http_json(r, 200, doc) : not_found(r);
 }
 
+/* route: PUT /api/v2/public/webhook/{id} (param[0] id) */
 int h_update_webhook(req *r)
 {
     if (!http_need_object(r))
@@ -103,6 +108,7 @@ int h_update_webhook(req *r)
     return http_json(r, 200, doc);
 }
 
+/* route: DELETE /api/v2/public/webhook/{id} (param[0] id) */
 int h_delete_webhook(req *r)
 {
     store_begin(r->m->store);
@@ -118,6 +124,7 @@ int h_delete_webhook(req *r)
     return http_json(r, 200, rest);
 }
 
+/* route: PUT /api/v2/public/webhooks/group/edit */
 int h_update_webhooks_group(req *r)
 {
     const cJSON *ids = http_body_array(r, "webhookIds");

@@ -1,6 +1,7 @@
 /* workflows.c: public (fixture) and private (per linked account) workflows: create, list, get,
  * draft, publish/unpublish with versions, request structure, enabled list, delete, execute. */
 #include "executions.h"
+#include "json.h"
 #include "clock.h"
 #include "fixtures.h"
 #include "http.h"
@@ -89,6 +90,7 @@ static int check_run(req *r, const cJSON *run)
     return 0;
 }
 
+/* route: POST /api/v2/public/workflow */
 int h_create_workflow(req *r)
 {
     if (need_la(r) || !http_need_object(r))
@@ -151,7 +153,7 @@ int h_create_workflow(req *r)
     cJSON_ArrayForEach(n, nl)
         has_start |= json_str(n, "type") && !strcmp(json_str(n, "type"), "start");
     if (!has_start)
-        json_insert(nl, 0, wf_start_node(trigger));
+        json_insert(nl, 0, workflow_defs_start_node(trigger));
     cJSON_AddItemToObject(d, "nodes", nl);
     cJSON_AddItemToObject(d, "edges", edges ? cJSON_Duplicate(edges, 1) : cJSON_CreateArray());
     static const char *const copied[] = {"data_slots", "settings", "json_schema", "manual_execution_payload", "run", NULL};
@@ -220,6 +222,7 @@ static int matches(const cJSON *d, const struct wf_filter *f)
     return 1;
 }
 
+/* route: GET /api/v2/public/workflow */
 int h_list_workflows(req *r)
 {
     long page, limit;
@@ -253,7 +256,7 @@ int h_list_workflows(req *r)
     if (priv) {
         all = store_list(r->m->store, r->t->id, WF_KIND, r->la, NULL, NULL, 0, 0, NULL);
     } else {
-        all = wf_public_list(r->m, r->t, NULL);
+        all = workflow_defs_public_list(r->m, r->t, NULL);
     }
     cJSON *docs = cJSON_CreateArray(), *d;
     int total = 0, skip = (int)((page - 1) * limit);
@@ -288,22 +291,24 @@ int h_list_workflows(req *r)
 
 /* ---- read ---- */
 
+/* route: GET /api/v2/public/workflow/{workflowId} (param[0] workflowId) */
 int h_get_workflow(req *r)
 {
     struct wf w;
-    if (wf_find(r->m, r->t, r->param[0], &w))
+    if (workflow_defs_find(r->m, r->t, r->param[0], &w))
         return not_found(r);
     const char *owner = json_str(w.doc, "linked_account_id");
     if (w.is_private && (!r->la[0] || !owner || strcmp(owner, r->la))) {
-        wf_free(&w);
+        workflow_defs_free(&w);
         return http_error(r, 403, "SERVER_ERROR", "Workflow is private to another linked account");
     }
     cJSON *out = view(w.doc, 1);
-    wf_free(&w);
+    workflow_defs_free(&w);
     return http_json(r, 200, out);
 }
 
 /* The draft of a private workflow: itself, or the published one's draft (cloned when gone). */
+/* route: GET /api/v2/public/workflow/{workflowId}/edit (param[0] workflowId) */
 int h_get_draft_workflow(req *r)
 {
     cJSON *doc = own_private(r, r->param[0]);
@@ -474,6 +479,7 @@ int h_publish_workflow(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: GET /api/v2/public/workflow/versions/{workflowId} (param[0] workflowId) */
 int h_list_workflow_versions(req *r)
 {
     long page, limit;
@@ -512,6 +518,7 @@ int h_list_workflow_versions(req *r)
     return http_json(r, 200, out);
 }
 
+/* route: DELETE /api/v2/public/workflow/{workflowId} (param[0] workflowId) */
 int h_delete_workflow(req *r)
 {
     store_begin(r->m->store);
@@ -525,8 +532,8 @@ int h_delete_workflow(req *r)
         if (mine)
             return http_error(r, 400, "SERVER_ERROR", "Workflow is a version workflow.");
         struct wf w;
-        if (!wf_find(r->m, r->t, r->param[0], &w)) {
-            wf_free(&w);
+        if (!workflow_defs_find(r->m, r->t, r->param[0], &w)) {
+            workflow_defs_free(&w);
             return http_error(r, 403, "FORBIDDEN", "Workflow %s is a public workflow of the org; only private workflows are deleted here",
                               r->param[0]);
         }
@@ -585,6 +592,7 @@ static void add_request_headers(req *r, cJSON *out)
     cJSON_AddItemToObject(out, "headers", hs);
 }
 
+/* route: POST /api/v2/public/workflow/{workflowId}/execute (param[0] workflowId) */
 int h_execute_workflow(req *r)
 {
     if (need_la(r))
@@ -597,13 +605,13 @@ int h_execute_workflow(req *r)
     if (r->body && !cJSON_IsObject(r->body))
         return http_error(r, 400, "BAD_REQUEST", "the request body must be a JSON object (the workflow's payload)");
     struct wf w;
-    if (wf_find(r->m, r->t, r->param[0], &w))
+    if (workflow_defs_find(r->m, r->t, r->param[0], &w))
         return not_found(r);
-    const char *wslug = wf_slug(w.doc);
+    const char *wslug = workflow_defs_slug(w.doc);
     int mismatch = wslug && strcmp(wslug, slug);
     char wslug_copy[64];
     util_copy(wslug_copy, sizeof wslug_copy, wslug ? wslug : "");
-    wf_free(&w);
+    workflow_defs_free(&w);
     if (mismatch)
         return http_error(r, 400, "BAD_REQUEST", "Workflow %s belongs to application %s, not %s", r->param[0], wslug_copy, slug);
     const char *sync_h = http_header(r, "sync_execution"), *cfg = http_header(r, "config_id"), *tag = http_header(r, "instance_tag");
@@ -660,6 +668,7 @@ static cJSON *enabled_entry(const cJSON *def, const char *config_id, cJSON *appl
     return o;
 }
 
+/* route: GET /api/v2/public/workflow/enabled */
 int h_list_enabled_workflows(req *r)
 {
     if (need_la(r))
@@ -670,18 +679,18 @@ int h_list_enabled_workflows(req *r)
         const cJSON *app = fixtures_app(r->m->fx, json_str(c, "slug"));
         if (!app)
             continue;
-        cJSON *defs = config_workflow_defs(r->m, r->t, r->la, app), *d;
+        cJSON *defs = configs_workflow_defs(r->m, r->t, r->la, app), *d;
         cJSON_ArrayForEach(d, defs)
-            if (config_workflow_enabled(c, d))
-                cJSON_AddItemToArray(out, enabled_entry(d, json_str(c, "config_id"), wf_app_summary(r->t, app)));
+            if (configs_workflow_enabled(c, d))
+                cJSON_AddItemToArray(out, enabled_entry(d, json_str(c, "config_id"), workflow_defs_app_summary(r->t, app)));
         cJSON_Delete(defs);
     }
     cJSON_Delete(cfgs);
     /* Published private workflows of the default custom app have no config: always on. */
     cJSON *priv = store_list(r->m->store, r->t->id, WF_KIND, r->la, NULL, NULL, 0, 0, NULL), *p;
     cJSON_ArrayForEach(p, priv)
-        if (!wf_slug(p) && json_bool(p, "published", 0) && !json_bool(p, "is_draft", 0))
-            cJSON_AddItemToArray(out, enabled_entry(p, r->la, wf_app_summary(r->t, NULL)));
+        if (!workflow_defs_slug(p) && json_bool(p, "published", 0) && !json_bool(p, "is_draft", 0))
+            cJSON_AddItemToArray(out, enabled_entry(p, r->la, workflow_defs_app_summary(r->t, NULL)));
     cJSON_Delete(priv);
     return http_json(r, 200, out);
 }
@@ -709,14 +718,15 @@ static cJSON *interpret(const cJSON *schema, int depth)
     return out;
 }
 
+/* route: GET /api/v2/public/workflow/request-structure/{workflowId} (param[0] workflowId) */
 int h_get_workflow_request_structure(req *r)
 {
     struct wf w;
-    if (wf_find(r->m, r->t, r->param[0], &w))
+    if (workflow_defs_find(r->m, r->t, r->param[0], &w))
         return not_found(r);
     const char *owner = json_str(w.doc, "linked_account_id");
     if (w.is_private && (!owner || strcmp(owner, r->la))) {
-        wf_free(&w);
+        workflow_defs_free(&w);
         return not_found(r);
     }
     const cJSON *payload = cJSON_GetObjectItemCaseSensitive(w.doc, "manual_execution_payload");
@@ -726,6 +736,6 @@ int h_get_workflow_request_structure(req *r)
     cJSON_AddItemToObject(out, "schema", cJSON_IsObject(schema) ? cJSON_Duplicate(schema, 1) : cJSON_CreateNull());
     cJSON *interp = cJSON_IsObject(schema) ? interpret(schema, 0) : NULL;
     cJSON_AddItemToObject(out, "schema_interpreted", interp ? interp : cJSON_CreateNull());
-    wf_free(&w);
+    workflow_defs_free(&w);
     return http_json(r, 200, out);
 }

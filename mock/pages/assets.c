@@ -29,6 +29,7 @@ static const char *content_type(const char *name)
     return "application/octet-stream";
 }
 
+/* route: GET /__mock/assets/{name} (param[0] name) */
 int h_page_asset(req *r)
 {
     const struct asset *a = assets_find(r->param[0]);

@@ -1,8 +1,9 @@
 /* connect_page.c: the hosted connect page (/connect/{token}): the linked account's apps in their
  * state (Connect / Connected / Reconnect), key-based forms, and the hand-off to OAuth consent. */
 #include "pages/html.h"
+#include "json.h"
 #include "pages/links.h"
-#include "credentials_validate.h"
+#include "keybased.h"
 #include "handlers.h"
 #include "connections.h"
 #include "fixtures.h"
@@ -95,7 +96,7 @@ enum app_state { APP_NONE, APP_ACTIVE, APP_REAUTH };
 
 static enum app_state app_state_of(req *r, struct session *s, const char *slug)
 {
-    cJSON *conn = connection_get(r->m, s->t, s->la, slug);
+    cJSON *conn = connections_get(r->m, s->t, s->la, slug);
     const char *status = json_str(conn, "status");
     enum app_state st = !conn ? APP_NONE : status && !strcmp(status, "expired") ? APP_REAUTH : APP_ACTIVE;
     cJSON_Delete(conn);
@@ -121,7 +122,7 @@ static void notice(struct html *h, req *r, struct session *s, const char *param,
 static void app_row(struct html *h, req *r, struct session *s, const cJSON *app)
 {
     const char *slug = json_str(app, "slug");
-    cJSON *conn = connection_get(r->m, s->t, s->la, slug);
+    cJSON *conn = connections_get(r->m, s->t, s->la, slug);
     const char *status = json_str(conn, "status");
     int expired = status && !strcmp(status, "expired");
     html_raw(h, "<li class=\"app\" data-slug=\"");
@@ -175,6 +176,7 @@ static void app_row(struct html *h, req *r, struct session *s, const cJSON *app)
     cJSON_Delete(conn);
 }
 
+/* route: GET /connect/{token} (param[0] token) */
 int h_page_connect(req *r)
 {
     struct session s;
@@ -241,7 +243,7 @@ static int key_form(req *r, struct session *s, const cJSON *app, const cJSON *va
     app_link(&h, r->m, s->token, slug, NULL);
     html_raw(&h, "\">\n");
     const cJSON *f;
-    cJSON_ArrayForEach(f, credentials_fields(app)) {
+    cJSON_ArrayForEach(f, keybased_fields(app)) {
         const char *name = json_str(f, "name"), *type = json_str(f, "type");
         if (!name)
             continue;
@@ -286,6 +288,7 @@ static int key_form(req *r, struct session *s, const cJSON *app, const cJSON *va
     return html_send(r, status, &h);
 }
 
+/* route: GET /connect/{token}/{slug} (param[0] token; param[1] slug) */
 int h_page_connect_app(req *r)
 {
     struct session s;
@@ -323,6 +326,7 @@ void connect_page_after(struct mock *m, const cJSON *hosted_doc, const char *slu
         snprintf(out, n, "%s/connect/%s?%s=%s", m->url, json_str(hosted_doc, "token"), outcome, slug);
 }
 
+/* route: POST /connect/{token}/{slug} (param[0] token; param[1] slug) */
 int h_page_connect_submit(req *r)
 {
     struct session s;
@@ -338,7 +342,7 @@ int h_page_connect_submit(req *r)
         /* Only the app's own fields are taken from the form, as strings. */
         cJSON *fields = cJSON_CreateObject();
         const cJSON *f;
-        cJSON_ArrayForEach(f, credentials_fields(app)) {
+        cJSON_ArrayForEach(f, keybased_fields(app)) {
             const char *name = json_str(f, "name");
             char value[2048];
             if (name && html_form_value(r, name, value, sizeof value))
@@ -346,11 +350,11 @@ int h_page_connect_submit(req *r)
         }
         char err[256];
         const char *slug = json_str(app, "slug");
-        if (credentials_validate(app, fields, err, sizeof err) != 0) {
+        if (keybased_validate(app, fields, err, sizeof err) != 0) {
             rc = key_form(r, &s, app, fields, err, 400);
         } else {
-            /* identifier NULL: connection_connect takes the app's identifier field, as the API does */
-            if (connection_connect(r->m, s.t, s.la, slug, "keybased", NULL, fields) != 0) {
+            /* identifier NULL: connections_connect takes the app's identifier field, as the API does */
+            if (connections_connect(r->m, s.t, s.la, slug, "keybased", NULL, fields) != 0) {
                 rc = html_error_page(r, 500, "Something went wrong", "The connection could not be saved.");
             } else {
                 char url[512];

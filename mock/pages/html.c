@@ -1,6 +1,7 @@
 /* html.c: the HTML buffer, escaping of every user-controlled value, the shared page frame. */
 #define _GNU_SOURCE
 #include "pages/html.h"
+#include "json.h"
 #include "http.h"
 #include "util.h"
 

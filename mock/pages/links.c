@@ -1,6 +1,8 @@
 /* links.c: hosted connect sessions (a signed JWT in the URL) and OAuth consent requests (opaque
  * tokens), stored per tenant. */
 #include "pages/links.h"
+#include "json.h"
+#include "jwt.h"
 #include "auth.h"
 #include "clock.h"
 #include "fixtures.h"

@@ -1,6 +1,7 @@
 /* oauth_page.c: the OAuth consent screen a provider would show ("Acme wants to access your
  * HubSpot account"), and what Approve and Deny do: connect (or restore) the app, or nothing. */
 #include "pages/html.h"
+#include "json.h"
 #include "pages/links.h"
 #include "handlers.h"
 #include "connections.h"
@@ -41,6 +42,7 @@ static int open_state(req *r, const char *state, cJSON **doc, const struct tenan
     return 0;
 }
 
+/* route: GET /oauth/{slug}/authorize (param[0] slug) */
 int h_page_consent(req *r)
 {
     char state[64] = "";
@@ -52,7 +54,7 @@ int h_page_consent(req *r)
         return r->status;
     const char *la = json_str(doc, "linked_account_id"), *provider = provider_name(app);
     const cJSON *oauth = cJSON_GetObjectItemCaseSensitive(app, "oauth");
-    cJSON *conn = connection_get(r->m, t, la, json_str(app, "slug"));
+    cJSON *conn = connections_get(r->m, t, la, json_str(app, "slug"));
     cJSON *la_doc = store_get(r->m->store, t->id, "linked_account", la);
 
     struct html h;
@@ -136,6 +138,7 @@ static int result_page(req *r, const struct tenant *t, const cJSON *app, int app
     return html_send(r, 200, &h);
 }
 
+/* route: POST /oauth/{slug}/authorize (param[0] slug) */
 int h_page_consent_decide(req *r)
 {
     char state[64] = "", decision[16] = "", popup[4] = "";
@@ -154,7 +157,7 @@ int h_page_consent_decide(req *r)
     links_oauth_consume(r->m, t, state);
     if (approve) {
         /* Tokens a provider would hand back; a first connect takes the identifier from the
-         * app's fixture (connection_connect's default). */
+         * app's fixture (connections_connect's default). */
         char at[48], rt[48];
         memcpy(at, "mock_at_", 8);
         util_random_hex(at + 8, 16);
@@ -165,8 +168,8 @@ int h_page_consent_decide(req *r)
         cJSON_AddStringToObject(creds, "refresh_token", rt);
         cJSON_AddStringToObject(creds, "token_type", "bearer");
         /* Reconnecting re-authorizes the same provider account: keep the identifier it has. */
-        cJSON *conn = connection_get(r->m, t, la, slug);
-        int rc = connection_connect(r->m, t, la, slug, "oauth2", cJSON_GetObjectItemCaseSensitive(conn, "identifier"), creds);
+        cJSON *conn = connections_get(r->m, t, la, slug);
+        int rc = connections_connect(r->m, t, la, slug, "oauth2", cJSON_GetObjectItemCaseSensitive(conn, "identifier"), creds);
         cJSON_Delete(conn);
         cJSON_Delete(creds);
         if (rc != 0) {

@@ -77,7 +77,7 @@ static void connection_fields_per_linked_account(void **state)
     refold_mock *m = *state;
     struct mock *mm = (struct mock *)m;
     const struct tenant *t = fixtures_tenant_by_key(mm->fx, "tk_acme_test");
-    assert_int_equal(connection_connect(mm, t, "user_12345", "hubspot", NULL, NULL, NULL), 0);
+    assert_int_equal(connections_connect(mm, t, "user_12345", "hubspot", NULL, NULL, NULL), 0);
     th_resp r = th_key(m, "GET", APPS "/hubspot", "tk_acme_test", "user_12345", NULL);
     assert_int_equal(r.status, 200);
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r.json, "connected")));
@@ -90,7 +90,7 @@ static void connection_fields_per_linked_account(void **state)
     th_free(&r);
 
     /* Expired: still connected, status expired, reauth_required — for this account only. */
-    assert_int_equal(connection_expire(mm, t, "user_12345", "hubspot", "revoked"), 0);
+    assert_int_equal(connections_expire(mm, t, "user_12345", "hubspot", "revoked"), 0);
     r = th_key(m, "GET", APPS "/hubspot", "tk_acme_test", "user_12345", NULL);
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r.json, "connected")));
     acc = cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "connected_accounts"), 0);
@@ -112,7 +112,7 @@ static void connection_fields_per_linked_account(void **state)
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(integ, "reauth_required")));
     assert_null(cJSON_GetObjectItem(integ, "credentials"));
     th_free(&r);
-    connection_connect(mm, t, "user_12345", "hubspot", NULL, NULL, NULL);
+    connections_connect(mm, t, "user_12345", "hubspot", NULL, NULL, NULL);
     r = th_key(m, "GET", APPS "/hubspot", "tk_acme_test", "user_12345", NULL);
     assert_true(cJSON_IsFalse(cJSON_GetObjectItem(r.json, "reauth_required")));
     th_free(&r);

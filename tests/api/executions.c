@@ -546,7 +546,7 @@ static void forgetting_a_linked_account(void **state)
     th_resp r = fu_action(m, ACME, LA, "playground_app", "create_item", "{\"name\":\"Widget\"}");
     snprintf(path, sizeof path, "{\"item_id\":\"%s\"}", th_str(cJSON_GetObjectItem(r.json, "data"), "id"));
     th_free(&r);
-    flows_forget_linked_account(mk, t, LA);
+    executions_forget_linked_account(mk, t, LA);
     r = fu_execution(m, ACME, LA, id);
     th_assert_error(&r, 404);
     th_free(&r);

@@ -493,7 +493,7 @@ static void reconnect_keeps_the_account_identifier(void **state)
     struct mock *mk = (struct mock *)m;
     const struct tenant *t = fixtures_tenant_by_key(mk->fx, KEY);
     cJSON *ident = cJSON_Parse("{\"portalId\":99887766,\"hub_domain\":\"initech.example\"}");
-    assert_int_equal(connection_connect(mk, t, LA_ID, "hubspot", "oauth2", ident, NULL), 0);
+    assert_int_equal(connections_connect(mk, t, LA_ID, "hubspot", "oauth2", ident, NULL), 0);
     cJSON_Delete(ident);
     fu_expire(m, KEY, LA_ID, "hubspot", "expired");
     th_resp r = th_key(m, "GET", "/api/v2/public/linked-account/integration/oauth-url/hubspot", KEY, LA_ID, NULL);

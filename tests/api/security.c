@@ -310,13 +310,13 @@ static void tenant_isolation_walk(void **state)
     seed_acme(m, &id);
     int walked = 0, isolated = 0, open_ok = 0, failures = 0, not_built = 0;
     for (const struct route *rt = routes; rt->method; rt++) {
-        if (!strncmp(rt->pattern, "/__mock", 7) || rt->auth == AUTH_NONE || (rt->auth & RAW_BODY))
+        if (!strncmp(rt->pattern, "/__mock", 7) || rt->flags == AUTH_NONE || (rt->flags & RAW_BODY))
             continue; /* admin: see admin_token_protects_admin_api; pages and task links: public by design */
         char path[512];
         int tenant_param;
         assert_true(build_path(&id, rt->pattern, path, sizeof path, &tenant_param));
-        int takes_la = (rt->auth & (NEED_LA | OPT_LA)) != 0;
-        int by_key = (rt->auth & AUTH_KEY) != 0;
+        int takes_la = (rt->flags & (NEED_LA | OPT_LA)) != 0;
+        int by_key = (rt->flags & AUTH_KEY) != 0;
         /* Globex's key, pointing at Acme's linked account where the route takes one; token-only
          * routes get a session token of Globex's own linked account. */
         const char *body = walk_body(rt);
@@ -489,14 +489,14 @@ static void no_credential_in(refold_mock *m, const struct ids *id, const char *c
 {
     int seen = 0;
     for (const struct route *rt = routes; rt->method; rt++) {
-        if (strcmp(rt->method, "GET") || (rt->auth & RAW_BODY) || !strncmp(rt->pattern, "/connect/", 9) ||
+        if (strcmp(rt->method, "GET") || (rt->flags & RAW_BODY) || !strncmp(rt->pattern, "/connect/", 9) ||
             !strncmp(rt->pattern, "/oauth/", 7))
             continue;
         char path[512];
         int tenant_param;
         assert_true(build_path(id, rt->pattern, path, sizeof path, &tenant_param));
         for (int as_token = 0; as_token < 2; as_token++) {
-            if (as_token ? !(rt->auth & AUTH_TOKEN) : (rt->auth & AUTH_TOKEN) && !(rt->auth & AUTH_KEY))
+            if (as_token ? !(rt->flags & AUTH_TOKEN) : (rt->flags & AUTH_TOKEN) && !(rt->flags & AUTH_KEY))
                 continue;
             th_resp r = as_token ? call(m, "GET", path, NULL, NULL, id->acme_token, "slug: hubspot", NULL)
                                  : call(m, "GET", path, ACME, ACME_LA, NULL, "slug: hubspot", NULL);
@@ -568,8 +568,8 @@ static void credentials_never_appear(void **state)
     struct mock *mm = (struct mock *)m;
     const struct tenant *t = fixtures_tenant_by_key(mm->fx, ACME);
     cJSON *tokens = cJSON_Parse("{\"access_token\":\"" OAUTH_ACCESS "\",\"refresh_token\":\"" OAUTH_REFRESH "\"}");
-    assert_int_equal(connection_connect(mm, t, ACME_LA, "hubspot", "oauth2", NULL, tokens), 0);
-    cJSON *conn = connection_get(mm, t, ACME_LA, "hubspot");
+    assert_int_equal(connections_connect(mm, t, ACME_LA, "hubspot", "oauth2", NULL, tokens), 0);
+    cJSON *conn = connections_get(mm, t, ACME_LA, "hubspot");
     assert_non_null(conn);
     const cJSON *creds = cJSON_GetObjectItem(conn, "credentials");
     char access[256] = "", refresh[256] = "";
@@ -612,9 +612,9 @@ static void credentials_never_appear(void **state)
     th_session_token(m, ACME, ACME_LA, id.acme_token, sizeof id.acme_token);
     mm = (struct mock *)m;
     t = fixtures_tenant_by_key(mm->fx, ACME);
-    assert_int_equal(connection_connect(mm, t, ACME_LA, "hubspot", "oauth2", NULL, tokens), 0);
+    assert_int_equal(connections_connect(mm, t, ACME_LA, "hubspot", "oauth2", NULL, tokens), 0);
     cJSON_Delete(tokens);
-    conn = connection_get(mm, t, ACME_LA, "hubspot");
+    conn = connections_get(mm, t, ACME_LA, "hubspot");
     creds = cJSON_GetObjectItem(conn, "credentials");
     snprintf(access, sizeof access, "%s", th_str(creds, "access_token"));
     snprintf(refresh, sizeof refresh, "%s", th_str(creds, "refresh_token"));
@@ -730,7 +730,7 @@ static void admin_token_protects_admin_api(void **state)
         const char *wrong[] = {"Authorization: Bearer adm_tok_3f9b", "x-api-key: " ACME, NULL};
         const char *right[] = {"Authorization: Bearer adm_tok_3f9a", "x-api-key: " ACME, NULL};
         th_resp r = th_request(m, rt->method, path, body, none);
-        if (rt->auth == AUTH_NONE) { /* the readiness probe stays open */
+        if (rt->flags == AUTH_NONE) { /* the readiness probe stays open */
             assert_int_not_equal(r.status, 401);
             th_free(&r);
             continue;

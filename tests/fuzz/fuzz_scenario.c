@@ -1,4 +1,4 @@
-/* fuzz_scenario.c: libFuzzer target for the scenario parser: any JSON text through sc_parse()
+/* fuzz_scenario.c: libFuzzer target for the scenario parser: any JSON text through scenario_parse()
  * against the shipped fixtures, as a file given to --scenario or POST /__mock/scenario would be. */
 #include "fixtures.h"
 #include "scenario.h"
@@ -29,9 +29,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(text);
     if (!doc)
         return 0;
-    struct sc_script *s = sc_parse(doc, fx, &fx->tenants[0], "fuzz.json", err, sizeof err);
+    struct sc_script *s = scenario_parse(doc, fx, &fx->tenants[0], "fuzz.json", err, sizeof err);
     if (s)
-        sc_script_free(s);
+        scenario_parse_free(s);
     else if (!err[0])
         abort(); /* a refusal must say why */
     return 0;

@@ -1,5 +1,6 @@
 /* fixtures.c: unit tests for the fixtures loader: the shipped catalogue, and precise errors. */
 #include "harness.h"
+#include "json.h"
 #include "fixtures.h"
 #include "util.h"
 

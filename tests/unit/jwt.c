@@ -1,5 +1,6 @@
 /* jwt.c: unit tests for session-token JWTs: round trip, tampering, wrong key, alg confusion. */
 #include "harness.h"
+#include "jwt.h"
 #include "auth.h"
 
 #include <openssl/evp.h>

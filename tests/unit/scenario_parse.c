@@ -32,7 +32,7 @@ static struct sc_script *parse(const char *json, char *err, size_t n)
 {
     cJSON *doc = cJSON_Parse(json);
     assert_non_null(doc);
-    return sc_parse(doc, fx, &fx->tenants[0], "test.json", err, n);
+    return scenario_parse(doc, fx, &fx->tenants[0], "test.json", err, n);
 }
 
 /* Asserts that json is refused with a message containing every one of the fragments. */
@@ -72,14 +72,14 @@ static void shipped_scenarios_are_valid(void **state)
         if (!doc)
             fprintf(stderr, "%s\n", err);
         assert_non_null(doc);
-        struct sc_script *s = sc_parse(doc, fx, &fx->tenants[0], path, err, sizeof err);
+        struct sc_script *s = scenario_parse(doc, fx, &fx->tenants[0], path, err, sizeof err);
         if (!s)
             fprintf(stderr, "%s\n", err);
         assert_non_null(s);
         /* the file is named after the scenario, so {"name": ...} finds it */
         assert_int_equal(strncmp(de->d_name, s->name, len - 5), 0);
         assert_true(s->nsteps > 0);
-        sc_script_free(s);
+        scenario_parse_free(s);
         n++;
     }
     closedir(d);
@@ -110,7 +110,7 @@ static void triggers_are_read(void **state)
     assert_string_equal(s->steps[1].la, "la1");
     assert_int_equal(s->steps[2].kind, SC_MANUAL);
     assert_int_equal(s->steps[2].fired_at_ms, -1);
-    sc_script_free(s);
+    scenario_parse_free(s);
 }
 
 static void top_level_mistakes(void **state)
@@ -206,13 +206,13 @@ static void linked_accounts_become_known(void **state)
     if (!s)
         fprintf(stderr, "%s\n", err);
     assert_non_null(s);
-    sc_script_free(s);
+    scenario_parse_free(s);
     /* named by a trigger */
     s = parse("{\"name\":\"s\",\"steps\":[{\"name\":\"a\",\"when\":{\"after_requests\":{\"path\":\"/x\",\"linked_account_id\":\"la9\"}},"
               "\"do\":[{\"action\":\"delete_connection\",\"linked_account_id\":\"la9\",\"slug\":\"slack\"}]}]}",
               err, sizeof err);
     assert_non_null(s);
-    sc_script_free(s);
+    scenario_parse_free(s);
     /* but not before it is created */
     refused("{\"name\":\"s\",\"steps\":["
             "{\"name\":\"a\",\"when\":{\"manual\":true},\"do\":[{\"action\":\"connect\",\"linked_account_id\":\"new-co\",\"slug\":\"slack\"}]},"
@@ -223,14 +223,14 @@ static void linked_accounts_become_known(void **state)
 static void names(void **state)
 {
     (void)state;
-    assert_true(sc_valid_name("reauth-demo"));
-    assert_true(sc_valid_name("v1.2_x"));
-    assert_false(sc_valid_name(""));
-    assert_false(sc_valid_name("../etc/passwd"));
-    assert_false(sc_valid_name("a/b"));
-    assert_false(sc_valid_name(".hidden"));
-    assert_false(sc_valid_name("a..b"));
-    assert_false(sc_valid_name("a b"));
+    assert_true(scenario_parse_valid_name("reauth-demo"));
+    assert_true(scenario_parse_valid_name("v1.2_x"));
+    assert_false(scenario_parse_valid_name(""));
+    assert_false(scenario_parse_valid_name("../etc/passwd"));
+    assert_false(scenario_parse_valid_name("a/b"));
+    assert_false(scenario_parse_valid_name(".hidden"));
+    assert_false(scenario_parse_valid_name("a..b"));
+    assert_false(scenario_parse_valid_name("a b"));
 }
 
 int main(void)

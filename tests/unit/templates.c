@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "flows_fixture.h"
+#include "json.h"
 #include "templates.h"
 #include "util.h"
 
@@ -44,7 +45,7 @@ static void placeholders(void **state)
                        "\"tags\":\"{{param.tags}}\",\"obj\":\"{{param.obj}}\",\"missing\":\"{{param.phone}}\",\"at\":\"{{now}}\","
                        "\"rec\":\"{{record}}\",\"all\":\"{{records}}\",\"text\":\"Hello {{param.email}}\",\"list\":[\"{{param.n}}\",\"{{param.nope}}\",7],"
                        "\"deep\":{\"x\":{\"y\":\"{{param.email}}\"}},\"unknown\":\"{{whatever}}\",\"n2\":5,\"nul\":null}");
-    cJSON *out = tpl_render(tpl, &c);
+    cJSON *out = templates_render(tpl, &c);
     assert_json(out, "{\"id\":\"abc\",\"email\":\"jane@example.com\",\"n\":3,\"flag\":false,\"tags\":[\"a\"],\"obj\":{\"k\":1},"
                      "\"at\":\"2026-06-16T13:15:00.000Z\",\"rec\":{\"id\":\"r1\"},\"all\":[{\"id\":\"r1\"},{\"id\":\"r2\"}],"
                      "\"text\":\"Hello {{param.email}}\",\"list\":[3,7],\"deep\":{\"x\":{\"y\":\"jane@example.com\"}},"
@@ -56,11 +57,11 @@ static void placeholders(void **state)
     /* nothing to stand for: record -> null, records -> [] */
     struct tpl_ctx empty = {0};
     cJSON *t2 = parse("{\"a\":\"{{record}}\",\"b\":\"{{records}}\"}");
-    out = tpl_render(t2, &empty);
+    out = templates_render(t2, &empty);
     assert_json(out, "{\"a\":null,\"b\":[]}");
     cJSON_Delete(out);
     cJSON *t3 = parse("\"{{param.x}}\"");
-    out = tpl_render(t3, &empty);
+    out = templates_render(t3, &empty);
     assert_true(cJSON_IsNull(out)); /* a dropped top level */
     cJSON_Delete(out);
     cJSON_Delete(t3);
@@ -76,7 +77,7 @@ static void merge(void **state)
     (void)state;
     cJSON *target = parse("{\"id\":\"1\",\"properties\":{\"email\":\"a@b.c\",\"firstname\":\"Jane\"},\"tags\":[1,2],\"archived\":false}");
     cJSON *patch = parse("{\"properties\":{\"firstname\":\"Janet\",\"jobtitle\":\"CTO\"},\"tags\":[3],\"archived\":true,\"new\":{\"k\":1}}");
-    tpl_merge(target, patch);
+    templates_merge(target, patch);
     assert_json(target, "{\"id\":\"1\",\"properties\":{\"email\":\"a@b.c\",\"firstname\":\"Janet\",\"jobtitle\":\"CTO\"},"
                         "\"tags\":[3],\"archived\":true,\"new\":{\"k\":1}}");
     cJSON_Delete(target);
@@ -86,14 +87,14 @@ static void merge(void **state)
 static void valid_strings(void **state)
 {
     (void)state;
-    assert_true(tpl_valid_string("plain"));
-    assert_true(tpl_valid_string("{{id}}"));
-    assert_true(tpl_valid_string("{{now}}"));
-    assert_true(tpl_valid_string("{{record}}"));
-    assert_true(tpl_valid_string("{{records}}"));
-    assert_true(tpl_valid_string("{{param.email}}"));
-    assert_false(tpl_valid_string("{{recrod}}"));
-    assert_false(tpl_valid_string("{{}}"));
+    assert_true(templates_valid_string("plain"));
+    assert_true(templates_valid_string("{{id}}"));
+    assert_true(templates_valid_string("{{now}}"));
+    assert_true(templates_valid_string("{{record}}"));
+    assert_true(templates_valid_string("{{records}}"));
+    assert_true(templates_valid_string("{{param.email}}"));
+    assert_false(templates_valid_string("{{recrod}}"));
+    assert_false(templates_valid_string("{{}}"));
 }
 
 static void shipped_fixtures_pass(void **state)

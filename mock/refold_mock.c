@@ -1,6 +1,7 @@
-/* mock.c: the embedding API: start (store, fixtures, clock, server), reset, advance, stop. */
+/* refold_mock.c: the embedding API: start (store, fixtures, clock, server), reset, advance, stop. */
 #define _GNU_SOURCE
 #include "auth.h"
+#include "reset.h"
 #include "clock.h"
 #include "faults.h"
 #include "fixtures.h"
@@ -38,84 +39,6 @@ void refold_mock_options_init(refold_mock_options *o)
 static char *dup_or_null(const char *s) { return s && *s ? strdup(s) : NULL; }
 
 static void init_library(void) { mg_init_library(0); }
-
-/* Seeds every tenant from the fixtures; on a file database only the first time, so a restart
- * keeps what users created and deleted. */
-static int seed(struct mock *m, int force, char *err, size_t errlen)
-{
-    char done[8];
-    if (!force && store_meta_get(m->store, "seeded", done, sizeof done))
-        return 0;
-    for (int i = 0; i < m->fx->ntenants; i++)
-        if (mock_reset_tenant(m, &m->fx->tenants[i]) != 0) {
-            snprintf(err, errlen, "fixtures: seed data of %s does not apply", m->fx->tenants[i].api_key);
-            return -1;
-        }
-    return store_meta_set(m->store, "seeded", "1");
-}
-
-int mock_wipe_tenant(struct mock *m, const struct tenant *t)
-{
-    scenario_unload(m, t); /* a scenario playing in t goes with the state it made */
-    if (store_wipe(m->store, t->id) != 0)
-        return -1;
-    faults_clear(m->faults, t->id);
-    journal_clear(m->journal, t->id);
-    mcp_logs_clear(m->mcp_logs, t->id);
-    clock_reset_tenant(m, t);
-    return 0;
-}
-
-int mock_reset_tenant(struct mock *m, const struct tenant *t)
-{
-    char err[256];
-    if (mock_wipe_tenant(m, t) != 0)
-        return -1;
-    return t->setup ? setup_apply(m, t, t->setup, err, sizeof err) : 0;
-}
-
-/* Re-reads the fixtures directory. Unchanged files keep the loaded set; a changed one replaces
- * it, and the old set is kept until stop (a request in flight may still hold its tenant or app
- * pointers). A broken file is refused with its file and field, and the old set stays. */
-static int reload_fixtures(struct mock *m, char *err, size_t errlen)
-{
-    struct fixtures *fresh = fixtures_load(m->fixtures_dir, err, errlen);
-    if (!fresh)
-        return -1;
-    struct fixtures *old = m->fx;
-    if (cJSON_Compare(old->orgs, fresh->orgs, 1) && cJSON_Compare(old->apps, fresh->apps, 1) &&
-        cJSON_Compare(old->env_definitions, fresh->env_definitions, 1)) {
-        fixtures_free(fresh);
-        return 0;
-    }
-    old->retired_next = m->retired_fx;
-    m->retired_fx = old;
-    __atomic_store_n(&m->fx, fresh, __ATOMIC_RELEASE);
-    return 0;
-}
-
-int mock_reset_all(struct mock *m, char *err, size_t errlen)
-{
-    store_lock(m->store);
-    if (reload_fixtures(m, err, errlen) != 0) {
-        store_unlock(m->store);
-        return 1; /* refused: nothing was reset */
-    }
-    scenario_unload(m, NULL);
-    tenants_drop_all(m); /* back to the fixtures: ephemeral tenants go too */
-    int rc = store_wipe(m->store, NULL);
-    faults_clear(m->faults, NULL);
-    journal_clear(m->journal, NULL);
-    mcp_logs_clear(m->mcp_logs, NULL);
-    pthread_mutex_lock(&m->clock_lock);
-    m->clock_offset_ms = 0;
-    pthread_mutex_unlock(&m->clock_lock);
-    store_meta_set(m->store, "clock_offset_ms", "0");
-    if (rc == 0)
-        rc = seed(m, 1, err, errlen);
-    store_unlock(m->store);
-    return rc ? -1 : 0;
-}
 
 static void *ticker(void *arg)
 {
@@ -188,7 +111,7 @@ refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_
         goto fail;
     }
     clock_reset(m);
-    if (seed(m, 0, err, errlen) != 0)
+    if (reset_seed(m, 0, err, errlen) != 0)
         goto fail;
     if (scenario_start(m, err, errlen) != 0) /* --scenario, or the one a --db file kept */
         goto fail;
@@ -230,7 +153,7 @@ int refold_mock_api_key(const refold_mock *mm, int i, const char **org, const ch
 int refold_mock_reset(refold_mock *mm)
 {
     char err[512];
-    return mock_reset_all((struct mock *)mm, err, sizeof err) ? -1 : 0;
+    return reset_all((struct mock *)mm, err, sizeof err) ? -1 : 0;
 }
 long long refold_mock_now_ms(refold_mock *mm) { return clock_now_ms((struct mock *)mm); }
 
@@ -317,4 +240,19 @@ void refold_mock_stop(refold_mock *mm)
     free(m->public_url_opt);
     free(m->admin_token);
     free(m);
+}
+
+int refold_mock_load_scenario(refold_mock *mm, const char *file_or_name, char *err, size_t errlen)
+{
+    struct mock *m = (struct mock *)mm;
+    char dummy[8];
+    if (!err) {
+        err = dummy;
+        errlen = sizeof dummy;
+    }
+    if (!file_or_name || !*file_or_name) {
+        snprintf(err, errlen, "no scenario given");
+        return -1;
+    }
+    return scenario_load_ref(m, file_or_name, 1, &m->fx->tenants[0], NULL, err, errlen);
 }

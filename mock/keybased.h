@@ -1,7 +1,7 @@
 /* credentials_validate.h: checking key-based credentials against an app's auth_input_map, the
  * one rule every key-based save follows (public API, frontend SDK, hosted connect form). */
-#ifndef CREDENTIALS_VALIDATE_H
-#define CREDENTIALS_VALIDATE_H
+#ifndef KEYBASED_H
+#define KEYBASED_H
 
 #include <stddef.h>
 #include <cjson/cJSON.h>
@@ -9,8 +9,8 @@
 /* 0 when fields (an object) holds every required field of app's key-based auth as a non-empty
  * string or a number, and every given field of the map is a string, number or boolean.
  * Otherwise -1 and err names the first field at fault. Fields outside the map are kept. */
-int credentials_validate(const cJSON *app, const cJSON *fields, char *err, size_t errlen);
+int keybased_validate(const cJSON *app, const cJSON *fields, char *err, size_t errlen);
 /* The key-based field list of app (auth_type_options.keybased, else auth_input_map), or NULL. */
-const cJSON *credentials_fields(const cJSON *app);
+const cJSON *keybased_fields(const cJSON *app);
 
 #endif

@@ -1,12 +1,13 @@
 /* credentials_validate.c: key-based credentials checked against the app's auth_input_map. */
-#include "credentials_validate.h"
+#include "keybased.h"
+#include "json.h"
 #include "util.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
-const cJSON *credentials_fields(const cJSON *app)
+const cJSON *keybased_fields(const cJSON *app)
 {
     const cJSON *opts = cJSON_GetObjectItemCaseSensitive(app, "auth_type_options");
     const cJSON *kb = cJSON_GetObjectItemCaseSensitive(opts, "keybased");
@@ -31,12 +32,12 @@ static int blank(const char *s)
     return 1;
 }
 
-int credentials_validate(const cJSON *app, const cJSON *fields, char *err, size_t errlen)
+int keybased_validate(const cJSON *app, const cJSON *fields, char *err, size_t errlen)
 {
     if (!cJSON_IsObject(fields))
         return snprintf(err, errlen, "the credentials must be a JSON object of field name -> value"), -1;
     const cJSON *f;
-    cJSON_ArrayForEach(f, credentials_fields(app)) {
+    cJSON_ArrayForEach(f, keybased_fields(app)) {
         const char *name = json_str(f, "name");
         if (!name)
             continue;

@@ -1,7 +1,8 @@
-/* scenario_run.c: the scenario engine: load (reset the tenant, apply setup, arm step 1), fire
+/* scenario.c: the scenario engine: load (reset the tenant, apply setup, arm step 1), fire
  * steps in order on the virtual clock, on counted requests or by hand, keep progress in the store. */
 #define _GNU_SOURCE
 #include "scenario.h"
+#include "json.h"
 #include "clock.h"
 #include "faults.h"
 #include "fixtures.h"
@@ -51,7 +52,7 @@ void scenario_free(struct scenario *e)
 {
     if (!e)
         return;
-    sc_script_free(e->s);
+    scenario_parse_free(e->s);
     pthread_cond_destroy(&e->cv);
     pthread_mutex_destroy(&e->gate);
     free(e);
@@ -59,7 +60,7 @@ void scenario_free(struct scenario *e)
 
 static void set_script(struct scenario *e, struct sc_script *s)
 {
-    sc_script_free(e->s);
+    scenario_parse_free(e->s);
     e->s = s;
     e->gen++;
     __atomic_store_n(&e->active, s != NULL, __ATOMIC_RELEASE);
@@ -113,7 +114,7 @@ static void fire_step(struct mock *m, struct sc_script *s, int i)
     cJSON *results = cJSON_CreateArray();
     const cJSON *a;
     cJSON_ArrayForEach(a, st->actions)
-        cJSON_AddItemToArray(results, sc_run_action(m, s, a));
+        cJSON_AddItemToArray(results, scenario_actions_run(m, s, a));
     cJSON_Delete(st->results);
     st->results = results;
     s->firing = 0;
@@ -304,7 +305,7 @@ int scenario_load_doc(struct mock *m, cJSON *doc, const char *source, const stru
         cJSON_Delete(doc);
         return -1;
     }
-    struct sc_script *s = sc_parse(doc, m->fx, fallback, source, err, n);
+    struct sc_script *s = scenario_parse(doc, m->fx, fallback, source, err, n);
     if (!s)
         return -1;
     const struct tenant *t = s->t;
@@ -345,7 +346,7 @@ int scenario_load_doc(struct mock *m, cJSON *doc, const char *source, const stru
     }
     if (rc != 0) {
         store_unlock(m->store);
-        sc_script_free(s);
+        scenario_parse_free(s);
         return -1;
     }
     /* Faults are the scenario's: the previous scenario's go with it, like the tenant's state. */
@@ -401,7 +402,7 @@ int scenario_load_ref(struct mock *m, const char *ref, int allow_files, const st
         util_copy(path, sizeof path, ref);
         util_copy(source, sizeof source, ref);
     } else {
-        if (!sc_valid_name(ref)) {
+        if (!scenario_parse_valid_name(ref)) {
             snprintf(err, n, "scenario name '%.100s' is not valid: a shipped scenario's name is letters, digits, "
                              "'-', '_' and '.', without a path", ref);
             return -1;
@@ -454,14 +455,14 @@ static void restore(struct mock *m)
         cJSON *prog = store_get(m->store, t->id, DOC_KIND, DOC_STATE);
         cJSON *doc = cJSON_DetachItemFromObjectCaseSensitive(def, "scenario");
         char err[512];
-        struct sc_script *s = doc ? sc_parse(doc, m->fx, t, json_str(def, "source") ? json_str(def, "source") : "stored scenario",
+        struct sc_script *s = doc ? scenario_parse(doc, m->fx, t, json_str(def, "source") ? json_str(def, "source") : "stored scenario",
                                              err, sizeof err)
                                   : NULL;
         if (!s || strcmp(s->t->id, t->id) || e->s) {
             if (!m->opt.quiet)
                 fprintf(stderr, "refold-mock: dropping the stored scenario of %s: %s\n", t->api_key,
                         s ? "another one is loaded" : doc ? err : "unreadable");
-            sc_script_free(s);
+            scenario_parse_free(s);
             forget_saved(m, t);
         } else {
             s->loaded_at_ms = (long long)json_num(def, "loaded_at_ms", 0);
@@ -599,17 +600,3 @@ cJSON *scenario_view(struct mock *m)
 
 /* ---- the embedding API (refold_mock.h) ---- */
 
-int refold_mock_load_scenario(refold_mock *mm, const char *file_or_name, char *err, size_t errlen)
-{
-    struct mock *m = (struct mock *)mm;
-    char dummy[8];
-    if (!err) {
-        err = dummy;
-        errlen = sizeof dummy;
-    }
-    if (!file_or_name || !*file_or_name) {
-        snprintf(err, errlen, "no scenario given");
-        return -1;
-    }
-    return scenario_load_ref(m, file_or_name, 1, &m->fx->tenants[0], NULL, err, errlen);
-}

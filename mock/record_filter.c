@@ -1,5 +1,6 @@
-/* record_match.c: the {"field": value} filters of table and datastore searches (POSIX regex). */
-#include "record_match.h"
+/* record_filter.c: the {"field": value} filters of table and datastore searches (POSIX regex). */
+#include "record_filter.h"
+#include "json.h"
 #include "util.h"
 
 #include <regex.h>

@@ -1,6 +1,6 @@
-/* record_match.h: the {"field": value} filters of table and datastore searches. */
-#ifndef RECORD_MATCH_H
-#define RECORD_MATCH_H
+/* record_filter.h: the {"field": value} filters of table and datastore searches. */
+#ifndef RECORD_FILTER_H
+#define RECORD_FILTER_H
 
 #include <stddef.h>
 #include <cjson/cJSON.h>
