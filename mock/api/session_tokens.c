@@ -3,6 +3,7 @@
 #include "json.h"
 #include "jwt.h"
 #include "clock.h"
+#include "doc_cache.h"
 #include "http.h"
 #include "store.h"
 #include "util.h"
@@ -32,17 +33,29 @@ static int mint(struct mock *m, const struct tenant *t, const char *la, const ch
     return rc;
 }
 
-/* A token still valid for this linked account, to reuse unless force_refresh=true. */
-static cJSON *reusable(req *r, long long now_ms)
+/* The linked account's stored tokens, through the document cache: a product asks for a session
+ * token on every page load, and the answer is the same token until it nears expiry or the store
+ * changes (a new token, a revocation, a reset: every one is a write). NULL out of memory. */
+static struct doc_ref *stored_tokens(req *r)
 {
-    cJSON *list = store_list(r->m->store, r->t->id, KIND, r->la, NULL, NULL, 0, 0, NULL), *d, *found = NULL;
+    char key[2 * MOCK_ID_LEN + 32];
+    snprintf(key, sizeof key, "session_token\n%s\n%s", r->t->id, r->la);
+    unsigned long long gen = store_generation(r->m->store); /* (before the store is read) */
+    struct doc_ref *ref = doc_cache_get(r->m->docs, key, gen);
+    if (!ref)
+        ref = doc_cache_put(r->m->docs, key, gen, store_list(r->m->store, r->t->id, KIND, r->la, NULL, NULL, 0, 0, NULL));
+    return ref;
+}
+
+/* A token of that list still valid for a minute (the newest such), to reuse unless
+ * force_refresh=true. */
+static const cJSON *reusable(const cJSON *list, long long now_ms)
+{
+    const cJSON *d, *found = NULL;
     cJSON_ArrayForEach(d, list) {
         if (json_num(d, "exp_ms", 0) > (double)now_ms + 60000)
             found = d;
     }
-    if (found)
-        found = cJSON_DetachItemViaPointer(list, found); /* (not a copy: the list goes anyway) */
-    cJSON_Delete(list);
     return found;
 }
 
@@ -53,6 +66,17 @@ static void add_int(cJSON *o, const char *name, long long v)
     char text[24];
     snprintf(text, sizeof text, "%lld", v);
     cJSON_AddRawToObject(o, name, text);
+}
+
+/* The SessionTokenResponse for a stored token document. */
+static int answer(req *r, const cJSON *doc, long long now)
+{
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "token", json_str(doc, "token"));
+    cJSON_AddStringToObject(out, "refresh_token", json_str(doc, "refresh_token"));
+    add_int(out, "expires_in", ((long long)json_num(doc, "exp_ms", 0) - now) / 1000);
+    add_int(out, "refresh_expires_in", ((long long)json_num(doc, "refresh_exp_ms", 0) - now) / 1000);
+    return http_json(r, 200, out);
 }
 
 /* route: POST /api/v2/public/session-token */
@@ -68,38 +92,42 @@ int h_create_session_token(req *r)
     char force[8] = "";
     http_query(r, "force_refresh", force, sizeof force);
     long long now = clock_now_ms(r->m);
-    store_begin(r->m->store);
-    cJSON *doc = strcmp(force, "true") ? reusable(r, now) : NULL;
-    if (!doc) {
-        char jti[33], rjti[33], token[2048], refresh[2048];
-        util_random_hex(jti, 16);
-        util_random_hex(rjti, 16);
-        if (mint(r->m, r->t, la, "access", jti, now, ACCESS_TTL_S, token, sizeof token) ||
-            mint(r->m, r->t, la, "refresh", rjti, now, REFRESH_TTL_S, refresh, sizeof refresh)) {
-            store_rollback(r->m->store);
-            return http_error(r, 500, "SERVER_ERROR", "could not sign the session token");
+    if (strcmp(force, "true")) {
+        struct doc_ref *ref = stored_tokens(r);
+        const cJSON *doc = ref ? reusable(doc_cache_doc(ref), now) : NULL;
+        if (doc) {
+            int status = answer(r, doc, now);
+            doc_cache_release(ref);
+            return status;
         }
-        doc = cJSON_CreateObject();
-        cJSON_AddStringToObject(doc, "jti", jti);
-        cJSON_AddStringToObject(doc, "refresh_jti", rjti);
-        cJSON_AddStringToObject(doc, "linked_account_id", la);
-        cJSON_AddStringToObject(doc, "token", token);
-        cJSON_AddStringToObject(doc, "refresh_token", refresh);
-        cJSON_AddNumberToObject(doc, "exp_ms", (double)(now + ACCESS_TTL_S * 1000LL));
-        cJSON_AddNumberToObject(doc, "refresh_exp_ms", (double)(now + REFRESH_TTL_S * 1000LL));
-        store_put(r->m->store, r->t->id, KIND, jti, la, doc);
+        if (ref)
+            doc_cache_release(ref);
     }
-    if (store_commit(r->m->store) != 0) {
+    char jti[33], rjti[33], token[2048], refresh[2048];
+    util_random_hex(jti, 16);
+    util_random_hex(rjti, 16);
+    if (mint(r->m, r->t, la, "access", jti, now, ACCESS_TTL_S, token, sizeof token) ||
+        mint(r->m, r->t, la, "refresh", rjti, now, REFRESH_TTL_S, refresh, sizeof refresh))
+        return http_error(r, 500, "SERVER_ERROR", "could not sign the session token");
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "jti", jti);
+    cJSON_AddStringToObject(doc, "refresh_jti", rjti);
+    cJSON_AddStringToObject(doc, "linked_account_id", la);
+    cJSON_AddStringToObject(doc, "token", token);
+    cJSON_AddStringToObject(doc, "refresh_token", refresh);
+    cJSON_AddNumberToObject(doc, "exp_ms", (double)(now + ACCESS_TTL_S * 1000LL));
+    cJSON_AddNumberToObject(doc, "refresh_exp_ms", (double)(now + REFRESH_TTL_S * 1000LL));
+    store_begin(r->m->store);
+    int rc = store_put(r->m->store, r->t->id, KIND, jti, la, doc);
+    if (rc != 0)
+        store_rollback(r->m->store);
+    if (rc != 0 || store_commit(r->m->store) != 0) {
         cJSON_Delete(doc);
         return http_error(r, 500, "SERVER_ERROR", "could not store the session token");
     }
-    cJSON *out = cJSON_CreateObject();
-    cJSON_AddStringToObject(out, "token", json_str(doc, "token"));
-    cJSON_AddStringToObject(out, "refresh_token", json_str(doc, "refresh_token"));
-    add_int(out, "expires_in", ((long long)json_num(doc, "exp_ms", 0) - now) / 1000);
-    add_int(out, "refresh_expires_in", ((long long)json_num(doc, "refresh_exp_ms", 0) - now) / 1000);
+    int status = answer(r, doc, now);
     cJSON_Delete(doc);
-    return http_json(r, 200, out);
+    return status;
 }
 
 /* route: POST /api/v2/public/session-token/revoke */

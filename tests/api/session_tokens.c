@@ -93,6 +93,42 @@ static void revoke_kills_at_once(void **state)
     th_free(&r);
 }
 
+/* POST session-token without force_refresh: the token the mock hands out again. */
+static void reused_token(refold_mock *m, char *out, size_t n)
+{
+    th_resp r = th_key(m, "POST", ST, "tk_acme_test", NULL, "{\"linked_account_id\":\"user_12345\"}");
+    assert_int_equal(r.status, 200);
+    snprintf(out, n, "%s", th_str(r.json, "token"));
+    th_free(&r);
+}
+
+/* The reused token is kept between requests (a product asks on every page load): it must never
+ * outlive its revocation or its last minute. */
+static void reuse_follows_revocation_and_expiry(void **state)
+{
+    refold_mock *m = *state;
+    char a[2048], b[2048];
+    reused_token(m, a, sizeof a);
+    reused_token(m, b, sizeof b);
+    assert_string_equal(a, b); /* reused (and now remembered) */
+    th_resp r = th_bearer(m, "POST", ST "/revoke", a, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    reused_token(m, b, sizeof b);
+    assert_string_not_equal(a, b); /* never the revoked one */
+    r = th_bearer(m, "GET", ACTIVE, b, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    /* Within a minute of its expiry a token is not handed out again: a new one is minted. */
+    refold_mock_advance_clock(m, 24 * 3600 - 30);
+    reused_token(m, a, sizeof a);
+    assert_string_not_equal(a, b);
+    r = th_key(m, "POST", ST, "tk_acme_test", NULL, "{\"linked_account_id\":\"user_12345\"}");
+    assert_int_equal(cJSON_GetObjectItem(r.json, "expires_in")->valueint, 86400);
+    assert_string_equal(th_str(r.json, "token"), a);
+    th_free(&r);
+}
+
 static void expires_after_24h_of_virtual_time(void **state)
 {
     refold_mock *m = *state;
@@ -162,6 +198,7 @@ int main(void)
         cmocka_unit_test(mint_and_use),
         cmocka_unit_test(bad_requests),
         cmocka_unit_test(revoke_kills_at_once),
+        cmocka_unit_test(reuse_follows_revocation_and_expiry),
         cmocka_unit_test(expires_after_24h_of_virtual_time),
         cmocka_unit_test(tampered_and_foreign_tokens),
         cmocka_unit_test(tokens_survive_restart_with_db),
