@@ -39,6 +39,18 @@ static cJSON *load(req *r)
     return NULL;
 }
 
+/* A transaction with the path's schedule loaded, or NULL after the 400/404 (nothing open). */
+static cJSON *begin_and_load(req *r)
+{
+    if (!need_la(r))
+        return NULL;
+    store_begin(r->m->store);
+    cJSON *doc = load(r);
+    if (!doc)
+        store_rollback(r->m->store);
+    return doc;
+}
+
 
 static int save_and_answer(req *r, cJSON *doc)
 {
@@ -186,14 +198,9 @@ int h_update_schedule(req *r)
 /* route: DELETE /api/v1/workflow/public/scheduled/{schedule_id} (param[0] schedule_id) */
 int h_delete_schedule(req *r)
 {
-    if (!need_la(r))
+    cJSON *doc = begin_and_load(r);
+    if (!doc)
         return r->status;
-    store_begin(r->m->store);
-    cJSON *doc = load(r);
-    if (!doc) {
-        store_rollback(r->m->store);
-        return r->status;
-    }
     cJSON_Delete(doc);
     store_del(r->m->store, r->t->id, SCHEDULE_KIND, r->param[0]);
     if (store_commit(r->m->store) != 0)
@@ -205,14 +212,9 @@ int h_delete_schedule(req *r)
 
 static int set_running(req *r, int running)
 {
-    if (!need_la(r))
+    cJSON *doc = begin_and_load(r);
+    if (!doc)
         return r->status;
-    store_begin(r->m->store);
-    cJSON *doc = load(r);
-    if (!doc) {
-        store_rollback(r->m->store);
-        return r->status;
-    }
     /* A resumed schedule picks up from now: runs missed while paused do not fire. */
     json_set(doc, "status", cJSON_CreateString(running ? "running" : "paused"));
     json_set(doc, "inactive", cJSON_CreateBool(!running));

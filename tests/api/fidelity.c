@@ -25,6 +25,22 @@ static int teardown(void **state)
     return 0;
 }
 
+/* Creates and publishes a private workflow from body (session token); its published id into pub. */
+static void publish(refold_mock *m, const char *body, char pub[32])
+{
+    th_resp r = th_key(m, "POST", "/api/v2/public/workflow", ACME, LA, body);
+    assert_int_equal(r.status, 200);
+    char draft[32], tok[2048], path[128];
+    snprintf(draft, sizeof draft, "%s", th_str(cJSON_GetObjectItem(r.json, "workflow"), "_id"));
+    th_free(&r);
+    th_session_token(m, ACME, LA, tok, sizeof tok);
+    snprintf(path, sizeof path, "/api/v2/public/workflow/%s/publish", draft);
+    r = th_bearer(m, "PUT", path, tok, "{\"published\":true}");
+    assert_int_equal(r.status, 200);
+    snprintf(pub, 32, "%s", th_str(r.json, "_id"));
+    th_free(&r);
+}
+
 /* applications/execute-action.mdx: the read example
  *   -d '{ "limit": "1" }'  ->  200 {"node_status": "Success", "data": {"results": [...], "paging": {}}} */
 static void read_action_takes_the_list_form(void **state)
@@ -162,20 +178,10 @@ static void workflow_stopped_and_timed_out_events(void **state)
     cJSON_Delete(p);
 
     /* a human task that expires unanswered */
-    r = th_key(m, "POST", "/api/v2/public/workflow", ACME, LA,
-               "{\"name\":\"Approve\",\"run\":{\"duration_seconds\":2,\"human_task\":{\"name\":\"Approve Discount\","
+    char pub[32];
+    publish(m, "{\"name\":\"Approve\",\"run\":{\"duration_seconds\":2,\"human_task\":{\"name\":\"Approve Discount\","
                "\"form_structure\":{\"type\":\"object\",\"properties\":{\"approved\":{\"type\":\"boolean\"}}},"
-               "\"expire_in_seconds\":60}}}");
-    assert_int_equal(r.status, 200);
-    char draft[32], pub[32], tok[2048];
-    snprintf(draft, sizeof draft, "%s", th_str(cJSON_GetObjectItem(r.json, "workflow"), "_id"));
-    th_free(&r);
-    th_session_token(m, ACME, LA, tok, sizeof tok);
-    snprintf(path, sizeof path, "/api/v2/public/workflow/%s/publish", draft);
-    r = th_bearer(m, "PUT", path, tok, "{\"published\":true}");
-    assert_int_equal(r.status, 200);
-    snprintf(pub, sizeof pub, "%s", th_str(r.json, "_id"));
-    th_free(&r);
+               "\"expire_in_seconds\":60}}}", pub);
     fu_execute(m, ACME, LA, "hubspot", pub, "{}", id);
     fu_advance(m, 120);
     assert_int_equal(rcv_wait(rc, 2, 5000), 2);
@@ -294,21 +300,6 @@ static void execute_include_headers(void **state)
     th_free(&r);
 }
 
-/* Creates and publishes a private workflow from body (session token); its published id into pub. */
-static void publish(refold_mock *m, const char *body, char pub[32])
-{
-    th_resp r = th_key(m, "POST", "/api/v2/public/workflow", ACME, LA, body);
-    assert_int_equal(r.status, 200);
-    char draft[32], tok[2048], path[128];
-    snprintf(draft, sizeof draft, "%s", th_str(cJSON_GetObjectItem(r.json, "workflow"), "_id"));
-    th_free(&r);
-    th_session_token(m, ACME, LA, tok, sizeof tok);
-    snprintf(path, sizeof path, "/api/v2/public/workflow/%s/publish", draft);
-    r = th_bearer(m, "PUT", path, tok, "{\"published\":true}");
-    assert_int_equal(r.status, 200);
-    snprintf(pub, 32, "%s", th_str(r.json, "_id"));
-    th_free(&r);
-}
 
 #define SYNC_CONTACT_WF                                                                                              \
     "{\"name\":\"Sync contact\",\"slug\":\"hubspot\",\"nodes\":[{\"id\":\"1\",\"type\":\"start\",\"name\":\"Start\"},"     \

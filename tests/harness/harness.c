@@ -104,18 +104,26 @@ static th_resp perform(CURL *c, struct curl_slist *hl, const char *method, const
     return r;
 }
 
-th_resp th_request(refold_mock *m, const char *method, const char *path, const char *body, const char *const *headers)
+/* A handle aimed at path on m, with the caller's headers in *hl. */
+static CURL *handle_for(refold_mock *m, const char *path, const char *const *headers, struct curl_slist **hl)
 {
     char url[1024];
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", refold_mock_port(m), path);
     CURL *c = curl_easy_init();
-    struct curl_slist *hl = NULL;
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    *hl = NULL;
     for (int i = 0; headers && headers[i]; i++)
-        hl = curl_slist_append(hl, headers[i]);
+        *hl = curl_slist_append(*hl, headers[i]);
+    return c;
+}
+
+th_resp th_request(refold_mock *m, const char *method, const char *path, const char *body, const char *const *headers)
+{
+    struct curl_slist *hl;
+    CURL *c = handle_for(m, path, headers, &hl);
     if (body)
         hl = curl_slist_append(hl, "Content-Type: application/json");
     hl = curl_slist_append(hl, "Expect:");
-    curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     if (!strcmp(method, "HEAD"))
         curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
@@ -129,12 +137,8 @@ th_resp th_request(refold_mock *m, const char *method, const char *path, const c
 th_resp th_form(refold_mock *m, const char *path, const char *const *headers, const char *const *fields, const char *file_field,
                 const char *filename, const char *data, size_t len)
 {
-    char url[1024];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", refold_mock_port(m), path);
-    CURL *c = curl_easy_init();
-    struct curl_slist *hl = NULL;
-    for (int i = 0; headers && headers[i]; i++)
-        hl = curl_slist_append(hl, headers[i]);
+    struct curl_slist *hl;
+    CURL *c = handle_for(m, path, headers, &hl);
     hl = curl_slist_append(hl, "Expect:");
     curl_mime *mime = curl_mime_init(c);
     for (int i = 0; fields && fields[i] && fields[i + 1]; i += 2) {
@@ -148,7 +152,6 @@ th_resp th_form(refold_mock *m, const char *path, const char *const *headers, co
         curl_mime_filename(part, filename);
         curl_mime_data(part, data, len);
     }
-    curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
     th_resp r = perform(c, hl, "POST", path);
     curl_mime_free(mime);
