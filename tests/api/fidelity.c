@@ -199,22 +199,13 @@ static void workflow_stopped_and_timed_out_events(void **state)
 static void human_task_node_is_planned(void **state)
 {
     refold_mock *m = *state;
-    th_resp r = th_key(m, "POST", "/api/v2/public/workflow", ACME, LA,
-                       "{\"name\":\"Lead approval\",\"slug\":\"hubspot\",\"nodes\":[{\"id\":\"1\",\"type\":\"start\",\"name\":\"Start\"},"
-                       "{\"id\":\"2\",\"type\":\"action\",\"name\":\"Create contact\",\"data\":{\"slug\":\"hubspot\",\"action_id\":\"create_contact\"}}],"
-                       "\"edges\":[{\"source\":\"1\",\"target\":\"2\"}],"
-                       "\"run\":{\"duration_seconds\":2,\"human_task\":{\"name\":\"Approve lead\",\"form_structure\":{\"type\":\"object\","
-                       "\"properties\":{\"approved\":{\"type\":\"boolean\"}}}}}}");
-    assert_int_equal(r.status, 200);
-    char draft[32], pub[32], tok[2048], path[128], id[32];
-    snprintf(draft, sizeof draft, "%s", th_str(cJSON_GetObjectItem(r.json, "workflow"), "_id"));
-    th_free(&r);
-    th_session_token(m, ACME, LA, tok, sizeof tok);
-    snprintf(path, sizeof path, "/api/v2/public/workflow/%s/publish", draft);
-    r = th_bearer(m, "PUT", path, tok, "{\"published\":true}");
-    assert_int_equal(r.status, 200);
-    snprintf(pub, sizeof pub, "%s", th_str(r.json, "_id"));
-    th_free(&r);
+    char pub[32], id[32];
+    publish(m, "{\"name\":\"Lead approval\",\"slug\":\"hubspot\",\"nodes\":[{\"id\":\"1\",\"type\":\"start\",\"name\":\"Start\"},"
+               "{\"id\":\"2\",\"type\":\"action\",\"name\":\"Create contact\",\"data\":{\"slug\":\"hubspot\",\"action_id\":\"create_contact\"}}],"
+               "\"edges\":[{\"source\":\"1\",\"target\":\"2\"}],"
+               "\"run\":{\"duration_seconds\":2,\"human_task\":{\"name\":\"Approve lead\",\"form_structure\":{\"type\":\"object\","
+               "\"properties\":{\"approved\":{\"type\":\"boolean\"}}}}}}", pub);
+    th_resp r;
     fu_connect_oauth(m, ACME, LA, "hubspot");
     fu_execute(m, ACME, LA, "hubspot", pub, "{}", id);
     r = fu_execution(m, ACME, LA, id);

@@ -1,7 +1,7 @@
 /* tenants_bench.c: what a parallel test suite pays per worker: creating an ephemeral tenant
  * (POST /__mock/tenants), resetting it (POST /__mock/reset with its key) and dropping it, each
  * timed from the client over one kept-alive connection: p50 and p99 (goals: under 1 ms). */
-#include "refold_mock.h"
+#include "harness.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -75,17 +75,7 @@ static void report(const char *label, double *ms, int n)
 
 int main(void)
 {
-    refold_mock_options o;
-    refold_mock_options_init(&o);
-    o.port = 0;
-    o.quiet = 1;
-    o.fixtures_dir = REFOLD_SOURCE_DIR "/fixtures";
-    char err[512];
-    refold_mock *m = refold_mock_start(&o, err, sizeof err);
-    if (!m) {
-        fprintf(stderr, "tenants_bench: %s\n", err);
-        return 1;
-    }
+    refold_mock *m = th_start(NULL); /* (a quiet mock on port 0 with the shipped fixtures) */
     port = refold_mock_port(m);
     c = curl_easy_init();
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep);

@@ -5,7 +5,7 @@
  * leaves), and the same for the C API's refold_mock_wait_requests. Prints its figures; asserts nothing.
  * Usage: bench_wait_bench [rounds]   (default 500) */
 #include "receiver.h"
-#include "refold_mock.h"
+#include "harness.h"
 
 #include <curl/curl.h>
 #include <pthread.h>
@@ -160,17 +160,7 @@ int main(int argc, char **argv)
     if (rounds < 1)
         rounds = 500;
     curl_global_init(CURL_GLOBAL_ALL);
-    refold_mock_options o;
-    refold_mock_options_init(&o);
-    o.port = 0;
-    o.quiet = 1;
-    o.fixtures_dir = REFOLD_SOURCE_DIR "/fixtures";
-    char err[512];
-    refold_mock *m = refold_mock_start(&o, err, sizeof err);
-    if (!m) {
-        fprintf(stderr, "wait_bench: %s\n", err);
-        return 1;
-    }
+    refold_mock *m = th_start(NULL); /* (a quiet mock on port 0 with the shipped fixtures) */
     printf("wait_ms wake-up latency, %d rounds each (journal holding up to 2000 requests)\n", rounds);
     run(m, rounds, 0);
     run(m, rounds, 1);
