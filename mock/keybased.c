@@ -1,4 +1,4 @@
-/* credentials_validate.c: key-based credentials checked against the app's auth_input_map. */
+/* keybased.c: key-based credentials checked against the app's auth_input_map. */
 #include "keybased.h"
 #include "json.h"
 #include "util.h"
