@@ -1,4 +1,4 @@
-/* credentials_validate.h: checking key-based credentials against an app's auth_input_map, the
+/* keybased.h: checking key-based credentials against an app's auth_input_map, the
  * one rule every key-based save follows (public API, frontend SDK, hosted connect form). */
 #ifndef KEYBASED_H
 #define KEYBASED_H

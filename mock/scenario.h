@@ -1,5 +1,5 @@
 /* scenario.h: scenario files: parsing and validation (scenario_parse.c), the engine that plays
- * them on the virtual clock (scenario_run.c) and the actions a step performs (scenario_actions.c). */
+ * them on the virtual clock (scenario.c) and the actions a step performs (scenario_actions.c). */
 #ifndef SCENARIO_H
 #define SCENARIO_H
 
@@ -60,7 +60,7 @@ int scenario_parse_valid_name(const char *s);
 /* Runs one validated action in the script's tenant; returns {"action","ok","detail"}. */
 cJSON *scenario_actions_run(struct mock *m, struct sc_script *s, const cJSON *action);
 
-/* ---- scenario_run.c: the engine (one per mock, m->scenario) ---- */
+/* ---- scenario.c: the engine (one per mock, m->scenario) ---- */
 
 struct scenario;
 struct scenario *scenario_new(void);
