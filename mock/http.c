@@ -31,6 +31,7 @@ const char *http_reason(int status)
     case 413: return "Payload Too Large";
     case 414: return "URI Too Long";
     case 415: return "Unsupported Media Type";
+    case 421: return "Misdirected Request";
     case 422: return "Unprocessable Entity";
     case 424: return "Failed Dependency";
     case 429: return "Too Many Requests";
@@ -60,6 +61,7 @@ const char *http_error_type(int status)
     case 413: return "PAYLOAD_TOO_LARGE";
     case 414: return "URI_TOO_LONG";
     case 415: return "UNSUPPORTED_MEDIA_TYPE";
+    case 421: return "MISDIRECTED_REQUEST";
     case 422: return "UNPROCESSABLE_ENTITY";
     case 424: return "FAILED_DEPENDENCY";
     case 429: return "TOO_MANY_REQUESTS";

@@ -10,7 +10,8 @@
  * API-reference page shows one, copied verbatim even where the pair looks odd; the mock's own
  * codes are for what only the mock has (the admin API, scenarios, injected faults, HTTP limits).
  *
- *  400 BAD_REQUEST              malformed JSON, a missing or mistyped field (the message says which)
+ *  400 BAD_REQUEST              malformed JSON, a missing or mistyped field (the message says which);
+ *                               HTTP framing (RFC 9112) and a "*" request target (OPTIONS *)
  *  400 INVALID_LINKED_ACCOUNT_ID, INVALID_WORKFLOW_ID, INVALID_EVENT, MISSING_CREDENTIALS,
  *      APP_NOT_CONNECTED        as the linked-account, workflow, webhook and credential pages show
  *  400 RESOURCE_NOT_FOUND       an unknown webhook id: Refold answers 400, not 404 (webhook pages)
@@ -37,6 +38,7 @@
  *  409 LINKED_ACCOUNT_EXISTS, EVENT_EXISTS, DATAREF_EXISTS, PAT_EXISTS, ALREADY_EXPIRED
  *  413 PAYLOAD_TOO_LARGE, 414 URI_TOO_LONG, 415 UNSUPPORTED_MEDIA_TYPE (admin writes that are not
  *      JSON), 431 REQUEST_HEADER_FIELDS_TOO_LARGE
+ *  421 MISDIRECTED_REQUEST      an absolute-form target naming another port (not a proxy)
  *  400 INVALID_SCENARIO, INVALID_FIXTURES   a scenario or fixture that does not validate
  *  4xx/5xx INJECTED_FAULT       a fault a scenario or the admin API injected (status as asked)
  *  500 SERVER_ERROR             the store refused a write (nothing of the request is kept), and

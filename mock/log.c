@@ -19,6 +19,15 @@ static cJSON *body_value(const char *body, size_t len, int form, int all, const 
     return v ? v : cJSON_CreateNull();
 }
 
+/* Visible ASCII only: a target CivetWeb refused may hold bytes a terminal would act on. */
+static int printable(const char *s)
+{
+    for (; *s; s++)
+        if (*s < 33 || *s > 126)
+            return 0;
+    return 1;
+}
+
 void log_request(req *r, int status, const char *body, size_t len, long long duration_us)
 {
     struct mock *m = r->m;
@@ -30,7 +39,10 @@ void log_request(req *r, int status, const char *body, size_t len, long long dur
     util_iso8601((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, when);
     /* as sent (still URL-encoded): a decoded path could carry a line break into the log */
     char masked[512];
-    const char *path = mask_path(r->ri && r->ri->local_uri ? r->ri->local_uri : "/", masked, sizeof masked);
+    const char *target = r->ri && r->ri->local_uri ? r->ri->local_uri : "/";
+    if (r->ri && !r->ri->local_uri && r->ri->request_uri && printable(r->ri->request_uri))
+        target = r->ri->request_uri; /* "*" or an absolute-form target CivetWeb did not serve */
+    const char *path = mask_path(target, masked, sizeof masked);
     const char *method = r->ri && r->ri->request_method ? r->ri->request_method : "-";
     char *query = mask_query(r->ri && r->ri->query_string ? r->ri->query_string : "", m->fx);
     const char *tenant = r->t ? r->t->id : "";

@@ -56,6 +56,14 @@ static int gate(req *r, const char *path)
         return 0;
     r->no_cors = 1; /* CORS headers only for the mock's own origin, below */
     const char *host = http_header(r, "Host"), *origin = http_header(r, "Origin");
+    char target_host[256];
+    const char *scheme_end = strstr(r->ri->request_uri, "://");
+    if (r->ri->request_uri[0] != '/' && scheme_end) { /* absolute form: its host, not Host (RFC 9112 3.2.2) */
+        const char *h = scheme_end + 3;
+        size_t n = strcspn(h, "/?#");
+        snprintf(target_host, sizeof target_host, "%.*s", (int)(n < sizeof target_host ? n : sizeof target_host - 1), h);
+        host = target_host;
+    }
     if (!origin_host_ok(r->m, host))
         return http_error(r, 403, "FORBIDDEN", "%s is only served under the mock's own address or a loopback name, not Host %s",
                           path, host);
@@ -128,8 +136,45 @@ static int on_connection_start(const struct mg_connection *conn, void **conn_dat
     return 0;
 }
 
+static void on_answer(req *r, int status, const char *body, size_t len);
+
+/* on_http_error's mark on a connection: CivetWeb answered its request itself */
+static char answered_by_civetweb;
+
+/* CivetWeb 1.15 parses a "*" target (OPTIONS *) and an absolute-form target naming another port,
+ * then drops the request unanswered (it is no proxy; its code says TODO) and closes. Its socket
+ * is still open when the connection ends, with that request still in request_info: answered
+ * here in the envelope. (An absolute-form target naming this port is served as its path, see
+ * enable_auth_domain_check in server_start.) */
+static void answer_dropped(struct mg_connection *conn)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    if (!ri || !ri->request_method || !ri->request_uri || ri->local_uri ||
+        mg_get_user_connection_data(conn) == &answered_by_civetweb)
+        return;
+    int star = !strcmp(ri->request_uri, "*");
+    if (!star && !strstr(ri->request_uri, "://"))
+        return;
+    req r;
+    memset(&r, 0, sizeof r);
+    r.conn = conn;
+    r.m = mock_of(conn);
+    r.on_answer = on_answer; /* logged; not journaled: no route, no tenant */
+    r.started_us = util_mono_us();
+    r.ri = ri;
+    new_request_id(r.m, r.request_id);
+    http_add_header(&r, "Connection", "close");
+    if (star)
+        http_error(&r, 400, "BAD_REQUEST", "%s * (the server as a whole) is not served: the mock answers OPTIONS per path, "
+                   "e.g. OPTIONS /api/v2/public/session-token for a CORS preflight", ri->request_method);
+    else
+        http_error(&r, 421, "MISDIRECTED_REQUEST", "%s names another server; refold-mock is not a proxy and serves only its own "
+                   "port (%d)", ri->request_uri, r.m->port);
+}
+
 static void on_connection_end(const struct mg_connection *conn)
 {
+    answer_dropped((struct mg_connection *)conn); /* (CivetWeb hands a const pointer to a connection it still writes to) */
     __atomic_sub_fetch(&mock_of(conn)->busy_workers, 1, __ATOMIC_RELAXED);
 }
 
@@ -496,6 +541,7 @@ static int on_http_error(struct mg_connection *conn, int status, const char *msg
               "larger than " MAX_HEAD_HARD " bytes";
     http_add_header(&r, "Connection", "close"); /* CivetWeb closes the connection after its errors */
     http_error(&r, status, http_error_type(status), "%s", why);
+    mg_set_user_connection_data(conn, &answered_by_civetweb); /* (see answer_dropped) */
     return 0;
 }
 
@@ -513,6 +559,10 @@ int server_start(struct mock *m, char *err, size_t errlen)
         "request_timeout_ms", REQUEST_TIMEOUT_MS,
         "max_request_size", MAX_HEAD_HARD, /* CivetWeb's hard limit; check_head() enforces the real ones */
         "decode_url", "no",             /* check_head() decodes: it must see an encoded NUL */
+        /* An absolute-form target (GET http://host:port/path) naming this port is served as its
+         * path, as RFC 9112 asks of a server; with the check on, CivetWeb dropped every one whose
+         * host was not its authentication_domain. gate() reads the host from the target then. */
+        "enable_auth_domain_check", "no",
         /* CivetWeb answers CORS preflights itself unless these are empty, with 200, a bare "*"
          * and only the asked method: preflight() must see them to answer for the SDK. */
         "access_control_allow_methods", "",

@@ -1,6 +1,7 @@
 /* hardening.c: API tests for issue 13: store errors that stick, short bodies, the admin API's
  * origin and Host gate, NUL in JSON strings, strict HTTP framing, one server per database,
- * webhook URL checks, bounded logs, per-tenant webhook caps and idle keep-alive clients. */
+ * request targets CivetWeb would drop, webhook URL checks, bounded logs, per-tenant webhook caps
+ * and idle keep-alive clients. */
 #define _GNU_SOURCE
 #include "harness.h"
 #include "raw.h"
@@ -229,22 +230,28 @@ static void admin_token_only_on_the_dashboard_and_never_journaled(void **state)
 
 /* ---- 5: strict HTTP framing ---- */
 
-/* Sends a request, expects a 400 envelope, then the connection closed by the mock. */
-static void expect_400_and_close(refold_mock *m, const char *text)
+/* Sends a request, expects an envelope with status, then the connection closed by the mock.
+ * Returns the envelope's message (static until the next call). */
+static const char *expect_error_and_close(refold_mock *m, const char *text, long status)
 {
+    static char message[512];
     int fd = th_raw_connect(m);
     assert_int_equal(send(fd, text, strlen(text), MSG_NOSIGNAL), (ssize_t)strlen(text));
     th_resp r = th_raw_read(fd);
-    if (r.status != 400)
+    if (r.status != status)
         fprintf(stderr, "for %s\ngot %ld %s\n", text, r.status, r.body);
-    th_assert_error(&r, 400);
+    th_assert_error(&r, status);
+    snprintf(message, sizeof message, "%s", th_str(r.json, "message"));
     th_free(&r);
     struct timeval tv = {3, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     char c;
     assert_int_equal(recv(fd, &c, 1, 0), 0); /* end of file, not a timeout */
     close(fd);
+    return message;
 }
+
+static void expect_400_and_close(refold_mock *m, const char *text) { expect_error_and_close(m, text, 400); }
 
 static void http_framing_is_strict(void **state)
 {
@@ -272,6 +279,41 @@ static void http_framing_is_strict(void **state)
     assert_int_equal(r.status, 200);
     th_free(&r);
     snprintf(req, sizeof req, POST_LA "Connection: close\r\nContent-Length: %zu\r\n\r\n%s", strlen(SMUGGLE_BODY), SMUGGLE_BODY);
+    r = raw(m, req);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    refold_mock_stop(m);
+}
+
+/* "*" and absolute-form targets: CivetWeb drops the ones it does not serve without a word. */
+static void every_request_target_gets_an_answer(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+    int port = refold_mock_port(m);
+    char req[512];
+    assert_non_null(strstr(expect_error_and_close(m, "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400), "OPTIONS *"));
+    expect_error_and_close(m, "GET * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400);
+    /* another server (another port): the mock is no proxy */
+    const char *msg = expect_error_and_close(m, "GET http://example.com/__mock/reset HTTP/1.1\r\nHost: example.com\r\n\r\n", 421);
+    assert_non_null(strstr(msg, "http://example.com/__mock/reset"));
+    snprintf(req, sizeof req, "POST http://127.0.0.1:%d/__mock/reset HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n", port + 1, port);
+    expect_error_and_close(m, req, 421);
+    /* this port: served as its path (RFC 9112 3.2.2), the target's host standing for Host */
+    snprintf(req, sizeof req, "GET http://127.0.0.1:%d" LA " HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nx-api-key: " ACME "\r\n"
+             "Connection: close\r\n\r\n", port, port);
+    th_resp r = raw(m, req);
+    assert_int_equal(r.status, 200);
+    assert_true(cJSON_IsArray(r.json) || cJSON_IsObject(r.json));
+    th_free(&r);
+    snprintf(req, sizeof req, "GET http://evil.example:%d/__mock/tenants HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n",
+             port, port);
+    r = raw(m, req);
+    th_assert_error(&r, 403);
+    assert_non_null(strstr(th_str(r.json, "message"), "evil.example"));
+    assert_null(strstr(r.body, ACME)); /* no keys handed out */
+    th_free(&r);
+    snprintf(req, sizeof req, "GET http://localhost:%d/__mock/health HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n", port);
     r = raw(m, req);
     assert_int_equal(r.status, 200);
     th_free(&r);
@@ -516,6 +558,7 @@ int main(void)
         cmocka_unit_test(admin_api_refuses_other_origins_and_hosts),
         cmocka_unit_test(admin_token_only_on_the_dashboard_and_never_journaled),
         cmocka_unit_test(http_framing_is_strict),
+        cmocka_unit_test(every_request_target_gets_an_answer),
         cmocka_unit_test(one_server_per_database),
         cmocka_unit_test(webhook_urls_need_a_host_that_is_not_the_mock),
         cmocka_unit_test(connection_log_and_delivery_list_are_bounded),
