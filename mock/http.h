@@ -35,6 +35,7 @@
  *  404 SCENARIO_NOT_FOUND       /__mock/scenario with a name that is not shipped
  *  405 METHOD_NOT_ALLOWED       with an Allow header
  *  408 WAIT_TIMEOUT             wait_ms ran out before count entries matched
+ *  429 TOO_MANY_WAITERS         64 requests wait with wait_ms already (admin/admin_wait.h)
  *  409 LINKED_ACCOUNT_EXISTS, EVENT_EXISTS, DATAREF_EXISTS, PAT_EXISTS, ALREADY_EXPIRED
  *  413 PAYLOAD_TOO_LARGE, 414 URI_TOO_LONG, 415 UNSUPPORTED_MEDIA_TYPE (admin writes that are not
  *      JSON), 431 REQUEST_HEADER_FIELDS_TOO_LARGE

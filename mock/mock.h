@@ -45,6 +45,7 @@ struct mock {
     int port;
     struct mg_context *ctx;
     int busy_workers;            /* connections CivetWeb workers hold now (atomic; see server.c) */
+    int waiters;                 /* requests waiting with wait_ms now (atomic; admin/admin_wait.h) */
     struct store *store;
     struct fixtures *fx;
     struct fixtures *retired_fx; /* sets replaced by a reset's reload, freed at stop */

@@ -106,6 +106,7 @@ int h_admin_webhook_deliveries(req *r)
         static const char *const filters[] = {"event", "linked_account_id", "status", NULL};
         int have = webhooks_wait(r->m, r->t ? r->t->id : NULL, *event ? event : NULL, *la ? la : NULL,
                                  *status ? status : NULL, count, wait_ms);
+        admin_wait_done(r, wait_ms);
         if (have < count)
             return admin_wait_timeout(r, "webhook deliveries", filters, have, count, wait_ms);
         if (count > limit) /* the page holds what was waited for */

@@ -95,6 +95,7 @@ static int wait_if_asked(req *r, const struct query *q)
     if (!asked)
         return 0;
     int have = journal_wait(r->m->journal, &q->f, count, wait_ms);
+    admin_wait_done(r, wait_ms);
     return have >= count ? 0 : admin_wait_timeout(r, "requests", filter_names, have, count, wait_ms);
 }
 

@@ -13,7 +13,22 @@ int admin_wait_params(req *r, int max_count, int *wait_ms, int *count)
         return -1;
     *wait_ms = (int)w;
     *count = (int)c;
-    return http_query(r, "wait_ms", probe, sizeof probe) && *probe;
+    if (!(http_query(r, "wait_ms", probe, sizeof probe) && *probe))
+        return 0;
+    if (w > 0 && __atomic_add_fetch(&r->m->waiters, 1, __ATOMIC_RELAXED) > ADMIN_WAITERS_MAX) {
+        __atomic_sub_fetch(&r->m->waiters, 1, __ATOMIC_RELAXED);
+        http_add_header(r, "Retry-After", "1");
+        http_error(r, 429, "TOO_MANY_WAITERS", "%d requests are waiting with wait_ms already (the limit); ask again when "
+                   "one has its answer, or ask without wait_ms", ADMIN_WAITERS_MAX);
+        return -1;
+    }
+    return 1;
+}
+
+void admin_wait_done(req *r, int wait_ms)
+{
+    if (wait_ms > 0)
+        __atomic_sub_fetch(&r->m->waiters, 1, __ATOMIC_RELAXED);
 }
 
 int admin_wait_timeout(req *r, const char *what, const char *const *filters, int have, int count, int wait_ms)

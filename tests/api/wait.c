@@ -1,7 +1,8 @@
 /* wait.c: wait_ms and count on /__mock/requests, /__mock/requests/count and
  * /__mock/webhooks/deliveries: the call returns when the awaited entries exist (not after the
  * full wait), 408 naming what never came, bad values refused, the C API's
- * refold_mock_wait_deliveries/_requests, and a stop that does not hang on a waiting request. */
+ * refold_mock_wait_deliveries/_requests, a stop that does not hang on a waiting request, and the
+ * cap on requests waiting at once. */
 #include "harness.h"
 #include "receiver.h"
 
@@ -213,6 +214,46 @@ static void stop_ends_waits(void **state)
     assert_true(waiting.status == 408 || waiting.status == -1);
 }
 
+/* Each waiting request holds a worker: past ADMIN_WAITERS_MAX (64) waiting at once, 429 at
+ * once; the others still end with their 408, and a place freed is taken again. */
+static void waiters_are_capped(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+    enum { WAITERS = 64 };
+    struct bg bgs[WAITERS];
+    pthread_t th[WAITERS];
+    for (int i = 0; i < WAITERS; i++) {
+        bgs[i] = (struct bg){m, refold_mock_port(m), "GET", "/__mock/requests/count?method=PATCH&wait_ms=6000", NULL, 0, 0};
+        assert_int_equal(pthread_create(&th[i], NULL, bg_request, &bgs[i]), 0);
+    }
+    /* A 65th waiter: 408 after 1 ms while places are free (the 64 are still starting), then
+     * 429 at once, without waiting. */
+    th_resp r = {0};
+    long long t0 = now_ms(), asked = 0;
+    do {
+        th_free(&r);
+        asked = now_ms();
+        r = th_key(m, "GET", "/__mock/webhooks/deliveries?wait_ms=1", ACME, NULL, NULL);
+    } while (r.status == 408 && now_ms() - t0 < 5000);
+    assert_string_equal(th_assert_error(&r, 429), "TOO_MANY_WAITERS");
+    assert_true(now_ms() - asked < 1000);
+    char retry[16];
+    assert_true(th_header(&r, "Retry-After", retry, sizeof retry));
+    th_free(&r);
+    r = th_key(m, "GET", "/__mock/requests/count?method=PATCH", ACME, NULL, NULL); /* no wait_ms: served */
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    for (int i = 0; i < WAITERS; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(bgs[i].status, 408);
+    }
+    r = th_key(m, "GET", "/__mock/requests/count?method=PATCH&wait_ms=50", ACME, NULL, NULL);
+    th_assert_error(&r, 408); /* the places were given back */
+    th_free(&r);
+    refold_mock_stop(m);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_ALL);
@@ -223,6 +264,7 @@ int main(void)
         cmocka_unit_test(deliveries_wait_for_the_webhook),
         cmocka_unit_test(c_api_waits_for_requests),
         cmocka_unit_test(stop_ends_waits),
+        cmocka_unit_test(waiters_are_capped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
