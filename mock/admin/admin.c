@@ -20,6 +20,8 @@ int h_admin_health(req *r)
     cJSON_AddNumberToObject(o, "schema_version", store_schema_version(r->m->store));
     cJSON_AddNumberToObject(o, "apps", cJSON_GetArraySize(r->m->fx->apps));
     cJSON_AddNumberToObject(o, "tenants", r->m->fx->ntenants);
+    /* requests holding a worker with wait_ms now (at most ADMIN_WAITERS_MAX) */
+    cJSON_AddNumberToObject(o, "waiting", __atomic_load_n(&r->m->waiters, __ATOMIC_RELAXED));
     return http_json(r, 200, o);
 }
 

@@ -227,15 +227,18 @@ static void waiters_are_capped(void **state)
         bgs[i] = (struct bg){m, refold_mock_port(m), "GET", "/__mock/requests/count?method=PATCH&wait_ms=6000", NULL, 0, 0};
         assert_int_equal(pthread_create(&th[i], NULL, bg_request, &bgs[i]), 0);
     }
-    /* A 65th waiter: 408 after 1 ms while places are free (the 64 are still starting), then
-     * 429 at once, without waiting. */
-    th_resp r = {0};
-    long long t0 = now_ms(), asked = 0;
-    do {
+    /* until all 64 wait (health counts them), then a 65th: 429 at once, without waiting */
+    long long t0 = now_ms();
+    th_resp r = th_request(m, "GET", "/__mock/health", NULL, NULL);
+    while (cJSON_GetNumberValue(cJSON_GetObjectItem(r.json, "waiting")) < WAITERS && now_ms() - t0 < 5000) {
         th_free(&r);
-        asked = now_ms();
-        r = th_key(m, "GET", "/__mock/webhooks/deliveries?wait_ms=1", ACME, NULL, NULL);
-    } while (r.status == 408 && now_ms() - t0 < 5000);
+        rcv_sleep_ms(5);
+        r = th_request(m, "GET", "/__mock/health", NULL, NULL);
+    }
+    assert_int_equal(cJSON_GetNumberValue(cJSON_GetObjectItem(r.json, "waiting")), WAITERS);
+    th_free(&r);
+    long long asked = now_ms();
+    r = th_key(m, "GET", "/__mock/webhooks/deliveries?wait_ms=4000", ACME, NULL, NULL);
     assert_string_equal(th_assert_error(&r, 429), "TOO_MANY_WAITERS");
     assert_true(now_ms() - asked < 1000);
     char retry[16];
@@ -250,6 +253,9 @@ static void waiters_are_capped(void **state)
     }
     r = th_key(m, "GET", "/__mock/requests/count?method=PATCH&wait_ms=50", ACME, NULL, NULL);
     th_assert_error(&r, 408); /* the places were given back */
+    th_free(&r);
+    r = th_request(m, "GET", "/__mock/health", NULL, NULL);
+    assert_int_equal(cJSON_GetNumberValue(cJSON_GetObjectItem(r.json, "waiting")), 0);
     th_free(&r);
     refold_mock_stop(m);
 }
