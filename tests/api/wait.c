@@ -4,6 +4,7 @@
  * refold_mock_wait_deliveries/_requests, a stop that does not hang on a waiting request, and the
  * cap on requests waiting at once. */
 #include "harness.h"
+#include "raw.h"
 #include "receiver.h"
 
 #include <curl/curl.h>
@@ -11,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #define ACME "tk_acme_test"
 
@@ -215,22 +218,24 @@ static void stop_ends_waits(void **state)
 }
 
 /* Each waiting request holds a worker: past ADMIN_WAITERS_MAX (64) waiting at once, 429 at
- * once; the others still end with their 408, and a place freed is taken again. */
+ * once; the others still get their answer, and the places are given back. (Raw sockets from
+ * this thread, not 64 client threads: under valgrind those took longer to start than a wait.) */
 static void waiters_are_capped(void **state)
 {
     (void)state;
     refold_mock *m = th_start(NULL);
     enum { WAITERS = 64 };
-    struct bg bgs[WAITERS];
-    pthread_t th[WAITERS];
+    int fds[WAITERS];
+    const char *wait = "GET /__mock/requests/count?method=PATCH&wait_ms=30000 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       "x-api-key: " ACME "\r\nConnection: close\r\n\r\n";
     for (int i = 0; i < WAITERS; i++) {
-        bgs[i] = (struct bg){m, refold_mock_port(m), "GET", "/__mock/requests/count?method=PATCH&wait_ms=6000", NULL, 0, 0};
-        assert_int_equal(pthread_create(&th[i], NULL, bg_request, &bgs[i]), 0);
+        fds[i] = th_raw_connect(m);
+        assert_int_equal(send(fds[i], wait, strlen(wait), MSG_NOSIGNAL), (ssize_t)strlen(wait));
     }
     /* until all 64 wait (health counts them), then a 65th: 429 at once, without waiting */
     long long t0 = now_ms();
     th_resp r = th_request(m, "GET", "/__mock/health", NULL, NULL);
-    while (cJSON_GetNumberValue(cJSON_GetObjectItem(r.json, "waiting")) < WAITERS && now_ms() - t0 < 5000) {
+    while (cJSON_GetNumberValue(cJSON_GetObjectItem(r.json, "waiting")) < WAITERS && now_ms() - t0 < 25000) {
         th_free(&r);
         rcv_sleep_ms(5);
         r = th_request(m, "GET", "/__mock/health", NULL, NULL);
@@ -240,22 +245,27 @@ static void waiters_are_capped(void **state)
     long long asked = now_ms();
     r = th_key(m, "GET", "/__mock/webhooks/deliveries?wait_ms=4000", ACME, NULL, NULL);
     assert_string_equal(th_assert_error(&r, 429), "TOO_MANY_WAITERS");
-    assert_true(now_ms() - asked < 1000);
+    assert_true(now_ms() - asked < 3000);
     char retry[16];
     assert_true(th_header(&r, "Retry-After", retry, sizeof retry));
     th_free(&r);
     r = th_key(m, "GET", "/__mock/requests/count?method=PATCH", ACME, NULL, NULL); /* no wait_ms: served */
     assert_int_equal(r.status, 200);
     th_free(&r);
-    for (int i = 0; i < WAITERS; i++) {
-        pthread_join(th[i], NULL);
-        assert_int_equal(bgs[i].status, 408);
-    }
-    r = th_key(m, "GET", "/__mock/requests/count?method=PATCH&wait_ms=50", ACME, NULL, NULL);
-    th_assert_error(&r, 408); /* the places were given back */
+    /* what they wait for: every one of the 64 is answered 200 */
+    r = th_key(m, "PATCH", "/api/v2/public/tables/no_such_table", ACME, NULL, "{}"); /* (its 4xx is journaled too) */
     th_free(&r);
+    for (int i = 0; i < WAITERS; i++) {
+        r = th_raw_read(fds[i]);
+        assert_int_equal(r.status, 200);
+        th_free(&r);
+        close(fds[i]);
+    }
     r = th_request(m, "GET", "/__mock/health", NULL, NULL);
     assert_int_equal(cJSON_GetNumberValue(cJSON_GetObjectItem(r.json, "waiting")), 0);
+    th_free(&r);
+    r = th_key(m, "GET", "/__mock/requests/count?method=DELETE&wait_ms=50", ACME, NULL, NULL);
+    th_assert_error(&r, 408); /* a place is free again */
     th_free(&r);
     refold_mock_stop(m);
 }
