@@ -91,9 +91,7 @@ static void cut(const char *text, struct cut *c)
 
 static void cut_all(void)
 {
-    int n = 0;
-    while (routes[n].method)
-        n++;
+    int n = routes_count();
     if (n > MAX_ROUTES) { /* a table this long needs MAX_ROUTES raised: refuse to run without rows */
         fprintf(stderr, "refold-mock: the route table has %d rows, MAX_ROUTES is %d\n", n, MAX_ROUTES);
         abort();
@@ -110,8 +108,8 @@ static void cut_all(void)
 /* match_one() on the cut forms: the number of literal segments matched, or -1. */
 static int match_cut(const struct route *rt, const char *path, const struct cut *pc)
 {
-    const struct cut *c = rt - routes < MAX_ROUTES ? &cuts[rt - routes] : NULL;
-    if (!c || c->nseg < 0 || pc->nseg < 0)
+    const struct cut *c = &cuts[rt - routes]; /* (cut_all refuses a table longer than MAX_ROUTES) */
+    if (c->nseg < 0 || pc->nseg < 0)
         return match_one(rt->pattern, path, NULL, &(int){0}); /* too many segments: the slow way */
     if (c->nseg != pc->nseg)
         return -1;

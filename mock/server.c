@@ -138,6 +138,21 @@ static int on_connection_start(const struct mg_connection *conn, void **conn_dat
 
 static void on_answer(req *r, int status, const char *body, size_t len);
 
+/* A request CivetWeb answers no callback for (its own errors, the targets it drops): logged, not
+ * journaled (r.journal stays 0: no route, no tenant), and the connection closes after it, as
+ * CivetWeb closes it after these. */
+static void bare_req(req *r, struct mg_connection *conn)
+{
+    memset(r, 0, sizeof *r);
+    r->conn = conn;
+    r->m = mock_of(conn);
+    r->on_answer = on_answer;
+    r->started_us = util_mono_us();
+    r->ri = mg_get_request_info(conn);
+    new_request_id(r->m, r->request_id);
+    http_add_header(r, "Connection", "close");
+}
+
 /* on_http_error's mark on a connection: CivetWeb answered its request itself */
 static char answered_by_civetweb;
 
@@ -156,14 +171,7 @@ static void answer_dropped(struct mg_connection *conn)
     if (!star && !strstr(ri->request_uri, "://"))
         return;
     req r;
-    memset(&r, 0, sizeof r);
-    r.conn = conn;
-    r.m = mock_of(conn);
-    r.on_answer = on_answer; /* logged; not journaled: no route, no tenant */
-    r.started_us = util_mono_us();
-    r.ri = ri;
-    new_request_id(r.m, r.request_id);
-    http_add_header(&r, "Connection", "close");
+    bare_req(&r, conn);
     if (star)
         http_error(&r, 400, "BAD_REQUEST", "%s * (the server as a whole) is not served: the mock answers OPTIONS per path, "
                    "e.g. OPTIONS /api/v2/public/session-token for a CORS preflight", ri->request_method);
@@ -523,13 +531,7 @@ out:
 static int on_http_error(struct mg_connection *conn, int status, const char *msg)
 {
     req r;
-    memset(&r, 0, sizeof r);
-    r.conn = conn;
-    r.m = mg_get_user_data(mg_get_context(conn));
-    r.on_answer = on_answer; /* logged; not journaled (r.journal stays 0): no route, no tenant */
-    r.started_us = util_mono_us();
-    r.ri = mg_get_request_info(conn);
-    new_request_id(mg_get_user_data(mg_get_context(conn)), r.request_id);
+    bare_req(&r, conn);
     const char *why = msg && *msg ? msg : http_reason(status);
     if (status == 413 && r.ri && r.ri->request_method == NULL)
         status = 431; /* CivetWeb says 413 when the header block is too large */
@@ -539,7 +541,6 @@ static int on_http_error(struct mg_connection *conn, int status, const char *msg
     if (status == 400 && r.ri && r.ri->request_method == NULL)
         why = "malformed request, request head incomplete after " REQUEST_TIMEOUT_MS " ms, or request line and headers "
               "larger than " MAX_HEAD_HARD " bytes";
-    http_add_header(&r, "Connection", "close"); /* CivetWeb closes the connection after its errors */
     http_error(&r, status, http_error_type(status), "%s", why);
     mg_set_user_connection_data(conn, &answered_by_civetweb); /* (see answer_dropped) */
     return 0;
