@@ -7,34 +7,17 @@
 #include "store.h"
 #include "util.h"
 #include "webhooks.h"
+#include "admin/admin_account.h"
 #include "handlers.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* These calls name a linked account, which only exists within one tenant: the key says which. */
-static int need_tenant(req *r)
-{
-    if (r->t)
-        return 1;
-    http_error(r, 400, "BAD_REQUEST", "send the tenant's x-api-key: linked accounts belong to one org and environment");
-    return 0;
-}
-
-static int need_linked_account(req *r, const char *id)
-{
-    if (store_exists(r->m->store, r->t->id, "linked_account", id))
-        return 1;
-    http_error(r, 404, "INVALID_LINKED_ACCOUNT_ID", "No linked account found for account id : %s in environment %s",
-               id, r->t->environment);
-    return 0;
-}
-
 /* route: POST /__mock/linked-accounts/{id}/connections/{slug}/expire (param[0] id; param[1] slug) */
 int h_admin_expire_connection(req *r)
 {
     const char *la = r->param[0], *slug = r->param[1];
-    if (!need_tenant(r))
+    if (!admin_account_need_tenant(r))
         return r->status;
     const char *reason = "expired";
     if (r->body) {
@@ -48,7 +31,7 @@ int h_admin_expire_connection(req *r)
     }
     if (strcmp(reason, "expired") && strcmp(reason, "revoked") && strcmp(reason, "uninstalled"))
         return http_error(r, 400, "BAD_REQUEST", "reason must be \"expired\", \"revoked\" or \"uninstalled\", not \"%s\"", reason);
-    if (!need_linked_account(r, la))
+    if (!admin_account_need(r, la))
         return r->status;
     switch (connections_expire(r->m, r->t, la, slug, reason)) {
     case -1:
@@ -68,7 +51,7 @@ int h_admin_expire_connection(req *r)
 int h_admin_list_connections(req *r)
 {
     const char *la = r->param[0];
-    if (!need_tenant(r) || !need_linked_account(r, la))
+    if (!admin_account_need_tenant(r) || !admin_account_need(r, la))
         return r->status;
     cJSON *all = connections_list(r->m, r->t, la), *out = cJSON_CreateArray(), *c;
     cJSON_ArrayForEach(c, all)

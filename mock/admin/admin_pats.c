@@ -1,27 +1,14 @@
 /* admin_pats.c: mint and revoke a linked account's personal access token (the dashboard's Generate / Revoke). */
+#include "admin/admin_account.h"
 #include "http.h"
 #include "pats.h"
 #include "store.h"
 #include "handlers.h"
 
-/* The linked account only exists within one tenant: the key says which. 1 when it does. */
-static int need_account(req *r)
-{
-    if (!r->t) {
-        http_error(r, 400, "BAD_REQUEST", "send the tenant's x-api-key: linked accounts belong to one org and environment");
-        return 0;
-    }
-    if (store_exists(r->m->store, r->t->id, "linked_account", r->param[0]))
-        return 1;
-    http_error(r, 404, "INVALID_LINKED_ACCOUNT_ID", "No linked account found for account id : %s in environment %s",
-               r->param[0], r->t->environment);
-    return 0;
-}
-
 /* route: POST /__mock/linked-accounts/{id}/personal-access-token (param[0] id) */
 int h_admin_mint_pat(req *r)
 {
-    if (!need_account(r))
+    if (!admin_account_need_tenant(r) || !admin_account_need(r, r->param[0]))
         return r->status;
     char token[PAT_LEN], at[32];
     switch (pats_mint(r->m, r->t, r->param[0], token, at)) {
@@ -43,7 +30,7 @@ int h_admin_mint_pat(req *r)
 /* route: DELETE /__mock/linked-accounts/{id}/personal-access-token (param[0] id) */
 int h_admin_revoke_pat(req *r)
 {
-    if (!need_account(r))
+    if (!admin_account_need_tenant(r) || !admin_account_need(r, r->param[0]))
         return r->status;
     switch (pats_revoke(r->m, r->t, r->param[0])) {
     case PAT_OK:
@@ -58,7 +45,7 @@ int h_admin_revoke_pat(req *r)
 /* route: GET /__mock/linked-accounts/{id}/personal-access-token (param[0] id) */
 int h_admin_get_pat(req *r)
 {
-    if (!need_account(r))
+    if (!admin_account_need_tenant(r) || !admin_account_need(r, r->param[0]))
         return r->status;
     cJSON *info = pats_info(r->m, r->t, r->param[0]);
     if (!info)

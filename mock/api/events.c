@@ -122,6 +122,9 @@ static void seed(struct mock *m, const struct tenant *t)
     store_commit(m->store);
 }
 
+/* The stored documents are already what the pages show: the spec types `response` as a string,
+ * the events pages (events/get-event.mdx, ...) show the flattened keys [{"key", "type"}], and the
+ * page wins (tests/contract/overrides.json). */
 static cJSON *all_events(struct mock *m, const struct tenant *t)
 {
     seed(m, t);
@@ -173,20 +176,15 @@ static int read_definition(req *r, cJSON *ev, const char *self_id)
     return 0;
 }
 
-/* The spec types `response` as a string; the events pages (events/get-event.mdx, ...) show the
- * flattened keys [{"key", "type"}], and the page wins (tests/contract/overrides.json). The stored
- * document is already that shape. */
-static cJSON *public_view(cJSON *v) { return v; }
-
 /* route: GET /api/v2/public/application/event */
-int h_list_events(req *r) { return http_json(r, 200, public_view(all_events(r->m, r->t))); }
+int h_list_events(req *r) { return http_json(r, 200, all_events(r->m, r->t)); }
 
 /* route: GET /api/v2/public/application/event/{event_id} (param[0] event_id) */
 int h_get_event(req *r)
 {
     seed(r->m, r->t);
     cJSON *ev = store_get(r->m->store, r->t->id, KIND, r->param[0]);
-    return ev ? http_json(r, 200, public_view(ev)) : not_found(r);
+    return ev ? http_json(r, 200, ev) : not_found(r);
 }
 
 /* route: POST /api/v2/public/application/event */
@@ -212,7 +210,7 @@ int h_create_event(req *r)
     }
     if (store_commit(r->m->store))
         return http_error(r, 500, "SERVER_ERROR", "could not store the event");
-    return http_json(r, 200, public_view(all_events(r->m, r->t)));
+    return http_json(r, 200, all_events(r->m, r->t));
 }
 
 /* route: PUT /api/v2/public/application/event/{event_id} (param[0] event_id) */
@@ -238,7 +236,7 @@ int h_update_event(req *r)
     }
     if (store_commit(r->m->store))
         return http_error(r, 500, "SERVER_ERROR", "could not store the event");
-    return http_json(r, 200, public_view(all_events(r->m, r->t)));
+    return http_json(r, 200, all_events(r->m, r->t));
 }
 
 /* route: DELETE /api/v2/public/application/event/{event_id} (param[0] event_id) */
@@ -249,7 +247,7 @@ int h_delete_event(req *r)
     int found = store_del(r->m->store, r->t->id, KIND, r->param[0]);
     if (store_commit(r->m->store))
         return http_error(r, 500, "SERVER_ERROR", "could not delete the event");
-    return found ? http_json(r, 200, public_view(all_events(r->m, r->t))) : not_found(r);
+    return found ? http_json(r, 200, all_events(r->m, r->t)) : not_found(r);
 }
 
 /* ---- firing ---- */
