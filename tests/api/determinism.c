@@ -29,14 +29,6 @@ static th_resp step(struct transcript *t, th_resp r, const char *what)
     return r;
 }
 
-static const char *path_of(refold_mock *m, const char *url)
-{
-    size_t n = strlen(refold_mock_url(m));
-    assert_non_null(url);
-    assert_memory_equal(url, refold_mock_url(m), n);
-    return url + n;
-}
-
 /* The quick start: linked account, session token, hosted portal and OAuth consent for HubSpot,
  * a contact written and read back, an hour of virtual time, a revoked token, an error. */
 static char *quickstart(rcv *hooks, const char *seed)
@@ -60,13 +52,13 @@ static char *quickstart(rcv *hooks, const char *seed)
     th_free(&r);
     r = step(&t, th_key(m, "POST", "/api/v2/public/connect-url", ACME, LA, "{}"), "connect-url");
     char page[600], app_path[700], consent[700], loc[700], body[160];
-    snprintf(page, sizeof page, "%s", path_of(m, th_str(r.json, "hosted_url")));
+    snprintf(page, sizeof page, "%s", th_path_of(m, th_str(r.json, "hosted_url")));
     th_free(&r);
     snprintf(app_path, sizeof app_path, "%s/hubspot", page);
     r = step(&t, th_request(m, "GET", app_path, NULL, NULL), "portal");
     assert_true(th_header(&r, "Location", loc, sizeof loc));
     add(&t, "location", 0, loc);
-    snprintf(consent, sizeof consent, "%s", path_of(m, loc));
+    snprintf(consent, sizeof consent, "%s", th_path_of(m, loc));
     th_free(&r);
     r = step(&t, th_request(m, "GET", consent, NULL, NULL), "consent");
     th_free(&r);

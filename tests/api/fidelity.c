@@ -19,12 +19,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    refold_mock_stop(*state);
-    return 0;
-}
-
 /* Creates and publishes a private workflow from body (session token); its published id into pub. */
 static void publish(refold_mock *m, const char *body, char pub[32])
 {
@@ -496,20 +490,20 @@ static void webhook_request_aliases(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(read_action_takes_the_list_form, setup, teardown),
-        cmocka_unit_test_setup_teardown(unknown_action_and_application, setup, teardown),
-        cmocka_unit_test_setup_teardown(webhook_not_found_and_invalid_event, setup, teardown),
-        cmocka_unit_test_setup_teardown(token_and_key_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(workflow_stopped_and_timed_out_events, setup, teardown),
-        cmocka_unit_test_setup_teardown(human_task_node_is_planned, setup, teardown),
-        cmocka_unit_test_setup_teardown(linked_account_shapes, setup, teardown),
-        cmocka_unit_test_setup_teardown(variable_shapes, setup, teardown),
-        cmocka_unit_test_setup_teardown(execute_include_headers, setup, teardown),
-        cmocka_unit_test_setup_teardown(workflow_step_runs_its_action, setup, teardown),
-        cmocka_unit_test_setup_teardown(workflow_step_on_an_expired_connection, setup, teardown),
-        cmocka_unit_test_setup_teardown(run_passing_its_timeout, setup, teardown),
-        cmocka_unit_test_setup_teardown(multipart_trigger, setup, teardown),
-        cmocka_unit_test_setup_teardown(webhook_request_aliases, setup, teardown),
+        cmocka_unit_test_setup_teardown(read_action_takes_the_list_form, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(unknown_action_and_application, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(webhook_not_found_and_invalid_event, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(token_and_key_errors, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(workflow_stopped_and_timed_out_events, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(human_task_node_is_planned, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(linked_account_shapes, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(variable_shapes, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(execute_include_headers, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(workflow_step_runs_its_action, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(workflow_step_on_an_expired_connection, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(run_passing_its_timeout, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(multipart_trigger, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(webhook_request_aliases, setup, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

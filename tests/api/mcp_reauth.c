@@ -7,12 +7,6 @@
 #define CONFIG "{\"associated_apps\":[{\"slug\":\"hubspot\",\"actions\":[\"create_contact\"]}]}"
 #define CREATE "hubspot_create_contact_action"
 
-static int setup(void **state)
-{
-    *state = th_start(NULL);
-    return 0;
-}
-
 static void load_scenario(refold_mock *m, const char *name)
 {
     char body[128];
@@ -195,10 +189,10 @@ static void logs_record_calls_without_credentials(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(shipped_agent_reauth_scenario, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(never_connected_app_and_manual_step, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(faults_apply_to_tool_calls, setup, th_teardown),
-        cmocka_unit_test_setup_teardown(logs_record_calls_without_credentials, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(shipped_agent_reauth_scenario, th_setup, th_teardown),
+        cmocka_unit_test_setup_teardown(never_connected_app_and_manual_step, th_setup, th_teardown),
+        cmocka_unit_test_setup_teardown(faults_apply_to_tool_calls, th_setup, th_teardown),
+        cmocka_unit_test_setup_teardown(logs_record_calls_without_credentials, th_setup, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,8 +44,7 @@ static void create_use_drop(void **state)
     assert_int_equal(r.status, 404); /* not in the fixtures' Acme tenant */
     th_free(&r);
     r = th_request(m, "GET", "/__mock/tenants", NULL, NULL);
-    const cJSON *t, *mine = NULL;
-    cJSON_ArrayForEach(t, cJSON_GetObjectItem(r.json, "tenants")) if (!strcmp(th_str(t, "api_key"), key)) mine = t;
+    const cJSON *mine = th_find(cJSON_GetObjectItem(r.json, "tenants"), "api_key", key);
     assert_non_null(mine);
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(mine, "ephemeral")));
     assert_string_equal(th_str(mine, "org"), "Acme");

@@ -7,7 +7,6 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 STAGE=docs
 source "$here/../harness/mock.sh"
-mock_bin >/dev/null
 mock_start --webhook-backoff-ms 50
 status=0
 REFOLD_MOCK_URL=$MOCK_URL node "$here/docs.mjs" || status=$?

@@ -9,14 +9,12 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 STAGE=durability
 source "$here/../harness/mock.sh"
-root=$(cd "$here/../.." && pwd)
-bin=${REFOLD_MOCK_BIN:-$root/build/refold-mock}
 clients=${DURABILITY_CLIENTS:-8}
 load_secs=${DURABILITY_SECONDS:-4}
 for tool in curl sqlite3 cc; do
   command -v $tool >/dev/null || { echo "durability: $tool is not installed (bash scripts/deps.sh test)"; exit 1; }
 done
-[ -x "$bin" ] || { echo "durability: no binary at $bin (set REFOLD_MOCK_BIN)"; exit 1; }
+bin=$(mock_bin) || exit 1
 
 tmp=$(mktemp -d)
 pids=()
