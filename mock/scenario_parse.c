@@ -343,19 +343,12 @@ static int check_set_workflow_outcome(struct ctx *c, const cJSON *a)
 
 static int check_emit_webhook(struct ctx *c, const cJSON *a)
 {
-    static const char *const events[] = {EV_CONNECTION_CREATED, EV_CONNECTION_DELETED, EV_CONNECTION_EXPIRED,
-                                         EV_WORKFLOW_COMPLETED, EV_WORKFLOW_ERRORED, EV_WORKFLOW_STOPPED,
-                                         EV_WORKFLOW_TIMED_OUT, NULL};
     int bad = 0;
     const char *ev = str_field(c, a, "event", 1, &bad);
     if (bad)
         return -1;
-    int ok = 0;
-    for (int i = 0; events[i]; i++)
-        ok |= !strcmp(ev, events[i]);
-    if (!ok)
-        return fail(c, "event", "'%s' is not one of Connection Created, Connection Deleted, Connection Expired, "
-                                "Workflow Completed, Workflow Errored, Workflow Stopped, Workflow Timed Out", ev);
+    if (!webhooks_event_kind(ev))
+        return fail(c, "event", "'%s' is not one of " EV_ALL_NAMES, ev);
     la_field(c, a, 1, &bad);
     const cJSON *fields = cJSON_GetObjectItemCaseSensitive(a, "fields");
     if (!bad && fields && !cJSON_IsObject(fields))

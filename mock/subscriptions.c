@@ -74,9 +74,7 @@ int subscriptions_check_fields(struct mock *m, const cJSON *src, int creating, c
         cJSON_ArrayForEach(e, events) if (!cJSON_IsString(e) || !webhooks_event_kind(e->valuestring)) {
             *code = "INVALID_EVENT";
             /* (the handler sends the page's message verbatim and this as its hint) */
-            return snprintf(err, n, "%s is not one of: %s, %s, %s, %s, %s, %s, %s", cJSON_IsString(e) ? e->valuestring : "a non-string",
-                            EV_CONNECTION_CREATED, EV_CONNECTION_DELETED, EV_CONNECTION_EXPIRED, EV_WORKFLOW_COMPLETED,
-                            EV_WORKFLOW_ERRORED, EV_WORKFLOW_STOPPED, EV_WORKFLOW_TIMED_OUT), -1;
+            return snprintf(err, n, "%s is not one of: " EV_ALL_NAMES, cJSON_IsString(e) ? e->valuestring : "a non-string"), -1;
         }
     }
     const cJSON *headers = cJSON_GetObjectItemCaseSensitive(src, "webhook_headers");

@@ -13,6 +13,9 @@
 #define EV_WORKFLOW_ERRORED "Workflow Errored"
 #define EV_WORKFLOW_STOPPED "Workflow Stopped"
 #define EV_WORKFLOW_TIMED_OUT "Workflow Timed Out"
+/* every event name, for the messages that list them */
+#define EV_ALL_NAMES EV_CONNECTION_CREATED ", " EV_CONNECTION_DELETED ", " EV_CONNECTION_EXPIRED ", " \
+    EV_WORKFLOW_COMPLETED ", " EV_WORKFLOW_ERRORED ", " EV_WORKFLOW_STOPPED ", " EV_WORKFLOW_TIMED_OUT
 
 /* Retries after the first attempt, and the default time one attempt may take. */
 #define WEBHOOK_RETRIES 3
