@@ -38,7 +38,7 @@ int auth_admin_ok(req *r)
     /* The dashboard is opened in a browser, which cannot set headers on a page load; every
      * other admin route takes the header only (a token in a URL leaks into logs and history). */
     char q[256];
-    if (r->route && r->route->operation && !strcmp(r->route->operation, "mockDashboard") &&
+    if (r->route && (r->route->flags & QUERY_ADMIN_TOKEN) &&
         http_query(r, "admin_token", q, sizeof q) && strlen(q) == tl && !CRYPTO_memcmp(q, r->m->admin_token, tl))
         return 1;
     return 0;
@@ -105,8 +105,7 @@ static int bad_credentials(req *r, const char *hint)
  * service, which codes it AUTH_SERVICE_ERROR (workflows/publish-workflow page). */
 static int token_missing(req *r)
 {
-    const char *op = r->route->operation;
-    int wf = !strcmp(op, "publishWorkflow") || !strcmp(op, "deleteWorkflow");
+    int wf = (r->route->flags & WF_SERVICE_AUTH) != 0;
     return http_error_hint(r, 401, wf ? "AUTH_SERVICE_ERROR" : "INVALID_TOKEN", "Authorization Token Missing",
                            "send Authorization: Bearer <session token>%s",
                            (r->route->flags & AUTH_KEY) ? " or the x-api-key header" : "");

@@ -83,6 +83,8 @@ enum {
                              * stored state and clock: memoized until a write (memo.c) */
     SECRET_BODY = 1 << 7,   /* the request body is credentials: every value masked when shown */
     FORM_BODY = 1 << 8,     /* a multipart/form-data body is left unread for the handler (form.c) */
+    QUERY_ADMIN_TOKEN = 1 << 9, /* ?admin_token= accepted too: a page a browser opens (auth.c) */
+    WF_SERVICE_AUTH = 1 << 10,  /* the workflow service's route: a missing token is AUTH_SERVICE_ERROR */
 };
 
 /* What a handler gets: everything resolved before it runs. */
@@ -129,7 +131,7 @@ typedef int (*handler_fn)(req *r);   /* returns the HTTP status it sent */
 struct route {
     const char *method;
     const char *pattern;     /* "/api/v2/public/linked-account/{linked_account_id}" */
-    unsigned flags;   /* AUTH_* | NEED_LA/OPT_LA | RAW_BODY | MEMO */
+    unsigned flags;   /* the enum above: AUTH_*, NEED_LA/OPT_LA, body and memo flags */
     handler_fn fn;           /* NULL: not built yet, answered 501 */
     const char *operation;   /* the spec's operationId, or a mock name */
 };
