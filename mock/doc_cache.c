@@ -1,5 +1,6 @@
 /* doc_cache.c: parsed store documents kept until the store changes (memo.c's rule, for cJSON). */
 #include "doc_cache.h"
+#include "store.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -109,4 +110,16 @@ struct doc_ref *doc_cache_put(struct doc_cache *c, const char *key, unsigned lon
 const cJSON *doc_cache_doc(const struct doc_ref *ref)
 {
     return ref ? ref->doc : NULL;
+}
+
+struct doc_ref *doc_cache_through(struct doc_cache *c, struct store *st, const char *key, cJSON *(*load)(void *ctx),
+                                  void *ctx)
+{
+    unsigned long long gen = store_generation(st); /* (before the store is read: a write in between
+                                                    * then leaves the kept document already stale) */
+    struct doc_ref *ref = doc_cache_get(c, key, gen);
+    if (ref)
+        return ref;
+    cJSON *doc = load(ctx);
+    return doc ? doc_cache_put(c, key, gen, doc) : NULL;
 }

@@ -15,6 +15,11 @@ void doc_cache_free(struct doc_cache *c);
 struct doc_ref *doc_cache_get(struct doc_cache *c, const char *key, unsigned long long gen);
 /* Keeps doc (taken) as key's document at gen; returns a reference for the caller. */
 struct doc_ref *doc_cache_put(struct doc_cache *c, const char *key, unsigned long long gen, cJSON *doc);
+/* get, else load(ctx) (a new document, or NULL for none) and put, with the store's generation
+ * read before the store is: the way to read through the cache. NULL when there is none. */
+struct store;
+struct doc_ref *doc_cache_through(struct doc_cache *c, struct store *st, const char *key, cJSON *(*load)(void *ctx),
+                                  void *ctx);
 const cJSON *doc_cache_doc(const struct doc_ref *ref);
 void doc_cache_release(struct doc_ref *ref);
 

@@ -140,16 +140,24 @@ static int elsewhere(struct mock *m, const struct tenant *t, const char *server_
 
 /* The server document, read through the cache: every tool call needs it, and it only changes
  * with a write to the store (a PUT to the server, a reset), which moves the generation. */
+struct server_at {
+    struct mock *m;
+    const struct tenant *t;
+    const char *id;
+};
+
+static cJSON *load_server(void *ctx)
+{
+    struct server_at *at = ctx;
+    return store_get(at->m->store, at->t->id, "mcp_server", at->id);
+}
+
 static struct doc_ref *server_doc(struct mock *m, const struct tenant *t, const char *server_id)
 {
     char key[MOCK_ID_LEN + 128];
     snprintf(key, sizeof key, "mcp_server\n%s\n%s", t->id, server_id);
-    unsigned long long gen = store_generation(m->store); /* (before the store is read) */
-    struct doc_ref *ref = doc_cache_get(m->docs, key, gen);
-    if (ref)
-        return ref;
-    cJSON *doc = store_get(m->store, t->id, "mcp_server", server_id);
-    return doc ? doc_cache_put(m->docs, key, gen, doc) : NULL;
+    struct server_at at = {m, t, server_id};
+    return doc_cache_through(m->docs, m->store, key, load_server, &at);
 }
 
 /* route: POST /mcp/v1/{token}/{server_id} (param[0] token; param[1] server_id) */

@@ -36,15 +36,17 @@ static int mint(struct mock *m, const struct tenant *t, const char *la, const ch
 /* The linked account's stored tokens, through the document cache: a product asks for a session
  * token on every page load, and the answer is the same token until it nears expiry or the store
  * changes (a new token, a revocation, a reset: every one is a write). NULL out of memory. */
+static cJSON *load_tokens(void *ctx)
+{
+    req *r = ctx;
+    return store_list(r->m->store, r->t->id, KIND, r->la, NULL, NULL, 0, 0, NULL);
+}
+
 static struct doc_ref *stored_tokens(req *r)
 {
     char key[2 * MOCK_ID_LEN + 32];
     snprintf(key, sizeof key, "session_token\n%s\n%s", r->t->id, r->la);
-    unsigned long long gen = store_generation(r->m->store); /* (before the store is read) */
-    struct doc_ref *ref = doc_cache_get(r->m->docs, key, gen);
-    if (!ref)
-        ref = doc_cache_put(r->m->docs, key, gen, store_list(r->m->store, r->t->id, KIND, r->la, NULL, NULL, 0, 0, NULL));
-    return ref;
+    return doc_cache_through(r->m->docs, r->m->store, key, load_tokens, r);
 }
 
 /* A token of that list still valid for a minute (the newest such), to reuse unless
