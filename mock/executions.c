@@ -77,6 +77,7 @@ static cJSON *exec_node(const char *id, const char *name, const char *type, cons
     cJSON_AddStringToObject(n, "node_status", "Pending");
     cJSON_AddBoolToObject(n, "is_batch", 0);
     cJSON_AddNumberToObject(n, "attempts_made", 0);
+    cJSON_AddNumberToObject(n, "maximum_attempts", 1); /* the mock runs a step once: no retries */
     cJSON_AddNumberToObject(n, "execution_time", 0);
     cJSON_AddNullToObject(n, "latest_output");
     if (slug)
@@ -238,7 +239,7 @@ static void finish(struct mock *m, const struct tenant *t, cJSON *doc, long long
     }
     char at[32];
     util_iso8601(now, at);
-    set_str(doc, "status", errored ? "ERRORED" : "COMPLETED");
+    set_str(doc, "status", errored == TIMED_OUT ? "TIMED_OUT" : errored ? "ERRORED" : "COMPLETED");
     set_str(doc, "completion_time", at);
     json_set(doc, "instance_execution_time", cJSON_CreateNumber((double)(now - started)));
     if (errored) {
@@ -544,9 +545,23 @@ static cJSON *new_doc(const struct tenant *t, const struct exec_start *s, const 
     cJSON_AddStringToObject(aw, "name", json_str(w->doc, "name") ? json_str(w->doc, "name") : "");
     cJSON_AddStringToObject(aw, "icon", json_str(w->doc, "icon") ? json_str(w->doc, "icon") : "");
     cJSON_AddItemToObject(doc, "associated_workflow", aw);
+    /* Every run has a trigger record in Refold: an event's id, else (API call, schedule) a fresh
+     * id that names only this trigger (refold-js types both as always present). */
+    char trigger_id[25];
     if (s->event_id)
-        cJSON_AddStringToObject(doc, "associated_event_id", s->event_id);
-    cJSON_AddStringToObject(doc, "trigger_application_event", s->trigger_event ? s->trigger_event : by_source(source));
+        util_copy(trigger_id, sizeof trigger_id, s->event_id);
+    else
+        util_new_id(trigger_id);
+    cJSON_AddStringToObject(doc, "associated_event_id", s->event_id ? s->event_id : trigger_id);
+    const char *trigger = s->trigger_event ? s->trigger_event : by_source(source);
+    cJSON *ta = workflow_defs_app_summary(t, w->app), *origin = cJSON_CreateObject();
+    cJSON_DeleteItemFromObjectCaseSensitive(ta, "description");
+    cJSON_AddStringToObject(ta, "app_type", w->app && json_str(w->app, "slug") ? json_str(w->app, "slug") : "custom");
+    cJSON_AddStringToObject(origin, "_id", trigger_id);
+    cJSON_AddStringToObject(origin, "name", trigger);
+    cJSON_AddItemToObject(ta, "origin_trigger", origin);
+    cJSON_AddItemToObject(doc, "associated_trigger_application", ta);
+    cJSON_AddStringToObject(doc, "trigger_application_event", trigger);
     cJSON_AddStringToObject(doc, "execution_source", source);
     cJSON_AddStringToObject(doc, "linked_account_id", s->la);
     cJSON_AddStringToObject(doc, "config_id", s->config_id && *s->config_id ? s->config_id : s->la);

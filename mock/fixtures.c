@@ -108,6 +108,17 @@ static int validate_app(const cJSON *app, const char *path, const char *file_slu
     }
     if (fixtures_app_supports(app, "oauth2") && !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(app, "oauth")))
         return fail(err, n, path, "oauth", "an oauth2 app needs an oauth section (ttls, identifier)");
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(app, "kind");
+    if (kind && !(cJSON_IsString(kind) && (!strcmp(kind->valuestring, "native") || !strcmp(kind->valuestring, "custom") ||
+                                           !strcmp(kind->valuestring, "universal_connector"))))
+        return fail(err, n, path, "kind", "must be native, custom or universal_connector");
+    const cJSON *grant = cJSON_GetObjectItemCaseSensitive(app, "grant_type");
+    if (grant && !fixtures_app_supports(app, "oauth2"))
+        return fail(err, n, path, "grant_type", "only an app that supports oauth2 has an OAuth grant");
+    if (grant && !(cJSON_IsString(grant) && (!strcmp(grant->valuestring, "authorization_code") ||
+                                             !strcmp(grant->valuestring, "authorization_code_pkce") ||
+                                             !strcmp(grant->valuestring, "client_credentials"))))
+        return fail(err, n, path, "grant_type", "must be authorization_code, authorization_code_pkce or client_credentials");
     const cJSON *actions = cJSON_GetObjectItemCaseSensitive(app, "actions");
     if (actions && !cJSON_IsArray(actions))
         return fail(err, n, path, "actions", "must be an array");
@@ -232,6 +243,12 @@ static int load_apps(struct fixtures *fx, const char *dir, char *err, size_t n)
         cJSON_ArrayForEach(f, app)
             if (!mock_only(f->string))
                 cJSON_AddItemToObject(pub, f->string, cJSON_Duplicate(f, 1));
+        /* refold-js routes connect() on these two (Application.kind, Application.grant_type):
+         * an app file that leaves them out is a native app with the redirect grant. */
+        if (!cJSON_HasObjectItem(pub, "kind"))
+            cJSON_AddStringToObject(pub, "kind", "native");
+        if (!cJSON_HasObjectItem(pub, "grant_type") && fixtures_app_supports(app, "oauth2"))
+            cJSON_AddStringToObject(pub, "grant_type", "authorization_code");
         cJSON_AddItemToArray(fx->public_apps, pub);
     }
     return 0;

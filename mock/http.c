@@ -1,6 +1,7 @@
 /* http.c: the response writers (JSON, envelope, CORS headers) and request readers (headers, query). */
 #define _GNU_SOURCE /* memmem */
 #include "http.h"
+#include "json.h"
 #include "store.h"
 #include "util.h"
 
@@ -238,6 +239,22 @@ int http_query(req *r, const char *name, char *out, size_t n)
     if (!qs)
         return 0;
     return mg_get_var(qs, strlen(qs), name, out, n) >= 0;
+}
+
+cJSON *http_query_object(req *r)
+{
+    cJSON *out = cJSON_CreateObject();
+    const char *qs = r->ri->query_string;
+    if (!qs || !*qs)
+        return out;
+    char *copy = strdup(qs);
+    struct mg_header kv[64];
+    int n = copy ? mg_split_form_urlencoded(copy, kv, 64) : 0;
+    for (int i = 0; i < n; i++)
+        if (kv[i].name && *kv[i].name)
+            json_set(out, kv[i].name, cJSON_CreateString(kv[i].value ? kv[i].value : ""));
+    free(copy);
+    return out;
 }
 
 int http_query_int(req *r, const char *name, long def, long min, long max, long *out)

@@ -74,6 +74,9 @@ const char *http_error_type(int status);
 const char *http_header(req *r, const char *name);
 /* Query parameter, URL-decoded into out; 1 when present. */
 int http_query(req *r, const char *name, char *out, size_t n);
+/* Every query parameter, URL-decoded, as an object of strings (the last of a repeated name wins;
+ * caller deletes). For clients that send a form's fields in the query. */
+cJSON *http_query_object(req *r);
 /* Query parameter as an integer within [min,max], or def when absent; -1 + 400 sent when invalid. */
 int http_query_int(req *r, const char *name, long def, long min, long max, long *out);
 

@@ -34,10 +34,15 @@ static int blank(const char *s)
 
 int keybased_validate(const cJSON *app, const cJSON *fields, char *err, size_t errlen)
 {
+    return keybased_validate_list(keybased_fields(app), fields, err, errlen);
+}
+
+int keybased_validate_list(const cJSON *list, const cJSON *fields, char *err, size_t errlen)
+{
     if (!cJSON_IsObject(fields))
         return snprintf(err, errlen, "the credentials must be a JSON object of field name -> value"), -1;
     const cJSON *f;
-    cJSON_ArrayForEach(f, keybased_fields(app)) {
+    cJSON_ArrayForEach(f, list) {
         const char *name = json_str(f, "name");
         if (!name)
             continue;

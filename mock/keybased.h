@@ -10,6 +10,9 @@
  * string or a number, and every given field of the map is a string, number or boolean.
  * Otherwise -1 and err names the first field at fault. Fields outside the map are kept. */
 int keybased_validate(const cJSON *app, const cJSON *fields, char *err, size_t errlen);
+/* The same check against any list of input fields ({name, label, required}), e.g. the fields a
+ * client_credentials app takes (auth_type_options.oauth2). */
+int keybased_validate_list(const cJSON *list, const cJSON *fields, char *err, size_t errlen);
 /* The key-based field list of app (auth_type_options.keybased, else auth_input_map), or NULL. */
 const cJSON *keybased_fields(const cJSON *app);
 

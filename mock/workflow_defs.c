@@ -6,6 +6,7 @@
 #include "util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 cJSON *workflow_defs_start_node(const cJSON *trigger)
@@ -93,6 +94,18 @@ cJSON *workflow_defs_public_view(const struct tenant *t, const cJSON *app, const
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(fw, copied[i]);
         if (v)
             cJSON_AddItemToObject(d, copied[i], cJSON_Duplicate(v, 1));
+    }
+    /* A fixture without its own dates was created when its id says: a 24-hex id starts with the
+     * seconds it was made at, as Refold's (MongoDB) ids do. */
+    const char *id = json_str(fw, "id");
+    if (!cJSON_HasObjectItem(d, "createdAt") && id && strlen(id) == 24 && strspn(id, "0123456789abcdef") == 24) {
+        char at[32], secs[9];
+        memcpy(secs, id, 8);
+        secs[8] = 0;
+        util_iso8601((long long)strtoul(secs, NULL, 16) * 1000, at);
+        cJSON_AddStringToObject(d, "createdAt", at);
+        if (!cJSON_HasObjectItem(d, "updatedAt"))
+            cJSON_AddStringToObject(d, "updatedAt", at);
     }
     return d;
 }

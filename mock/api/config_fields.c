@@ -159,6 +159,44 @@ int h_update_config_field(req *r)
 /* route: DELETE /api/v2/public/config/field/{fieldId} (param[0] fieldId) */
 int h_delete_config_field(req *r) { return write_field(r, NULL); }
 
+/* The operators a rule may apply to a column of this type. */
+static cJSON *operators(const char *type)
+{
+    static const char *const text[] = {"Equals", "equals", "Not equals", "not_equals", "Contains", "contains", NULL};
+    static const char *const number[] = {"Equals", "equals", "Not equals", "not_equals", "Greater than", "greater_than",
+                                         "Less than", "less_than", NULL};
+    static const char *const select[] = {"Is", "equals", "Is not", "not_equals", NULL};
+    const char *const *ops = !strcmp(type, "number") ? number : !strcmp(type, "select") ? select : text;
+    cJSON *out = cJSON_CreateArray();
+    for (int i = 0; ops[i]; i += 2) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", ops[i]);
+        cJSON_AddStringToObject(o, "value", ops[i + 1]);
+        cJSON_AddItemToArray(out, o);
+    }
+    return out;
+}
+
+/* What refold-js's getFieldOptions reads (its RuleOptions): the right-hand side of a rule on
+ * column col (a select with its options, or free text) and the operators between them. */
+static cJSON *rule_column(const cJSON *col, const char *name)
+{
+    const char *ft = json_str(col, "field_type") ? json_str(col, "field_type") : "text";
+    const cJSON *opts = cJSON_GetObjectItemCaseSensitive(col, "options");
+    int is_select = !strcmp(ft, "select") && cJSON_IsArray(opts);
+    cJSON *rc = cJSON_CreateObject(), *rhs = cJSON_CreateObject(), *op = cJSON_CreateObject();
+    cJSON_AddStringToObject(rhs, "name", name);
+    cJSON_AddStringToObject(rhs, "type", is_select ? "select" : "text");
+    if (is_select)
+        cJSON_AddItemToObject(rhs, "options", cJSON_Duplicate(opts, 1));
+    cJSON_AddStringToObject(op, "name", "operator");
+    cJSON_AddStringToObject(op, "type", "select");
+    cJSON_AddItemToObject(op, "options", operators(is_select ? "select" : ft));
+    cJSON_AddItemToObject(rc, "rhs", rhs);
+    cJSON_AddItemToObject(rc, "operator", op);
+    return rc;
+}
+
 /* route: POST /api/v2/public/config/rule-engine/{fieldId} (param[0] fieldId) */
 int h_get_rule_engine_options(req *r)
 {
@@ -180,7 +218,14 @@ int h_get_rule_engine_options(req *r)
         return http_error(r, 400, "SERVER_ERROR", "Field with id %s is not of type rule engine or has undefined columns", r->param[0]);
     }
     const char *name = json_str(col, "name");
-    const cJSON *opts = NULL, *c;
+    const char *lhs = json_str(col, "lhs");
+    const cJSON *opts = NULL, *c, *found_col = NULL;
+    if (!name && lhs) /* refold-js getFieldOptions: the lhs is the column's option value (or its name) */
+        cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(def, "options"))
+            if (json_str(c, "value") && !strcmp(json_str(c, "value"), lhs))
+                name = json_str(c, "name");
+    if (!name && lhs)
+        name = lhs;
     if (!name) {
         opts = cJSON_GetObjectItemCaseSensitive(def, "options"); /* no column named: the columns themselves */
     } else {
@@ -188,6 +233,7 @@ int h_get_rule_engine_options(req *r)
         cJSON_ArrayForEach(c, cols)
             if (json_str(c, "name") && !strcasecmp(json_str(c, "name"), name))
                 found = c;
+        found_col = found;
         if (!found) {
             int rc = http_error(r, 400, "BAD_REQUEST", "Rule column %s not found in field %s", name, r->param[0]);
             cJSON_Delete(def);
@@ -197,6 +243,8 @@ int h_get_rule_engine_options(req *r)
     }
     cJSON *out = cJSON_CreateObject();
     cJSON_AddItemToObject(out, "options", cJSON_IsArray(opts) ? cJSON_Duplicate(opts, 1) : cJSON_CreateArray());
+    if (lhs && found_col)
+        cJSON_AddItemToObject(out, "rule_column", rule_column(found_col, name));
     cJSON_Delete(def);
     return http_json(r, 200, out);
 }

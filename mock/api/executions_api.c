@@ -199,8 +199,8 @@ int h_rerun_execution(req *r)
     if (!doc)
         return r->status;
     const char *status = json_str(doc, "status");
-    if (!status || (strcmp(status, "ERRORED") && strcmp(status, "STOPPED"))) {
-        int rc = http_error(r, 400, "BAD_REQUEST", "Only errored or stopped executions can be rerun; %s is %s",
+    if (!status || (strcmp(status, "ERRORED") && strcmp(status, "STOPPED") && strcmp(status, "TIMED_OUT"))) {
+        int rc = http_error(r, 400, "BAD_REQUEST", "Only errored, timed-out or stopped executions can be rerun; %s is %s",
                             r->param[0], status ? status : "unknown");
         cJSON_Delete(doc);
         return rc;

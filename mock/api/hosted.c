@@ -2,6 +2,8 @@
 #include "api/hosted.h"
 #include "json.h"
 #include "clock.h"
+#include "connections.h"
+#include "keybased.h"
 #include "fixtures.h"
 #include "http.h"
 #include "pages/html.h"
@@ -94,6 +96,47 @@ int hosted_send_oauth_url(req *r, const char *slug)
         return http_error(r, 500, "SERVER_ERROR", "could not store the authorization request");
     cJSON *out = cJSON_CreateObject();
     cJSON_AddStringToObject(out, "auth_url", url);
+    return http_json(r, 200, out);
+}
+
+/* A value of fields that the provider refuses (the fixture's oauth.refused_secrets), or NULL. */
+static const char *refused(const cJSON *app, const cJSON *fields)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(app, "oauth"), "refused_secrets");
+    const cJSON *f, *s;
+    cJSON_ArrayForEach(f, fields) cJSON_ArrayForEach(s, list)
+        if (cJSON_IsString(f) && cJSON_IsString(s) && !strcmp(f->valuestring, s->valuestring))
+            return f->string;
+    return NULL;
+}
+
+int hosted_integrate(req *r, const char *slug, const cJSON *fields)
+{
+    const cJSON *app = fixtures_app(r->m->fx, slug);
+    const char *grant = json_str(app, "grant_type");
+    if (!app || !grant || strcmp(grant, "client_credentials"))
+        return hosted_send_oauth_url(r, slug); /* a redirect grant: the fields are pre-requisites */
+    if (fields && !cJSON_IsObject(fields))
+        return http_error(r, 400, "BAD_REQUEST", "the body must be a JSON object of the app's fields");
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(app, "auth_type_options"), "oauth2");
+    char err[256];
+    cJSON *empty = fields ? NULL : cJSON_CreateObject();
+    int bad = keybased_validate_list(list, fields ? fields : empty, err, sizeof err);
+    cJSON_Delete(empty);
+    if (bad)
+        return http_error_hint(r, 400, strstr(err, "is required") ? "MISSING_CREDENTIALS" : "BAD_REQUEST", err,
+                               "%s connects with the client_credentials grant: send its fields (auth_type_options.oauth2) in the body", slug);
+    cJSON *out = cJSON_CreateObject();
+    if (refused(app, fields)) {
+        /* The provider's token endpoint said invalid_client: nothing is stored. */
+        cJSON_AddBoolToObject(out, "connected", 0);
+        return http_json(r, 200, out);
+    }
+    if (connections_connect(r->m, r->t, r->la, slug, "oauth2", NULL, fields) != 0) {
+        cJSON_Delete(out);
+        return http_error(r, 500, "SERVER_ERROR", "could not store the connection");
+    }
+    cJSON_AddBoolToObject(out, "connected", 1);
     return http_json(r, 200, out);
 }
 

@@ -62,7 +62,45 @@ int h_sdk_get_app(req *r)
 }
 
 /* route: GET /api/v1/{slug}/integrate (param[0] slug) */
-int h_sdk_integrate(req *r) { return hosted_send_oauth_url(r, r->param[0]); }
+/* Older refold-js v10 and cobalt-js 8 send the fields in the query; refold-js 10.2+ POSTs them
+ * (10.5+ for every grant). The server resolves the grant either way (hosted_integrate). */
+int h_sdk_integrate(req *r)
+{
+    cJSON *fields = http_query_object(r);
+    int rc = hosted_integrate(r, r->param[0], fields);
+    cJSON_Delete(fields);
+    return rc;
+}
+
+/* route: POST /api/v1/{slug}/integrate (param[0] slug) */
+int h_sdk_integrate_post(req *r)
+{
+    if (r->raw_len && !http_need_object(r))
+        return r->status;
+    return hosted_integrate(r, r->param[0], r->body);
+}
+
+/* Universal connectors (kind "universal_connector") have their own auth routes in refold-js
+ * 10.3; they act as the native ones do. Any other slug is not found there. */
+static int universal_connector(req *r)
+{
+    const cJSON *app = fixtures_app(r->m->fx, r->param[0]);
+    const char *kind = json_str(app, "kind");
+    if (!app || !kind || strcmp(kind, "universal_connector"))
+        return http_error_hint(r, 404, "NOT_FOUND", "Universal connector not found",
+                               "%s is not a universal connector (kind \"universal_connector\"); connect it through /api/v1/%s/integrate "
+                               "or /api/v2/app/%s/save", r->param[0], r->param[0], r->param[0]), -1;
+    return 0;
+}
+
+/* route: GET /api/v1/auth-service/f-sdk/universal-connector/{slug}/integrate (param[0] slug) */
+int h_sdk_uc_integrate(req *r) { return universal_connector(r) ? r->status : h_sdk_integrate(r); }
+/* route: POST /api/v1/auth-service/f-sdk/universal-connector/{slug}/integrate (param[0] slug) */
+int h_sdk_uc_integrate_post(req *r) { return universal_connector(r) ? r->status : h_sdk_integrate_post(r); }
+/* route: POST /api/v1/auth-service/f-sdk/universal-connector/{slug}/save-credentials (param[0] slug) */
+int h_sdk_uc_save(req *r) { return universal_connector(r) ? r->status : h_save_key_credentials(r); }
+/* route: POST /api/v1/auth-service/f-sdk/universal-connector/{slug}/revoke (param[0] slug) */
+int h_sdk_uc_revoke(req *r) { return universal_connector(r) ? r->status : h_delete_integration(r); }
 
 /* route: POST /api/v2/app/{slug}/save (param[0] slug) */
 /* The SDK's key-based connect and its disconnect are the public API's own handlers: the same

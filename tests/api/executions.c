@@ -471,11 +471,11 @@ static void human_task_answered_and_timed_out(void **state)
     assert_int_equal(cJSON_GetObjectItem(r.json, "instance_execution_time")->valueint, (1 + 3600 + 2) * 1000);
     th_free(&r);
 
-    /* unanswered for a day: TIMEOUT, and the run errors */
+    /* unanswered for a day: TIMEOUT, and the run ends TIMED_OUT */
     fu_execute(m, ACME, LA, "playground_app", PLAYGROUND_APPROVE, NULL, id);
     fu_advance(m, 1 + 86400);
     r = fu_execution(m, ACME, LA, id);
-    assert_string_equal(th_str(r.json, "status"), "ERRORED");
+    assert_string_equal(th_str(r.json, "status"), "TIMED_OUT");
     assert_string_equal(th_str(node(r.json, 1), "node_status"), "Errored");
     assert_string_equal(th_str(node(r.json, 2), "node_status"), "Pending"); /* never reached */
     snprintf(task, sizeof task, "%s", th_str(cJSON_GetObjectItem(node(r.json, 1), "latest_output"), "failed_node_id"));

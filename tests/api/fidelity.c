@@ -378,7 +378,7 @@ static void run_passing_its_timeout(void **state)
     assert_string_equal(fu_status(m, ACME, LA, id, st, sizeof st), "RUNNING");
     fu_advance(m, 1);
     r = fu_execution(m, ACME, LA, id);
-    assert_string_equal(th_str(r.json, "status"), "ERRORED");
+    assert_string_equal(th_str(r.json, "status"), "TIMED_OUT");
     assert_string_equal(th_str(cJSON_GetObjectItem(r.json, "execution_error"), "message"), "Workflow timed out after 10 seconds");
     assert_string_equal(th_str(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "nodes"), 1), "node_status"), "Errored");
     th_free(&r);

@@ -137,7 +137,7 @@ static void expiry_and_unknown(void **state)
         fprintf(stderr, "%s\n", r.body);
     assert_non_null(strstr(th_str(r.json, "message"), "expired"));
     th_free(&r);
-    assert_string_equal(exec_status(m, exec_id, st, sizeof st), "ERRORED");
+    assert_string_equal(exec_status(m, exec_id, st, sizeof st), "TIMED_OUT");
 
     r = th_request(m, "GET", HT "/6a31a2f0d396207fd2510000", NULL, NULL);
     th_assert_error(&r, 404);
