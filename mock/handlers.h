@@ -121,6 +121,7 @@ int h_sdk_uc_integrate(req *r);
 int h_sdk_uc_integrate_post(req *r);
 int h_sdk_uc_save(req *r);
 int h_sdk_uc_revoke(req *r);
+int h_sdk_ecosystem_lead(req *r);
 int h_sdk_save(req *r);
 int h_sdk_disconnect(req *r);
 int h_sdk_config(req *r);

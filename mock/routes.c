@@ -166,6 +166,8 @@ const struct route routes[] = {
     {"GET", "/api/v2/f-sdk/slug/{slug}/config/{configId}", TOK | NEED_LA, h_sdk_get_config, "sdkGetConfig"},
     {"DELETE", "/api/v2/f-sdk/slug/{slug}/config", TOK | NEED_LA, h_sdk_delete_config, "sdkDeleteConfigDefault"},
     {"DELETE", "/api/v2/f-sdk/slug/{slug}/config/{configId}", TOK | NEED_LA, h_sdk_delete_config, "sdkDeleteConfig"},
+    {"POST", "/api/v1/ecosystem/leads", TOK | NEED_LA, h_sdk_ecosystem_lead, "sdkCreateEcosystemLead"},
+    {"GET", "/api/v2/public/config/field/{fieldId}", ANY | NEED_LA, h_get_config_field, "sdkGetConfigField"}, /* cobalt-js 8.5: the POST's older GET */
 
     /* ---- Pages ---- */
     {"GET", "/connect/{token}", AUTH_NONE, h_page_connect, "pageHostedConnect"},

@@ -53,6 +53,15 @@ static int tag_matches(const cJSON *app, const char *wanted)
 
 int applications_matches_query(req *r, const cJSON *app)
 {
+    char v[16];
+    if (http_query(r, "ecosystem", v, sizeof v) && *v &&
+        json_bool(app, "ecosystem", 0) != !strcmp(v, "true"))
+        return 0;
+    return applications_matches_query_but_ecosystem(r, app);
+}
+
+int applications_matches_query_but_ecosystem(req *r, const cJSON *app)
+{
     char v[128];
     if (http_query(r, "slug", v, sizeof v) && *v && strcmp(v, json_str(app, "slug")))
         return 0;
@@ -65,9 +74,6 @@ int applications_matches_query(req *r, const cJSON *app)
         if (!any)
             return 0;
     }
-    if (http_query(r, "ecosystem", v, sizeof v) && *v &&
-        json_bool(app, "ecosystem", 0) != !strcmp(v, "true"))
-        return 0;
     if (http_query(r, "auth_type", v, sizeof v) && *v && !fixtures_app_supports(app, v))
         return 0;
     return 1;

@@ -9,5 +9,7 @@
 cJSON *applications_view(struct mock *m, const struct tenant *t, const char *la, const cJSON *app);
 /* 1 when app passes the slug / tags / ecosystem / auth_type query filters of r. */
 int applications_matches_query(req *r, const cJSON *app);
+/* The same without the ecosystem filter (the SDK's list reads ecosystem=true differently). */
+int applications_matches_query_but_ecosystem(req *r, const cJSON *app);
 
 #endif

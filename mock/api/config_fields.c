@@ -127,6 +127,10 @@ static int write_field(req *r, const cJSON *value)
         return r->status;
     }
     int rc;
+    cJSON *owned;
+    value = configs_coerce(def, value, &owned);
+    if (cJSON_IsNull(value))
+        value = NULL;
     if (value && configs_check_value(def, value, err, sizeof err)) {
         store_rollback(r->m->store);
         rc = http_error(r, 400, "BAD_REQUEST", "%s", err);
@@ -142,6 +146,7 @@ static int write_field(req *r, const cJSON *value)
     }
     cJSON_Delete(cfg);
     cJSON_Delete(def);
+    cJSON_Delete(owned);
     return rc;
 }
 
@@ -200,11 +205,15 @@ static cJSON *rule_column(const cJSON *col, const char *name)
 /* route: POST /api/v2/public/config/rule-engine/{fieldId} (param[0] fieldId) */
 int h_get_rule_engine_options(req *r)
 {
-    if (!http_need_object(r))
-        return r->status;
-    const cJSON *col = cJSON_GetObjectItemCaseSensitive(r->body, "rule_column");
-    if (!cJSON_IsObject(col))
-        return http_error(r, 400, "BAD_REQUEST", col ? "rule_column must be an object" : "rule_column is required");
+    /* cobalt-js 8.5's getRuleFieldOptions sends no body at all: it asks for the columns. */
+    const cJSON *col = NULL;
+    if (r->raw_len) {
+        if (!http_need_object(r))
+            return r->status;
+        col = cJSON_GetObjectItemCaseSensitive(r->body, "rule_column");
+        if (!cJSON_IsObject(col))
+            return http_error(r, 400, "BAD_REQUEST", col ? "rule_column must be an object" : "rule_column is required");
+    }
     const cJSON *app;
     cJSON *cfg, *def;
     char wid[MOCK_ID_LEN], cid[MOCK_ID_LEN];

@@ -11,6 +11,8 @@
 #include "handlers.h"
 #include "linked_accounts.h"
 
+#include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,16 +140,20 @@ cJSON *configs_field_view(const cJSON *def, const cJSON *cfg, const char *workfl
         else if (cJSON_IsArray(all) && cJSON_GetArraySize(all))
             json_set(o, "labels", cJSON_Duplicate(all, 1));
     }
-    /* Labels are kept as the install call sends them ([{name, value}]); the spec's field shape
-     * is an object, so they are answered as {value: name}. */
+    /* A field's labels are a list of {name, value}, as the pages' config examples show (the spec's
+     * object is overridden: tests/contract/overrides.json) and as the React SDK maps over them;
+     * labels sent as an object ({value: name}) are answered in that form. */
     const cJSON *labels = cJSON_GetObjectItemCaseSensitive(o, "labels");
-    if (cJSON_IsArray(labels)) {
-        cJSON *obj = cJSON_CreateObject();
+    if (cJSON_IsObject(labels)) {
+        cJSON *list = cJSON_CreateArray();
         const cJSON *l;
-        cJSON_ArrayForEach(l, labels)
-            if (json_str(l, "value") && !cJSON_HasObjectItem(obj, json_str(l, "value")))
-                cJSON_AddStringToObject(obj, json_str(l, "value"), json_str(l, "name") ? json_str(l, "name") : json_str(l, "value"));
-        json_set(o, "labels", obj);
+        cJSON_ArrayForEach(l, labels) {
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "name", cJSON_IsString(l) ? l->valuestring : l->string);
+            cJSON_AddStringToObject(e, "value", l->string);
+            cJSON_AddItemToArray(list, e);
+        }
+        json_set(o, "labels", list);
     }
     return o;
 }
@@ -230,6 +236,26 @@ static void shown(const cJSON *v, char *out, size_t n)
     char *s = json_print(v);
     snprintf(out, n, "%s", s ? s : "value");
     free(s);
+}
+
+const cJSON *configs_coerce(const cJSON *def, const cJSON *v, cJSON **owned)
+{
+    *owned = NULL;
+    const char *type = json_str(def, "field_type");
+    if (!type || strcmp(type, "number") || !cJSON_IsString(v))
+        return v;
+    const char *s = v->valuestring;
+    while (isspace((unsigned char)*s))
+        s++;
+    if (!*s)
+        return *owned = cJSON_CreateNull();
+    char *end;
+    double d = strtod(s, &end);
+    while (isspace((unsigned char)*end))
+        end++;
+    if (*end || !isfinite(d) || !strpbrk(s, "0123456789"))
+        return v; /* not a number: configs_check_value says so */
+    return *owned = cJSON_CreateNumber(d);
 }
 
 int configs_check_value(const cJSON *def, const cJSON *v, char *err, size_t n)
@@ -339,11 +365,16 @@ static int apply_fields(struct mock *m, const struct tenant *t, const char *la, 
             snprintf(err, sizeof err, "Field with id %s not found", id);
             return failf(f, 400, "BAD_REQUEST", err);
         }
+        cJSON *owned;
+        v = configs_coerce(def, v, &owned);
         int bad = configs_check_value(def, v, err, sizeof err);
         cJSON_Delete(def);
-        if (bad)
+        if (bad) {
+            cJSON_Delete(owned);
             return failf(f, 400, "BAD_REQUEST", err);
+        }
         configs_set_value(cfg, workflow_id, id, v);
+        cJSON_Delete(owned);
     }
     return 0;
 }

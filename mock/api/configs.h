@@ -39,6 +39,10 @@ cJSON *configs_field_def(struct mock *m, const struct tenant *t, const char *la,
                         const char *workflow_id, const char *field_id);
 /* The IFieldInConfig of def with cfg's value (when set). */
 cJSON *configs_field_view(const cJSON *def, const cJSON *cfg, const char *workflow_id);
+/* The value to store for def: a number field takes what <input type="number"> sends (the React
+ * SDK's form): a numeric string is that number, "" clears (a JSON null). Returns v itself, or a
+ * new value put in *owned (caller deletes). */
+const cJSON *configs_coerce(const cJSON *def, const cJSON *v, cJSON **owned);
 /* 0 when value suits the field's type and options; -1 with a reason otherwise. */
 int configs_check_value(const cJSON *def, const cJSON *value, char *err, size_t n);
 /* Sets (value non-NULL) or clears a value in cfg (not stored). */

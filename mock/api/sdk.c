@@ -4,6 +4,7 @@
 #include "json.h"
 #include "api/configs.h"
 #include "api/hosted.h"
+#include "clock.h"
 #include "fixtures.h"
 #include "http.h"
 #include "store.h"
@@ -42,12 +43,17 @@ int h_sdk_org_basics(req *r)
 }
 
 /* route: GET /api/v2/f-sdk/application */
+/* The SDK's getApps() (cobalt-js 8.2+, the React SDK's app list) asks ?ecosystem=true for "the
+ * enabled apps and the ecosystem apps"; without it (refold-js getApp()) the enabled apps only. */
 int h_sdk_list_apps(req *r)
 {
+    char v[16] = "";
+    http_query(r, "ecosystem", v, sizeof v);
+    int with_ecosystem = !strcmp(v, "true");
     cJSON *out = cJSON_CreateArray();
     const cJSON *app;
     cJSON_ArrayForEach(app, r->m->fx->apps)
-        if (applications_matches_query(r, app))
+        if (applications_matches_query_but_ecosystem(r, app) && (with_ecosystem || !json_bool(app, "ecosystem", 0)))
             cJSON_AddItemToArray(out, sdk_app(r, app));
     return http_json(r, 200, out);
 }
@@ -109,6 +115,53 @@ int h_sdk_save(req *r) { return h_save_key_credentials(r); }
 
 /* route: DELETE /api/v1/linked-acc/integration/{slug} (param[0] slug) */
 int h_sdk_disconnect(req *r) { return h_delete_integration(r); }
+
+/* route: POST /api/v1/ecosystem/leads */
+/* cobalt-js 8.5 createEcosystemLead({slug, name?, email, description?}): the customer asks for
+ * an app the product does not offer yet. Stored (kind "ecosystem_lead", under the linked
+ * account) and answered as the SDK's EcosystemLead: {_id, slug, name, email, description,
+ * linked_account_id, created_at}. */
+int h_sdk_ecosystem_lead(req *r)
+{
+    if (!http_need_object(r))
+        return r->status;
+    const char *slug = http_body_str(r, "slug");
+    if (!slug)
+        return r->status;
+    if (!fixtures_app(r->m->fx, slug))
+        return http_error(r, 404, "NOT_FOUND", "Application %s not found", slug);
+    const char *email = http_body_str(r, "email");
+    if (!email)
+        return r->status;
+    const char *at_sign = strchr(email, '@');
+    if (!at_sign || at_sign == email || !strchr(at_sign, '.') || strpbrk(email, " \t\r\n") || strlen(email) > 254)
+        return http_error(r, 400, "BAD_REQUEST", "email must be an email address, e.g. jane@example.com");
+    static const char *const optional[] = {"name", "description"};
+    for (int i = 0; i < 2; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->body, optional[i]);
+        if (v && !cJSON_IsNull(v) && !cJSON_IsString(v))
+            return http_error(r, 400, "BAD_REQUEST", "%s must be a string", optional[i]);
+    }
+    char id[25], at[32];
+    util_new_id(id);
+    util_iso8601(clock_now_ms(r->m), at);
+    cJSON *lead = cJSON_CreateObject();
+    cJSON_AddStringToObject(lead, "_id", id);
+    cJSON_AddStringToObject(lead, "slug", slug);
+    const char *name = json_str(r->body, "name"), *desc = json_str(r->body, "description");
+    if (name)
+        cJSON_AddStringToObject(lead, "name", name);
+    cJSON_AddStringToObject(lead, "email", email);
+    if (desc)
+        cJSON_AddStringToObject(lead, "description", desc);
+    cJSON_AddStringToObject(lead, "linked_account_id", r->la);
+    cJSON_AddStringToObject(lead, "created_at", at);
+    if (store_put(r->m->store, r->t->id, "ecosystem_lead", id, r->la, lead)) {
+        cJSON_Delete(lead);
+        return http_error(r, 500, "SERVER_ERROR", "could not store the lead");
+    }
+    return http_json(r, 200, lead);
+}
 
 /* route: POST /api/v2/f-sdk/config */
 /* Config routes: the same operations as /api/v2/public/config (configs.c). */

@@ -81,9 +81,10 @@ static void named_configs_with_seeds(void **state)
     assert_string_equal(th_str(r.json, "config_id"), "production");
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(workflow(r.json, PLAYGROUND_SYNC), "enabled")));
     const cJSON *labels = cJSON_GetObjectItem(field(r.json, F_MAPPING), "labels");
-    assert_true(cJSON_IsObject(labels)); /* the spec's field shape: {value: name} */
+    assert_true(cJSON_IsArray(labels)); /* the pages' field shape: [{name, value}] */
     assert_int_equal(cJSON_GetArraySize(labels), 2);
-    assert_string_equal(th_str(labels, "sku"), "SKU");
+    assert_string_equal(th_str(cJSON_GetArrayItem(labels, 0), "name"), "SKU");
+    assert_string_equal(th_str(cJSON_GetArrayItem(labels, 0), "value"), "sku");
     th_free(&r);
     r = th_key(m, "POST", CFG, ACME, LA, "{\"slug\":\"playground_app\",\"config_id\":\"staging\"}");
     assert_int_equal(r.status, 200);

@@ -1,9 +1,11 @@
-/* sdk_routes.c: API tests for the routes @cobaltio/cobalt-js calls (session-token auth): app
- * list and state, key-based save, integrate, disconnect, org basics, configs; shared state with the
- * public API; reason phrases, JSON bodies and CORS the SDK depends on. */
+/* sdk_routes.c: API tests for the routes @cobaltio/cobalt-js and @refoldai/refold-js call
+ * (session-token auth): app list and state, key-based save, integrate (by grant), universal
+ * connectors, disconnect, org basics, configs, ecosystem leads; shared state with the public API;
+ * reason phrases, JSON bodies and CORS the SDK depends on. */
 #include "harness.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define KEY "tk_acme_test"
@@ -188,6 +190,152 @@ static void integrate_gives_an_absolute_consent_url(void **state)
     th_free(&r);
 }
 
+/* refold-js: POST /integrate resolves the grant; a client_credentials app connects from its fields
+ * (a missing one and a refused secret change nothing); a universal connector's own routes. */
+static void integrate_by_grant_and_universal_connectors(void **state)
+{
+    (void)state;
+    th_resp r = sdk("POST", "/api/v1/hubspot/integrate", "{}");
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(th_str(r.json, "auth_url"), "/oauth/hubspot/authorize?"));
+    th_free(&r);
+    r = sdk("POST", "/api/v1/paypal/integrate", "{\"client_id\":\"AYSq3RDGsmBLJE\"}");
+    th_assert_error(&r, 400);
+    assert_string_equal(th_str(r.json, "error_code"), "MISSING_CREDENTIALS");
+    th_free(&r);
+    r = sdk("POST", "/api/v1/paypal/integrate", "[1]");
+    th_assert_error(&r, 400);
+    th_free(&r);
+    r = sdk("POST", "/api/v1/paypal/integrate", "{\"client_id\":\"AYSq3RDGsmBLJE\",\"client_secret\":\"revoked-secret\"}");
+    assert_int_equal(r.status, 200);
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(r.json, "connected")));
+    th_free(&r);
+    r = sdk("GET", "/api/v2/f-sdk/application/paypal", NULL);
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(r.json, "connected")));
+    assert_string_equal(th_str(r.json, "grant_type"), "client_credentials");
+    assert_string_equal(th_str(r.json, "kind"), "native");
+    th_free(&r);
+    r = sdk("GET", "/api/v1/paypal/integrate?client_id=AYSq3RDGsmBLJE&client_secret=EGnHDxD_qRPd", NULL);
+    assert_int_equal(r.status, 200);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r.json, "connected")));
+    assert_null(cJSON_GetObjectItem(r.json, "auth_url"));
+    th_free(&r);
+    r = sdk("GET", "/api/v2/f-sdk/application/paypal", NULL);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r.json, "connected")));
+    assert_string_equal(th_str(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "connected_accounts"), 0), "auth_type"), "oauth2");
+    th_free(&r);
+
+#define UC "/api/v1/auth-service/f-sdk/universal-connector/"
+    r = sdk("POST", UC "hubspot/save-credentials", "{\"api_key\":\"x\"}");
+    th_assert_error(&r, 404);
+    th_free(&r);
+    r = sdk("POST", UC "northwind_connector/save-credentials", "{\"base_url\":\"https://a.example\"}");
+    th_assert_error(&r, 400);
+    th_free(&r);
+    r = sdk("POST", UC "northwind_connector/save-credentials", "{\"api_key\":\"nw_live_3f9a27c4d1e84b6a\"}");
+    assert_int_equal(r.status, 200);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r.json, "success")));
+    th_free(&r);
+    r = sdk("GET", "/api/v2/f-sdk/application/northwind_connector", NULL);
+    assert_string_equal(th_str(r.json, "kind"), "universal_connector");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r.json, "connected")));
+    th_free(&r);
+    r = sdk("GET", UC "northwind_connector/integrate?", NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(th_str(r.json, "auth_url"), "/oauth/northwind_connector/authorize?"));
+    th_free(&r);
+    r = sdk("POST", UC "northwind_connector/revoke", NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    r = sdk("GET", "/api/v2/f-sdk/application/northwind_connector", NULL);
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(r.json, "connected")));
+    th_free(&r);
+#undef UC
+}
+
+/* cobalt-js 8.5: ecosystem leads, and the GET form of a config field. */
+static void ecosystem_leads_and_the_field_get(void **state)
+{
+    (void)state;
+    th_resp r = sdk("POST", "/api/v1/ecosystem/leads", "{\"slug\":\"salesforce\",\"email\":\"dana@umbrella.example\",\"name\":\"Dana\"}");
+    assert_int_equal(r.status, 200);
+    assert_int_equal(strlen(th_str(r.json, "_id")), 24);
+    assert_string_equal(th_str(r.json, "email"), "dana@umbrella.example");
+    assert_string_equal(th_str(r.json, "linked_account_id"), LA_ID);
+    assert_non_null(th_str(r.json, "created_at"));
+    th_free(&r);
+    const char *bad[] = {"{\"slug\":\"salesforce\",\"email\":\"dana\"}", "{\"email\":\"a@b.example\"}",
+                         "{\"slug\":\"salesforce\",\"email\":\"a@b.example\",\"description\":[]}", NULL};
+    for (int i = 0; bad[i]; i++) {
+        r = sdk("POST", "/api/v1/ecosystem/leads", bad[i]);
+        th_assert_error(&r, 400);
+        th_free(&r);
+    }
+    r = sdk("POST", "/api/v1/ecosystem/leads", "{\"slug\":\"nope\",\"email\":\"a@b.example\"}");
+    th_assert_error(&r, 404);
+    th_free(&r);
+
+    char auth[4200];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", F.token);
+    const char *h[] = {"slug: hubspot", auth, NULL};
+    r = th_request(F.m, "GET", "/api/v2/public/config/field/69a41a02bacff58ef3a35ddf", NULL, h);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(th_str(r.json, "id"), "69a41a02bacff58ef3a35ddf");
+    assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "options")) > 0);
+    th_free(&r);
+    r = sdk("GET", "/api/v2/public/config/field/69a41a02bacff58ef3a35ddf", NULL); /* no slug header */
+    th_assert_error(&r, 400);
+    th_free(&r);
+}
+
+/* The app list: ?ecosystem=true is the enabled apps and the ecosystem ones; without it the
+ * enabled ones. The public API keeps its filter. A fixture's kind and grant_type are checked. */
+static void ecosystem_list_and_fixture_checks(void **state)
+{
+    (void)state;
+    char dir[TH_DIR_LEN], cmd[1024], err[512];
+    th_fixtures_copy(dir);
+    snprintf(cmd, sizeof cmd,
+             "python3 -c \"import json,sys; p=sys.argv[1]+'/apps/slack.json'; d=json.load(open(p)); d['ecosystem']=True; "
+             "json.dump(d,open(p,'w'))\" '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    refold_mock_options o;
+    refold_mock_options_init(&o);
+    o.fixtures_dir = dir;
+    refold_mock *m = th_start(&o);
+    th_create_la(m, KEY, "eco_user", "Eco");
+    char token[4096];
+    th_session_token(m, KEY, "eco_user", token, sizeof token);
+    th_resp r = th_bearer(m, "GET", "/api/v2/f-sdk/application?ecosystem=true", token, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(th_find(r.json, "slug", "slack"));
+    assert_non_null(th_find(r.json, "slug", "hubspot"));
+    th_free(&r);
+    r = th_bearer(m, "GET", "/api/v2/f-sdk/application", token, NULL);
+    assert_null(th_find(r.json, "slug", "slack"));
+    assert_non_null(th_find(r.json, "slug", "hubspot"));
+    th_free(&r);
+    r = th_key(m, "GET", "/api/v2/public/application?ecosystem=true", KEY, "eco_user", NULL);
+    assert_int_equal(cJSON_GetArraySize(r.json), 1);
+    assert_non_null(th_find(r.json, "slug", "slack"));
+    th_free(&r);
+    refold_mock_stop(m);
+
+    snprintf(cmd, sizeof cmd,
+             "python3 -c \"import json,sys; p=sys.argv[1]+'/apps/twilio.json'; d=json.load(open(p)); d['grant_type']='client_credentials'; "
+             "json.dump(d,open(p,'w'))\" '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    th_start_refused(&o, err, sizeof err);
+    assert_non_null(strstr(err, "grant_type"));
+    snprintf(cmd, sizeof cmd,
+             "python3 -c \"import json,sys; p=sys.argv[1]+'/apps/twilio.json'; d=json.load(open(p)); del d['grant_type']; d['kind']='plugin'; "
+             "json.dump(d,open(p,'w'))\" '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    th_start_refused(&o, err, sizeof err);
+    assert_non_null(strstr(err, "kind"));
+    th_remove_dir(dir);
+}
+
 static void config_routes_share_the_public_configs(void **state)
 {
     (void)state;
@@ -279,6 +427,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(keybased_save_shares_state_with_the_api, setup, th_teardown),
         cmocka_unit_test_setup_teardown(disconnect, setup, th_teardown),
         cmocka_unit_test_setup_teardown(integrate_gives_an_absolute_consent_url, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(integrate_by_grant_and_universal_connectors, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(ecosystem_leads_and_the_field_get, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(ecosystem_list_and_fixture_checks, setup, th_teardown),
         cmocka_unit_test_setup_teardown(config_routes_share_the_public_configs, setup, th_teardown),
         cmocka_unit_test_setup_teardown(cors_for_a_product_origin, setup, th_teardown),
     };
