@@ -67,10 +67,9 @@ int h_sdk_get_app(req *r)
     return http_json(r, 200, sdk_app(r, app));
 }
 
-/* route: GET /api/v1/{slug}/integrate (param[0] slug) */
 /* Older refold-js v10 and cobalt-js 8 send the fields in the query; refold-js 10.2+ POSTs them
  * (10.5+ for every grant). The server resolves the grant either way (hosted_integrate). */
-int h_sdk_integrate(req *r)
+static int integrate_query(req *r)
 {
     cJSON *fields = http_query_object(r);
     int rc = hosted_integrate(r, r->param[0], fields);
@@ -78,13 +77,17 @@ int h_sdk_integrate(req *r)
     return rc;
 }
 
-/* route: POST /api/v1/{slug}/integrate (param[0] slug) */
-int h_sdk_integrate_post(req *r)
+static int integrate_body(req *r)
 {
     if (r->raw_len && !http_need_object(r))
         return r->status;
     return hosted_integrate(r, r->param[0], r->body);
 }
+
+/* route: GET /api/v1/{slug}/integrate (param[0] slug) */
+int h_sdk_integrate(req *r) { return integrate_query(r); }
+/* route: POST /api/v1/{slug}/integrate (param[0] slug) */
+int h_sdk_integrate_post(req *r) { return integrate_body(r); }
 
 /* Universal connectors (kind "universal_connector") have their own auth routes in refold-js
  * 10.3; they act as the native ones do. Any other slug is not found there. */
@@ -100,9 +103,10 @@ static int universal_connector(req *r)
 }
 
 /* route: GET /api/v1/auth-service/f-sdk/universal-connector/{slug}/integrate (param[0] slug) */
-int h_sdk_uc_integrate(req *r) { return universal_connector(r) ? r->status : h_sdk_integrate(r); }
+int h_sdk_uc_integrate(req *r) { return universal_connector(r) ? r->status : integrate_query(r); }
 /* route: POST /api/v1/auth-service/f-sdk/universal-connector/{slug}/integrate (param[0] slug) */
-int h_sdk_uc_integrate_post(req *r) { return universal_connector(r) ? r->status : h_sdk_integrate_post(r); }
+int h_sdk_uc_integrate_post(req *r) { return universal_connector(r) ? r->status : integrate_body(r); }
+/* Saving and revoking are the public API's handlers, as h_sdk_save and h_sdk_disconnect are. */
 /* route: POST /api/v1/auth-service/f-sdk/universal-connector/{slug}/save-credentials (param[0] slug) */
 int h_sdk_uc_save(req *r) { return universal_connector(r) ? r->status : h_save_key_credentials(r); }
 /* route: POST /api/v1/auth-service/f-sdk/universal-connector/{slug}/revoke (param[0] slug) */
