@@ -96,6 +96,18 @@ static void session_jwt_in_one_segment(void **state)
     r = th_request(f->m, "GET", path, NULL, NULL);
     assert_int_equal(r.status, 405);
     th_free(&r);
+    /* no sessions: none is issued, one a client carries is ignored, DELETE (end it) is 405 */
+    r = post(f->m, jwt, NULL, INIT);
+    char sid[64];
+    assert_false(th_header(&r, "Mcp-Session-Id", sid, sizeof sid));
+    th_free(&r);
+    const char *const with_session[] = {"Accept: application/json, text/event-stream", "Mcp-Session-Id: 1868a90c-stale", NULL};
+    r = th_request(f->m, "POST", path, LIST, with_session);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    r = th_request(f->m, "DELETE", path, NULL, with_session);
+    assert_int_equal(r.status, 405);
+    th_free(&r);
 }
 
 static void pat_in_one_segment_and_refusals(void **state)
