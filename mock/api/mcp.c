@@ -189,15 +189,16 @@ static struct doc_ref *default_server_doc(struct mock *m, const struct tenant *t
     return doc_cache_through(m->docs, m->store, key, load_default_server, &at);
 }
 
-/* A server id as the mock makes them (24 hex digits): in /mcp/v1/{x} without Authorization, such
- * an x is the header form's server id with the header forgotten, not a token. */
+/* A server id as Refold and the mock make them (24 hex digits), which no token is: it tells the
+ * header form /mcp/v1/{server_id} from the console's /mcp/v1/{token} (whose path token wins over
+ * an Authorization header sent as well, as agent SDKs configured with both do). */
 static int server_id_shaped(const char *s)
 {
     return strlen(s) == 24 && strspn(s, "0123456789abcdef") == 24;
 }
 
 /* route: POST /mcp/v1/{token}/{server_id} (param[0] token; param[1] server_id) */
-/* route: POST /mcp/v1/{server_id} (param[0] server_id, or the token when no Authorization is sent) */
+/* route: POST /mcp/v1/{server_id} (param[0] server_id, or the token when it is no server id) */
 /* route: POST /mcp/v1 */
 int h_mcp(req *r)
 {
@@ -208,7 +209,7 @@ int h_mcp(req *r)
     if (r->nparams == 2) {
         token = r->param[0];
         server_id = r->param[1];
-    } else if (r->nparams == 1 && (bearer || server_id_shaped(r->param[0]))) {
+    } else if (r->nparams == 1 && server_id_shaped(r->param[0])) {
         token = bearer;
         server_id = r->param[0];
     } else if (r->nparams == 1) {

@@ -131,6 +131,13 @@ static void pat_in_one_segment_and_refusals(void **state)
     r = post(f->m, f->token, NULL, LIST);
     th_assert_error(&r, 403);
     th_free(&r);
+    /* the path's token wins over an Authorization header sent as well (an SDK given both) */
+    char jwt[2048], path2[4096];
+    th_session_token(f->m, ACME, LA, jwt, sizeof jwt);
+    snprintf(path2, sizeof path2, "/mcp/v1/%s", jwt);
+    r = mu_post(f->m, path2, "rpat_0000000000000000000000000000000000000000", LIST);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
     /* a server id alone (the header form without its header) is still a missing token */
     r = post(f->m, f->server, NULL, LIST);
     assert_string_equal(th_assert_error(&r, 401), "MISSING_TOKEN");
