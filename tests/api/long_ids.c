@@ -1,6 +1,6 @@
 /* long_ids.c: API tests for long ids: Refold's crm-demo uses a 129-character JWT as its
- * linked_account_id, and every call takes it (create, read, connect, execute, session token,
- * connect URL, journal, admin views, delete); ids of 2048 bytes too, 2049 refused. */
+ * linked_account_id, and every call takes it (create, read, connect by token import and by OAuth
+ * consent, execute, session token, connect URL, journal, admin views, delete); ids of 2048 bytes too, 2049 refused. */
 #include "harness.h"
 
 #include <stdio.h>
@@ -42,6 +42,23 @@ static void crm_demo_jwt_as_linked_account_id(void **state)
     assert_int_equal(r.status, 200);
     assert_int_equal(cJSON_GetArraySize(r.json), 1);
     assert_string_equal(th_str(cJSON_GetArrayItem(r.json, 0), "status"), "active");
+    assert_string_equal(th_str(cJSON_GetArrayItem(r.json, 0), "linked_account_id"), JWT_LA);
+    th_free(&r);
+    /* connect another app through the OAuth consent (popup mode, as the SDK opens it) */
+    r = th_key(m, "GET", "/api/v2/public/linked-account/integration/oauth-url/pipedrive", ACME, JWT_LA, NULL);
+    assert_int_equal(r.status, 200);
+    const char *st = strstr(th_str(r.json, "auth_url"), "state=");
+    assert_non_null(st);
+    char form_body[200];
+    snprintf(form_body, sizeof form_body, "state=%.32s&decision=approve&popup=1", st + 6);
+    th_free(&r);
+    const char *const form[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+    r = th_request(m, "POST", "/oauth/pipedrive/authorize", form_body, form);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "data-outcome=\"approved\""));
+    th_free(&r);
+    r = th_key(m, "GET", "/api/v2/public/application/pipedrive", ACME, JWT_LA, NULL);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r.json, "connected")));
     th_free(&r);
     /* execute an action */
     r = th_key(m, "POST", "/api/v2/integration-schema/hubspot/actions/create_contact/execute", ACME, JWT_LA,
@@ -59,6 +76,10 @@ static void crm_demo_jwt_as_linked_account_id(void **state)
     r = th_bearer(m, "GET", "/api/v2/public/session/active-linked-account", tok, NULL);
     assert_int_equal(r.status, 200);
     assert_string_equal(th_str(r.json, "account_id"), JWT_LA);
+    th_free(&r);
+    r = th_bearer(m, "GET", "/api/v2/f-sdk/application/hubspot", tok, NULL); /* the frontend SDK's read */
+    assert_int_equal(r.status, 200);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r.json, "connected")));
     th_free(&r);
     /* a hosted connect URL for it opens its page */
     r = th_key(m, "POST", "/api/v2/public/connect-url", ACME, JWT_LA, "{}");
