@@ -313,7 +313,7 @@ int actions_run(struct mock *m, const struct tenant *t, const char *la, const cJ
     const char *slug = json_str(app, "slug");
     if (check_params(res, action, params))
         return res->status;
-    char reason[32], msg[512];
+    char reason[32], msg[512 + MOCK_ID_LEN];
     enum app_gate_state g = app_gate_state(m, t, la, slug, reason, sizeof reason);
     if (g != GATE_OK) {
         const char *code;

@@ -42,7 +42,7 @@ int app_gate_status(enum app_gate_state s, const char **error_code)
 
 int app_gate_check(req *r, const char *slug)
 {
-    char reason[32], msg[512];
+    char reason[32], msg[512 + MOCK_ID_LEN];
     enum app_gate_state s = app_gate_state(r->m, r->t, r->la, slug, reason, sizeof reason);
     if (s == GATE_OK)
         return 0;

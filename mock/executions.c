@@ -316,7 +316,7 @@ static void finish_run(struct mock *m, const struct tenant *t, cJSON *doc, long 
     }
     const char *slug = json_str(doc, "slug");
     if (slug) {
-        char reason[32], msg[512];
+        char reason[32], msg[512 + MOCK_ID_LEN];
         enum app_gate_state s = app_gate_state(m, t, json_str(doc, "linked_account_id"), slug, reason, sizeof reason);
         if (s != GATE_OK) {
             app_gate_message(s, json_str(doc, "linked_account_id"), slug, reason, msg, sizeof msg);

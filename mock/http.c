@@ -208,24 +208,44 @@ int http_error_env(req *r, int status, const char *type, const char *error_code,
     return status;
 }
 
+/* fmt printed into buf, or into a malloc'd string when it does not fit: a message may quote
+ * an id of up to 2 KiB (MOCK_ID_LEN) and must not be cut. Free the result when it is not buf. */
+static char *print_fit(char *buf, size_t n, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int need = vsnprintf(buf, n, fmt, ap);
+    char *big = need >= (int)n ? malloc((size_t)need + 1) : NULL;
+    if (big)
+        vsnprintf(big, (size_t)need + 1, fmt, again);
+    va_end(again);
+    return big ? big : buf;
+}
+
 int http_error(req *r, int status, const char *error_code, const char *fmt, ...)
 {
-    char message[1024];
+    char buf[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
+    char *message = print_fit(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    return http_error_env(r, status, NULL, error_code, NULL, message, NULL);
+    int rc = http_error_env(r, status, NULL, error_code, NULL, message, NULL);
+    if (message != buf)
+        free(message);
+    return rc;
 }
 
 int http_error_hint(req *r, int status, const char *error_code, const char *message, const char *hint_fmt, ...)
 {
-    char hint[1024];
+    char buf[1024];
     va_list ap;
     va_start(ap, hint_fmt);
-    vsnprintf(hint, sizeof hint, hint_fmt, ap);
+    char *hint = print_fit(buf, sizeof buf, hint_fmt, ap);
     va_end(ap);
-    return http_error_env(r, status, NULL, error_code, NULL, message, hint);
+    int rc = http_error_env(r, status, NULL, error_code, NULL, message, hint);
+    if (hint != buf)
+        free(hint);
+    return rc;
 }
 
 const char *http_header(req *r, const char *name)

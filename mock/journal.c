@@ -16,11 +16,12 @@
 struct entry {
     long long seq, virtual_ms, duration_us;
     int status, form, secret_body, req_cut, resp_cut;
-    char method[12], tenant[80], la[MOCK_ID_LEN], request_id[40], operation[48];
-    /* one block: path, query, header lines ("Name: value\n"), request body, response body,
-     * each NUL-terminated; the block is reused by the next request in this slot */
+    char method[12], tenant[80], request_id[40], operation[48];
+    /* one block: path, query, linked account id, header lines ("Name: value\n"), request body,
+     * response body, each NUL-terminated; the block is reused by the next request in this slot
+     * (the id is in it because it may be 2 KiB long: MOCK_ID_LEN) */
     char *buf;
-    size_t cap, off_query, off_headers, off_req, req_len, off_resp, resp_len;
+    size_t cap, off_query, off_la, off_headers, off_req, req_len, off_resp, resp_len;
     char warnings[384]; /* the request's spec violations as a JSON array (server.c), "" when none */
 };
 
@@ -90,12 +91,12 @@ void journal_record(struct journal *j, req *r, int status, const char *body, siz
                     long long duration_us)
 {
     const struct mg_request_info *ri = r->ri;
-    char masked[512]; /* (a longer MCP path is cut: it was answered 414 anyway) */
+    char masked[MOCK_ID_LEN + 64]; /* (an MCP path, its token masked: the server id is the rest) */
     const char *path = mask_path(r->path ? r->path : ri->local_uri ? ri->local_uri : "/", masked, sizeof masked);
     const char *raw_query = ri->query_string ? ri->query_string : "";
     char qbuf[512], *query = strlen(raw_query) * 2 + 16 <= sizeof qbuf ? qbuf : malloc(strlen(raw_query) * 2 + 16);
     copy_query(query, raw_query);
-    size_t plen = strlen(path), qlen = strlen(query), hlen = 0;
+    size_t plen = strlen(path), qlen = strlen(query), llen = strlen(r->la), hlen = 0;
     for (int i = 0; i < ri->num_headers; i++)
         hlen += strlen(ri->http_headers[i].name) + strlen(ri->http_headers[i].value) + 3;
     size_t reqlen = r->raw ? r->raw_len : 0, resplen = body ? len : 0;
@@ -104,7 +105,7 @@ void journal_record(struct journal *j, req *r, int status, const char *body, siz
         reqlen = JOURNAL_KEEP_REQUEST_BODY;
     if (resp_cut)
         resplen = JOURNAL_KEEP_RESPONSE_BODY;
-    size_t need = plen + qlen + hlen + reqlen + resplen + 5;
+    size_t need = plen + qlen + llen + hlen + reqlen + resplen + 6;
     const char *ctype = http_header(r, "Content-Type");
 
     pthread_mutex_lock(&j->lock);
@@ -125,12 +126,13 @@ void journal_record(struct journal *j, req *r, int status, const char *body, siz
     e->resp_cut = resp_cut;
     util_copy(e->method, sizeof e->method, ri->request_method);
     util_copy(e->tenant, sizeof e->tenant, r->t ? r->t->id : "");
-    util_copy(e->la, sizeof e->la, r->la);
     util_copy(e->request_id, sizeof e->request_id, r->request_id);
     util_copy(e->operation, sizeof e->operation, r->route && r->route->operation ? r->route->operation : "");
     size_t at = put(e->buf, 0, path, plen);
     e->off_query = at;
     at = put(e->buf, at, query, qlen);
+    e->off_la = at;
+    at = put(e->buf, at, r->la, llen);
     e->off_headers = at;
     for (int i = 0; i < ri->num_headers; i++) {
         size_t n = strlen(ri->http_headers[i].name), v = strlen(ri->http_headers[i].value);
@@ -164,7 +166,7 @@ static int matches(const struct entry *e, const struct journal_filter *f)
         return 0;
     if (f->operation && *f->operation && strcmp(e->operation, f->operation))
         return 0;
-    if (f->la && *f->la && strcmp(e->la, f->la))
+    if (f->la && *f->la && strcmp(e->buf + e->off_la, f->la))
         return 0;
     if (f->status_lo && (e->status < f->status_lo || e->status > f->status_hi))
         return 0;
@@ -239,7 +241,7 @@ static cJSON *entry_view(const struct entry *e, const struct fixtures *fx)
     free(q);
     cJSON_AddStringToObject(o, "operation", e->operation);
     cJSON_AddNumberToObject(o, "status", e->status);
-    cJSON_AddStringToObject(o, "linked_account_id", e->la);
+    cJSON_AddStringToObject(o, "linked_account_id", e->buf + e->off_la);
     cJSON_AddStringToObject(o, "tenant", e->tenant);
     cJSON_AddNumberToObject(o, "duration_us", (double)e->duration_us);
     cJSON *w = e->warnings[0] ? cJSON_Parse(e->warnings) : NULL; /* spec violations (spec_check.c) */

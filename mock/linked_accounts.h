@@ -6,7 +6,7 @@
 #include <cjson/cJSON.h>
 #include "mock.h"
 
-/* An id we accept: 1..127 bytes, no control characters, no '/'. */
+/* An id we accept: 1..2048 bytes (MOCK_ID_LEN - 1), no control characters, no '/'. */
 int linked_accounts_valid_id(const char *id);
 /* Checks name/udf/your_app of a create or upsert body. 0, or -1 with err. */
 int linked_accounts_validate_fields(const cJSON *src, char *err, size_t n);

@@ -38,7 +38,7 @@ void log_request(req *r, int status, const char *body, size_t len, long long dur
     char when[32];
     util_iso8601((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, when);
     /* as sent (still URL-encoded): a decoded path could carry a line break into the log */
-    char masked[512];
+    char masked[MOCK_ID_LEN + 64]; /* (an MCP path, its token masked: the server id is the rest) */
     const char *target = r->ri && r->ri->local_uri ? r->ri->local_uri : "/";
     if (r->ri && !r->ri->local_uri && r->ri->request_uri && printable(r->ri->request_uri))
         target = r->ri->request_uri; /* "*" or an absolute-form target CivetWeb did not serve */

@@ -268,8 +268,16 @@ const char *mask_path(const char *path, char *buf, size_t n)
     }
     static const char mcp[] = "/mcp/v1/";
     const char *tok = path + sizeof mcp - 1, *end;
-    if (strncmp(path, mcp, sizeof mcp - 1) || !(end = strchr(tok, '/')) || end == tok)
+    if (strncmp(path, mcp, sizeof mcp - 1) || !*tok || *tok == '/')
         return path; /* the common case costs a compare */
+    if (!(end = strchr(tok, '/'))) {
+        /* one segment: the token of the console's URL /mcp/v1/{token}, or the server id of the
+         * header form (24 hex digits, shown as it is) */
+        size_t len = strlen(tok);
+        if (len == 24 && strspn(tok, "0123456789abcdef") == 24)
+            return path;
+        end = tok + len;
+    }
     snprintf(buf, n, "%.*s" MASK "%s", (int)(tok - path), path, end);
     return buf;
 }

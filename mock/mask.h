@@ -24,9 +24,10 @@ cJSON *mask_body(const char *body, size_t len, int form, int all, const struct f
 /* A header value as it may be shown (malloc'd): credential headers (x-api-key, Authorization,
  * Cookie) keep only their scheme. */
 char *mask_header(const char *name, const char *value, const struct fixtures *fx);
-/* A request path as it may be shown: the token of an MCP server URL (/mcp/v1/{token}/{server_id},
- * a PAT or session token in the path) and the key of DELETE /__mock/tenants/{key} become ****, written into buf; other paths come back as
- * they are. */
+/* A request path as it may be shown: the token of an MCP server URL (/mcp/v1/{token}/{server_id}
+ * or /mcp/v1/{token}, a PAT or session token in the path; a lone segment of 24 hex digits is the
+ * header form's server id and stays) and the key of DELETE /__mock/tenants/{key} become ****,
+ * written into buf; other paths come back as they are. */
 const char *mask_path(const char *path, char *buf, size_t n);
 /* A query string (or form body) with secret fields masked (malloc'd). */
 char *mask_query(const char *qs, const struct fixtures *fx);

@@ -24,7 +24,10 @@ struct tenants;
 
 #define MOCK_MAX_BODY (1024 * 1024)  /* request bodies above this get 413 */
 #define MOCK_MAX_PARAMS 6
-#define MOCK_ID_LEN 128              /* longest id taken from a path or header */
+/* Room for the longest id taken from a path segment, a header or a body (linked account ids,
+ * tokens, slugs), NUL included: 2 KiB of id. Refold's own clients send 129-character JWTs as
+ * linked account ids and in MCP URLs; the whole URL stays under its 8 KiB (server.c). */
+#define MOCK_ID_LEN (2048 + 1)
 
 /* One org + environment: the unit of isolation. Everything stored is keyed by tenant id. */
 struct tenant {
@@ -99,7 +102,11 @@ typedef struct req {
     int via_token;                   /* authenticated with a session token */
     int no_cors;                     /* admin API or page not asked by its own origin: no CORS headers */
     char token_jti[64];              /* that token's id */
-    char param[MOCK_MAX_PARAMS][MOCK_ID_LEN];  /* path parameters, in pattern order */
+    /* path parameters, in pattern order: NUL-terminated copies in param_mem (routes_match
+     * allocates it, the dispatcher frees it), each under MOCK_ID_LEN bytes. Pointers, not
+     * arrays: ids of 2 KiB would make req 12 KB on CivetWeb's 100 KB worker stacks. */
+    const char *param[MOCK_MAX_PARAMS];
+    char *param_mem;
     int nparams;
     char *raw;                       /* request body, NUL-terminated (NULL when none) */
     size_t raw_len;

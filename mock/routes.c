@@ -107,7 +107,7 @@ const struct route routes[] = {
 
     /* ---- The MCP endpoint (Streamable HTTP): the token in the path or in Authorization ---- */
     {"POST", "/mcp/v1/{token}/{server_id}", AUTH_NONE | RAW_BODY, h_mcp, "mcpEndpoint"},
-    {"POST", "/mcp/v1/{server_id}", AUTH_NONE | RAW_BODY, h_mcp, "mcpEndpointBearer"},
+    {"POST", "/mcp/v1/{server_id}", AUTH_NONE | RAW_BODY, h_mcp, "mcpEndpointBearer"}, /* or /mcp/v1/{token} (mcp.c tells them apart) */
     {"POST", "/mcp/v1", AUTH_NONE | RAW_BODY, h_mcp, "mcpEndpointNoServer"}, /* 401: no server id */
 
     /* ---- Persistent tables ---- */

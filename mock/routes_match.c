@@ -7,7 +7,7 @@
 #include <string.h>
 
 /* Compares one pattern with a path. Returns the number of literal segments matched, or -1. */
-static int match_one(const char *pat, const char *path, req *r, int *too_long)
+static int match_one(const char *pat, const char *path, req *r, char **mem, int *too_long)
 {
     int literals = 0, np = 0;
     while (*pat == '/' && *path == '/') {
@@ -22,9 +22,11 @@ static int match_one(const char *pat, const char *path, req *r, int *too_long)
             if (np < MOCK_MAX_PARAMS && r) {
                 if (sl >= MOCK_ID_LEN)
                     *too_long = 1;
-                else {
-                    memcpy(r->param[np], path, sl);
-                    r->param[np][sl] = 0;
+                else { /* (param_mem holds the whole path: every segment fits, NUL included) */
+                    memcpy(*mem, path, sl);
+                    (*mem)[sl] = 0;
+                    r->param[np] = *mem;
+                    *mem += sl + 1;
                 }
             }
             np++;
@@ -105,12 +107,15 @@ static void cut_all(void)
     }
 }
 
+static enum route_result match_path(const char *method, const char *path, req *r, const struct route **out,
+                                    char *allow, size_t allow_len);
+
 /* match_one() on the cut forms: the number of literal segments matched, or -1. */
 static int match_cut(const struct route *rt, const char *path, const struct cut *pc)
 {
     const struct cut *c = &cuts[rt - routes]; /* (cut_all refuses a table longer than MAX_ROUTES) */
     if (c->nseg < 0 || pc->nseg < 0)
-        return match_one(rt->pattern, path, NULL, &(int){0}); /* too many segments: the slow way */
+        return match_one(rt->pattern, path, NULL, NULL, &(int){0}); /* too many segments: the slow way */
     if (c->nseg != pc->nseg)
         return -1;
     int literals = 0;
@@ -130,6 +135,24 @@ static int match_cut(const struct route *rt, const char *path, const struct cut 
 
 enum route_result routes_match(const char *method, const char *path, req *r, const struct route **out,
                                char *allow, size_t allow_len)
+{
+    /* A trailing slash names the same route as none (the backend SDK builds
+     * /slug/hubspot/config/ when it has no config id): one is cut here, for every row. */
+    size_t plen = strlen(path);
+    char *trimmed = NULL;
+    if (plen > 1 && path[plen - 1] == '/') {
+        trimmed = strndup(path, plen - 1);
+        if (!trimmed)
+            return ROUTE_NO_PATH;
+        path = trimmed;
+    }
+    enum route_result res = match_path(method, path, r, out, allow, allow_len);
+    free(trimmed);
+    return res;
+}
+
+static enum route_result match_path(const char *method, const char *path, req *r, const struct route **out,
+                                    char *allow, size_t allow_len)
 {
     const struct route *best = NULL;
     int best_score = -1, path_seen = 0;
@@ -176,7 +199,12 @@ enum route_result routes_match(const char *method, const char *path, req *r, con
     if (!best)
         return path_seen ? ROUTE_NO_METHOD : ROUTE_NO_PATH;
     int too_long = 0;
-    match_one(best->pattern, path, r, &too_long);
+    free(r->param_mem); /* (a second match on the same req: tests) */
+    r->param_mem = NULL;
+    if (strchr(best->pattern, '{') && !(r->param_mem = malloc(strlen(path) + 1)))
+        return ROUTE_NO_PATH;
+    char *mem = r->param_mem;
+    match_one(best->pattern, path, r, &mem, &too_long);
     *out = best;
     return too_long ? ROUTE_PARAM_TOO_LONG : ROUTE_FOUND;
 }

@@ -522,6 +522,7 @@ out:
     clock_scope(NULL);
     int status = r->status;
     free(path);
+    free(r->param_mem);
     cJSON_Delete(r->body);
     free(r->raw);
     return status;

@@ -187,7 +187,22 @@ cJSON *util_read_json_file(const char *path, char *err, size_t errlen)
     return doc;
 }
 
+static int path_match(const char *pattern, const char *path);
+
+/* A trailing slash on the request path is the same route as none (routes_match cuts it too). */
 int util_path_match(const char *pattern, const char *path)
+{
+    size_t n = strlen(path);
+    if (n > 1 && path[n - 1] == '/') {
+        char *trimmed = strndup(path, n - 1);
+        int hit = trimmed && path_match(pattern, trimmed);
+        free(trimmed);
+        return hit;
+    }
+    return path_match(pattern, path);
+}
+
+static int path_match(const char *pattern, const char *path)
 {
     while (*pattern && *path) {
         if (pattern[0] == '*' && (pattern[1] == '/' || pattern[1] == 0)) {

@@ -36,6 +36,7 @@ int util_utf8_valid(const char *s, size_t n);
 cJSON *util_read_json_file(const char *path, char *err, size_t errlen);
 /* Parses text named `name` for messages; on failure NULL and err = "NAME: line L: reason". */
 cJSON *util_parse_json_named(const char *text, const char *name, char *err, size_t errlen);
-/* Path patterns of scenarios: '*' matches one segment; a final '*' matches one or more. */
+/* Path patterns of scenarios: '*' matches one segment; a final '*' matches one or more. A
+ * trailing slash on path is ignored, as the router ignores it. */
 int util_path_match(const char *pattern, const char *path);
 #endif

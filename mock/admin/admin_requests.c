@@ -15,7 +15,7 @@ static const char *const filter_names[] = {"method", "path", "operation", "linke
 
 struct query {
     struct journal_filter f;
-    char method[16], path[1024], operation[64], la[MOCK_ID_LEN], status[8], since[64];
+    char method[16], path[3 * MOCK_ID_LEN], operation[64], la[MOCK_ID_LEN], status[8], since[64];
 };
 
 static int bad(req *r, const char *name, const char *why)

@@ -201,7 +201,7 @@ int h_set_env_value(req *r)
         return http_error_hint(r, 400, "SERVER_ERROR", "value does not match the variable format", "the format is %s",
                                json_str(def, "var_format"));
 
-    char at[32], who[160];
+    char at[32], who[MOCK_ID_LEN + 32];
     util_iso8601(clock_now_ms(r->m), at);
     snprintf(who, sizeof who, "%s%s", r->via_token ? "linked_account:" : "api_key:", r->via_token ? r->la : r->t->environment);
     store_begin(r->m->store);

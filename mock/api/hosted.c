@@ -62,7 +62,7 @@ int h_create_connect_url(req *r)
                             r->via_token ? r->token_jti : NULL, expires, token) != 0)
         return http_error(r, 500, "SERVER_ERROR", "could not store the connect session");
 
-    char url[512];
+    char url[512 + 3 * MOCK_ID_LEN];
     links_hosted_url(r->m, token, url, sizeof url);
     if (config_id[0]) {
         char enc[3 * MOCK_ID_LEN];

@@ -1,5 +1,6 @@
-/* mcp.c: the MCP endpoint /mcp/v1/[{token}/]{server_id}: Streamable HTTP (JSON responses, no
- * sessions), JSON-RPC 2.0, token and server checks before any tool runs. */
+/* mcp.c: the MCP endpoint /mcp/v1/[{token}/]{server_id} and the console's /mcp/v1/{token}:
+ * Streamable HTTP (JSON responses, no sessions), JSON-RPC 2.0, token and server checks before
+ * any tool runs. */
 #include "api/mcp.h"
 #include "json.h"
 #include "auth.h"
@@ -160,21 +161,64 @@ static struct doc_ref *server_doc(struct mock *m, const struct tenant *t, const 
     return doc_cache_through(m->docs, m->store, key, load_server, &at);
 }
 
+static int serve(req *r, const struct auth_who *w, struct doc_ref *ref, const cJSON *server, const char *server_id);
+
+/* The console's URL /mcp/v1/{token} names no server: it serves the linked account's default
+ * server, the first enabled MCP server created in its org environment (mock/api/README.md, "The
+ * MCP endpoint", says why). Read through the cache like a named server: any write to the store
+ * (a server created, disabled or deleted) moves the generation. */
+static cJSON *load_default_server(void *ctx)
+{
+    struct server_at *at = ctx;
+    cJSON *all = store_list(at->m->store, at->t->id, "mcp_server", NULL, NULL, NULL, 0, 0, NULL), *d, *found = NULL;
+    cJSON_ArrayForEach(d, all) { /* (insertion order: the oldest first) */
+        if (json_bool(d, "is_enabled", 1) && json_str(d, "_id")) {
+            found = cJSON_Duplicate(d, 1);
+            break;
+        }
+    }
+    cJSON_Delete(all);
+    return found;
+}
+
+static struct doc_ref *default_server_doc(struct mock *m, const struct tenant *t)
+{
+    char key[128];
+    snprintf(key, sizeof key, "mcp_default_server\n%s", t->id);
+    struct server_at at = {m, t, NULL};
+    return doc_cache_through(m->docs, m->store, key, load_default_server, &at);
+}
+
+/* A server id as Refold and the mock make them (24 hex digits), which no token is: it tells the
+ * header form /mcp/v1/{server_id} from the console's /mcp/v1/{token} (whose path token wins over
+ * an Authorization header sent as well, as agent SDKs configured with both do). */
+static int server_id_shaped(const char *s)
+{
+    return strlen(s) == 24 && strspn(s, "0123456789abcdef") == 24;
+}
+
 /* route: POST /mcp/v1/{token}/{server_id} (param[0] token; param[1] server_id) */
-/* route: POST /mcp/v1/{server_id} (param[0] server_id) */
+/* route: POST /mcp/v1/{server_id} (param[0] server_id, or the token when it is no server id) */
 /* route: POST /mcp/v1 */
 int h_mcp(req *r)
 {
     const char *token = NULL, *server_id = NULL;
+    const char *authz = http_header(r, "Authorization");
+    const char *bearer = authz && !strncasecmp(authz, "Bearer ", 7) && authz[7] ? authz + 7 : NULL;
+    int console = 0; /* the console's one-segment URL: the token in the path, no server id */
     if (r->nparams == 2) {
         token = r->param[0];
         server_id = r->param[1];
+    } else if (r->nparams == 1 && server_id_shaped(r->param[0])) {
+        token = bearer;
+        server_id = r->param[0];
+    } else if (r->nparams == 1) {
+        token = r->param[0];
+        console = 1;
     } else {
-        const char *authz = http_header(r, "Authorization");
-        token = authz && !strncasecmp(authz, "Bearer ", 7) && authz[7] ? authz + 7 : NULL;
-        server_id = r->nparams == 1 ? r->param[0] : NULL;
+        token = bearer;
     }
-    if (!server_id)
+    if (!server_id && !console)
         return http_error(r, 401, "MISSING_SERVER_ID", "The MCP server URL has no server id: use /mcp/v1/<token>/<server_id>");
     if (!token)
         return http_error(r, 401, "MISSING_TOKEN", "No token: use /mcp/v1/<token>/<server_id> or send Authorization: Bearer <token>");
@@ -183,6 +227,15 @@ int h_mcp(req *r)
         return http_error_hint(r, 403, who.code, "Invalid token", "%s", who.message);
     if (!who.pat && !store_exists(r->m->store, who.t->id, "linked_account", who.la)) /* (a PAT's lookup checked it) */
         return http_error(r, 403, "INVALID_TOKEN", "Invalid token: linked account %s no longer exists", who.la);
+    if (console) {
+        struct doc_ref *ref = default_server_doc(r->m, who.t);
+        const cJSON *server = doc_cache_doc(ref);
+        if (!server)
+            return http_error_hint(r, 404, "NOT_FOUND", "No enabled MCP server",
+                                   "/mcp/v1/<token> serves the first enabled MCP server of the org environment, and it has "
+                                   "none: create one with POST /api/v2/public/mcp-servers");
+        return serve(r, &who, ref, server, json_str(server, "_id"));
+    }
     struct doc_ref *ref = server_doc(r->m, who.t, server_id);
     const cJSON *server = doc_cache_doc(ref);
     if (!server && elsewhere(r->m, who.t, server_id))
@@ -193,9 +246,15 @@ int h_mcp(req *r)
         doc_cache_release(ref);
         return http_error(r, 404, "NOT_FOUND", "MCP server %s is disabled", server_id);
     }
-    struct mcp_scope s = {r, who.t, who.la, server, server_id};
-    util_copy(r->la, sizeof r->la, who.la); /* for the request journal */
-    r->t = who.t;
+    return serve(r, &who, ref, server, server_id);
+}
+
+/* The transport and one JSON-RPC message, once token and server are resolved; releases ref. */
+static int serve(req *r, const struct auth_who *w, struct doc_ref *ref, const cJSON *server, const char *server_id)
+{
+    struct mcp_scope s = {r, w->t, w->la, server, server_id};
+    util_copy(r->la, sizeof r->la, w->la); /* for the request journal */
+    r->t = w->t;
 
     /* The transport: after initialize, clients send the negotiated version; an unknown one is a 400. */
     const char *pv = http_header(r, "MCP-Protocol-Version");

@@ -349,8 +349,8 @@ static cJSON *run_action(const struct mcp_scope *s, struct outcome *o, const cha
     sub.route = r->route;
     sub.t = s->t;
     util_copy(sub.la, sizeof sub.la, s->la);
-    util_copy(sub.param[0], sizeof sub.param[0], slug);
-    util_copy(sub.param[1], sizeof sub.param[1], id);
+    sub.param[0] = slug;
+    sub.param[1] = id;
     sub.nparams = 2;
     sub.body = payload;
     memcpy(sub.request_id, r->request_id, sizeof sub.request_id);
@@ -394,7 +394,7 @@ static cJSON *run_action(const struct mcp_scope *s, struct outcome *o, const cha
 static cJSON *run_workflow(const struct mcp_scope *s, struct outcome *o, const char *slug, const char *id, cJSON *payload)
 {
     struct mock *m = s->r->m;
-    char reason[32], msg[512];
+    char reason[32], msg[512 + MOCK_ID_LEN];
     enum app_gate_state g = app_gate_state(m, s->t, s->la, slug, reason, sizeof reason);
     if (g != GATE_OK) { /* it would error at its app step: say so before it runs */
         app_gate_message(g, s->la, slug, reason, msg, sizeof msg);

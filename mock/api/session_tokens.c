@@ -10,6 +10,7 @@
 #include "handlers.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define KIND "session_token"
@@ -123,18 +124,25 @@ int h_create_session_token(req *r)
         if (ref)
             doc_cache_release(ref);
     }
-    char jti[33], rjti[33], token[2048], refresh[2048];
+    /* (on the heap: a linked account id of 2 KiB, quoted and base64url, makes a JWT of ~6 KB) */
+    enum { JWT_CAP = 4 * MOCK_ID_LEN + 1024 };
+    char jti[33], rjti[33], *token = malloc(JWT_CAP), *refresh = malloc(JWT_CAP);
     util_random_hex(jti, 16);
     util_random_hex(rjti, 16);
-    if (mint(r->m, r->t, la, "access", jti, now, ACCESS_TTL_S, token, sizeof token) ||
-        mint(r->m, r->t, la, "refresh", rjti, now, REFRESH_TTL_S, refresh, sizeof refresh))
+    if (!token || !refresh || mint(r->m, r->t, la, "access", jti, now, ACCESS_TTL_S, token, JWT_CAP) ||
+        mint(r->m, r->t, la, "refresh", rjti, now, REFRESH_TTL_S, refresh, JWT_CAP)) {
+        free(token);
+        free(refresh);
         return http_error(r, 500, "SERVER_ERROR", "could not sign the session token");
+    }
     cJSON *doc = cJSON_CreateObject();
     cJSON_AddStringToObject(doc, "jti", jti);
     cJSON_AddStringToObject(doc, "refresh_jti", rjti);
     cJSON_AddStringToObject(doc, "linked_account_id", la);
     cJSON_AddStringToObject(doc, "token", token);
     cJSON_AddStringToObject(doc, "refresh_token", refresh);
+    free(token);
+    free(refresh);
     cJSON_AddNumberToObject(doc, "exp_ms", (double)(now + ACCESS_TTL_S * 1000LL));
     cJSON_AddNumberToObject(doc, "refresh_exp_ms", (double)(now + REFRESH_TTL_S * 1000LL));
     store_begin(r->m->store);

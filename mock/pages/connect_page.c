@@ -188,7 +188,7 @@ int h_page_connect(req *r)
     char title[200];
     snprintf(title, sizeof title, "Connect your apps - %s", s.title);
     html_page_begin(&h, r->m, title, s.style[0] ? s.style : NULL);
-    char sub[200];
+    char sub[200 + MOCK_ID_LEN];
     snprintf(sub, sizeof sub, "Integrations for %s", json_str(la, "name") ? json_str(la, "name") : s.la);
     page_header(&h, &s, sub);
     html_raw(&h, "<main class=\"wrap\">\n");

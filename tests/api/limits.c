@@ -85,13 +85,20 @@ static void url_over_limit_is_414(void **state)
     assert_int_equal(r.status, 200);
     th_free(&r);
     free(req);
-    /* One path parameter longer than an id can be. */
-    char path[512];
+    /* A path parameter of 2 KiB is an id like any other (Refold's clients send 129-character
+     * JWTs as ids); one byte more is longer than an id can be. */
+    char path[2200];
     strcpy(path, LA "/");
-    memset(path + strlen(LA) + 1, 'b', 300);
-    path[strlen(LA) + 301] = 0;
+    memset(path + strlen(LA) + 1, 'b', 2048);
+    path[strlen(LA) + 1 + 2048] = 0;
+    r = th_key(m, "GET", path, "tk_acme_test", NULL, NULL);
+    assert_int_equal(th_assert_error(&r, 404) != NULL, 1); /* served: no such linked account */
+    assert_non_null(strstr(th_str(r.json, "message"), path + strlen(LA) + 1));
+    th_free(&r);
+    strcat(path, "b");
     r = th_key(m, "GET", path, "tk_acme_test", NULL, NULL);
     assert_string_equal(th_assert_error(&r, 414), "URI_TOO_LONG");
+    assert_non_null(strstr(th_str(r.json, "message"), "2048"));
     th_free(&r);
     assert_alive(m);
 }

@@ -181,7 +181,7 @@ static void header_form_and_auth_codes(void **state)
     assert_non_null(strstr(th_str(r.json, "message"), "disabled"));
     th_assert_error(&r, 404);
     th_free(&r);
-    /* a session token works too (header form: a JWT is longer than a path segment may be) */
+    /* a session token works too (in the header form here; in the path: mcp_console_url.c) */
     char jwt[1024];
     th_session_token(f->m, ACME, LA, jwt, sizeof jwt);
     r = mu_post(f->m, path, jwt, ping);

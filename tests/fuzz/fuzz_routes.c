@@ -1,6 +1,7 @@
 /* fuzz_routes.c: libFuzzer target for route matching and scenario path patterns. Input:
  * "METHOD PATH" on the first line, optionally a pattern on the second. Checks what routing
- * promises: a found route's parameters are non-empty, slash-free and fit MOCK_ID_LEN. */
+ * promises: a found route's parameters are non-empty, slash-free and fit MOCK_ID_LEN, with a
+ * trailing slash or without. */
 #include "routes.h"
 #include "util.h"
 
@@ -42,6 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (pattern)
         util_path_match(pattern, path);
+    free(r->param_mem);
     free(r);
     free(in);
     return 0;

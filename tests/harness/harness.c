@@ -107,7 +107,7 @@ static th_resp perform(CURL *c, struct curl_slist *hl, const char *method, const
 /* A handle aimed at path on m, with the caller's headers in *hl. */
 static CURL *handle_for(refold_mock *m, const char *path, const char *const *headers, struct curl_slist **hl)
 {
-    char url[1024];
+    char url[10000]; /* (paths carry ids of up to 2 KiB, URLs up to the mock's 8 KiB) */
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", refold_mock_port(m), path);
     CURL *c = curl_easy_init();
     curl_easy_setopt(c, CURLOPT_URL, url);
@@ -160,7 +160,7 @@ th_resp th_form(refold_mock *m, const char *path, const char *const *headers, co
 
 th_resp th_key(refold_mock *m, const char *method, const char *path, const char *key, const char *la, const char *body)
 {
-    char kh[256], lh[256];
+    char kh[256], lh[4200];
     const char *hs[3] = {NULL, NULL, NULL};
     int n = 0;
     if (key) {
@@ -176,7 +176,7 @@ th_resp th_key(refold_mock *m, const char *method, const char *path, const char 
 
 th_resp th_bearer(refold_mock *m, const char *method, const char *path, const char *token, const char *body)
 {
-    char ah[4096];
+    char ah[9000];
     snprintf(ah, sizeof ah, "Authorization: Bearer %s", token);
     const char *hs[2] = {ah, NULL};
     return th_request(m, method, path, body, hs);
@@ -332,7 +332,7 @@ void th_remove_db(const char *path)
 
 void th_create_la(refold_mock *m, const char *key, const char *id, const char *name)
 {
-    char body[512];
+    char body[4700];
     snprintf(body, sizeof body, "{\"linked_account_id\":\"%s\",\"name\":\"%s\"}", id, name);
     th_resp r = th_key(m, "POST", "/api/v2/public/linked-account", key, NULL, body);
     if (r.status != 200)
@@ -343,7 +343,7 @@ void th_create_la(refold_mock *m, const char *key, const char *id, const char *n
 
 void th_session_token(refold_mock *m, const char *key, const char *la, char *out, size_t n)
 {
-    char body[256];
+    char body[4300];
     snprintf(body, sizeof body, "{\"linked_account_id\":\"%s\"}", la);
     th_resp r = th_key(m, "POST", "/api/v2/public/session-token?force_refresh=true", key, NULL, body);
     assert_int_equal(r.status, 200);

@@ -129,6 +129,19 @@ test("MCP Inspector CLI as the docs run it: tools/list, tools/call, header form"
   assert.equal(JSON.parse(r.stdout).tools.length, 2);
 });
 
+test("SDK client: the console's Server URL, /mcp/v1/<session token> (no server id, no header)", async () => {
+  const r = await api("POST", "/api/v2/public/session-token", { body: { linked_account_id: LA } });
+  assert.equal(r.status, 200);
+  assert.ok(r.body.token.length > 127); // a JWT: longer than a path segment used to be
+  const client = await connect(`${BASE}/mcp/v1/${r.body.token}`);
+  assert.equal(client.getServerVersion().name, "Acme CRM"); // the org's only (so default) server
+  const { tools } = await client.listTools();
+  assert.deepEqual(tools.map((t) => t.name).sort(), ["hubspot_create_contact_action", "hubspot_get_contact_action"]);
+  const res = await client.callTool({ name: "hubspot_create_contact_action", arguments: { input_payload: { email: "console@example.com" } } });
+  assert.equal(result(res).success, true);
+  await client.close();
+});
+
 test("a revoked token fails at once (403)", async () => {
   const r = await api("DELETE", `/__mock/linked-accounts/${LA}/personal-access-token`);
   assert.equal(r.status, 204);
