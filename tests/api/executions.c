@@ -264,6 +264,8 @@ static void list_filters_and_pagination(void **state)
     assert_int_equal(total(m, ACME, LA, "?slug=hubspot"), 0);
     assert_int_equal(total(m, ACME, LA, "?execution_source=API_CALL"), 5);
     assert_int_equal(total(m, ACME, LA, "?execution_source=SCHEDULE"), 0);
+    /* the v2 reference's example: "All" is every source and every status */
+    assert_int_equal(total(m, ACME, LA, "?page=1&limit=10&status=All&execution_source=All"), 5);
     assert_int_equal(total(m, ACME, LA, "?execution_type=ASYNC"), 5);
 
     /* newest first by default; sortAsc=true oldest first; pages */
