@@ -147,7 +147,7 @@ const struct route routes[] = {
     /* ---- Actions ---- */
     {"GET", "/api/v2/integration-schema/{slug}/actions", KEY | OPT_LA, h_list_actions, "listActions"},
     {"GET", "/api/v2/integration-schema/{slug}/actions/{action_id}", KEY | OPT_LA, h_get_action_schema, "getActionSchema"},
-    {"POST", "/api/v2/integration-schema/{slug}/actions/{action_id}/execute", KEY | NEED_LA, h_execute_action, "executeAction"},
+    {"POST", "/api/v2/integration-schema/{slug}/actions/{action_id}/execute", ANY | NEED_LA, h_execute_action, "executeAction"},
 
     /* ---- Frontend SDK (@cobaltio/cobalt-js), session-token auth ---- */
     {"GET", "/api/v3/org/basics", TOK | NEED_LA, h_sdk_org_basics, "sdkGetAccountDetails"},

@@ -235,5 +235,8 @@ int h_rerun_execution(req *r)
     cJSON *out = cJSON_CreateObject();
     cJSON_AddStringToObject(out, "status", "success");
     cJSON_AddStringToObject(out, "id", id);
+    /* the v2 reference's answer (executions/rerun-execution.mdx) names the same run */
+    cJSON_AddStringToObject(out, "message", "Execution queued");
+    cJSON_AddStringToObject(out, "instanceId", id);
     return http_json(r, 200, out);
 }

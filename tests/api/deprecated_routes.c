@@ -111,6 +111,7 @@ static void event_routes_without_application(void **state)
     r = th_key(m, "GET", path, ACME, NULL, NULL);
     assert_int_equal(r.status, 200);
     assert_string_equal(th_str(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "response"), 0), "key"), "email");
+    assert_string_equal(th_str(r.json, "raw_response"), "{\"email\":\"a@b.c\"}"); /* the sample as sent */
     th_free(&r);
     r = th_key(m, "DELETE", path, GLOBEX, NULL, NULL); /* another tenant's id */
     th_assert_error(&r, 404);

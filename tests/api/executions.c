@@ -360,6 +360,9 @@ static void stop_and_rerun(void **state)
     char again[32];
     snprintf(again, sizeof again, "%s", th_str(r.json, "id"));
     assert_string_not_equal(again, id);
+    /* the v2 reference's form of the same answer */
+    assert_string_equal(th_str(r.json, "message"), "Execution queued");
+    assert_string_equal(th_str(r.json, "instanceId"), again);
     th_free(&r);
     r = fu_execution(m, ACME, LA, again);
     assert_string_equal(th_str(r.json, "status"), "RUNNING");

@@ -268,6 +268,9 @@ for (const { dir: root, prefix } of roots) for (const file of pages(root)) {
   // (an error, a labelled second success) provoked as cases.json says, from the first request
   const todo = curls.map((c) => ({ name: `${page} [${c.info}]`, key: c.info, curl: c, want: firstOk }));
   for (const r of responses) if (r !== firstOk) todo.push({ name: `${page} [${r.label}]`, key: r.label, curl: curls[0], want: r });
+  // (a page may label several examples alike, as v2's publish page its three "cURL": #2, #3)
+  const seen = new Map();
+  for (const t of todo) { const n = (seen.get(t.name) || 0) + 1; seen.set(t.name, n); if (n > 1) t.name += ` #${n}`; }
   for (const t of todo) {
     // (the bare key's 401 "Invalid Credentials" needs no entry: a wrong key provokes it)
     const badKey = t.want?.status === 401 && t.want.json?.message === 'Invalid Credentials';
@@ -290,7 +293,9 @@ for (const { dir: root, prefix } of roots) for (const file of pages(root)) {
       for (const [k, v] of Object.entries(how.headers || {})) {
         if (v === null) delete headers[k]; else headers[k] = await fill(v, folder, s, vars);
       }
-      let body = how.body !== undefined ? (typeof how.body === 'string' ? how.body : JSON.stringify(how.body)) : await fill(c.body, folder, s, vars);
+      // a body of the case, else the page's (a built request has none: "body" of the page's cases)
+      const given = how.body !== undefined ? how.body : pageCases.body;
+      let body = given !== undefined ? await fill(typeof given === 'string' ? given : JSON.stringify(given), folder, s, vars) : await fill(c.body, folder, s, vars);
       if (how.body === null) body = undefined;
       const r = await raw(how.method || c.method, url.pathname + url.search, { headers, body });
       if (r.status !== t.want.status) outcome.errs.push(`status ${r.status}, the page shows ${t.want.status}: ${r.text.slice(0, 160)}`);
