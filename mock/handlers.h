@@ -91,6 +91,7 @@ int h_create_linked_account(req *r);
 int h_upsert_linked_account(req *r);
 int h_get_linked_account(req *r);
 int h_delete_linked_account(req *r);
+int h_delete_linked_account_by_query(req *r);
 int h_active_linked_account(req *r);
 
 /* api/mcp.c */
@@ -152,6 +153,9 @@ int h_register_webhook(req *r);
 int h_get_webhook(req *r);
 int h_update_webhook(req *r);
 int h_delete_webhook(req *r);
+int h_subscribe_webhook_events(req *r);
+int h_unsubscribe_webhook_event(req *r);
+int h_delete_first_webhook(req *r);
 int h_update_webhooks_group(req *r);
 
 /* api/workflows.c */

@@ -88,6 +88,8 @@ enum {
     FORM_BODY = 1 << 8,     /* a multipart/form-data body is left unread for the handler (form.c) */
     QUERY_ADMIN_TOKEN = 1 << 9, /* ?admin_token= accepted too: a page a browser opens (auth.c) */
     WF_SERVICE_AUTH = 1 << 10,  /* the workflow service's route: a missing token is AUTH_SERVICE_ERROR */
+    DEPRECATED = 1 << 14,   /* a route the pages no longer list but Refold's clients call: answered with
+                             * Refold-Mock-Warning: deprecated, use <routes_deprecated_use()> */
 };
 
 /* What a handler gets: everything resolved before it runs. */

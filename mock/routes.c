@@ -4,6 +4,7 @@
 #include "handlers.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #define KEY AUTH_KEY
 #define TOK AUTH_TOKEN
@@ -146,7 +147,7 @@ const struct route routes[] = {
     /* ---- Actions ---- */
     {"GET", "/api/v2/integration-schema/{slug}/actions", KEY | OPT_LA, h_list_actions, "listActions"},
     {"GET", "/api/v2/integration-schema/{slug}/actions/{action_id}", KEY | OPT_LA, h_get_action_schema, "getActionSchema"},
-    {"POST", "/api/v2/integration-schema/{slug}/actions/{action_id}/execute", KEY | NEED_LA, h_execute_action, "executeAction"},
+    {"POST", "/api/v2/integration-schema/{slug}/actions/{action_id}/execute", ANY | NEED_LA, h_execute_action, "executeAction"},
 
     /* ---- Frontend SDK (@cobaltio/cobalt-js), session-token auth ---- */
     {"GET", "/api/v3/org/basics", TOK | NEED_LA, h_sdk_org_basics, "sdkGetAccountDetails"},
@@ -168,6 +169,20 @@ const struct route routes[] = {
     {"DELETE", "/api/v2/f-sdk/slug/{slug}/config/{configId}", TOK | NEED_LA, h_sdk_delete_config, "sdkDeleteConfig"},
     {"POST", "/api/v1/ecosystem/leads", TOK | NEED_LA, h_sdk_ecosystem_lead, "sdkCreateEcosystemLead"},
     {"GET", "/api/v2/public/config/field/{fieldId}", ANY | NEED_LA, h_get_config_field, "sdkGetConfigField"}, /* cobalt-js 8.5: the POST's older GET */
+
+    /* ---- Routes the pages no longer list, still called by Refold's clients (the backend SDK
+     * @cobaltio/cobalt 1.3.0, crm-demo): each answers as its replacement does, with the
+     * Refold-Mock-Warning header naming it (route_deprecations below) ---- */
+    {"POST", "/api/v2/public/event", ANY | NEED_LA | DEPRECATED, h_trigger_event, "sdkTriggerEventLegacy"},
+    {"GET", "/api/v2/public/event", KEY | DEPRECATED, h_list_events, "sdkListEventsLegacy"},
+    {"GET", "/api/v2/public/event/{event_id}", KEY | DEPRECATED, h_get_event, "sdkGetEventLegacy"},
+    {"PUT", "/api/v2/public/event/{event_id}", KEY | DEPRECATED, h_update_event, "sdkUpdateEventLegacy"},
+    {"DELETE", "/api/v2/public/event/{event_id}", KEY | DEPRECATED, h_delete_event, "sdkDeleteEventLegacy"},
+    {"POST", "/api/v1/workflow/{workflowId}/execute", ANY | OPT_LA | DEPRECATED, h_execute_workflow, "sdkExecuteWorkflowV1"},
+    {"POST", "/api/v2/public/webhook/subscribe", KEY | DEPRECATED, h_subscribe_webhook_events, "sdkSubscribeWebhookEvents"},
+    {"POST", "/api/v2/public/webhook/unsubscribe", KEY | DEPRECATED, h_unsubscribe_webhook_event, "sdkUnsubscribeWebhookEvent"},
+    {"DELETE", "/api/v2/public/webhook", KEY | DEPRECATED, h_delete_first_webhook, "sdkDeleteWebhookLegacy"},
+    {"DELETE", "/api/v1/linked-acc", KEY | DEPRECATED, h_delete_linked_account_by_query, "sdkDeleteLinkedAccountLegacy"},
 
     /* ---- Pages ---- */
     {"GET", "/connect/{token}", AUTH_NONE, h_page_connect, "pageHostedConnect"},
@@ -204,6 +219,33 @@ const struct route routes[] = {
 
     {NULL, NULL, 0, NULL, NULL},
 };
+
+/* What each DEPRECATED row's warning points to: the route of the current reference that does
+ * the same (by the row's operation name). */
+static const struct {
+    const char *operation, *use;
+} route_deprecations[] = {
+    {"sdkTriggerEventLegacy", "POST /api/v2/public/event/trigger"},
+    {"sdkListEventsLegacy", "GET /api/v2/public/application/event"},
+    {"sdkGetEventLegacy", "GET /api/v2/public/application/event/{event_id}"},
+    {"sdkUpdateEventLegacy", "PUT /api/v2/public/application/event/{event_id}"},
+    {"sdkDeleteEventLegacy", "DELETE /api/v2/public/application/event/{event_id}"},
+    {"sdkExecuteWorkflowV1", "POST /api/v2/public/workflow/{workflowId}/execute"},
+    {"sdkSubscribeWebhookEvents", "PUT /api/v2/public/webhook/{id}"},
+    {"sdkUnsubscribeWebhookEvent", "PUT /api/v2/public/webhook/{id}"},
+    {"sdkDeleteWebhookLegacy", "DELETE /api/v2/public/webhook/{id}"},
+    {"sdkDeleteLinkedAccountLegacy", "DELETE /api/v2/public/linked-account/{linked_account_id}"},
+};
+
+const char *routes_deprecated_use(const struct route *rt)
+{
+    if (!rt || !(rt->flags & DEPRECATED))
+        return NULL;
+    for (size_t i = 0; i < sizeof route_deprecations / sizeof route_deprecations[0]; i++)
+        if (!strcmp(route_deprecations[i].operation, rt->operation))
+            return route_deprecations[i].use;
+    return "the current API reference"; /* (a row missing here: tests/unit checks there is none) */
+}
 
 int routes_count(void)
 {

@@ -14,6 +14,9 @@ enum route_result { ROUTE_FOUND, ROUTE_NO_PATH, ROUTE_NO_METHOD, ROUTE_PARAM_TOO
 enum route_result routes_match(const char *method, const char *path, req *r, const struct route **out,
                                char *allow, size_t allow_len);
 
+/* A DEPRECATED row's replacement ("POST /api/v2/public/event/trigger"), or NULL for other rows. */
+const char *routes_deprecated_use(const struct route *rt);
+
 /* How many rows the table has (for tests and the coverage report). */
 int routes_count(void);
 

@@ -499,6 +499,12 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     case ROUTE_FOUND:
         break;
     }
+    const char *use = routes_deprecated_use(r->route);
+    if (use) { /* every answer of such a route says so, refusals included */
+        char warning[200];
+        snprintf(warning, sizeof warning, "deprecated, use %s", use);
+        http_add_header(r, "Refold-Mock-Warning", warning);
+    }
     if (auth_resolve(r) != 0)
         goto out;
     clock_scope(r->t); /* "now" in this request is its tenant's clock */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 extern const unsigned char spec_check_json[]; /* generated: mock/embed_spec.cmake */
+extern const unsigned char spec_check_overrides_json[]; /* tests/contract/overrides.json, the same way */
 
 #define MAX_WARNINGS 10
 
@@ -29,10 +30,13 @@ static struct op_schema {
 static int nops;
 
 static const cJSON *resolve(const cJSON *s);
+static void apply_overrides(void);
+static char override_problem[300];
 
 static void load(void)
 {
     spec = cJSON_Parse((const char *)spec_check_json);
+    cJSON_AddItemToObject(spec, "x-mock-owned", cJSON_CreateArray()); /* copies the overrides made */
     const cJSON *path, *op;
     cJSON_ArrayForEach(path, cJSON_GetObjectItemCaseSensitive(spec, "paths")) {
         cJSON_ArrayForEach(op, path) {
@@ -46,6 +50,86 @@ static void load(void)
                 ops[nops++] = (struct op_schema){id, schema};
         }
     }
+    apply_overrides();
+}
+
+/* parent[key] (an object member, or an array index), made local when it is a $ref: replaced by a
+ * copy of its target, so a patch below it changes this place only (as contract.mjs does). */
+static cJSON *own_child(cJSON *parent, const char *key)
+{
+    cJSON *n = cJSON_IsArray(parent) ? cJSON_GetArrayItem(parent, atoi(key))
+                                     : cJSON_GetObjectItemCaseSensitive(parent, key);
+    if (!n || !json_str(n, "$ref"))
+        return n;
+    cJSON *copy = cJSON_Duplicate(resolve(n), 1);
+    if (!copy)
+        return NULL;
+    if (cJSON_IsArray(parent))
+        cJSON_ReplaceItemInArray(parent, atoi(key), copy);
+    else
+        cJSON_ReplaceItemInObjectCaseSensitive(parent, key, copy);
+    return copy;
+}
+
+/* The "requests" list of tests/contract/overrides.json: fields Refold accepts beyond the spec's
+ * request schemas (what its own clients send, README: Request checking). Each entry sets the
+ * node at `at` (a path under the operation's JSON request schema) to `set`. An entry that does
+ * not apply is reported by spec_check_overrides_problem (a unit test fails on it). */
+static void apply_overrides(void)
+{
+    cJSON *doc = cJSON_Parse((const char *)spec_check_overrides_json);
+    const cJSON *e;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "requests")) {
+        const char *op = json_str(e, "operation"), *at = json_str(e, "at");
+        const cJSON *set = cJSON_GetObjectItemCaseSensitive(e, "set");
+        int i = nops;
+        while (op && i-- > 0 && strcmp(ops[i].operation, op))
+            ;
+        if (!op || !at || !set || i < 0) {
+            if (!*override_problem)
+                snprintf(override_problem, sizeof override_problem, "requests: %s has no JSON request schema in the spec", op ? op : "(no operation)");
+            continue;
+        }
+        /* the schema node itself may be a $ref: its media type object holds it */
+        cJSON *node = (cJSON *)resolve(ops[i].schema);
+        if (node != ops[i].schema) {
+            cJSON *copy = cJSON_Duplicate(node, 1);
+            cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(spec, "x-mock-owned"), copy);
+            ops[i].schema = node = copy;
+        }
+        char part[128];
+        const char *p = at;
+        int applied = 0;
+        for (;;) {
+            size_t n = strcspn(p, "/");
+            snprintf(part, sizeof part, "%.*s", (int)n, p);
+            if (!p[n]) {
+                if (cJSON_IsObject(node)) {
+                    cJSON_DeleteItemFromObjectCaseSensitive(node, part);
+                    cJSON_AddItemToObject(node, part, cJSON_Duplicate(set, 1));
+                    applied = 1;
+                }
+                break;
+            }
+            cJSON *next = own_child(node, part);
+            if (!cJSON_IsObject(next) && !cJSON_IsArray(next)) {
+                if (!cJSON_IsObject(node))
+                    break;
+                next = cJSON_AddObjectToObject(node, part); /* e.g. "properties" of a bare object */
+            }
+            node = next;
+            p += n + 1;
+        }
+        if (!applied && !*override_problem)
+            snprintf(override_problem, sizeof override_problem, "requests: %s has no node %s", op, at);
+    }
+    cJSON_Delete(doc);
+}
+
+const char *spec_check_overrides_problem(void)
+{
+    pthread_once(&loaded, load);
+    return *override_problem ? override_problem : NULL;
 }
 
 static const cJSON *resolve(const cJSON *s)

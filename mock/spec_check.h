@@ -11,4 +11,8 @@
  * table's string): the lookup is kept per thread by its address. */
 cJSON *spec_check_body(const char *operation_id, const cJSON *body);
 
+/* NULL when every entry of the "requests" list of tests/contract/overrides.json (fields Refold
+ * accepts beyond the spec, learnt by the check) applied; else what did not. */
+const char *spec_check_overrides_problem(void);
+
 #endif

@@ -84,6 +84,8 @@ int h_admin_routes(req *r)
         cJSON_AddStringToObject(o, "path", rt->pattern);
         cJSON_AddStringToObject(o, "operation", rt->operation);
         cJSON_AddBoolToObject(o, "implemented", rt->fn != NULL);
+        if (routes_deprecated_use(rt))
+            cJSON_AddStringToObject(o, "deprecated", routes_deprecated_use(rt));
         cJSON_AddItemToArray(out, o);
     }
     return http_json(r, 200, out);

@@ -70,15 +70,26 @@ int h_migrate_token(req *r)
     if (!app)
         return no_app(r, slug);
     const cJSON *creds = auth->child;
-    if (cJSON_GetArraySize(auth) != 1)
-        return http_error(r, 400, "BAD_REQUEST", "auth_object must have exactly one key naming the auth type, e.g. {\"oauth2\": {...}}");
-    if (!fixtures_app_supports(app, creds->string))
-        return http_error(r, 400, "BAD_REQUEST", "%s does not support the auth type %s", slug, creds->string);
-    if (!cJSON_IsObject(creds))
-        return http_error(r, 400, "BAD_REQUEST", "auth_object.%s must be an object of credential fields", creds->string);
-    if (check_credentials(r, app, creds->string, creds))
+    const char *type = creds ? creds->string : NULL;
+    /* The backend SDK's form (@cobaltio/cobalt's README: "auth_object": {"refresh_token": "..."}):
+     * the credential fields themselves, for the app's own auth type. */
+    int flat = cJSON_GetArraySize(auth) > 0 && json_str(app, "auth_type");
+    cJSON_ArrayForEach(creds, auth) flat &= cJSON_IsString(creds);
+    if (flat) {
+        creds = auth;
+        type = json_str(app, "auth_type");
+    } else {
+        creds = auth->child;
+        if (cJSON_GetArraySize(auth) != 1)
+            return http_error(r, 400, "BAD_REQUEST", "auth_object must have exactly one key naming the auth type, e.g. {\"oauth2\": {...}}, or be the credential fields themselves");
+        if (!fixtures_app_supports(app, type))
+            return http_error(r, 400, "BAD_REQUEST", "%s does not support the auth type %s", slug, type);
+        if (!cJSON_IsObject(creds))
+            return http_error(r, 400, "BAD_REQUEST", "auth_object.%s must be an object of credential fields", type);
+    }
+    if (check_credentials(r, app, type, creds))
         return r->status;
-    if (connections_connect(r->m, r->t, r->la, slug, creds->string, NULL, creds) != 0)
+    if (connections_connect(r->m, r->t, r->la, slug, type, NULL, creds) != 0)
         return http_error(r, 500, "SERVER_ERROR", "could not migrate the token");
     cJSON *out = cJSON_CreateObject();
     cJSON_AddBoolToObject(out, "success", 1);

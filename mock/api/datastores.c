@@ -1,6 +1,7 @@
 /* datastores.c: config datastores (deprecated in Refold): read-only views of what an app's
  * workflows wrote, declared per app in fixtures/apps/<slug>.json under "datastores". */
 #include "fixtures.h"
+#include "json.h"
 #include "http.h"
 #include "util.h"
 #include "api/configs.h"
@@ -60,11 +61,26 @@ static const cJSON *one_store(req *r)
     return ds;
 }
 
+/* A record as answered: the v2 reference names its id record_id (its datastore pages), the current
+ * page id; both are sent, the same value. */
+static cJSON *record_view(const cJSON *rec)
+{
+    cJSON *out = cJSON_Duplicate(rec, 1);
+    const char *id = json_str(rec, "id");
+    if (id && !cJSON_GetObjectItemCaseSensitive(out, "record_id"))
+        cJSON_AddStringToObject(out, "record_id", id);
+    return out;
+}
+
 /* route: GET /api/v2/public/datastore/config/{slug}/{datastore_name}/records (param[0] slug; param[1] datastore_name) */
 int h_list_config_datastore_records(req *r)
 {
-    const cJSON *ds = one_store(r);
-    return ds ? http_json(r, 200, cJSON_Duplicate(ds, 1)) : r->status;
+    const cJSON *ds = one_store(r), *rec;
+    if (!ds)
+        return r->status;
+    cJSON *out = cJSON_CreateArray();
+    cJSON_ArrayForEach(rec, ds) cJSON_AddItemToArray(out, record_view(rec));
+    return http_json(r, 200, out);
 }
 
 /* route: POST /api/v2/public/datastore/config/{slug}/{datastore_name}/search (param[0] slug; param[1] datastore_name) */
@@ -81,7 +97,7 @@ int h_search_config_datastore(req *r)
         cJSON *out = cJSON_CreateArray();
         cJSON_ArrayForEach(rec, ds)
             if (record_filter_match(f, rec))
-                cJSON_AddItemToArray(out, cJSON_Duplicate(rec, 1));
+                cJSON_AddItemToArray(out, record_view(rec));
         http_json(r, 200, out);
     }
     record_filter_free(f);

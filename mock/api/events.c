@@ -109,6 +109,9 @@ static void seed(struct mock *m, const struct tenant *t)
                 const cJSON *sample = cJSON_GetObjectItemCaseSensitive(trig, "sample");
                 cJSON *keys = sample ? response_keys(sample) : NULL;
                 cJSON_AddItemToObject(ev, "response", keys ? keys : cJSON_CreateArray());
+                char *raw = sample ? json_print(sample) : NULL;
+                cJSON_AddStringToObject(ev, "raw_response", raw ? raw : "{}");
+                free(raw);
                 cJSON_AddStringToObject(ev, "createdAt", at);
                 cJSON_AddStringToObject(ev, "updatedAt", at);
                 store_put(m->store, t->id, KIND, id, NULL, ev);
@@ -168,6 +171,10 @@ static int read_definition(req *r, cJSON *ev, const char *self_id)
     }
     json_set(ev, "name", cJSON_CreateString(name->valuestring));
     json_set(ev, "response", keys);
+    /* the sample as given (the v2 reference's and the backend SDK's raw_response) */
+    char *raw = cJSON_IsString(resp) ? NULL : json_print(resp);
+    json_set(ev, "raw_response", cJSON_CreateString(raw ? raw : resp->valuestring));
+    free(raw);
     if (schema)
         json_set(ev, "json_schema", cJSON_Duplicate(schema, 1));
     char at[32];

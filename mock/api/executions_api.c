@@ -100,6 +100,12 @@ int h_list_executions(req *r)
     http_query(r, "execution_id", f.eid, sizeof f.eid);
     http_query(r, "execution_type", f.type, sizeof f.type);
     http_query(r, "execution_source", f.source, sizeof f.source);
+    /* "All" is no filter: the v2 reference's default for both (executions/list-executions.mdx,
+     * whose example sends status=All&execution_source=All); the current page is silent on it. */
+    if (!strcasecmp(f.source, "All"))
+        *f.source = 0;
+    if (!strcasecmp(f.status, "All"))
+        *f.status = 0;
     if (*f.source && strcmp(f.source, EXEC_SOURCE_API) && strcmp(f.source, EXEC_SOURCE_SCHEDULE) && strcmp(f.source, EXEC_SOURCE_EVENT))
         return http_error(r, 400, "BAD_REQUEST", "execution_source must be API_CALL, SCHEDULE or Event");
     char sort[8] = "";
@@ -229,5 +235,8 @@ int h_rerun_execution(req *r)
     cJSON *out = cJSON_CreateObject();
     cJSON_AddStringToObject(out, "status", "success");
     cJSON_AddStringToObject(out, "id", id);
+    /* the v2 reference's answer (executions/rerun-execution.mdx) names the same run */
+    cJSON_AddStringToObject(out, "message", "Execution queued");
+    cJSON_AddStringToObject(out, "instanceId", id);
     return http_json(r, 200, out);
 }

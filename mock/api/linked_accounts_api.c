@@ -183,10 +183,24 @@ int h_active_linked_account(req *r)
     return http_json(r, 200, out);
 }
 
+static int delete_account(req *r, const char *id);
+
 /* route: DELETE /api/v2/public/linked-account/{linked_account_id} (param[0] linked_account_id) */
-int h_delete_linked_account(req *r)
+int h_delete_linked_account(req *r) { return delete_account(r, r->param[0]); }
+
+/* route: DELETE /api/v1/linked-acc?account_id=... (deprecated; crm-demo's session cleanup). The
+ * key names the org and environment: the org_id and environment the demo also sends are not
+ * read (another org's account cannot be reached through them). */
+int h_delete_linked_account_by_query(req *r)
 {
-    const char *id = r->param[0];
+    char id[2100]; /* (any length a URL may hold: an unknown id is a 404 below, not a 400) */
+    if (!http_query(r, "account_id", id, sizeof id) || !*id)
+        return http_error_hint(r, 400, "BAD_REQUEST", "account_id is required", "DELETE /api/v1/linked-acc?account_id=<linked account id>");
+    return delete_account(r, id);
+}
+
+static int delete_account(req *r, const char *id)
+{
     store_begin(r->m->store);
     if (!store_exists(r->m->store, r->t->id, KIND, id)) {
         store_rollback(r->m->store);

@@ -170,3 +170,143 @@ int h_update_webhooks_group(req *r)
     }
     return http_json(r, 200, out);
 }
+
+/* ---- The one-webhook API of the v2 reference and the backend SDK (deprecated routes): an org had
+ * a single webhook, so subscribe, unsubscribe and DELETE /webhook act on the environment's first
+ * (oldest) one. Event names come in either form: "Workflow Completed" or "workflow-completed". */
+
+/* "connection-created" -> "Connection Created"; other names unchanged. */
+static cJSON *event_name(const char *s)
+{
+    char out[64];
+    if (strchr(s, ' ') || !strchr(s, '-') || strlen(s) >= sizeof out)
+        return cJSON_CreateString(s);
+    int word_start = 1;
+    size_t i = 0;
+    for (; s[i]; i++) {
+        char c = s[i] == '-' ? ' ' : s[i];
+        out[i] = word_start ? (char)toupper((unsigned char)c) : c;
+        word_start = c == ' ';
+    }
+    out[i] = 0;
+    return cJSON_CreateString(out);
+}
+
+/* The first webhook's document (the caller deletes it), or NULL after answering 400. */
+static cJSON *first_webhook(req *r)
+{
+    cJSON *list = store_list(r->m->store, r->t->id, KIND, NULL, NULL, NULL, 0, 1, NULL);
+    cJSON *doc = cJSON_DetachItemFromArray(list, 0);
+    cJSON_Delete(list);
+    if (!doc)
+        http_error_hint(r, 400, "RESOURCE_NOT_FOUND", "Webhook not found",
+                        "no webhook in this environment: register one with POST /api/v2/public/webhook first");
+    return doc;
+}
+
+/* Stores doc with webhook_events replaced by events (taken), after the register route's checks. */
+static int save_events(req *r, cJSON *doc, cJSON *events)
+{
+    const char *code;
+    char err[512] = "", at[32];
+    cJSON *change = cJSON_CreateObject();
+    cJSON_AddItemToObject(change, "webhook_events", events);
+    if (cJSON_GetArraySize(events) && subscriptions_check_fields(r->m, change, 0, &code, err, sizeof err)) {
+        cJSON_Delete(change);
+        return field_error(r, 400, code, err);
+    }
+    util_iso8601(clock_now_ms(r->m), at);
+    cJSON *merged = subscriptions_merged(r->t, doc, change, at);
+    cJSON_Delete(change);
+    const char *id = json_str(merged, "_id");
+    store_begin(r->m->store);
+    if (!store_exists(r->m->store, r->t->id, KIND, id)) { /* deleted meanwhile */
+        store_rollback(r->m->store);
+        cJSON_Delete(merged);
+        return http_error(r, 400, "RESOURCE_NOT_FOUND", "Webhook not found");
+    }
+    if (store_put(r->m->store, r->t->id, KIND, id, NULL, merged) || store_commit(r->m->store)) {
+        cJSON_Delete(merged);
+        return http_error(r, 500, "SERVER_ERROR", "could not store the webhook");
+    }
+    return http_json(r, 200, merged);
+}
+
+/* route: POST /api/v2/public/webhook/subscribe (deprecated): {"webhook_events": [...]} added */
+int h_subscribe_webhook_events(req *r)
+{
+    const cJSON *add = http_body_array(r, "webhook_events");
+    if (!add)
+        return r->status;
+    if (!cJSON_GetArraySize(add) || !json_is_string_array(add))
+        return http_error(r, 400, "BAD_REQUEST", "webhook_events must be a non-empty array of event names");
+    cJSON *doc = first_webhook(r);
+    if (!doc)
+        return r->status;
+    cJSON *events = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(doc, "webhook_events"), 1), *e;
+    if (!cJSON_IsArray(events)) {
+        cJSON_Delete(events);
+        events = cJSON_CreateArray();
+    }
+    const cJSON *a;
+    cJSON_ArrayForEach(a, add) {
+        cJSON *name = event_name(a->valuestring);
+        int have = 0;
+        cJSON_ArrayForEach(e, events) have |= cJSON_IsString(e) && !strcmp(e->valuestring, name->valuestring);
+        if (have)
+            cJSON_Delete(name);
+        else
+            cJSON_AddItemToArray(events, name);
+    }
+    int status = save_events(r, doc, events);
+    cJSON_Delete(doc);
+    return status;
+}
+
+/* route: POST /api/v2/public/webhook/unsubscribe (deprecated): {"webhook_event": "..."} removed */
+int h_unsubscribe_webhook_event(req *r)
+{
+    const char *drop = http_body_str(r, "webhook_event");
+    if (!drop)
+        return r->status;
+    cJSON *doc = first_webhook(r);
+    if (!doc)
+        return r->status;
+    cJSON *name = event_name(drop);
+    cJSON *events = cJSON_CreateArray();
+    const cJSON *e;
+    int found = 0;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "webhook_events")) {
+        if (cJSON_IsString(e) && !strcmp(e->valuestring, name->valuestring))
+            found = 1;
+        else
+            cJSON_AddItemToArray(events, cJSON_Duplicate(e, 1));
+    }
+    int status;
+    if (!found) {
+        cJSON_Delete(events);
+        status = http_error_hint(r, 400, "INVALID_EVENT", "Invalid event. Check events list in documentation.",
+                                 "the webhook is not subscribed to %s", name->valuestring);
+    } else {
+        status = save_events(r, doc, events);
+    }
+    cJSON_Delete(name);
+    cJSON_Delete(doc);
+    return status;
+}
+
+/* route: DELETE /api/v2/public/webhook (deprecated): the first webhook goes; answers it */
+int h_delete_first_webhook(req *r)
+{
+    cJSON *doc = first_webhook(r);
+    if (!doc)
+        return r->status;
+    store_begin(r->m->store);
+    int gone = store_del(r->m->store, r->t->id, KIND, json_str(doc, "_id"));
+    if (store_commit(r->m->store) || !gone) {
+        cJSON_Delete(doc);
+        return gone ? http_error(r, 500, "SERVER_ERROR", "could not delete the webhook")
+                    : http_error(r, 400, "RESOURCE_NOT_FOUND", "Webhook not found");
+    }
+    return http_json(r, 200, doc);
+}

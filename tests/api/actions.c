@@ -257,6 +257,29 @@ static void records_are_per_linked_account_and_tenant(void **state)
     th_free(&r);
 }
 
+/* A session token names its linked account (the v2 reference's "Session Token Authentication"
+ * example): the action runs for that account only. */
+static void session_token_runs_for_its_account(void **state)
+{
+    refold_mock *m = *state;
+    th_create_la(m, ACME, "user_67890", "Other customer");
+    fu_connect_oauth(m, ACME, LA, "hubspot");
+    fu_connect_oauth(m, ACME, "user_67890", "hubspot");
+    char tok[1024];
+    th_session_token(m, ACME, LA, tok, sizeof tok);
+    th_resp r = th_bearer(m, "POST", "/api/v2/integration-schema/hubspot/actions/create_contact/execute", tok,
+                          "{\"email\":\"jane@example.com\",\"firstname\":\"Jane\"}");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(th_str(r.json, "node_status"), "Success");
+    th_free(&r);
+    assert_int_equal(contact_count(m, ACME, LA), 1);
+    assert_int_equal(contact_count(m, ACME, "user_67890"), 0);
+    r = th_bearer(m, "POST", "/api/v2/integration-schema/hubspot/actions/create_contact/execute", "not.a.token", "{}");
+    th_assert_error(&r, 401);
+    th_free(&r);
+    assert_int_equal(contact_count(m, ACME, LA), 1);
+}
+
 static void templates_keep_types_and_drop_missing(void **state)
 {
     refold_mock *m = *state;
@@ -327,6 +350,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(bad_parameters_change_nothing, th_setup_la, th_teardown),
         cmocka_unit_test_setup_teardown(connection_gate, th_setup_la, th_teardown),
         cmocka_unit_test_setup_teardown(records_are_per_linked_account_and_tenant, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(session_token_runs_for_its_account, th_setup_la, th_teardown),
         cmocka_unit_test_setup_teardown(templates_keep_types_and_drop_missing, th_setup_la, th_teardown),
         cmocka_unit_test_setup_teardown(scenario_overrides_replace_the_result, th_setup_la, th_teardown),
     };

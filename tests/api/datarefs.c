@@ -250,11 +250,15 @@ static void datastores_read_and_search(void **state)
     assert_int_equal(r.status, 200);
     assert_int_equal(cJSON_GetArraySize(r.json), 4);
     assert_string_equal(th_str(cJSON_GetArrayItem(r.json, 0), "email"), "jane@example.com");
+    /* its id under both names: the current page's id, the v2 reference's record_id */
+    assert_non_null(th_str(cJSON_GetArrayItem(r.json, 0), "id"));
+    assert_string_equal(th_str(cJSON_GetArrayItem(r.json, 0), "record_id"), th_str(cJSON_GetArrayItem(r.json, 0), "id"));
     th_free(&r);
 
     r = th_key(m, "POST", DS "/hubspot/contacts/search", KEY, "user_12345", "{\"stage\":\"qualified\"}");
     assert_int_equal(r.status, 200);
     assert_int_equal(cJSON_GetArraySize(r.json), 2); /* "qualified" and "Qualified" */
+    assert_string_equal(th_str(cJSON_GetArrayItem(r.json, 0), "record_id"), th_str(cJSON_GetArrayItem(r.json, 0), "id"));
     th_free(&r);
     r = th_key(m, "POST", DS "/hubspot/contacts/search", KEY, "user_12345", "{\"stage\":\"qualified\",\"owner\":\"^lee@\"}");
     assert_int_equal(cJSON_GetArraySize(r.json), 1);

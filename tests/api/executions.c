@@ -264,6 +264,8 @@ static void list_filters_and_pagination(void **state)
     assert_int_equal(total(m, ACME, LA, "?slug=hubspot"), 0);
     assert_int_equal(total(m, ACME, LA, "?execution_source=API_CALL"), 5);
     assert_int_equal(total(m, ACME, LA, "?execution_source=SCHEDULE"), 0);
+    /* the v2 reference's example: "All" is every source and every status */
+    assert_int_equal(total(m, ACME, LA, "?page=1&limit=10&status=All&execution_source=All"), 5);
     assert_int_equal(total(m, ACME, LA, "?execution_type=ASYNC"), 5);
 
     /* newest first by default; sortAsc=true oldest first; pages */
@@ -358,6 +360,9 @@ static void stop_and_rerun(void **state)
     char again[32];
     snprintf(again, sizeof again, "%s", th_str(r.json, "id"));
     assert_string_not_equal(again, id);
+    /* the v2 reference's form of the same answer */
+    assert_string_equal(th_str(r.json, "message"), "Execution queued");
+    assert_string_equal(th_str(r.json, "instanceId"), again);
     th_free(&r);
     r = fu_execution(m, ACME, LA, again);
     assert_string_equal(th_str(r.json, "status"), "RUNNING");

@@ -321,8 +321,34 @@ static void bad_input_and_isolation(void **state)
     r = th_key(m, "GET", S, "tk_globex_test", "user_12345", NULL);
     assert_int_equal(cJSON_GetObjectItem(r.json, "totalDocs")->valueint, 0);
     th_free(&r);
+    /* the key alone (the v2 reference's examples): the environment's schedules, by id */
     r = th_key(m, "GET", S, KEY, NULL, NULL);
-    th_assert_error(&r, 400);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(cJSON_GetObjectItem(r.json, "totalDocs")->valueint, 1);
+    th_free(&r);
+    r = th_key(m, "GET", S, "tk_globex_test", NULL, NULL);
+    assert_int_equal(cJSON_GetObjectItem(r.json, "totalDocs")->valueint, 0);
+    th_free(&r);
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, S "/%s%s", id, suffix[i]);
+        r = th_key(m, "PUT", path, "tk_globex_test", NULL, "{}");
+        th_assert_error(&r, 404);
+        th_free(&r);
+    }
+    snprintf(path, sizeof path, S "/%s/pause", id);
+    r = th_key(m, "PUT", path, KEY, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(th_str(r.json, "status"), "paused");
+    th_free(&r);
+    d = listed(m, id);
+    assert_string_equal(th_str(d, "status"), "paused");
+    cJSON_Delete(d);
+    snprintf(path, sizeof path, S "/%s/resume", id);
+    r = th_key(m, "PUT", path, KEY, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    r = th_key(m, "POST", S, KEY, NULL, "{\"trigger_type\":\"cron\",\"regex\":\"0 * * * *\"}");
+    th_assert_error(&r, 400); /* registering still names the linked account */
     th_free(&r);
     r = th_key(m, "GET", S, NULL, "user_12345", NULL);
     th_assert_error(&r, 401);

@@ -467,8 +467,12 @@ for (const stage of stages) {
 // ---- report ----
 
 let served = new Map();
+const deprecatedRows = []; // routes the pages dropped that Refold's clients still call (tests/clients)
 try {
-  for (const r of await admin('GET', '/__mock/routes')) served.set(`${r.method} ${r.path}`, r.implemented);
+  for (const r of await admin('GET', '/__mock/routes')) {
+    served.set(`${r.method} ${r.path}`, r.implemented);
+    if (r.deprecated) deprecatedRows.push(`| ${r.method} | \`${r.path}\` | ${r.operation} | deprecated, use ${r.deprecated} | clients |`);
+  }
 } catch {
   served = null;
 }
@@ -488,7 +492,7 @@ for (const [id, { method, path }] of ops) {
 let tableOk = true;
 if (process.env.REFOLD_COVERAGE_TABLE) {
   const file = process.env.REFOLD_COVERAGE_TABLE;
-  const expected = ['| method | path | operationId | status | contract |', '|---|---|---|---|---|', ...rows];
+  const expected = ['| method | path | operationId | status | contract |', '|---|---|---|---|---|', ...rows, ...deprecatedRows];
   const text = readFileSync(file, 'utf8');
   const m = text.match(/<!-- coverage:begin -->\n([\s\S]*?)<!-- coverage:end -->/);
   const documented = m ? m[1].split('\n').filter((l) => l.startsWith('|')) : [];

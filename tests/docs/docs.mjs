@@ -3,6 +3,10 @@
 // page's response example: status, then shape (keys and types, recursively), then values where
 // they are not ids, times or seeded data. Prints "N matched of M" and fails on any mismatch that
 // deviations.json does not list (and on a listed deviation that now matches: the list stays true).
+// The v2 reference Refold still publishes (tests/docs/pages-v2, a copy of docs-v2/api-reference)
+// is replayed the same way, its examples named "v2/<page> [...]"; a v2 page without a request
+// example gets one built from its `api:` line and its header ParamFields (cases.json gives the
+// body where one is needed).
 // Env: REFOLD_MOCK_URL (the running mock). No npm packages: plain Node 18+.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, dirname } from 'node:path';
@@ -32,13 +36,26 @@ function blocks(text) {
   return out;
 }
 
+// A v2 page without a request example: its `api: post /path/:param` line, x-api-key, and the
+// headers its ParamFields name (linked_account_id, slug, config_id), as a cURL text.
+const HEADER_VALUES = { linked_account_id: 'YOUR_LINKED_ACCOUNT_ID', slug: '{slug}', config_id: 'YOUR_CONFIG_ID' };
+function synthCurl(text) {
+  const m = text.match(/^(?:api|openapi):\s*"?(get|post|put|patch|delete)\s+(\S+?)"?\s*$/im);
+  if (!m) return undefined;
+  const path = m[2].replace(/:(\w+)/g, '{$1}');
+  const lines = [`curl -X ${m[1].toUpperCase()} "https://app.refold.ai${path}"`, '-H "x-api-key: YOUR_API_KEY"'];
+  for (const h of text.matchAll(/<ParamField\s+header="([^"]+)"/g)) if (HEADER_VALUES[h[1]]) lines.push(`-H "${h[1]}: ${HEADER_VALUES[h[1]]}"`);
+  return { lang: 'bash', info: 'cURL (built from the page)', body: lines.join(' \\\n') };
+}
+
 // One cURL command: method, URL, headers, -d body (single-quoted, possibly over several lines).
 function parseCurl(src) {
   const line = src.replace(/\\\n/g, ' ');
-  const method = (line.match(/-X\s+(\w+)/) || [, 'GET'])[1];
-  const url = (line.match(/"(https?:\/\/[^"]+)"/) || [])[1];
+  const method = (line.match(/(?:-X|--request)\s+(\w+)/) || [, 'GET'])[1];
+  const url = (line.match(/"(https?:\/\/[^"]+)"/) || line.match(/'(https?:\/\/[^']+)'/) || line.match(/--url\s+(https?:\/\/\S+)/) || [])[1];
   const headers = {};
-  for (const m of line.matchAll(/-H\s+"([^:"]+):\s*([^"]*)"/g)) headers[m[1].toLowerCase()] = m[2];
+  for (const m of line.matchAll(/(?:-H|--header)\s+"([^:"]+):\s*([^"]*)"/g)) headers[m[1].toLowerCase()] = m[2];
+  for (const m of line.matchAll(/(?:-H|--header)\s+'([^:']+):\s*([^']*)'/g)) headers[m[1].toLowerCase()] = m[2];
   const d = line.match(/(?:-d|--data(?:-raw)?)\s+'([\s\S]*?)'/);
   return { method, url, headers, body: d ? d[1] : undefined };
 }
@@ -136,7 +153,13 @@ function seeds() {
 // The value of each placeholder; `folder` picks among the pages' several meanings of {id}.
 async function resolve(name, folder, s) {
   switch (name) {
-    case 'YOUR_API_KEY': return KEY;
+    case 'YOUR_API_KEY': case '<your_api_key>': case '<YOUR_API_KEY>': case '<api-key>': case '<your_org_api_key>': return KEY;
+    // (the v2 reference's spellings of the same placeholders)
+    case '<YOUR_LINKED_ACCOUNT_ID>': case '<your_linked_account_id>': case '<linked_account_id>': return s.la();
+    case '<session_token>': case '{Session_token}': case '{TOKEN}': return s.token();
+    case '<workflow_id>': return s.published();
+    case '<workflow_id_alias>': return SYNC_CONTACTS;
+    case '<slug>': case '{slug_name}': return 'hubspot';
     case 'YOUR_LINKED_ACCOUNT_ID': case '{linked_account_id}': case 'YOUR_ACCOUNT_ID': return s.la();
     case 'YOUR_CONFIG_ID': case '{config_id}': case '{configId}': return s.config();
     case 'YOUR_SESSION_TOKEN': return s.token();
@@ -175,7 +198,7 @@ async function fill(text, folder, s, vars) {
   // a key of vars may be a placeholder or a literal of the page (an id in an example body)
   const value = async (v) => (String(v).startsWith('@') ? s[v.slice(1)]() : v);
   for (const [k, v] of Object.entries(vars)) if (text.includes(k)) text = text.split(k).join(String(await value(v)));
-  const names = [...new Set(text.match(/YOUR_[A-Z_]+|\{[A-Za-z_]+\}/g) || [])];
+  const names = [...new Set(text.match(/YOUR_[A-Z_]+|\{[A-Za-z_]+\}|<[A-Za-z_-]+>/g) || [])];
   for (const n of names) {
     const v = await resolve(n, folder, s);
     if (v !== undefined) text = text.split(n).join(String(v));
@@ -222,22 +245,32 @@ function shape(want, got, path, errs, isError) {
 
 // ---- the run ----
 
-const root = join(here, 'pages');
+const roots = [{ dir: join(here, 'pages'), prefix: '' }, { dir: join(here, 'pages-v2'), prefix: 'v2/' }];
 const results = [];
-for (const file of pages(root)) {
-  const page = relative(root, file).replace(/\.mdx$/, '');
-  const folder = page.split('/')[0];
-  const bs = blocks(readFileSync(file, 'utf8'));
-  const curls = bs.filter((b) => b.lang === 'bash' && /^cURL/.test(b.info) && /^\s*curl /m.test(b.body));
-  const responses = bs.filter((b) => b.lang === 'json' && /^\d{3}/.test(b.info))
-    .map((b) => ({ status: Number(b.info.slice(0, 3)), label: b.info, json: b.body.trim() ? JSON.parse(b.body) : undefined }));
+for (const { dir: root, prefix } of roots) for (const file of pages(root)) {
+  const rel = relative(root, file).replace(/\.mdx$/, '');
+  const page = prefix + rel;
+  const folder = rel.split('/')[0];
+  const text = readFileSync(file, 'utf8');
+  const bs = blocks(text);
+  // (v2 also labels its requests "Org API Key" / "Session Token" and writes ```JSON)
+  const isCurl = (b) => b.lang === 'bash' && (prefix ? true : /^cURL/.test(b.info)) && /^\s*curl /m.test(b.body);
+  let curls = bs.filter(isCurl);
+  if (prefix && !curls.length && synthCurl(text)) curls = [synthCurl(text)];
+  const parse = (body) => { try { return body.trim() ? JSON.parse(body) : undefined; } catch { return { unparsable: body }; } };
+  const responses = bs.filter((b) => (prefix ? /^json$/i : /^json$/).test(b.lang) && /^\d{3}/.test(b.info))
+    .map((b) => ({ status: Number(b.info.slice(0, 3)), label: b.info, json: parse(b.body) }));
   if (!curls.length || !responses.length) continue;
-  const pageCases = cases[page] || {};
+  // a v2 page at the same place as a current one sends the same examples: its cases by default
+  const pageCases = cases[page] || (prefix && cases[rel]) || {};
   const firstOk = responses.find((r) => r.status < 300);
   // every request example against the page's first success example; every other response example
   // (an error, a labelled second success) provoked as cases.json says, from the first request
   const todo = curls.map((c) => ({ name: `${page} [${c.info}]`, key: c.info, curl: c, want: firstOk }));
   for (const r of responses) if (r !== firstOk) todo.push({ name: `${page} [${r.label}]`, key: r.label, curl: curls[0], want: r });
+  // (a page may label several examples alike, as v2's publish page its three "cURL": #2, #3)
+  const seen = new Map();
+  for (const t of todo) { const n = (seen.get(t.name) || 0) + 1; seen.set(t.name, n); if (n > 1) t.name += ` #${n}`; }
   for (const t of todo) {
     // (the bare key's 401 "Invalid Credentials" needs no entry: a wrong key provokes it)
     const badKey = t.want?.status === 401 && t.want.json?.message === 'Invalid Credentials';
@@ -245,6 +278,7 @@ for (const file of pages(root)) {
     const outcome = { name: t.name, errs: [] };
     results.push(outcome);
     if (!t.want) { outcome.errs.push('no success example on the page'); continue; }
+    if (t.want.json?.unparsable !== undefined) { outcome.errs.push('the page\'s example is not valid JSON'); continue; }
     if (t.want.status >= 300 && !pageCases[t.key] && !badKey) { outcome.errs.push('cases.json does not say how to provoke this example'); continue; }
     try {
       await ok('POST', '/__mock/reset');
@@ -259,7 +293,9 @@ for (const file of pages(root)) {
       for (const [k, v] of Object.entries(how.headers || {})) {
         if (v === null) delete headers[k]; else headers[k] = await fill(v, folder, s, vars);
       }
-      let body = how.body !== undefined ? (typeof how.body === 'string' ? how.body : JSON.stringify(how.body)) : await fill(c.body, folder, s, vars);
+      // a body of the case, else the page's (a built request has none: "body" of the page's cases)
+      const given = how.body !== undefined ? how.body : pageCases.body;
+      let body = given !== undefined ? await fill(typeof given === 'string' ? given : JSON.stringify(given), folder, s, vars) : await fill(c.body, folder, s, vars);
       if (how.body === null) body = undefined;
       const r = await raw(how.method || c.method, url.pathname + url.search, { headers, body });
       if (r.status !== t.want.status) outcome.errs.push(`status ${r.status}, the page shows ${t.want.status}: ${r.text.slice(0, 160)}`);
