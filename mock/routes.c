@@ -168,7 +168,6 @@ const struct route routes[] = {
     {"DELETE", "/api/v2/f-sdk/slug/{slug}/config", TOK | NEED_LA, h_sdk_delete_config, "sdkDeleteConfigDefault"},
     {"DELETE", "/api/v2/f-sdk/slug/{slug}/config/{configId}", TOK | NEED_LA, h_sdk_delete_config, "sdkDeleteConfig"},
     {"POST", "/api/v1/ecosystem/leads", TOK | NEED_LA, h_sdk_ecosystem_lead, "sdkCreateEcosystemLead"},
-    {"GET", "/api/v2/public/config/field/{fieldId}", ANY | NEED_LA, h_get_config_field, "sdkGetConfigField"}, /* cobalt-js 8.5: the POST's older GET */
 
     /* ---- Routes the pages no longer list, still called by Refold's clients (the backend SDK
      * @cobaltio/cobalt 1.3.0, crm-demo): each answers as its replacement does, with the
@@ -183,6 +182,7 @@ const struct route routes[] = {
     {"POST", "/api/v2/public/webhook/unsubscribe", KEY | DEPRECATED, h_unsubscribe_webhook_event, "sdkUnsubscribeWebhookEvent"},
     {"DELETE", "/api/v2/public/webhook", KEY | DEPRECATED, h_delete_first_webhook, "sdkDeleteWebhookLegacy"},
     {"DELETE", "/api/v1/linked-acc", KEY | DEPRECATED, h_delete_linked_account_by_query, "sdkDeleteLinkedAccountLegacy"},
+    {"GET", "/api/v2/public/config/field/{fieldId}", ANY | NEED_LA | DEPRECATED, h_get_config_field, "sdkGetConfigField"}, /* cobalt-js 8.5: the POST's older GET */
 
     /* ---- Pages ---- */
     {"GET", "/connect/{token}", AUTH_NONE, h_page_connect, "pageHostedConnect"},
@@ -235,6 +235,7 @@ static const struct {
     {"sdkUnsubscribeWebhookEvent", "PUT /api/v2/public/webhook/{id}"},
     {"sdkDeleteWebhookLegacy", "DELETE /api/v2/public/webhook/{id}"},
     {"sdkDeleteLinkedAccountLegacy", "DELETE /api/v2/public/linked-account/{linked_account_id}"},
+    {"sdkGetConfigField", "POST /api/v2/public/config/field/{fieldId}"},
 };
 
 const char *routes_deprecated_use(const struct route *rt)

@@ -5,7 +5,7 @@
 // the SDK builds it and read as it reads the answer (a 4xx/5xx body thrown).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, customer, sdk, thrown } from './frontend_util.mjs';
+import { BASE, api, customer, sdk, thrown } from './frontend_util.mjs';
 
 const JSON_CT = { 'content-type': 'application/json' };
 const DEAL_PIPELINE = '69a41a02bacff58ef3a35ddf'; // hubspot: select, required
@@ -59,6 +59,10 @@ test('getConfigField (GET), updateConfigField, deleteConfigField and getRuleFiel
   assert.equal(f.id, DEAL_PIPELINE);
   assert.ok(f.options.some((o) => o.value === '7581443'));
   f = await sdk(t, 'GET', `/api/v2/public/config/field/${LIFECYCLE}?workflow_id=${SYNC_CONTACTS}`, { headers: slug });
+  // the GET is the pages' POST under an older method: answered, and flagged as deprecated
+  const raw = await fetch(`${BASE}/api/v2/public/config/field/${DEAL_PIPELINE}`, { headers: { authorization: `Bearer ${t}`, ...slug } });
+  assert.equal(raw.status, 200);
+  assert.equal(raw.headers.get('refold-mock-warning'), 'deprecated, use POST /api/v2/public/config/field/{fieldId}');
   assert.equal(f.id, LIFECYCLE);
   // updateConfigField: PUT {value}; the GET then shows it
   f = await sdk(t, 'PUT', `/api/v2/public/config/field/${DEAL_PIPELINE}`, { headers: { ...JSON_CT, ...slug }, body: JSON.stringify({ value: '7581443' }) });
