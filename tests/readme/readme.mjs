@@ -84,7 +84,7 @@ async function prepare(url, needs, env) {
     if (what === "mcp") { // a linked account with HubSpot, an MCP server with its actions, a PAT
       await api(url, "POST", "/api/v2/public/linked-account", { body: { linked_account_id: a } });
       await api(url, "PUT", "/api/v2/public/migrate-token", { la: a, body: { slug: "hubspot", auth_object: { oauth2: { access_token: "at", refresh_token: "rt" } } } });
-      const s = await api(url, "POST", "/api/v2/public/mcp-servers", { la: a, body: { name: "Acme CRM" } });
+      const s = await api(url, "POST", "/api/v2/public/mcp-servers", { la: a, body: { name: "Acme CRM", description: "HubSpot contacts" } });
       await api(url, "PUT", `/api/v2/public/mcp-servers/${s._id}`, { la: a, body: { associated_apps: [{ slug: "hubspot", actions: ["create_contact", "list_contacts"] }] } });
       env.serverId = s._id;
       env.token = (await api(url, "POST", `/__mock/linked-accounts/${a}/personal-access-token`)).token;
@@ -322,6 +322,19 @@ export function allBlocks() {
   return { blocks, problems };
 }
 
+// mock/admin/README.md says its table is the whole admin API: every /__mock row of the route
+// table must be on a line of it that names the route's method.
+export function adminListed(routesC, adminReadme) {
+  const table = adminReadme.split("\n").filter((l) => l.startsWith("| "));
+  const fails = [];
+  for (const [, method, route] of routesC.matchAll(/\{"(GET|POST|PUT|PATCH|DELETE)", "(\/__mock[^"]*)"/g)) {
+    const at = new RegExp(route.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "(?![\\w/{])");
+    if (!table.some((l) => at.test(l) && l.includes(method)))
+      fails.push(`mock/admin/README.md: the admin table does not list ${method} ${route} (mock/routes.c)`);
+  }
+  return fails;
+}
+
 async function main() {
   const url = process.env.REFOLD_MOCK_URL, bin = process.env.REFOLD_MOCK_BIN;
   const build = process.env.REFOLD_BUILD_DIR ?? path.join(ROOT, "build");
@@ -333,6 +346,8 @@ async function main() {
     else console.log(`ok   ${name}`);
   };
   report("every code block is marked runnable or visibly not run", problems);
+  report("mock/admin/README.md lists every /__mock route", adminListed(fs.readFileSync(path.join(ROOT, "mock/routes.c"), "utf8"),
+                                                                     fs.readFileSync(path.join(ROOT, "mock/admin/README.md"), "utf8")));
   const of = (kind) => blocks.filter((b) => b.kind === kind);
   const want = (kind) => !only || only === kind;
   // shell blocks, grouped by session (blocks sharing variables)
