@@ -25,7 +25,8 @@ function tmpdir(name) { return fs.mkdtempSync(path.join(os.tmpdir(), `readme-${n
 function project(name) {
   const dir = tmpdir(name);
   fs.symlinkSync(path.join(HERE, "node_modules"), path.join(dir, "node_modules"));
-  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ private: true, scripts: { test: "jest" } }));
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ private: true, scripts: { test: "jest" },
+    jest: { testPathIgnorePatterns: ["/node_modules/", "<rootDir>/refold-mock/"] } })); // as the CI recipe says
   return dir;
 }
 
@@ -197,7 +198,7 @@ export async function runPytest(block, url) {
 
 // The CI job's steps, run the way a GitHub Actions runner runs them: `run` with bash -e, `env`,
 // GITHUB_ENV and GITHUB_PATH carried to later steps, `if: failure()` / `always()`; the checkout
-// is this tree; `npm test` is the Jest recipe's project.
+// is a copy of this tree; `npm test` is the Jest recipe's project.
 export async function runCi(block, jestBlock) {
   const steps = YAML.parse(block.code);
   const dir = jestProject(jestBlock), temp = path.join(dir, "runner-temp"), home = path.join(dir, "home");
@@ -214,7 +215,11 @@ export async function runCi(block, jestBlock) {
     if (!(cond === "always()" || (cond === "failure()" && failed) || (cond === "success()" && !failed))) continue;
     if (step.uses) {
       if (!/^actions\/checkout@/.test(step.uses)) { fails.push(`${block.where}: step ${name}: unknown action`); failed = true; continue; }
-      fs.symlinkSync(ROOT, path.join(dir, step.with?.path ?? "."));
+      // a copy of this tree's files (tracked and new, not build trees): the job builds its own
+      const to = path.join(dir, step.with?.path ?? "src");
+      fs.mkdirSync(to, { recursive: true });
+      const r = run("bash", ["-c", 'git -C "$0" ls-files -z --cached --others --exclude-standard | (cd "$0" && xargs -0 tar -c --ignore-failed-read -f -) | tar -x -C "$1"', ROOT, to]);
+      if (r.status) { fails.push(`${block.where}: copying the checkout: ${r.out}`); failed = true; }
       continue;
     }
     const env = { ...process.env, HOME: home, RUNNER_TEMP: temp, GITHUB_ENV: ghEnv, GITHUB_PATH: ghPath, CI: "true" };
@@ -225,7 +230,9 @@ export async function runCi(block, jestBlock) {
     const extra = fs.readFileSync(ghPath, "utf8").split("\n").filter(Boolean).reverse();
     if (extra.length) env.PATH = [...extra, env.PATH].join(":");
     Object.assign(env, step.env ?? {});
+    const t0 = Date.now();
     const r = run("bash", ["-e", "-c", step.run], { cwd: dir, env, timeout: 900000 });
+    if (process.env.README_TIMES) console.log(`  ci step "${name}": ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     if (r.status) { failed = true; fails.push(`${block.where}: step "${name}" failed (exit ${r.status}):\n${r.out.slice(-3000)}`); }
   }
   // the job's last step stopped the mock it started
