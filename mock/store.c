@@ -72,7 +72,10 @@ static const char *const sql_text[Q_COUNT] = {
                    " coalesce(linked_account_id,'') FROM outbox"
                    " WHERE status='pending' AND next_at_ms<=?1"
                    " AND coalesce(webhook_id,'') NOT IN (SELECT value FROM json_each(?2))"
-                   " ORDER BY next_at_ms, id LIMIT ?3",
+                   /* per-subscription order: nothing passes an older event waiting for its retry */
+                   " AND NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.status='pending' AND o.next_at_ms>?1"
+                   "  AND coalesce(o.webhook_id,'')=coalesce(outbox.webhook_id,'') AND o.id<outbox.id)"
+                   " ORDER BY id LIMIT ?3",
     [Q_OB_MARK] = "UPDATE outbox SET status='sending' WHERE id=?1",
     [Q_OB_CLAIMED] = "SELECT 1 FROM outbox WHERE id=?1 AND status='sending'",
     [Q_OB_UPDATE] = "UPDATE outbox SET status=?2, attempts=?3, attempt_count=?4, next_at_ms=?5 WHERE id=?1",

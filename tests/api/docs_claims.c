@@ -1,8 +1,10 @@
 /* docs_claims.c: what the READMEs promise a newcomer, held by the mock (issue 22): the banner's
  * clock hint works as printed, `connected: false` said outright, session-token takes the
  * linked_account_id header like other customer routes, a missing option value is named as such,
- * and the default fixtures are found in the working directory. */
+ * the default fixtures are found in the working directory, and each subscription receives its
+ * events in order, retries included. */
 #include "harness.h"
+#include "receiver.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -131,6 +133,50 @@ static void default_fixtures_from_the_working_directory(void **state)
     th_remove_dir(work);
 }
 
+static const char *event_of(rcv *rc, int i, char *out, size_t n)
+{
+    cJSON *j = cJSON_Parse(rcv_get(rc, i)->body);
+    snprintf(out, n, "%s", th_str(j, "event") ? th_str(j, "event") : "?");
+    cJSON_Delete(j);
+    return out;
+}
+
+/* "Each subscription receives its events in order": a first attempt answered 500, then the
+ * customer reconnects. The retry holds the subscription's later event, so the receiver sees
+ * Expired (500), Expired (retry), Created, and a handler tracking state ends "active". */
+static void a_retry_holds_the_subscriptions_later_events(void **state)
+{
+    (void)state;
+    refold_mock_options o;
+    refold_mock_options_init(&o);
+    o.webhook_backoff_ms = 300; /* the reconnect below is queued while the retry waits */
+    refold_mock *m = th_start(&o);
+    rcv *rc = rcv_start(0);
+    char url[128], ev[64];
+    rcv_url(rc, "/hook", url, sizeof url);
+    const char *token = "{\"slug\":\"hubspot\",\"auth_object\":{\"oauth2\":{\"access_token\":\"at\",\"refresh_token\":\"rt\"}}}";
+    th_create_la(m, "tk_acme_test", "user_1", "One");
+    th_resp r = th_key(m, "PUT", "/api/v2/public/migrate-token", "tk_acme_test", "user_1", token);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    rcv_subscribe(m, "tk_acme_test", url, "[\"Connection Expired\",\"Connection Created\"]", NULL, 0);
+    const int statuses[] = {500};
+    rcv_script(rc, statuses, 1);
+    r = th_key(m, "POST", "/__mock/linked-accounts/user_1/connections/hubspot/expire", "tk_acme_test", NULL, "{\"reason\":\"revoked\"}");
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    assert_int_equal(rcv_wait(rc, 1, 5000), 1); /* the first attempt, answered 500 */
+    r = th_key(m, "PUT", "/api/v2/public/migrate-token", "tk_acme_test", "user_1", token);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    assert_int_equal(rcv_wait(rc, 3, 10000), 3);
+    assert_string_equal(event_of(rc, 0, ev, sizeof ev), "Connection Expired");
+    assert_string_equal(event_of(rc, 1, ev, sizeof ev), "Connection Expired");
+    assert_string_equal(event_of(rc, 2, ev, sizeof ev), "Connection Created");
+    rcv_stop(rc);
+    refold_mock_stop(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -139,6 +185,7 @@ int main(void)
         cmocka_unit_test(missing_option_value_is_named),
         cmocka_unit_test(banner_clock_hint_works_as_printed),
         cmocka_unit_test(default_fixtures_from_the_working_directory),
+        cmocka_unit_test(a_retry_holds_the_subscriptions_later_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
