@@ -121,9 +121,9 @@ int main(int argc, char **argv)
         {"log-format", required_argument, 0, 'l'}, {"verbose", no_argument, 0, 'v'},
         {"port-file", required_argument, 0, 'P'},
         {"help", no_argument, 0, 'H'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
-    opterr = 0;
+    opterr = 0; /* and ":h": an option missing its value comes back as ':', said as such */
     int c;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (c) {
         case 'o': o.host = optarg; break;
         case 'p': if (parse_int("--port", optarg, 0, 65535, &o.port)) return 2; break;
@@ -184,7 +184,7 @@ int main(int argc, char **argv)
         printf("  dashboard: %s/__mock/ui\n", url);
         printf("  database: %s   clock: %s\n", o.db_path, o.realtime ? "realtime" : "virtual (POST /__mock/clock/advance)");
         if (o.scenario && !o.realtime) /* its timed steps wait for the clock: say how to move it */
-            printf("  scenario %s on a frozen clock; move it: curl -X POST %s/__mock/clock/advance -d '{\"seconds\":60}'%s\n",
+            printf("  scenario %s on a frozen clock; move it: curl -X POST %s/__mock/clock/advance -H 'content-type: application/json' -d '{\"seconds\":60}'%s\n",
                    o.scenario, url, o.admin_token ? " -H 'Authorization: Bearer <admin token>'" : "");
         const char *org, *env_name, *key;
         for (int i = 0; refold_mock_api_key(m, i, &org, &env_name, &key) == 0; i++)

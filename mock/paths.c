@@ -39,6 +39,12 @@ char *paths_shipped(const char *name)
                 return strdup(cand);
         }
     }
+    /* A binary built or copied elsewhere, run from a checkout: the working directory's copy. */
+    if (paths_is_dir(name)) {
+        char *abs = realpath(name, NULL);
+        if (abs)
+            return abs;
+    }
     /* The configured install prefix: where an embedding program's library finds the data. */
     snprintf(cand, sizeof cand, "%s/%s", REFOLD_DATA_DIR, name);
     return strdup(cand);

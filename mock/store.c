@@ -35,6 +35,8 @@ static const char *const migrations[] = {
     "  next_at_ms INTEGER NOT NULL,"               /* wall-clock ms of the next attempt */
     "  created_ms INTEGER NOT NULL);"
     "CREATE INDEX outbox_pending ON outbox(status, next_at_ms);",
+    /* 2: the claim walks pending rows in id order (per-subscription order across retries) */
+    "CREATE INDEX outbox_order ON outbox(status, id);",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -69,10 +71,13 @@ static const char *const sql_text[Q_COUNT] = {
     [Q_OB_ADD] = "INSERT INTO outbox(tenant,event,linked_account_id,webhook_id,url,payload,signature,next_at_ms,created_ms)"
                  " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?8)",
     [Q_OB_CLAIM] = "SELECT id, tenant, coalesce(webhook_id,''), url, payload, signature, attempts, attempt_count, event,"
-                   " coalesce(linked_account_id,'') FROM outbox"
+                   " coalesce(linked_account_id,'') FROM outbox INDEXED BY outbox_order"
                    " WHERE status='pending' AND next_at_ms<=?1"
                    " AND coalesce(webhook_id,'') NOT IN (SELECT value FROM json_each(?2))"
-                   " ORDER BY next_at_ms, id LIMIT ?3",
+                   /* per-subscription order: nothing passes an older event waiting for its retry */
+                   " AND NOT EXISTS (SELECT 1 FROM outbox AS o INDEXED BY outbox_pending WHERE o.status='pending' AND o.next_at_ms>?1"
+                   "  AND coalesce(o.webhook_id,'')=coalesce(outbox.webhook_id,'') AND o.id<outbox.id)"
+                   " ORDER BY id LIMIT ?3",
     [Q_OB_MARK] = "UPDATE outbox SET status='sending' WHERE id=?1",
     [Q_OB_CLAIMED] = "SELECT 1 FROM outbox WHERE id=?1 AND status='sending'",
     [Q_OB_UPDATE] = "UPDATE outbox SET status=?2, attempts=?3, attempt_count=?4, next_at_ms=?5 WHERE id=?1",

@@ -282,7 +282,8 @@ void webhooks_emit_workflow(struct mock *m, const struct tenant *t, const char *
 /* ---- delivery ---- */
 
 /* Each subscription receives its events in order, one attempt at a time; different
- * subscriptions proceed in parallel (one slow or dead endpoint delays only itself). Claimed rows
+ * subscriptions proceed in parallel (one slow or dead endpoint delays only itself); a retry
+ * holds its subscription's later events until it is delivered or given up. Claimed rows
  * wait in the subscription's in-memory queue, so the next one starts the moment the previous
  * answer arrives, without a database round; claimed rows are 'sending' in the outbox and go back
  * to pending if the mock stops before sending them. */
@@ -547,6 +548,21 @@ static void dispatch(struct webhooks *w)
     }
 }
 
+/* A failed attempt will be retried: the subscription's rows claimed after it go back to pending,
+ * to wait behind the retry (the claim query passes none of them before it). */
+static void hold_behind_retry(struct webhooks *w, struct subq *q)
+{
+    while (cJSON_GetArraySize(q->queue) > 0) {
+        cJSON *row = cJSON_DetachItemFromArray(q->queue, 0);
+        char *attempts = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(row, "attempts"));
+        store_outbox_update(w->m->store, (long long)json_num(row, "id", 0), "pending", attempts,
+                            (int)json_num(row, "attempt_count", 0), wall_ms());
+        free(attempts);
+        cJSON_Delete(row);
+        w->nqueued--;
+    }
+}
+
 /* Collects finished attempts; returns how many finished. */
 static int reap(struct webhooks *w)
 {
@@ -574,6 +590,8 @@ static int reap(struct webhooks *w)
         long long retry = record(w, f->row, f->started_wall, res == CURLE_OK ? code : 0, latency, error, 0);
         if (retry && retry < w->next_due)
             w->next_due = retry;
+        if (retry)
+            hold_behind_retry(w, f->q);
         curl_multi_remove_handle(w->multi, f->easy);
         f->q->fl = NULL;
         w->nflight--;

@@ -5,8 +5,9 @@ want=(build-essential cmake pkg-config libcivetweb-dev libcjson-dev libsqlite3-d
       libcurl4-openssl-dev libssl-dev libcmocka-dev)
 if [ "${1:-build}" = test ]; then
   # the test suite also needs: a JS runtime for the SDK/contract tests, a browser, sqlite3,
-  # openssl (independent HMAC check), clang (libFuzzer), valgrind
-  want+=(nodejs npm chromium sqlite3 openssl clang valgrind curl procps)
+  # openssl (independent HMAC check), clang (libFuzzer), valgrind; the READMEs' recipes: pytest,
+  # requests, jq
+  want+=(nodejs npm chromium sqlite3 openssl clang valgrind curl procps python3-pytest python3-requests jq)
 fi
 missing=()
 for p in "${want[@]}"; do

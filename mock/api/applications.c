@@ -29,6 +29,8 @@ static cJSON *view_of(struct mock *m, const cJSON *app, const cJSON *conn)
         cJSON_AddItemToObject(o, "connected_accounts", accounts);
         const char *status = json_str(conn, "status");
         reauth = status && !strcmp(status, "expired");
+    } else {
+        cJSON_AddBoolToObject(o, "connected", 0); /* said outright: clients test connected === false */
     }
     cJSON_AddBoolToObject(o, "reauth_required", reauth);
     return o;

@@ -103,13 +103,17 @@ static int answer(req *r, const cJSON *doc, long long now)
 /* route: POST /api/v2/public/session-token */
 int h_create_session_token(req *r)
 {
-    const char *la = http_body_str(r, "linked_account_id");
+    /* The body names the linked account (the spec's way); without it, the header or query
+     * linked_account_id, as on every other customer route. */
+    const cJSON *named = r->body ? cJSON_GetObjectItemCaseSensitive(r->body, "linked_account_id") : NULL;
+    const char *la = !named && r->la[0] ? r->la : http_body_str(r, "linked_account_id");
     if (!la)
         return r->status;
     if (!store_exists(r->m->store, r->t->id, "linked_account", la))
         return http_error(r, 400, "INVALID_LINKED_ACCOUNT_ID", "No linked account found for account id : %s in environment %s",
                           la, r->t->environment);
-    util_copy(r->la, sizeof r->la, la);
+    if (la != r->la)
+        util_copy(r->la, sizeof r->la, la);
     char force[8] = "";
     http_query(r, "force_refresh", force, sizeof force);
     long long now = clock_now_ms(r->m);

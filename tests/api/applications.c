@@ -33,7 +33,7 @@ static void list_has_catalogue_fields(void **state)
     assert_true(cJSON_IsBool(cJSON_GetObjectItem(hs, "ecosystem")));
     assert_true(cJSON_IsObject(cJSON_GetObjectItem(hs, "auth_type_options")));
     assert_true(cJSON_IsFalse(cJSON_GetObjectItem(hs, "reauth_required")));
-    assert_null(cJSON_GetObjectItem(hs, "connected"));
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(hs, "connected")));
     /* mock-only fixture sections are not part of the public shape */
     assert_null(cJSON_GetObjectItem(hs, "oauth"));
     assert_null(cJSON_GetObjectItem(hs, "actions"));
@@ -98,7 +98,7 @@ static void connection_fields_per_linked_account(void **state)
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r.json, "reauth_required")));
     th_free(&r);
     r = th_key(m, "GET", APPS "/hubspot", "tk_acme_test", "user_other", NULL);
-    assert_null(cJSON_GetObjectItem(r.json, "connected"));
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(r.json, "connected"))); /* said outright, not left out */
     assert_true(cJSON_IsFalse(cJSON_GetObjectItem(r.json, "reauth_required")));
     th_free(&r);
     /* Another tenant sees nothing of it (its own user_12345 does not exist). */

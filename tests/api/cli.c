@@ -142,7 +142,7 @@ static void banner_says_how_to_move_a_frozen_clock(void **state)
     out[n] = 0;
     pclose(p);
     assert_non_null(strstr(out, "scenario reauth-demo on a frozen clock; move it: curl -X POST http://127.0.0.1:"));
-    assert_non_null(strstr(out, "/__mock/clock/advance -d '{\"seconds\":60}'"));
+    assert_non_null(strstr(out, "/__mock/clock/advance -H 'content-type: application/json' -d '{\"seconds\":60}'"));
 }
 
 int main(void)
