@@ -68,6 +68,8 @@ struct mock {
     char request_prefix[9];      /* request ids: req_<prefix><counter> (server.c) */
     unsigned long long request_counter;
     int stopping;                /* read and written atomically: the ticker thread polls it */
+    char *upstream;              /* proxy mode (proxy.c): the upstream's base URL, no trailing / */
+    struct recording *recording; /* proxy mode with --record: where exchanges go (recording.c) */
 };
 
 /* Auth requirements of a route (flags). */
@@ -85,6 +87,7 @@ enum {
     FORM_BODY = 1 << 8,     /* a multipart/form-data body is left unread for the handler (form.c) */
     QUERY_ADMIN_TOKEN = 1 << 9, /* ?admin_token= accepted too: a page a browser opens (auth.c) */
     WF_SERVICE_AUTH = 1 << 10,  /* the workflow service's route: a missing token is AUTH_SERVICE_ERROR */
+    DEPRECATED = 1 << 11,       /* Refold's docs call the operation deprecated (drift reports it) */
 };
 
 /* What a handler gets: everything resolved before it runs. */

@@ -75,9 +75,9 @@ const struct route routes[] = {
     {"DELETE", "/api/v2/public/dataref/{refName}", KEY | OPT_LA, h_delete_dataref, "deleteDataref"},
     {"PUT", "/api/v2/public/dataref/{refName}/clear-records", KEY | OPT_LA, h_clear_dataref, "clearDatarefRecords"},
     {"PUT", "/api/v2/public/datarefs/group", KEY | OPT_LA, h_edit_dataref_group, "editDatarefGroup"},
-    {"GET", "/api/v2/public/datastore/config/{slug}", KEY | OPT_LA, h_list_config_datastores, "listConfigDatastores"},
-    {"GET", "/api/v2/public/datastore/config/{slug}/{datastore_name}/records", KEY | OPT_LA, h_list_config_datastore_records, "listConfigDatastoreRecords"},
-    {"POST", "/api/v2/public/datastore/config/{slug}/{datastore_name}/search", KEY | OPT_LA, h_search_config_datastore, "searchConfigDatastoreRecords"},
+    {"GET", "/api/v2/public/datastore/config/{slug}", KEY | OPT_LA | DEPRECATED, h_list_config_datastores, "listConfigDatastores"},
+    {"GET", "/api/v2/public/datastore/config/{slug}/{datastore_name}/records", KEY | OPT_LA | DEPRECATED, h_list_config_datastore_records, "listConfigDatastoreRecords"},
+    {"POST", "/api/v2/public/datastore/config/{slug}/{datastore_name}/search", KEY | OPT_LA | DEPRECATED, h_search_config_datastore, "searchConfigDatastoreRecords"},
 
     /* ---- Environment variables ---- */
     {"GET", "/api/v2/public/env/definitions", KEY, h_list_env_definitions, "listVariableDefinitions"},
