@@ -276,6 +276,42 @@ static void record_body(cJSON *into, const char *body, size_t len, const char *c
     cJSON_AddItemToObject(into, "body", v ? v : cJSON_CreateNull());
 }
 
+/* The values the masks hide in the original (secret-named members, credential fields), so that an
+ * upstream echoing them in any form (text, a different field) does not carry them to disk. */
+static void masked_values(const cJSON *orig, const cJSON *masked, char **out, int *n, int max)
+{
+    for (const cJSON *a = orig ? orig->child : NULL, *b = masked ? masked->child : NULL; a && b && *n < max;
+         a = a->next, b = b->next) {
+        if (cJSON_IsString(b) && !strcmp(b->valuestring, MASK) && cJSON_IsString(a) && strlen(a->valuestring) >= 6)
+            out[(*n)++] = strdup(a->valuestring);
+        else if (cJSON_IsObject(a) || cJSON_IsArray(a))
+            masked_values(a, b, out, n, max);
+    }
+}
+
+static int collect_sent_secrets(const struct buf *body, const char *qs, const struct fixtures *fx, char **out, int max)
+{
+    int n = 0;
+    cJSON *orig = body->len && http_json_depth(body->p, body->len) <= HTTP_MAX_JSON_DEPTH
+                      ? cJSON_ParseWithLength(body->p, body->len) : NULL;
+    if (orig) {
+        cJSON *masked = cJSON_Duplicate(orig, 1);
+        mask_json(masked, fx);
+        masked_values(orig, masked, out, &n, max);
+        cJSON_Delete(masked);
+        cJSON_Delete(orig);
+    }
+    char *q = qs ? strdup(qs) : NULL, *save = NULL;
+    for (char *pair = q ? strtok_r(q, "&", &save) : NULL; pair && n < max; pair = strtok_r(NULL, "&", &save)) {
+        char *m = mask_query(pair, fx), *eq = strchr(pair, '=');
+        if (eq && strcmp(m, pair) && strlen(eq + 1) >= 6)
+            out[n++] = strdup(eq + 1); /* as sent, URL-encoded: the form an echo shows */
+        free(m);
+    }
+    free(q);
+    return n;
+}
+
 static void record(req *r, long seq, double took_ms, const struct buf *body, const struct answer *a, const char *failure)
 {
     const struct fixtures *fx = r->m->fx;
@@ -326,16 +362,28 @@ static void record(req *r, long seq, double took_ms, const struct buf *body, con
     }
     /* The caller's own credentials, whatever field or header echoes them: a real Refold key is
      * not in the fixtures, so mask.c's value sweep would not know it. */
-    const char *secrets[4] = {0};
+    const char *secrets[40] = {0};
     int ns = 0;
+    char *owned[20] = {0};
+    int no = collect_sent_secrets(body, r->ri->query_string, fx, owned, 20);
+    for (int i = 0; i < no; i++)
+        secrets[ns++] = owned[i];
     const char *key = http_header(r, "x-api-key"), *auth = http_header(r, "Authorization");
+    const char *cookie = http_header(r, "Cookie");
     if (key)
         secrets[ns++] = key;
     if (auth && strchr(auth, ' '))
         secrets[ns++] = strchr(auth, ' ') + 1;
     else if (auth)
         secrets[ns++] = auth;
+    char *values = cookie ? strdup(cookie) : NULL, *save = NULL; /* "a=1; b=2": each value */
+    for (char *c = values ? strtok_r(values, ";", &save) : NULL; c && ns < 39; c = strtok_r(NULL, ";", &save))
+        if (strchr(c, '='))
+            secrets[ns++] = strchr(c, '=') + 1;
     recording_write(r->m->recording, seq, x, secrets);
+    free(values);
+    for (int i = 0; i < no; i++)
+        free(owned[i]);
     cJSON_Delete(x);
 }
 
