@@ -551,7 +551,7 @@ int shape_compare_main(int argc, char **argv)
         } else {
             const cJSON *err = cJSON_GetObjectItemCaseSensitive(in, "error");
             shape_compare(cJSON_GetObjectItemCaseSensitive(in, "want"), cJSON_GetObjectItemCaseSensitive(in, "got"),
-                          cJSON_IsTrue(err) ? SHAPE_ERROR : 0, "on the page", "here", diffs);
+                          cJSON_IsTrue(err) ? SHAPE_ERROR : 0, "the page", "the mock", diffs);
         }
         char *t = cJSON_PrintUnformatted(diffs);
         printf("%s\n", t);
