@@ -119,6 +119,7 @@ struct answer {
     struct buf head; /* "Name: value\r\n" lines to pass on (hop-by-hop ones left out) */
     cJSON *headers;  /* [[name, value], ...] as they came, for the recording */
     struct buf body;
+    char length[24]; /* the upstream's Content-Length: a HEAD answer keeps it */
 };
 
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
@@ -162,6 +163,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
     cJSON_AddItemToArray(pair, cJSON_CreateString(value));
     cJSON_AddItemToArray(a->headers, pair);
     free(value);
+    if (nl == 14 && !strncasecmp(p, "content-length", 14))
+        snprintf(a->length, sizeof a->length, "%.*s", (int)(vl < sizeof a->length ? vl : sizeof a->length - 1), v);
     if (!hop_by_hop(p, nl)) {
         buf_add(&a->head, p, len, 256 * 1024);
         buf_add(&a->head, "\r\n", 2, 256 * 1024 + 2);
@@ -456,11 +459,18 @@ int proxy_forward(req *r)
         /* The answer as it came: status line, its headers (hop-by-hop ones excepted) and body,
          * byte for byte; Content-Length is ours since the framing is. */
         int head_only = !strcmp(method, "HEAD");
+        int no_body = a.status < 200 || a.status == 204 || a.status == 304; /* no length may be sent */
+        char length[64] = "";
+        if (head_only && *a.length)
+            snprintf(length, sizeof length, "Content-Length: %s\r\n", a.length);
+        else if (!head_only && !no_body)
+            snprintf(length, sizeof length, "Content-Length: %zu\r\n", a.body.len);
         size_t cap = a.head.len + strlen(r->extra_headers) + 160;
         char *head = malloc(cap);
-        int hn = snprintf(head, cap, "HTTP/1.1 %d %s\r\n%.*sContent-Length: %zu\r\n%s\r\n", a.status,
-                          *a.reason ? a.reason : http_reason(a.status), (int)a.head.len, a.head.p ? a.head.p : "",
-                          a.body.len, r->extra_headers);
+        int hn = snprintf(head, cap, "HTTP/1.1 %d %s\r\n%.*s%s%s\r\n", a.status, *a.reason ? a.reason : http_reason(a.status),
+                          (int)a.head.len, a.head.p ? a.head.p : "", length, r->extra_headers);
+        if (no_body)
+            head_only = 1;
         r->status = a.status;
         if (r->on_answer)
             r->on_answer(r, a.status, head_only ? NULL : a.body.p, head_only ? 0 : a.body.len);

@@ -145,6 +145,8 @@ static void *serve(void *arg)
                  "Set-Cookie: s=1\r\nSet-Cookie: t=2\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
                  strlen(BU_HOP_BODY), BU_HOP_BODY);
         send_str(c->fd, head);
+    } else if (!strcmp(path, "/api/v2/public/nocontent")) {
+        send_str(c->fd, "HTTP/1.1 204 No Content\r\nX-Deleted: yes\r\nConnection: close\r\n\r\n");
     } else if (!strcmp(path, "/api/v2/public/echo")) {
         answer(c->fd, "200 OK", "text/plain", NULL, req, len);
     } else if (!strcmp(path, "/api/v2/public/brand-new-route")) {
