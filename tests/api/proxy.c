@@ -6,6 +6,7 @@
 
 #include <curl/curl.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,12 +268,15 @@ static void upstream_failures_answer_502_or_504(void **state)
 {
     (void)state;
     bad_upstream *bu = bu_start();
-    refold_mock *px = start_proxy(bu_port(bu), NULL, 300);
-    const char *base = refold_mock_url(px);
-    struct got g = call(base, "GET", "/api/v2/public/slow", NULL, NULL);
+    /* (a short timeout on its own proxy: under valgrind a quick answer may take longer than it) */
+    refold_mock *impatient = start_proxy(bu_port(bu), NULL, 300);
+    struct got g = call(refold_mock_url(impatient), "GET", "/api/v2/public/slow", NULL, NULL);
     assert_proxy_error(&g, 504, "UPSTREAM_TIMEOUT");
     assert_non_null(strstr(g.body, "--upstream-timeout-ms 300"));
     got_free(&g);
+    refold_mock_stop(impatient);
+    refold_mock *px = start_proxy(bu_port(bu), NULL, 0);
+    const char *base = refold_mock_url(px);
     g = call(base, "GET", "/api/v2/public/reset", NULL, NULL);
     assert_proxy_error(&g, 502, "UPSTREAM_RESET");
     assert_null(strstr(g.body, "{\"partial\":")); /* nothing of the half answer */
@@ -435,6 +439,57 @@ static void records_exchanges_and_no_secret_reaches_disk(void **state)
     th_remove_dir(dir);
 }
 
+/* ---- many callers at once ---- */
+
+struct caller {
+    const char *base;
+    int ok;
+};
+
+static void *caller_run(void *arg)
+{
+    struct caller *c = arg;
+    const char *hs[] = {"x-api-key: tk_acme_test", "linked_account_id: user_12345", NULL};
+    for (int i = 0; i < 25; i++) {
+        struct got g = call(c->base, "GET", i % 2 ? "/api/v2/public/application/slack" : "/api/v2/public/linked-account/user_12345",
+                            NULL, hs);
+        c->ok += g.status == 200;
+        got_free(&g);
+    }
+    return NULL;
+}
+
+static void concurrent_callers_each_get_their_answer_and_file(void **state)
+{
+    (void)state;
+    char dir[TH_DIR_LEN];
+    snprintf(dir, sizeof dir, "/tmp/refold-rec-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    refold_mock *up = th_start(NULL);
+    th_create_la(up, "tk_acme_test", "user_12345", "Acme Inc.");
+    refold_mock *px = start_proxy(refold_mock_port(up), dir, 0);
+    pthread_t t[8];
+    struct caller c[8];
+    for (int i = 0; i < 8; i++) {
+        c[i] = (struct caller){refold_mock_url(px), 0};
+        assert_int_equal(pthread_create(&t[i], NULL, caller_run, &c[i]), 0);
+    }
+    for (int i = 0; i < 8; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(c[i].ok, 25);
+    }
+    refold_mock_stop(px);
+    refold_mock_stop(up);
+    /* one file per exchange, numbered 1..200 without a gap or a clash */
+    for (int i = 1; i <= 200; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%06d.json", dir, i);
+        if (access(path, F_OK) != 0)
+            fail_msg("no %s", path);
+    }
+    th_remove_dir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -444,6 +499,7 @@ int main(void)
         cmocka_unit_test(upstream_failures_answer_502_or_504),
         cmocka_unit_test(bad_upstream_options_are_refused),
         cmocka_unit_test(records_exchanges_and_no_secret_reaches_disk),
+        cmocka_unit_test(concurrent_callers_each_get_their_answer_and_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
