@@ -92,6 +92,8 @@ static void session(const char *base, int extra_app_status)
     expect(base, "GET", "/api/v2/integration-schema/hubspot/actions/create_contact", NULL, ACME, LA, 200);
     expect(base, "DELETE", path, NULL, ACME, NULL, 200);
     cJSON_Delete(w);
+    /* a route Refold calls deprecated: a note, not drift */
+    expect(base, "GET", "/api/v2/public/datastore/config/hubspot", NULL, ACME, LA, 200);
     /* what the seeded upstream changes */
     expect(base, "GET", "/api/v2/public/application/twilio", NULL, ACME, LA, 200);
     expect(base, "GET", "/api/v2/public/application/zendesk", NULL, ACME, LA, 200);
@@ -239,7 +241,13 @@ static void identical_runs_show_no_drift(void **state)
                 fail_msg("false drift: %s", cJSON_PrintUnformatted(r));
         assert_int_equal(rc, 0);
         assert_false(cJSON_IsTrue(cJSON_GetObjectItem(report, "drift")));
-        assert_int_equal((int)cJSON_GetNumberValue(cJSON_GetObjectItem(report, "exchanges")), 19);
+        assert_int_equal((int)cJSON_GetNumberValue(cJSON_GetObjectItem(report, "exchanges")), 20);
+        const cJSON *note = NULL;
+        cJSON_ArrayForEach(r, cJSON_GetObjectItem(report, "results"))
+            if (th_str(r, "operation") && !strcmp(th_str(r, "operation"), "listConfigDatastores"))
+                note = cJSON_GetArrayItem(cJSON_GetObjectItem(r, "notes"), 0);
+        assert_non_null(note);
+        assert_non_null(strstr(note->valuestring, "deprecated"));
         assert_int_equal((int)cJSON_GetNumberValue(cJSON_GetObjectItem(report, "differ")), 0);
         cJSON_Delete(report);
     }
@@ -258,7 +266,7 @@ static void seeded_differences_are_found_exactly(void **state)
     cJSON *report;
     assert_int_equal(drift(dir, args, &report), 1);
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(report, "drift")));
-    assert_int_equal((int)cJSON_GetNumberValue(cJSON_GetObjectItem(report, "exchanges")), 20);
+    assert_int_equal((int)cJSON_GetNumberValue(cJSON_GetObjectItem(report, "exchanges")), 21);
     /* the renamed field, the changed type, the extra app (its get, actions and action schema)
      * and the unknown route: nothing else */
     assert_int_equal((int)cJSON_GetNumberValue(cJSON_GetObjectItem(report, "differ")), 6);
@@ -277,7 +285,7 @@ static void seeded_differences_are_found_exactly(void **state)
     size_t cap = 0;
     assert_true(getdelim(&xml, &cap, 0, f) > 0);
     fclose(f);
-    assert_non_null(strstr(xml, "tests=\"20\" failures=\"6\""));
+    assert_non_null(strstr(xml, "tests=\"21\" failures=\"6\""));
     int failures = 0;
     for (const char *p = xml; (p = strstr(p, "<failure ")); p++)
         failures++;
@@ -290,7 +298,7 @@ static void seeded_differences_are_found_exactly(void **state)
     assert_int_equal(th_cli(NULL, 120, cmd, out, sizeof out), 1);
     assert_non_null(strstr(out, "DRIFT"));
     assert_non_null(strstr(out, "getApplicationBySlug"));
-    assert_non_null(strstr(out, "drift: 20 exchanges"));
+    assert_non_null(strstr(out, "drift: 21 exchanges"));
     assert_non_null(strstr(out, "6 differ"));
     th_remove_dir(dir);
 }
