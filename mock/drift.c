@@ -535,31 +535,3 @@ int drift_main(int argc, char **argv)
     cJSON_Delete(xs);
     return rc;
 }
-
-int shape_compare_main(int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t got;
-    while ((got = getline(&line, &cap, stdin)) > 0) {
-        cJSON *in = cJSON_ParseWithLength(line, (size_t)got);
-        cJSON *diffs = cJSON_CreateArray();
-        if (!in) {
-            cJSON_AddItemToArray(diffs, cJSON_CreateString("shape-compare: the line is not JSON"));
-        } else {
-            const cJSON *err = cJSON_GetObjectItemCaseSensitive(in, "error");
-            shape_compare(cJSON_GetObjectItemCaseSensitive(in, "want"), cJSON_GetObjectItemCaseSensitive(in, "got"),
-                          cJSON_IsTrue(err) ? SHAPE_ERROR : 0, "the page", "the mock", diffs);
-        }
-        char *t = cJSON_PrintUnformatted(diffs);
-        printf("%s\n", t);
-        free(t);
-        cJSON_Delete(diffs);
-        cJSON_Delete(in);
-    }
-    free(line);
-    fflush(stdout);
-    return 0;
-}

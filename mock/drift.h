@@ -6,8 +6,4 @@
 /* argv[0] is "drift". Exit status: 0 no drift, 1 drift, 2 bad usage or an unreadable recording. */
 int drift_main(int argc, char **argv);
 
-/* argv[0] is "shape-compare": reads JSON lines {"want", "got", "error"} on stdin and writes one
- * JSON array of differences per line (the docs stage's comparer is this one). */
-int shape_compare_main(int argc, char **argv);
-
 #endif

@@ -2,6 +2,7 @@
 #include "refold_mock.h"
 #include "drift.h"
 #include "fixtures_from.h"
+#include "shape.h"
 
 #include <errno.h>
 #include <getopt.h>

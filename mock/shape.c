@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,4 +206,32 @@ int shape_compare(const cJSON *want, const cJSON *got, int flags, const char *wa
     int before = cJSON_GetArraySize(diffs);
     walk(want, got, "", flags, 1, want_name, got_name, diffs);
     return cJSON_GetArraySize(diffs) - before;
+}
+
+int shape_compare_main(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    while ((got = getline(&line, &cap, stdin)) > 0) {
+        cJSON *in = cJSON_ParseWithLength(line, (size_t)got);
+        cJSON *diffs = cJSON_CreateArray();
+        if (!in) {
+            cJSON_AddItemToArray(diffs, cJSON_CreateString("shape-compare: the line is not JSON"));
+        } else {
+            const cJSON *err = cJSON_GetObjectItemCaseSensitive(in, "error");
+            shape_compare(cJSON_GetObjectItemCaseSensitive(in, "want"), cJSON_GetObjectItemCaseSensitive(in, "got"),
+                          cJSON_IsTrue(err) ? SHAPE_ERROR : 0, "the page", "the mock", diffs);
+        }
+        char *t = cJSON_PrintUnformatted(diffs);
+        printf("%s\n", t);
+        free(t);
+        cJSON_Delete(diffs);
+        cJSON_Delete(in);
+    }
+    free(line);
+    fflush(stdout);
+    return 0;
 }

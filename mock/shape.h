@@ -28,4 +28,8 @@ const char *shape_type(const cJSON *v);
  * seeds as <la> (malloc'd): values that vary by run compare equal. */
 char *shape_mask(const char *s);
 
+/* `refold-mock shape-compare` (argv[0]): reads JSON lines {"want", "got", "error"} on stdin and
+ * writes one JSON array of differences per line: the docs stage compares through it. */
+int shape_compare_main(int argc, char **argv);
+
 #endif
