@@ -164,15 +164,6 @@ static int skip_header(const char *name)
 
 /* ---- one exchange ---- */
 
-struct result {
-    long seq;
-    char method[16];
-    char *path;
-    char op[96];
-    long want, got;
-    cJSON *diffs; /* strings */
-    cJSON *notes; /* strings: not drift (a deprecated route, a skipped exchange) */
-};
 
 static cJSON *parse_body(const struct text *t)
 {
@@ -180,7 +171,7 @@ static cJSON *parse_body(const struct text *t)
 }
 
 static void replay(CURL *e, const char *base, const char *key, const cJSON *x, struct idmap *ids, char *token,
-                   size_t token_n, struct result *res)
+                   size_t token_n, struct drift_result *res)
 {
     const cJSON *q = cJSON_GetObjectItemCaseSensitive(x, "request");
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(x, "response");
@@ -299,118 +290,6 @@ static void replay(CURL *e, const char *base, const char *key, const cJSON *x, s
     free(out.p);
 }
 
-/* ---- reports ---- */
-
-static void xml_escape(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default:
-            if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
-                fputc(*s, f);
-        }
-    }
-}
-
-static const char *label(const struct result *r, char *buf, size_t n)
-{
-    if (*r->op)
-        return r->op;
-    snprintf(buf, n, "%s %s", r->method, r->path);
-    return buf;
-}
-
-static int write_junit(const char *file, const struct result *res, int n, int drifted)
-{
-    FILE *f = fopen(file, "w");
-    if (!f)
-        return -1;
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
-    fprintf(f, "<testsuite name=\"refold-mock drift\" tests=\"%d\" failures=\"%d\">\n", n, drifted);
-    for (int i = 0; i < n; i++) {
-        char buf[300], name[400];
-        snprintf(name, sizeof name, "%06ld %s", res[i].seq, label(&res[i], buf, sizeof buf));
-        fputs("  <testcase classname=\"drift\" name=\"", f);
-        xml_escape(f, name);
-        fputs("\">", f);
-        if (cJSON_GetArraySize(res[i].diffs)) {
-            fputs("<failure message=\"", f);
-            xml_escape(f, cJSON_GetArrayItem(res[i].diffs, 0)->valuestring);
-            fputs("\">", f);
-            const cJSON *d;
-            cJSON_ArrayForEach(d, res[i].diffs) {
-                xml_escape(f, d->valuestring);
-                fputc('\n', f);
-            }
-            fputs("</failure>", f);
-        }
-        fputs("</testcase>\n", f);
-    }
-    fprintf(f, "</testsuite>\n</testsuites>\n");
-    return fclose(f);
-}
-
-static void print_text(const struct result *res, int n, int drifted, const char *dir)
-{
-    /* per operation, in the order first seen: how many matched, how many differ, and what */
-    int *done = calloc((size_t)n + 1, sizeof *done);
-    for (int i = 0; i < n; i++) {
-        if (done[i])
-            continue;
-        char a[300], b[300];
-        const char *op = label(&res[i], a, sizeof a);
-        int match = 0, differ = 0;
-        for (int j = i; j < n; j++)
-            if (!done[j] && !strcmp(label(&res[j], b, sizeof b), op)) {
-                if (cJSON_GetArraySize(res[j].diffs))
-                    differ++;
-                else
-                    match++;
-            }
-        printf("%-7s %-44s %d matches, %d differ\n", differ ? "DRIFT" : "ok", op, match, differ);
-        for (int j = i; j < n; j++) {
-            if (done[j] || strcmp(label(&res[j], b, sizeof b), op))
-                continue;
-            done[j] = 1;
-            const cJSON *d;
-            cJSON_ArrayForEach(d, res[j].diffs) printf("          #%ld %s %s: %s\n", res[j].seq, res[j].method, res[j].path, d->valuestring);
-            cJSON_ArrayForEach(d, res[j].notes) printf("          #%ld note: %s\n", res[j].seq, d->valuestring);
-        }
-    }
-    free(done);
-    printf("drift: %d exchanges of %s replayed, %d differ%s\n", n, dir, drifted, drifted ? "" : ": no drift");
-}
-
-static cJSON *json_report(const struct result *res, int n, int drifted)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddBoolToObject(o, "drift", drifted > 0);
-    cJSON_AddNumberToObject(o, "exchanges", n);
-    cJSON_AddNumberToObject(o, "differ", drifted);
-    cJSON *list = cJSON_AddArrayToObject(o, "results");
-    for (int i = 0; i < n; i++) {
-        cJSON *r = cJSON_CreateObject();
-        cJSON_AddNumberToObject(r, "seq", (double)res[i].seq);
-        if (*res[i].op)
-            cJSON_AddStringToObject(r, "operation", res[i].op);
-        else
-            cJSON_AddNullToObject(r, "operation");
-        cJSON_AddStringToObject(r, "method", res[i].method);
-        cJSON_AddStringToObject(r, "path", res[i].path);
-        cJSON_AddNumberToObject(r, "status_recorded", (double)res[i].want);
-        cJSON_AddNumberToObject(r, "status_mock", (double)res[i].got);
-        cJSON_AddBoolToObject(r, "match", !cJSON_GetArraySize(res[i].diffs));
-        cJSON_AddItemToObject(r, "differences", cJSON_Duplicate(res[i].diffs, 1));
-        cJSON_AddItemToObject(r, "notes", cJSON_Duplicate(res[i].notes, 1));
-        cJSON_AddItemToArray(list, r);
-    }
-    return o;
-}
-
 static int usage(void)
 {
     fprintf(stderr, "usage: refold-mock drift DIR [--json] [--junit FILE] [--fixtures DIR] [--org NAME]\n"
@@ -492,7 +371,7 @@ int drift_main(int argc, char **argv)
         return 2;
     }
     int n = cJSON_GetArraySize(xs), drifted = 0;
-    struct result *res = calloc((size_t)n + 1, sizeof *res);
+    struct drift_result *res = calloc((size_t)n + 1, sizeof *res);
     struct idmap ids = {0};
     char token[2048] = "";
     int i = 0;
@@ -508,15 +387,15 @@ int drift_main(int argc, char **argv)
 
     int rc = drifted ? 1 : 0;
     if (json) {
-        cJSON *rep = json_report(res, n, drifted);
+        cJSON *rep = drift_json_report(res, n, drifted);
         char *t = cJSON_Print(rep);
         printf("%s\n", t);
         free(t);
         cJSON_Delete(rep);
     } else {
-        print_text(res, n, drifted, dir);
+        drift_print_text(res, n, drifted, dir);
     }
-    if (junit && write_junit(junit, res, n, drifted) != 0) {
+    if (junit && drift_write_junit(junit, res, n, drifted) != 0) {
         fprintf(stderr, "refold-mock drift: --junit '%s': cannot write\n", junit);
         rc = 2;
     }
