@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static void xml_escape(FILE *f, const char *s)
 {
     for (; *s; s++) {
