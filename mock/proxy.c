@@ -85,6 +85,24 @@ static int hop_by_hop(const char *name, size_t n)
     return 0;
 }
 
+/* 1 when a Connection header value (a comma-separated list) names this header: the sender
+ * declared it hop-by-hop too. */
+static int named_by(const char *connection, const char *name)
+{
+    size_t nl = strlen(name);
+    for (const char *p = connection; p && *p;) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        const char *end = p;
+        while (*end && *end != ',' && *end != ' ' && *end != '\t')
+            end++;
+        if ((size_t)(end - p) == nl && !strncasecmp(p, name, nl))
+            return 1;
+        p = end;
+    }
+    return 0;
+}
+
 struct buf {
     char *p;
     size_t len, cap;
@@ -116,8 +134,7 @@ static int buf_add(struct buf *b, const char *s, size_t n, size_t limit)
 struct answer {
     int status;
     char reason[64];
-    struct buf head; /* "Name: value\r\n" lines to pass on (hop-by-hop ones left out) */
-    cJSON *headers;  /* [[name, value], ...] as they came, for the recording */
+    cJSON *headers;  /* [[name, value], ...] as they came */
     struct buf body;
     char length[24]; /* the upstream's Content-Length: a HEAD answer keeps it */
 };
@@ -135,7 +152,6 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
     while (len && (p[len - 1] == '\n' || p[len - 1] == '\r'))
         len--;
     if (len >= 5 && !strncmp(p, "HTTP/", 5)) { /* a new status line (after a 1xx): start over */
-        a->head.len = 0;
         cJSON_Delete(a->headers);
         a->headers = cJSON_CreateArray();
         const char *sp = memchr(p, ' ', len);
@@ -165,10 +181,6 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
     free(value);
     if (nl == 14 && !strncasecmp(p, "content-length", 14))
         snprintf(a->length, sizeof a->length, "%.*s", (int)(vl < sizeof a->length ? vl : sizeof a->length - 1), v);
-    if (!hop_by_hop(p, nl)) {
-        buf_add(&a->head, p, len, 256 * 1024);
-        buf_add(&a->head, "\r\n", 2, 256 * 1024 + 2);
-    }
     return size * n;
 }
 
@@ -408,9 +420,10 @@ int proxy_forward(req *r)
 
     struct curl_slist *hl = NULL;
     int has_accept = 0;
+    const char *connection = http_header(r, "Connection");
     for (int i = 0; i < r->ri->num_headers; i++) {
         const char *name = r->ri->http_headers[i].name, *value = r->ri->http_headers[i].value;
-        if (hop_by_hop(name, strlen(name)))
+        if (hop_by_hop(name, strlen(name)) || named_by(connection, name))
             continue;
         has_accept |= !strcasecmp(name, "Accept");
         size_t n = strlen(name) + strlen(value ? value : "") + 3;
@@ -465,25 +478,38 @@ int proxy_forward(req *r)
             snprintf(length, sizeof length, "Content-Length: %s\r\n", a.length);
         else if (!head_only && !no_body)
             snprintf(length, sizeof length, "Content-Length: %zu\r\n", a.body.len);
-        size_t cap = a.head.len + strlen(r->extra_headers) + 160;
-        char *head = malloc(cap);
-        int hn = snprintf(head, cap, "HTTP/1.1 %d %s\r\n%.*s%s%s\r\n", a.status, *a.reason ? a.reason : http_reason(a.status),
-                          (int)a.head.len, a.head.p ? a.head.p : "", length, r->extra_headers);
+        struct buf head = {0};
+        char line[160];
+        int ln = snprintf(line, sizeof line, "HTTP/1.1 %d %s\r\n", a.status, *a.reason ? a.reason : http_reason(a.status));
+        buf_add(&head, line, (size_t)ln, (size_t)-1);
+        const char *up_connection = pair_value(a.headers, "connection");
+        const cJSON *pair;
+        cJSON_ArrayForEach(pair, a.headers) {
+            const char *n = cJSON_GetArrayItem(pair, 0)->valuestring, *v = cJSON_GetArrayItem(pair, 1)->valuestring;
+            if (hop_by_hop(n, strlen(n)) || named_by(up_connection, n))
+                continue;
+            buf_add(&head, n, strlen(n), (size_t)-1);
+            buf_add(&head, ": ", 2, (size_t)-1);
+            buf_add(&head, v, strlen(v), (size_t)-1);
+            buf_add(&head, "\r\n", 2, (size_t)-1);
+        }
+        buf_add(&head, length, strlen(length), (size_t)-1);
+        buf_add(&head, r->extra_headers, strlen(r->extra_headers), (size_t)-1);
+        buf_add(&head, "\r\n", 2, (size_t)-1);
         if (no_body)
             head_only = 1;
         r->status = a.status;
         if (r->on_answer)
             r->on_answer(r, a.status, head_only ? NULL : a.body.p, head_only ? 0 : a.body.len);
-        mg_write(r->conn, head, (size_t)hn);
+        mg_write(r->conn, head.p, head.len);
         if (!head_only && a.body.len)
             mg_write(r->conn, a.body.p, a.body.len);
-        free(head);
+        free(head.p);
     }
     if (m->recording)
         record(r, seq, (double)(util_mono_us() - t0) / 1000.0, &body, &a, *failure ? failure : NULL);
     curl_slist_free_all(hl);
     cJSON_Delete(a.headers);
-    free(a.head.p);
     free(a.body.p);
     free(body.p);
     free(url);

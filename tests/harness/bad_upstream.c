@@ -142,7 +142,7 @@ static void *serve(void *arg)
         snprintf(head, sizeof head,
                  "HTTP/1.1 200 Fine Thanks\r\nContent-Type: application/vnd.refold+json\r\nKeep-Alive: timeout=5\r\n"
                  "Proxy-Authenticate: Basic realm=x\r\nUpgrade: h2c\r\nTrailer: X-Checksum\r\nX-Custom: a  b\r\n"
-                 "Set-Cookie: s=1\r\nSet-Cookie: t=2\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                 "Set-Cookie: s=1\r\nSet-Cookie: t=2\r\nX-Hop-Only: 1\r\nContent-Length: %zu\r\nConnection: close, X-Hop-Only\r\n\r\n%s",
                  strlen(BU_HOP_BODY), BU_HOP_BODY);
         send_str(c->fd, head);
     } else if (!strcmp(path, "/api/v2/public/nocontent")) {

@@ -12,7 +12,7 @@
  *   /api/v2/public/chunked      200 JSON in three chunks (BU_CHUNKED_BODY once joined)
  *   /api/v2/public/unavailable  503 with Retry-After: 7 and BU_503_BODY
  *   /api/v2/public/big          200 application/octet-stream, BU_BIG_LEN bytes: bu_big_byte(i)
- *   /api/v2/public/hop          200 BU_HOP_BODY with hop-by-hop headers and two Set-Cookie
+ *   /api/v2/public/hop          200 BU_HOP_BODY with hop-by-hop headers (X-Hop-Only named by Connection) and two Set-Cookie
  *   /api/v2/public/nocontent    204 with X-Deleted: yes and no body
  *   /api/v2/public/echo         200 text/plain: the request exactly as received (head and body)
  *   /api/v2/public/brand-new-route   200 {"items": [{"id": "...", "kind": "new"}]}
