@@ -45,6 +45,8 @@
  *  500 SERVER_ERROR             the store refused a write (nothing of the request is kept), and
  *                               the auth-structure page's 500 for an unknown slug
  *  501 NOT_IMPLEMENTED          a route in the table without a handler
+ *  502 UPSTREAM_UNREACHABLE, UPSTREAM_RESET, UPSTREAM_BAD_ANSWER, UPSTREAM_TLS, UPSTREAM_TOO_LARGE,
+ *  504 UPSTREAM_TIMEOUT         proxy mode (--upstream, proxy.c): the upstream failed to answer
  */
 
 /* Sends value as JSON with status and frees it. Returns status. */

@@ -1,5 +1,8 @@
 /* main.c: the refold-mock command line: options and environment -> refold_mock_start. */
 #include "refold_mock.h"
+#include "drift.h"
+#include "fixtures_from.h"
+#include "shape.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -33,7 +36,12 @@ static void usage(FILE *out)
             "  --seed TEXT               ids, tokens and secrets follow from TEXT    REFOLD_MOCK_SEED\n"
             "  --clock-start ISO8601     the virtual clock's start (default: now)   REFOLD_MOCK_CLOCK_START\n"
             "  --strict                  a body breaking the spec's schema gets 400  REFOLD_MOCK_STRICT=1\n"
+            "  --upstream URL            proxy mode: public API forwarded to URL     REFOLD_MOCK_UPSTREAM\n"
+            "  --record DIR              with --upstream: record each exchange       REFOLD_MOCK_RECORD\n"
+            "  --upstream-timeout-ms N   upstream slower than this: 504 (default 30000) REFOLD_MOCK_UPSTREAM_TIMEOUT_MS\n"
             "  -h, --help, --version\n"
+            "Commands: refold-mock drift DIR [--json] [--junit FILE]   compare a recording with the mock\n"
+            "          refold-mock fixtures-from DIR --out FIXTURES_DIR  fixtures from a recording\n"
             "Secrets (API keys, tokens, password fields) are masked in logs and in /__mock/requests.\n");
 }
 
@@ -83,6 +91,13 @@ static int is_true(const char *s) { return s && (!strcmp(s, "1") || !strcmp(s, "
 
 int main(int argc, char **argv)
 {
+    /* the recording tools (mock/PROXY.md) are commands of their own */
+    if (argc > 1 && !strcmp(argv[1], "drift"))
+        return drift_main(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "fixtures-from"))
+        return fixtures_from_main(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "shape-compare")) /* the docs stage's comparer (mock/shape.c) */
+        return shape_compare_main(argc - 1, argv + 1);
     refold_mock_options o;
     refold_mock_options_init(&o);
     const char *env;
@@ -108,6 +123,10 @@ int main(int argc, char **argv)
     if ((env = getenv("REFOLD_MOCK_SEED")) && *env) o.seed = env;
     if ((env = getenv("REFOLD_MOCK_CLOCK_START")) && *env) o.clock_start = env;
     o.strict = is_true(getenv("REFOLD_MOCK_STRICT"));
+    if ((env = getenv("REFOLD_MOCK_UPSTREAM")) && *env) o.upstream = env;
+    if ((env = getenv("REFOLD_MOCK_RECORD")) && *env) o.record_dir = env;
+    if ((env = getenv("REFOLD_MOCK_UPSTREAM_TIMEOUT_MS")) && *env &&
+        parse_int("REFOLD_MOCK_UPSTREAM_TIMEOUT_MS", env, 1, 3600000, &o.upstream_timeout_ms)) return 2;
 
     static const struct option longopts[] = {
         {"host", required_argument, 0, 'o'}, {"port", required_argument, 0, 'p'},
@@ -120,6 +139,8 @@ int main(int argc, char **argv)
         {"realtime", no_argument, 0, 'r'}, {"quiet", no_argument, 0, 'q'},
         {"log-format", required_argument, 0, 'l'}, {"verbose", no_argument, 0, 'v'},
         {"port-file", required_argument, 0, 'P'},
+        {"upstream", required_argument, 0, 'U'}, {"record", required_argument, 0, 'R'},
+        {"upstream-timeout-ms", required_argument, 0, 'T'},
         {"help", no_argument, 0, 'H'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     opterr = 0; /* and ":h": an option missing its value comes back as ':', said as such */
     int c;
@@ -147,6 +168,13 @@ int main(int argc, char **argv)
         case 'l': o.log_format = optarg; break;
         case 'v': o.verbose = 1; break;
         case 'P': port_file = optarg; break;
+        case 'U':
+            if (strncmp(optarg, "http://", 7) && strncmp(optarg, "https://", 8))
+                return bad("--upstream", optarg, "must start with http:// or https://");
+            o.upstream = optarg;
+            break;
+        case 'R': o.record_dir = optarg; break;
+        case 'T': if (parse_int("--upstream-timeout-ms", optarg, 1, 3600000, &o.upstream_timeout_ms)) return 2; break;
         case 'h':
         case 'H': usage(stdout); return 0;
         case 'V': printf("refold-mock %s\n", REFOLD_VERSION); return 0;
@@ -158,6 +186,8 @@ int main(int argc, char **argv)
         return bad("argument", argv[optind], "unexpected (see --help)");
     if (o.log_format && strcmp(o.log_format, "text") && strcmp(o.log_format, "json"))
         return bad("--log-format", o.log_format, "must be text or json");
+    if (o.record_dir && !o.upstream)
+        return bad("--record", o.record_dir, "needs --upstream (it records what the upstream answers)");
 
     /* SIGINT/SIGTERM are blocked before any thread starts (threads inherit the mask) and taken
      * with sigwait() below: a handler could run on a server thread and be missed here. */
@@ -183,6 +213,9 @@ int main(int argc, char **argv)
         printf("refold-mock %s listening on %s\n", REFOLD_VERSION, url);
         printf("  dashboard: %s/__mock/ui\n", url);
         printf("  database: %s   clock: %s\n", o.db_path, o.realtime ? "realtime" : "virtual (POST /__mock/clock/advance)");
+        if (o.upstream)
+            printf("  proxy: public API -> %s%s%s\n", o.upstream, o.record_dir ? ", recorded in " : "",
+                   o.record_dir ? o.record_dir : "");
         if (o.scenario && !o.realtime) /* its timed steps wait for the clock: say how to move it */
             printf("  scenario %s on a frozen clock; move it: curl -X POST %s/__mock/clock/advance -H 'content-type: application/json' -d '{\"seconds\":60}'%s\n",
                    o.scenario, url, o.admin_token ? " -H 'Authorization: Bearer <admin token>'" : "");

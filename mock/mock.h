@@ -71,6 +71,8 @@ struct mock {
     char request_prefix[9];      /* request ids: req_<prefix><counter> (server.c) */
     unsigned long long request_counter;
     int stopping;                /* read and written atomically: the ticker thread polls it */
+    char *upstream;              /* proxy mode (proxy.c): the upstream's base URL, no trailing / */
+    struct recording *recording; /* proxy mode with --record: where exchanges go (recording.c) */
 };
 
 /* Auth requirements of a route (flags). */

@@ -11,6 +11,7 @@
 #include "doc_cache.h"
 #include "notify.h"
 #include "paths.h"
+#include "proxy.h"
 #include "scenario.h"
 #include "server.h"
 #include "setup.h"
@@ -115,6 +116,8 @@ refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_
         goto fail;
     if (scenario_start(m, err, errlen) != 0) /* --scenario, or the one a --db file kept */
         goto fail;
+    if (proxy_start(m, err, errlen) != 0) /* before the server: no request sees it half set */
+        goto fail;
     if (server_start(m, err, errlen) != 0)
         goto fail;
     if (webhooks_start(m) != 0) {
@@ -215,6 +218,7 @@ void refold_mock_stop(refold_mock *mm)
         notify_close(m->outbox_changed);
     server_stop(m);
     webhooks_stop(m); /* after the server: no request can queue an event any more */
+    proxy_stop(m);
     store_close(m->store);
     fixtures_free(m->fx);
     while (m->retired_fx) {

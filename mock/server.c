@@ -10,6 +10,7 @@
 #include "log.h"
 #include "memo.h"
 #include "origin.h"
+#include "proxy.h"
 #include "routes.h"
 #include "scenario.h"
 #include "server.h"
@@ -485,6 +486,13 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     if (check_head(r, path, pathcap) != 0 || gate(r, path) != 0)
         goto out;
     r->path = path;
+    if (proxy_wanted(m, path)) { /* proxy mode: the upstream answers; the row only names it */
+        if (routes_match(method, path, r, &r->route, allow, sizeof allow) != ROUTE_FOUND)
+            r->route = NULL;
+        int proxied = proxy_forward(r);
+        free(path);
+        return proxied;
+    }
     switch (routes_match(method, path, r, &r->route, allow, sizeof allow)) {
     case ROUTE_NO_PATH:
         http_error(r, 404, "NOT_FOUND", "no route %s %s", method, path);

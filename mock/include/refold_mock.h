@@ -30,6 +30,10 @@ typedef struct refold_mock_options {
                                 * function of this text and the order of requests */
     const char *clock_start;   /* ISO 8601 start of the virtual clock; default: wall time at start */
     int strict;                /* 1: a request body breaking the spec's schema gets 400 */
+    const char *upstream;      /* proxy mode: public-API requests go to this base URL (the real
+                                * Refold) and its answers come back unchanged (mock/PROXY.md) */
+    const char *record_dir;    /* with upstream: each exchange is recorded (secrets masked) here */
+    int upstream_timeout_ms;   /* an upstream slower than this gets 504; default 30000 */
 } refold_mock_options;
 
 /* Fills the defaults above. */

@@ -7,8 +7,10 @@
 // is replayed the same way, its examples named "v2/<page> [...]"; a v2 page without a request
 // example gets one built from its `api:` line and its header ParamFields (cases.json gives the
 // body where one is needed).
-// Env: REFOLD_MOCK_URL (the running mock). No npm packages: plain Node 18+.
+// Env: REFOLD_MOCK_URL (the running mock), REFOLD_MOCK_BIN (its binary, for the shape comparer).
+// No npm packages: plain Node 18+.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -208,39 +210,16 @@ async function fill(text, folder, s, vars) {
 
 // ---- comparison ----
 
-const typeOf = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
-// Ids, times and tokens vary by run; these stand in for them when values are compared.
-const mask = (s) => s
-  .replace(/\b[0-9a-f]{24}\b/g, '<id>')
-  .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<id>')
-  .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z?/g, '<time>')
-  .replace(/\b(user_\d+|docs_user|docs_unknown_user)\b/g, '<la>');
-const ENVELOPE = ['status_code', 'http_error_type', 'error_code', 'error', 'message'];
-// Every error carries the whole envelope (README: Errors): a page that shows only some of these
-// keys is matched on the ones it shows. Anything else extra is a mismatch.
-const ENVELOPE_EXTRA = new Set(['hint', 'request_id', 'error', 'error_code', 'status_code', 'http_error_type']);
-
+// The shape comparer is the mock's own (mock/shape.c, the one `refold-mock drift` uses): status
+// aside, keys and types recursively (arrays by their first item), and for an error every envelope
+// key the page shows with its value compared, ids, times and seeded names masked; extra envelope
+// keys (hint, request_id, ...) allowed, anything else extra a mismatch.
+const BIN = process.env.REFOLD_MOCK_BIN;
+if (!BIN) { console.error('docs: set REFOLD_MOCK_BIN (the comparer is `refold-mock shape-compare`)'); process.exit(2); }
 function shape(want, got, path, errs, isError) {
-  if (errs.length > 6) return;
-  const tw = typeOf(want), tg = typeOf(got);
-  if (tw !== tg) { errs.push(`${path || '/'}: ${tw} on the page, ${tg} here`); return; }
-  if (tw === 'array') {
-    if (want.length && !got.length) errs.push(`${path || '/'}: items on the page, empty here`);
-    else if (want.length) shape(want[0], got[0], `${path}/0`, errs, false);
-  } else if (tw === 'object') {
-    for (const k of Object.keys(want)) {
-      if (!(k in got)) errs.push(`${path}/${k}: missing`);
-      else shape(want[k], got[k], `${path}/${k}`, errs, false);
-    }
-    if (isError) {
-      for (const k of Object.keys(got)) if (!(k in want) && !ENVELOPE_EXTRA.has(k)) errs.push(`${path}/${k}: not on the page`);
-      for (const k of ENVELOPE) {
-        if (k in want && k in got && mask(String(want[k])) !== mask(String(got[k]))) {
-          errs.push(`${path}/${k}: ${JSON.stringify(want[k])} on the page, ${JSON.stringify(got[k])} here`);
-        }
-      }
-    }
-  }
+  const r = spawnSync(BIN, ['shape-compare'], { input: JSON.stringify({ want, got, error: isError }) + '\n', encoding: 'utf8' });
+  if (r.status !== 0) { errs.push(`refold-mock shape-compare failed: ${r.stderr || r.error}`); return; }
+  errs.push(...JSON.parse(r.stdout));
 }
 
 // ---- the run ----

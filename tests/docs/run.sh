@@ -9,7 +9,7 @@ STAGE=docs
 source "$here/../harness/mock.sh"
 mock_start --webhook-backoff-ms 50
 status=0
-REFOLD_MOCK_URL=$MOCK_URL node "$here/docs.mjs" || status=$?
+REFOLD_MOCK_URL=$MOCK_URL REFOLD_MOCK_BIN=$(mock_bin) node "$here/docs.mjs" || status=$?
 mock_stop || status=1
 
 # The deviations table of mock/api/README.md (Fidelity) is deviations.json, row for row.
