@@ -1,6 +1,7 @@
 /* http.c: the response writers (JSON, envelope, CORS headers) and request readers (headers, query). */
 #define _GNU_SOURCE /* memmem */
 #include "http.h"
+#include "pattern.h"
 #include "store.h"
 #include "util.h"
 
@@ -254,6 +255,26 @@ int http_query_int(req *r, const char *name, long def, long min, long max, long 
     }
     *out = v;
     return 0;
+}
+
+int http_query_pattern(req *r, const char *name, struct pattern *p)
+{
+    const char *qs = r->ri->query_string;
+    if (!qs)
+        return 0;
+    size_t n = strlen(qs) + 1; /* a decoded value is never longer than the query */
+    char *v = malloc(n), err[512];
+    int got = mg_get_var(qs, n - 1, name, v, n) > 0, rc = 0;
+    if (got && pattern_compile(p, v, err, sizeof err) != 0) {
+        char message[600];
+        snprintf(message, sizeof message, "%s: %s", name, err);
+        http_error_hint(r, 400, "BAD_REQUEST", message, "%s", PATTERN_LIMITS_HINT);
+        rc = -1;
+    } else if (got) {
+        rc = 1;
+    }
+    free(v);
+    return rc;
 }
 
 int http_json_depth(const char *s, size_t n)

@@ -76,6 +76,11 @@ const char *http_header(req *r, const char *name);
 int http_query(req *r, const char *name, char *out, size_t n);
 /* Query parameter as an integer within [min,max], or def when absent; -1 + 400 sent when invalid. */
 int http_query_int(req *r, const char *name, long def, long min, long max, long *out);
+struct pattern;
+/* Query parameter as a client regular expression (pattern.h) compiled into *p: 1 when compiled
+ * (pattern_free it), 0 when absent or empty, -1 + 400 sent when it breaks a limit or does not
+ * compile. Read whole: a value too long for a fixed buffer is refused, not dropped. */
+int http_query_pattern(req *r, const char *name, struct pattern *p);
 
 /* Deepest nesting of '[' and '{' that a JSON text may have here. cJSON accepts 1000 levels, but
  * CivetWeb runs handlers on 100 KB stacks and cJSON parses, prints, copies and frees
