@@ -63,6 +63,14 @@ long long clock_now(struct mock *m, const struct tenant *t)
 
 long long clock_now_ms(struct mock *m) { return clock_now(m, scope); }
 
+long long clock_offset(struct mock *m, const struct tenant *t)
+{
+    pthread_mutex_lock(&m->clock_lock); /* clock_advance and a full reset write it under the lock */
+    long long shared = m->clock_offset_ms;
+    pthread_mutex_unlock(&m->clock_lock);
+    return shared + own(t); /* (atomic: a tenant reset or advance writes it from another worker) */
+}
+
 static void save_offset(struct mock *m)
 {
     char buf[32];

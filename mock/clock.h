@@ -10,6 +10,9 @@
 
 /* Virtual now in ms since the epoch of t's clock; NULL: the shared base. */
 long long clock_now(struct mock *m, const struct tenant *t);
+/* How far t's clock (NULL: the shared base) has been advanced since the start, read safely
+ * while other requests advance or reset it. */
+long long clock_offset(struct mock *m, const struct tenant *t);
 /* clock_now of the tenant this thread works for (clock_scope), else the base. */
 long long clock_now_ms(struct mock *m);
 /* The tenant whose clock clock_now_ms reads on this thread (the dispatcher sets it per request). */

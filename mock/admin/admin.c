@@ -49,7 +49,7 @@ static cJSON *clock_view(struct mock *m)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "now_ms", (double)now);
     cJSON_AddStringToObject(o, "now", iso);
-    cJSON_AddNumberToObject(o, "offset_ms", (double)(m->clock_offset_ms + (clock_scoped() ? clock_scoped()->clock_offset_ms : 0)));
+    cJSON_AddNumberToObject(o, "offset_ms", (double)clock_offset(m, clock_scoped()));
     cJSON_AddStringToObject(o, "mode", m->opt.realtime ? "realtime" : "frozen");
     return o;
 }
