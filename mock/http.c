@@ -32,6 +32,7 @@ const char *http_reason(int status)
     case 413: return "Payload Too Large";
     case 414: return "URI Too Long";
     case 415: return "Unsupported Media Type";
+    case 417: return "Expectation Failed";
     case 421: return "Misdirected Request";
     case 422: return "Unprocessable Entity";
     case 424: return "Failed Dependency";
@@ -62,6 +63,7 @@ const char *http_error_type(int status)
     case 413: return "PAYLOAD_TOO_LARGE";
     case 414: return "URI_TOO_LONG";
     case 415: return "UNSUPPORTED_MEDIA_TYPE";
+    case 417: return "EXPECTATION_FAILED";
     case 421: return "MISDIRECTED_REQUEST";
     case 422: return "UNPROCESSABLE_ENTITY";
     case 424: return "FAILED_DEPENDENCY";

@@ -220,13 +220,60 @@ static void close_connection(req *r)
     }
 }
 
+/* Makes CivetWeb end r's connection once the handler returns, without reading another byte of
+ * it. CivetWeb 1.15 has no call for it: it keeps a connection alive by the request's own
+ * Connection header and HTTP version, and then parses the next request from what it has already
+ * read with this one: a request smuggled in the same packet behind a refused one still ran, even
+ * with the socket shut down. So the request is made to read as "Connection: close". */
+static void no_keep_alive(req *r)
+{
+    struct mg_request_info *ri = (struct mg_request_info *)r->ri; /* (CivetWeb's own, parsed in place) */
+    int said = 0;
+    for (int i = 0; i < ri->num_headers; i++)
+        if (!strcasecmp(ri->http_headers[i].name, "Connection")) {
+            ri->http_headers[i].value = "close";
+            said = 1;
+        }
+    if (said)
+        return;
+    if (ri->num_headers < MG_MAX_HEADERS) {
+        ri->http_headers[ri->num_headers].name = "Connection";
+        ri->http_headers[ri->num_headers].value = "close";
+        ri->num_headers++;
+    } else {
+        ri->http_version = "1.0"; /* no Connection header and not 1.1: not kept alive */
+    }
+}
+
 /* After a framing error where the next request starts is unknown: 400, and the connection ends. */
 static int framing_error(req *r, const char *why)
 {
     http_add_header(r, "Connection", "close");
     http_error(r, 400, "BAD_REQUEST", "%s", why);
+    no_keep_alive(r);
     close_connection(r);
     return 400;
+}
+
+/* Expect (RFC 9110 10.1.1): a client sending Expect: 100-continue waits for "100 Continue"
+ * before its body (curl 1 s, strict clients 10 s and then give up); CivetWeb 1.15 never sends
+ * it to a request handler. Called once everything before the body has passed (auth, faults, the
+ * declared size): a refusal up to there is the final answer instead, and the body is never
+ * read. Returns 0, or the error status it answered (417 for another expectation). */
+static int expect_continue(req *r)
+{
+    const char *expect = http_header(r, "Expect");
+    if (!expect)
+        return 0;
+    if (strcasecmp(expect, "100-continue")) {
+        http_add_header(r, "Connection", "close");
+        return http_error(r, 417, "EXPECTATION_FAILED", "Expect: %s is not an expectation the mock can meet (only 100-continue)",
+                          expect);
+    }
+    int has_body = r->ri->content_length > 0 || (r->ri->content_length < 0 && http_header(r, "Transfer-Encoding"));
+    if (has_body && r->ri->http_version && !strcmp(r->ri->http_version, "1.1"))
+        mg_write(r->conn, "HTTP/1.1 100 Continue\r\n\r\n", 25);
+    return 0;
 }
 
 /* RFC 9112 framing: what an intermediary could read differently from the mock must not be
@@ -318,6 +365,8 @@ static int read_body(req *r)
         return http_error(r, 413, "PAYLOAD_TOO_LARGE", "request body is %lld bytes; the limit is %d bytes",
                           declared, MOCK_MAX_BODY);
     }
+    if (expect_continue(r) != 0)
+        return r->status;
     if (declared == 0 || ((r->route->flags & FORM_BODY) && form_is_multipart(r)))
         return 0;
     size_t cap = declared > 0 ? (size_t)declared : 4096, len = 0;
@@ -518,6 +567,8 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
 out:
     if (!r->status) /* a handler that forgot to answer is a bug: still never leave the client hanging */
         http_error(r, 500, "SERVER_ERROR", "the handler sent no response");
+    if (strstr(r->extra_headers, "Connection: close")) /* what the answer told the client, CivetWeb does */
+        no_keep_alive(r);
     scenario_request_end(r); /* the Nth matching request is answered: its step fires now */
     clock_scope(NULL);
     int status = r->status;
