@@ -43,6 +43,7 @@ const char *http_reason(int status)
     case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
     case 504: return "Gateway Timeout";
+    case 508: return "Loop Detected";
     case 505: return "HTTP Version Not Supported";
     default: return status < 400 ? "OK" : "Error";
     }
@@ -73,6 +74,7 @@ const char *http_error_type(int status)
     case 502: return "BAD_GATEWAY";
     case 503: return "SERVICE_UNAVAILABLE";
     case 504: return "GATEWAY_TIMEOUT";
+    case 508: return "LOOP_DETECTED";
     case 505: return "HTTP_VERSION_NOT_SUPPORTED";
     default: return status >= 500 ? "INTERNAL_SERVER_ERROR" : "ERROR";
     }

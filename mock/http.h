@@ -41,6 +41,7 @@
  *      JSON), 431 REQUEST_HEADER_FIELDS_TOO_LARGE
  *  421 MISDIRECTED_REQUEST      an absolute-form target naming another port (not a proxy)
  *  417 EXPECTATION_FAILED       an Expect header other than 100-continue
+ *  508 LOOP_DETECTED            one of the mock's own webhook deliveries arriving back at it
  *  400 INVALID_SCENARIO, INVALID_FIXTURES   a scenario or fixture that does not validate
  *  4xx/5xx INJECTED_FAULT       a fault a scenario or the admin API injected (status as asked)
  *  500 SERVER_ERROR             the store refused a write (nothing of the request is kept), and

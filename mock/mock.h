@@ -66,6 +66,7 @@ struct mock {
     pthread_t ticker;            /* realtime mode: fires due timers as wall time passes */
     int ticker_running;
     char request_prefix[9];      /* request ids: req_<prefix><counter> (server.c) */
+    char delivery_mark[33];      /* sent with every webhook delivery; one arriving back is refused (server.c) */
     unsigned long long request_counter;
     int stopping;                /* read and written atomically: the ticker thread polls it */
 };

@@ -20,6 +20,7 @@
 #include "webhooks.h"
 
 #include <civetweb.h>
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,13 @@ refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_
     if (opts->seed && *opts->seed)
         util_seed(opts->seed); /* before the first draw: the session-token secret, seed data */
     util_random_hex(m->request_prefix, 4);
+    /* from libcrypto, never the --seed generator: the mark tells this process's deliveries from
+     * another mock's (even one started with the same seed), and drawing it leaves seeded ids as they were */
+    unsigned char mark[16];
+    if (RAND_bytes(mark, sizeof mark) != 1)
+        abort();
+    for (size_t i = 0; i < sizeof mark; i++)
+        snprintf(m->delivery_mark + 2 * i, 3, "%02x", mark[i]);
     m->journal = journal_new(JOURNAL_CAPACITY);
     m->mcp_logs = mcp_logs_new(MCP_LOG_CAPACITY);
     m->faults = faults_new();

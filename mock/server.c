@@ -16,6 +16,7 @@
 #include "spec_check.h"
 #include "store.h"
 #include "util.h"
+#include "webhooks.h"
 
 #include <arpa/inet.h>
 #include <civetweb.h>
@@ -527,6 +528,11 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
         return r->status;
     }
     r->journal = 1; /* every other request is listed in /__mock/requests (see on_answer) */
+    const char *mark = http_header(r, WEBHOOKS_MARK_HEADER);
+    if (mark && !strcmp(mark, m->delivery_mark)) /* a webhook URL that reached the mock after all */
+        return http_error(r, 508, "LOOP_DETECTED", "this request is one of this mock's own webhook deliveries (header %s): "
+                          "a subscription's URL leads back to the mock, and serving it would feed the mock its own events",
+                          WEBHOOKS_MARK_HEADER);
     char allow[128];
     /* (on the heap: CivetWeb's worker stacks are 100 KB and the handler still has to run) */
     size_t pathcap = strlen(r->ri->local_uri ? r->ri->local_uri : "/") + 1;
