@@ -21,6 +21,9 @@ const struct tenant *clock_scoped(void);
 /* Moves every tenant's clock forward by ms and fires every timer that falls due on the way,
  * each tenant's in its own time order. */
 int clock_advance(struct mock *m, long long ms);
+/* 1 once the mock is stopping (refold_mock_stop): an advance gives up between two timers, so a
+ * stop never waits for a long one; its handler answers 503 then. */
+int clock_stopping(struct mock *m);
 /* Moves t's clock only, firing only t's timers. */
 int clock_advance_tenant(struct mock *m, const struct tenant *t, long long ms);
 /* t's clock back to the shared base (a tenant reset). */

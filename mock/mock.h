@@ -69,6 +69,7 @@ struct mock {
     char delivery_mark[33];      /* sent with every webhook delivery; one arriving back is refused (server.c) */
     unsigned long long request_counter;
     int stopping;                /* read and written atomically: the ticker thread polls it */
+    int in_flight;               /* requests in dispatch now (atomic): a stop answers them first (server.c) */
 };
 
 /* Auth requirements of a route (flags). */

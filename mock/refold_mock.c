@@ -208,6 +208,10 @@ int refold_mock_wait_requests(refold_mock *mm, const char *api_key, const char *
     return journal_wait(m->journal, &f, count, timeout_ms < 0 ? 0 : timeout_ms);
 }
 
+/* How long a stop waits for the requests in flight (the rest of the 2 s a stop may take is
+ * CivetWeb's own stop, the webhook thread and the store). */
+#define STOP_DRAIN_MS 1500
+
 void refold_mock_stop(refold_mock *mm)
 {
     struct mock *m = (struct mock *)mm;
@@ -221,6 +225,8 @@ void refold_mock_stop(refold_mock *mm)
         journal_close(m->journal);
     if (m->outbox_changed)
         notify_close(m->outbox_changed);
+    if (m->ctx) /* answer what is in flight (waiters with 503) before CivetWeb stops writing; all within 2 s */
+        server_drain(m, STOP_DRAIN_MS);
     server_stop(m);
     webhooks_stop(m); /* after the server: no request can queue an event any more */
     store_close(m->store);

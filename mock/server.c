@@ -500,6 +500,8 @@ static void on_answer(req *r, int status, const char *body, size_t len)
         memo_put(r->m->memo, r->memo_key, r->memo_gen, r->memo_now_ms, body, len);
 }
 
+static int serve(req *r);
+
 static int dispatch(struct mg_connection *conn, void *cbdata)
 {
     struct mock *m = cbdata;
@@ -513,6 +515,23 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     r->ri = mg_get_request_info(conn);
     new_request_id(r->m, r->request_id);
     store_take_write_failure(); /* only this request's writes count (see http_send) */
+    __atomic_add_fetch(&m->in_flight, 1, __ATOMIC_ACQ_REL);
+    int status = serve(r);
+    __atomic_sub_fetch(&m->in_flight, 1, __ATOMIC_ACQ_REL);
+    return status;
+}
+
+/* dispatch's walk (see mock/README.md, "Follow a request"). */
+static int serve(req *r)
+{
+    struct mock *m = r->m;
+    if (__atomic_load_n(&m->stopping, __ATOMIC_ACQUIRE)) { /* see server_drain */
+        http_add_header(r, "Connection", "close");
+        http_add_header(r, "Retry-After", "1");
+        http_error(r, 503, "SERVICE_UNAVAILABLE", "the mock is stopping: requests in flight are answered, new ones are not served");
+        no_keep_alive(r);
+        return r->status;
+    }
 
     const char *method = r->ri->request_method;
     if (check_framing(r) != 0)
@@ -647,6 +666,20 @@ int server_start(struct mock *m, char *err, size_t errlen)
     int n = mg_get_server_ports(m->ctx, 4, sp);
     m->port = n > 0 ? sp[0].port : m->opt.port;
     return 0;
+}
+
+/* Once CivetWeb's stop flag is up it writes nothing more (its send loop checks the flag): a
+ * write in flight was committed and its client got no answer, and a client retrying it applied
+ * it twice. So a stop first waits, at most ms, for the requests in flight to be answered: new
+ * requests get 503 meanwhile (serve), wait_ms waiters 503 (admin_wait_timeout), and a long
+ * clock advance gives up between two timers (clock_stopping). m->stopping is already set. */
+void server_drain(struct mock *m, int ms)
+{
+    long long until = util_mono_us() + (long long)ms * 1000;
+    while (__atomic_load_n(&m->in_flight, __ATOMIC_ACQUIRE) > 0 && util_mono_us() < until) {
+        struct timespec ts = {0, 1000000L};
+        nanosleep(&ts, NULL);
+    }
 }
 
 /* CivetWeb's accept thread polls its listening socket in 2 s slices and looks at the stop flag
