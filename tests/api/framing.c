@@ -71,13 +71,22 @@ static void nothing_is_read_after_a_framing_error(void **state)
     snprintf(packet, sizeof packet, "%s%s", first, second);
     int fd = th_raw_connect(m);
     send_all(fd, packet, strlen(packet));
-    th_resp r = th_raw_read(fd);
-    assert_int_equal(r.status, 200);
-    th_free(&r);
-    r = th_raw_read(fd);
-    assert_int_equal(r.status, 200);
-    th_free(&r);
+    char got[8192];
+    size_t have = 0;
+    got[0] = 0;
+    while (!strstr(got, "pipelined_2") && have < sizeof got - 1) { /* both answers may come in one read */
+        ssize_t n = recv(fd, got + have, sizeof got - 1 - have, 0);
+        if (n <= 0)
+            break;
+        have += (size_t)n;
+        got[have] = 0;
+    }
     close(fd);
+    const char *next = strstr(got, "pipelined_1") ? strstr(strstr(got, "pipelined_1"), "HTTP/1.1 ") : NULL;
+    assert_int_equal(strncmp(got, "HTTP/1.1 200", 12), 0);
+    assert_non_null(next);
+    assert_int_equal(strncmp(next, "HTTP/1.1 200", 12), 0);
+    assert_non_null(strstr(next, "pipelined_2"));
 }
 
 /* Reads one response head (up to and with its blank line) into out. */

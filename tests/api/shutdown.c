@@ -31,21 +31,26 @@ static void *run(void *arg)
 }
 
 /* Waits (real time: another thread's request reaching the server) until /__mock/health counts
- * field at least n (the health request itself is in flight too). */
-static void wait_health(refold_mock *m, const char *field, int n)
+ * field at least (at_most 0: at most) n (the health request itself is in flight too). */
+static void wait_health_at(refold_mock *m, const char *field, int n, int at_most)
 {
     for (int i = 0; i < 20000; i++) {
         th_resp r = th_request(m, "GET", "/__mock/health", NULL, NULL);
         const cJSON *v = r.json ? cJSON_GetObjectItem(r.json, field) : NULL;
         int have = cJSON_IsNumber(v) ? v->valueint : -1;
         th_free(&r);
-        if (have >= n)
+        if (have >= 0 && (at_most ? have <= n : have >= n))
             return;
         struct timespec ts = {0, 1000000L};
         nanosleep(&ts, NULL);
     }
     fail_msg("health never counted %d %s", n, field);
 }
+
+static void wait_health(refold_mock *m, const char *field, int n) { wait_health_at(m, field, n, 0); }
+
+/* Quiet first: a request answered a moment ago may still be finishing in its worker. */
+static void wait_quiet(refold_mock *m) { wait_health_at(m, "in_flight", 1, 1); }
 
 static void write_in_flight_is_answered(void **state)
 {
@@ -65,6 +70,7 @@ static void write_in_flight_is_answered(void **state)
     th_free(&r);
     const char *hs[] = {"x-api-key: " ACME, "Content-Type: application/json", NULL};
     struct call c = {m, "POST", LA, "{\"linked_account_id\":\"in_flight\",\"name\":\"In flight\"}", hs, 0, ""};
+    wait_quiet(m);
     pthread_t th;
     pthread_create(&th, NULL, run, &c);
     wait_health(m, "in_flight", 2);
@@ -114,6 +120,7 @@ static void long_advance_is_cut_short(void **state)
     th_free(&r);
     const char *hs[] = {"Content-Type: application/json", NULL};
     struct call c = {m, "POST", "/__mock/clock/advance", "{\"seconds\":3456000}", hs, 0, ""};
+    wait_quiet(m);
     pthread_t th;
     pthread_create(&th, NULL, run, &c);
     wait_health(m, "in_flight", 2);
