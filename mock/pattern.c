@@ -120,8 +120,12 @@ static int check(const char *src, long long *weight, char *err, size_t n)
             lv[d].last = sat(lv[d].last * copies);
             p = end;
             break;
-        default: /* '*', '+' and '?' add no copies; anchors and characters count one */
-            if (*p != '*' && *p != '+' && *p != '?')
+        case '+': /* glibc builds x+ as x x*: a copy, so A+++++++++++++++ was 2^15 of them (5 s over 66 bytes) */
+            lv[d].sum = sat(lv[d].sum + lv[d].last);
+            lv[d].last = sat(lv[d].last * 2);
+            break;
+        default: /* '*' and '?' add no copies; anchors and characters count one */
+            if (*p != '*' && *p != '?')
                 atom(&lv[d], 1);
         }
         for (int i = 0; i <= d; i++)

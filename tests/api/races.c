@@ -49,7 +49,7 @@ static void credential_write_racing_a_delete_is_404(void **state)
 {
     refold_mock *m = *state;
     int seen404 = 0;
-    for (int round = 0; round < 200; round++) {
+    for (int round = 0; round < 100; round++) {
         char la[32];
         snprintf(la, sizeof la, "race_%d", round);
         th_create_la(m, ACME, la, "Racer");
