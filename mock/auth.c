@@ -157,7 +157,12 @@ int auth_resolve(req *r)
         return http_error(r, 400, "BAD_REQUEST", "linked_account_id is required (header linked_account_id or query)"), -1;
     if ((flags & (NEED_LA | OPT_LA)) && r->la[0] && r->t &&
         !store_exists(r->m->store, r->t->id, "linked_account", r->la))
-        return http_error(r, 404, "INVALID_LINKED_ACCOUNT_ID", "No linked account found for account id : %s in environment %s",
-                          r->la, r->t->environment), -1;
+        return auth_no_linked_account(r), -1;
     return 0;
+}
+
+int auth_no_linked_account(req *r)
+{
+    return http_error(r, 404, "INVALID_LINKED_ACCOUNT_ID", "No linked account found for account id : %s in environment %s",
+                      r->la, r->t->environment);
 }

@@ -12,6 +12,9 @@ int auth_init(struct mock *m);
 /* Applies the route's auth flags to r: fills r->t, r->la, r->via_token. On failure it has sent
  * the 401/400/404 envelope and returns -1. */
 int auth_resolve(req *r);
+/* The 404 auth_resolve answers for r->la, for a handler that finds the account gone since (a
+ * DELETE racing the request). Returns 404. */
+int auth_no_linked_account(req *r);
 
 /* Who a bearer token (session token or personal access token) speaks for. */
 struct auth_who {

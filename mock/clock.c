@@ -63,6 +63,16 @@ long long clock_now(struct mock *m, const struct tenant *t)
 
 long long clock_now_ms(struct mock *m) { return clock_now(m, scope); }
 
+int clock_stopping(struct mock *m) { return __atomic_load_n(&m->stopping, __ATOMIC_ACQUIRE); }
+
+long long clock_offset(struct mock *m, const struct tenant *t)
+{
+    pthread_mutex_lock(&m->clock_lock); /* clock_advance and a full reset write it under the lock */
+    long long shared = m->clock_offset_ms;
+    pthread_mutex_unlock(&m->clock_lock);
+    return shared + own(t); /* (atomic: a tenant reset or advance writes it from another worker) */
+}
+
 static void save_offset(struct mock *m)
 {
     char buf[32];
@@ -105,7 +115,10 @@ static void step(struct mock *m, const struct tenant *t, long long target)
     const struct tenant *was = scope;
     scope = t;
     store_scope(t->id);
+    int cut = 0;
     for (int guard = 0; guard < 100000; guard++) {
+        if ((cut = clock_stopping(m))) /* the rest is left: t's clock stays at the last due time fired */
+            break;
         long long due = timers_next_due(m);
         if (due > target)
             break;
@@ -115,9 +128,10 @@ static void step(struct mock *m, const struct tenant *t, long long target)
         timers_fire(m, due > now ? due : now);
     }
     long long now = clock_now(m, t);
-    if (target > now)
+    if (!cut && target > now)
         add_own(t, target - now);
-    timers_fire(m, clock_now(m, t));
+    if (!cut)
+        timers_fire(m, clock_now(m, t));
     store_scope(NULL);
     scope = was;
 }
@@ -147,6 +161,8 @@ int clock_advance(struct mock *m, long long ms)
     for (int i = 0; (t = tenants_at(m, i)); i++) {
         add_own(t, -ms);
         step(m, t, clock_now(m, t) + ms);
+        if (clock_stopping(m) && !tenants_is_ephemeral(t))
+            save_own(m, t); /* cut short: where t's clock stopped, behind the shared one */
     }
     save_offset(m);
     store_unlock(m->store);

@@ -10,6 +10,9 @@
 
 /* Virtual now in ms since the epoch of t's clock; NULL: the shared base. */
 long long clock_now(struct mock *m, const struct tenant *t);
+/* How far t's clock (NULL: the shared base) has been advanced since the start, read safely
+ * while other requests advance or reset it. */
+long long clock_offset(struct mock *m, const struct tenant *t);
 /* clock_now of the tenant this thread works for (clock_scope), else the base. */
 long long clock_now_ms(struct mock *m);
 /* The tenant whose clock clock_now_ms reads on this thread (the dispatcher sets it per request). */
@@ -18,6 +21,9 @@ const struct tenant *clock_scoped(void);
 /* Moves every tenant's clock forward by ms and fires every timer that falls due on the way,
  * each tenant's in its own time order. */
 int clock_advance(struct mock *m, long long ms);
+/* 1 once the mock is stopping (refold_mock_stop): an advance gives up between two timers, so a
+ * stop never waits for a long one; its handler answers 503 then. */
+int clock_stopping(struct mock *m);
 /* Moves t's clock only, firing only t's timers. */
 int clock_advance_tenant(struct mock *m, const struct tenant *t, long long ms);
 /* t's clock back to the shared base (a tenant reset). */

@@ -218,7 +218,7 @@ int connections_connect(struct mock *m, const struct tenant *t, const char *la, 
                        const char *auth_type, const cJSON *identifier, const cJSON *credentials)
 {
     const cJSON *app = fixtures_app(m->fx, slug);
-    if (!app || !store_exists(m->store, t->id, "linked_account", la))
+    if (!app)
         return -1;
     if (!auth_type)
         auth_type = json_str(app, "auth_type") ? json_str(app, "auth_type") : "oauth2";
@@ -227,6 +227,12 @@ int connections_connect(struct mock *m, const struct tenant *t, const char *la, 
     util_iso8601(now, at);
     conn_id(id, sizeof id, la, slug);
     store_begin(m->store);
+    /* asked inside the transaction: a DELETE of the account that got in before it is seen here
+     * (outside, the write failed half-way and the client got a 500) */
+    if (!store_exists(m->store, t->id, "linked_account", la)) {
+        store_rollback(m->store);
+        return CONNECTIONS_NO_ACCOUNT;
+    }
     cJSON *conn = store_get(m->store, t->id, KIND, id);
     int existed = conn != NULL;
     if (!conn) {

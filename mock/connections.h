@@ -43,7 +43,10 @@ const char *connections_state_name(enum connection_state s);
  * Connection Created. auth_type NULL = the app's default. identifier NULL = the default: for
  * keybased the credentials' keybased.identifier_field (masked to "****" + last 4 when it is a
  * secret), for oauth2 the fixture's oauth.identifier. credentials may be NULL (stored, never
- * returned). Takes ownership of neither. Returns 0, or -1 when the app or linked account is unknown. */
+ * returned). Takes ownership of neither. Returns 0; CONNECTIONS_NO_ACCOUNT when the linked account
+ * does not exist (asked inside the write's transaction, so an account deleted by a request racing
+ * this one is seen); -1 when the app is unknown or the store failed. */
+#define CONNECTIONS_NO_ACCOUNT (-2)
 int connections_connect(struct mock *m, const struct tenant *t, const char *la, const char *slug,
                        const char *auth_type, const cJSON *identifier, const cJSON *credentials);
 /* Marks it expired with reason ("expired" | "revoked" | "uninstalled"); emits Connection

@@ -199,8 +199,10 @@ int faults_apply(req *r)
     if (used_up)
         persist(f);
     unlock_both(f);
-    if (delay_ms > 0) {
-        struct timespec ts = {delay_ms / 1000, (long)(delay_ms % 1000) * 1000000L};
+    for (int slept = 0; slept < delay_ms && !__atomic_load_n(&r->m->stopping, __ATOMIC_ACQUIRE); slept += 10) {
+        /* in 10 ms slices: a stop answers the held request instead of waiting out its delay */
+        int ms = delay_ms - slept < 10 ? delay_ms - slept : 10;
+        struct timespec ts = {0, (long)ms * 1000000L};
         nanosleep(&ts, NULL);
     }
     if (!found)

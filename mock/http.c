@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "http.h"
 #include "json.h"
+#include "pattern.h"
 #include "store.h"
 #include "util.h"
 
@@ -32,6 +33,7 @@ const char *http_reason(int status)
     case 413: return "Payload Too Large";
     case 414: return "URI Too Long";
     case 415: return "Unsupported Media Type";
+    case 417: return "Expectation Failed";
     case 421: return "Misdirected Request";
     case 422: return "Unprocessable Entity";
     case 424: return "Failed Dependency";
@@ -42,6 +44,7 @@ const char *http_reason(int status)
     case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
     case 504: return "Gateway Timeout";
+    case 508: return "Loop Detected";
     case 505: return "HTTP Version Not Supported";
     default: return status < 400 ? "OK" : "Error";
     }
@@ -62,6 +65,7 @@ const char *http_error_type(int status)
     case 413: return "PAYLOAD_TOO_LARGE";
     case 414: return "URI_TOO_LONG";
     case 415: return "UNSUPPORTED_MEDIA_TYPE";
+    case 417: return "EXPECTATION_FAILED";
     case 421: return "MISDIRECTED_REQUEST";
     case 422: return "UNPROCESSABLE_ENTITY";
     case 424: return "FAILED_DEPENDENCY";
@@ -71,6 +75,7 @@ const char *http_error_type(int status)
     case 502: return "BAD_GATEWAY";
     case 503: return "SERVICE_UNAVAILABLE";
     case 504: return "GATEWAY_TIMEOUT";
+    case 508: return "LOOP_DETECTED";
     case 505: return "HTTP_VERSION_NOT_SUPPORTED";
     default: return status >= 500 ? "INTERNAL_SERVER_ERROR" : "ERROR";
     }
@@ -291,6 +296,26 @@ int http_query_int(req *r, const char *name, long def, long min, long max, long 
     }
     *out = v;
     return 0;
+}
+
+int http_query_pattern(req *r, const char *name, struct pattern *p)
+{
+    const char *qs = r->ri->query_string;
+    if (!qs)
+        return 0;
+    size_t n = strlen(qs) + 1; /* a decoded value is never longer than the query */
+    char *v = malloc(n), err[512];
+    int got = mg_get_var(qs, n - 1, name, v, n) > 0, rc = 0;
+    if (got && pattern_compile(p, v, err, sizeof err) != 0) {
+        char message[600];
+        snprintf(message, sizeof message, "%s: %s", name, err);
+        http_error_hint(r, 400, "BAD_REQUEST", message, "%s", PATTERN_LIMITS_HINT);
+        rc = -1;
+    } else if (got) {
+        rc = 1;
+    }
+    free(v);
+    return rc;
 }
 
 int http_json_depth(const char *s, size_t n)

@@ -40,6 +40,8 @@
  *  413 PAYLOAD_TOO_LARGE, 414 URI_TOO_LONG, 415 UNSUPPORTED_MEDIA_TYPE (admin writes that are not
  *      JSON), 431 REQUEST_HEADER_FIELDS_TOO_LARGE
  *  421 MISDIRECTED_REQUEST      an absolute-form target naming another port (not a proxy)
+ *  417 EXPECTATION_FAILED       an Expect header other than 100-continue
+ *  508 LOOP_DETECTED            one of the mock's own webhook deliveries arriving back at it
  *  400 INVALID_SCENARIO, INVALID_FIXTURES   a scenario or fixture that does not validate
  *  4xx/5xx INJECTED_FAULT       a fault a scenario or the admin API injected (status as asked)
  *  500 SERVER_ERROR             the store refused a write (nothing of the request is kept), and
@@ -81,6 +83,11 @@ int http_query(req *r, const char *name, char *out, size_t n);
 cJSON *http_query_object(req *r);
 /* Query parameter as an integer within [min,max], or def when absent; -1 + 400 sent when invalid. */
 int http_query_int(req *r, const char *name, long def, long min, long max, long *out);
+struct pattern;
+/* Query parameter as a client regular expression (pattern.h) compiled into *p: 1 when compiled
+ * (pattern_free it), 0 when absent or empty, -1 + 400 sent when it breaks a limit or does not
+ * compile. Read whole: a value too long for a fixed buffer is refused, not dropped. */
+int http_query_pattern(req *r, const char *name, struct pattern *p);
 
 /* Deepest nesting of '[' and '{' that a JSON text may have here. cJSON accepts 1000 levels, but
  * CivetWeb runs handlers on 100 KB stacks and cJSON parses, prints, copies and frees

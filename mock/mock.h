@@ -69,10 +69,12 @@ struct mock {
     pthread_t ticker;            /* realtime mode: fires due timers as wall time passes */
     int ticker_running;
     char request_prefix[9];      /* request ids: req_<prefix><counter> (server.c) */
+    char delivery_mark[33];      /* sent with every webhook delivery; one arriving back is refused (server.c) */
     unsigned long long request_counter;
     int stopping;                /* read and written atomically: the ticker thread polls it */
     char *upstream;              /* proxy mode (proxy.c): the upstream's base URL, no trailing / */
     struct recording *recording; /* proxy mode with --record: where exchanges go (recording.c) */
+    int in_flight;               /* requests in dispatch now (atomic): a stop answers them first (server.c) */
 };
 
 /* Auth requirements of a route (flags). */

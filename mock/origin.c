@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,4 +141,66 @@ int origin_is_own(const struct mock *m, const char *origin)
     if (port <= 0)
         port = origin[4] == 's' ? 443 : 80;
     return port == m->port && name_ok(m, name);
+}
+
+/* 1 when a connection to this address lands on this machine in a way that can reach the mock:
+ * loopback (127/8, ::1), unspecified (0.0.0.0/8 and :: connect to the local host), the address
+ * the mock listens on, or one of the machine's interface addresses. An IPv4-mapped IPv6 address
+ * (::ffff:127.0.0.1) is its IPv4 address. */
+static int address_is_local(const struct mock *m, const struct sockaddr *sa)
+{
+    unsigned char a[16];
+    int v6 = sa->sa_family == AF_INET6;
+    if (v6) {
+        const struct in6_addr *in6 = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+        if (IN6_IS_ADDR_V4MAPPED(in6)) {
+            v6 = 0;
+            memcpy(a, in6->s6_addr + 12, 4);
+        } else {
+            memcpy(a, in6->s6_addr, 16);
+        }
+    } else if (sa->sa_family == AF_INET) {
+        memcpy(a, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+    } else {
+        return 0;
+    }
+    static const unsigned char any6[16], loop6[16] = {[15] = 1};
+    if (!v6 && (a[0] == 127 || a[0] == 0))
+        return 1;
+    if (v6 && (!memcmp(a, any6, 16) || !memcmp(a, loop6, 16)))
+        return 1;
+    unsigned char bound[16];
+    if (inet_pton(v6 ? AF_INET6 : AF_INET, m->host, bound) == 1 && !memcmp(a, bound, v6 ? 16 : 4))
+        return 1;
+    char text[INET6_ADDRSTRLEN];
+    return inet_ntop(v6 ? AF_INET6 : AF_INET, a, text, sizeof text) && local_address(text);
+}
+
+int origin_reaches_mock(const struct mock *m, const char *host, int port)
+{
+    if (!host || port != m->port)
+        return 0;
+    char name[256];
+    size_t n = strlen(host);
+    if (n >= sizeof name)
+        return 0;
+    if (host[0] == '[' && n > 1 && host[n - 1] == ']')
+        snprintf(name, sizeof name, "%.*s", (int)n - 2, host + 1);
+    else
+        snprintf(name, sizeof name, "%s", host);
+    if (name_ok(m, name))
+        return 1;
+    /* every address the name stands for, in whatever spelling: 0, 127.1, 2130706433, 0x7f000001,
+     * ::ffff:7f00:1 (getaddrinfo reads them all as the kernel's connect would) */
+    struct addrinfo hints, *res = NULL, *i;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    if (getaddrinfo(name, NULL, &hints, &res) != 0)
+        return 0;
+    int found = 0;
+    for (i = res; i && !found; i = i->ai_next)
+        found = address_is_local(m, i->ai_addr);
+    freeaddrinfo(res);
+    return found;
 }

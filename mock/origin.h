@@ -14,5 +14,10 @@ int origin_host_ok(const struct mock *m, const char *host);
 /* 1 when an Origin header value is one of the mock's own pages: scheme://host:port with a host
  * origin_host_ok accepts and the mock's port, or exactly the --public-url origin. */
 int origin_is_own(const struct mock *m, const char *origin);
+/* 1 when a request to host (a name, an address in any spelling, or [v6]) on port would reach
+ * this mock: port is the mock's and host names it (origin_host_ok's names) or resolves to a
+ * loopback, unspecified or local interface address. For webhook URLs: delivering to the mock
+ * itself feeds it its own events. May ask the resolver (only when port is the mock's). */
+int origin_reaches_mock(const struct mock *m, const char *host, int port);
 
 #endif

@@ -1,19 +1,20 @@
 /* record_filter.c: the {"field": value} filters of table and datastore searches (POSIX regex). */
 #include "record_filter.h"
 #include "json.h"
+#include "pattern.h"
 #include "util.h"
 
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 struct criterion {
     const cJSON *want;
-    regex_t re;
+    struct pattern re;
     int is_re;
 };
 
 struct record_filter {
+    long long budget; /* what matching may still cost (pattern.h) */
     int n;
     struct criterion c[];
 };
@@ -22,13 +23,15 @@ struct record_filter *record_filter_new(const cJSON *filter, char *err, size_t n
 {
     int count = cJSON_GetArraySize(filter);
     struct record_filter *f = calloc(1, sizeof *f + (size_t)count * sizeof(struct criterion));
+    f->budget = PATTERN_MATCH_BUDGET;
     const cJSON *e;
     cJSON_ArrayForEach(e, filter) {
         struct criterion *c = &f->c[f->n];
         c->want = e;
         if (cJSON_IsString(e)) {
-            if (regcomp(&c->re, e->valuestring, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0) {
-                snprintf(err, n, "%s: '%s' is not a valid regular expression", e->string, e->valuestring);
+            char why[256];
+            if (pattern_compile(&c->re, e->valuestring, why, sizeof why) != 0) {
+                snprintf(err, n, "%s: %s", e->string, why);
                 record_filter_free(f);
                 return NULL;
             }
@@ -39,28 +42,31 @@ struct record_filter *record_filter_new(const cJSON *filter, char *err, size_t n
     return f;
 }
 
-static int one(const struct criterion *c, const cJSON *have)
+/* 1, 0, or -1 when the budget is spent */
+static int one(const struct criterion *c, const cJSON *have, long long *budget)
 {
     if (!have)
         return 0;
     if (!c->is_re)
         return cJSON_Compare(c->want, have, 1);
     if (cJSON_IsString(have))
-        return regexec(&c->re, have->valuestring, 0, NULL, 0) == 0;
+        return pattern_match(&c->re, have->valuestring, budget);
     if (cJSON_IsNumber(have) || cJSON_IsBool(have)) {
         char *text = json_print(have);
-        int ok = regexec(&c->re, text, 0, NULL, 0) == 0;
+        int ok = pattern_match(&c->re, text, budget);
         free(text);
         return ok;
     }
     return 0;
 }
 
-int record_filter_match(const struct record_filter *f, const cJSON *rec)
+int record_filter_match(struct record_filter *f, const cJSON *rec)
 {
-    for (int i = 0; i < f->n; i++)
-        if (!one(&f->c[i], cJSON_GetObjectItemCaseSensitive(rec, f->c[i].want->string)))
-            return 0;
+    for (int i = 0; i < f->n; i++) {
+        int ok = one(&f->c[i], cJSON_GetObjectItemCaseSensitive(rec, f->c[i].want->string), &f->budget);
+        if (ok != 1)
+            return ok;
+    }
     return 1;
 }
 
@@ -70,6 +76,6 @@ void record_filter_free(struct record_filter *f)
         return;
     for (int i = 0; i < f->n; i++)
         if (f->c[i].is_re)
-            regfree(&f->c[i].re);
+            pattern_free(&f->c[i].re);
     free(f);
 }

@@ -21,6 +21,7 @@
 #include "webhooks.h"
 
 #include <civetweb.h>
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,13 @@ refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_
     if (opts->seed && *opts->seed)
         util_seed(opts->seed); /* before the first draw: the session-token secret, seed data */
     util_random_hex(m->request_prefix, 4);
+    /* from libcrypto, never the --seed generator: the mark tells this process's deliveries from
+     * another mock's (even one started with the same seed), and drawing it leaves seeded ids as they were */
+    unsigned char mark[16];
+    if (RAND_bytes(mark, sizeof mark) != 1)
+        abort();
+    for (size_t i = 0; i < sizeof mark; i++)
+        snprintf(m->delivery_mark + 2 * i, 3, "%02x", mark[i]);
     m->journal = journal_new(JOURNAL_CAPACITY);
     m->mcp_logs = mcp_logs_new(MCP_LOG_CAPACITY);
     m->faults = faults_new();
@@ -203,6 +211,10 @@ int refold_mock_wait_requests(refold_mock *mm, const char *api_key, const char *
     return journal_wait(m->journal, &f, count, timeout_ms < 0 ? 0 : timeout_ms);
 }
 
+/* How long a stop waits for the requests in flight (the rest of the 2 s a stop may take is
+ * CivetWeb's own stop, the webhook thread and the store). */
+#define STOP_DRAIN_MS 1500
+
 void refold_mock_stop(refold_mock *mm)
 {
     struct mock *m = (struct mock *)mm;
@@ -216,6 +228,8 @@ void refold_mock_stop(refold_mock *mm)
         journal_close(m->journal);
     if (m->outbox_changed)
         notify_close(m->outbox_changed);
+    if (m->ctx) /* answer what is in flight (waiters with 503) before CivetWeb stops writing; all within 2 s */
+        server_drain(m, STOP_DRAIN_MS);
     server_stop(m);
     webhooks_stop(m); /* after the server: no request can queue an event any more */
     proxy_stop(m);

@@ -17,6 +17,7 @@
 #include "spec_check.h"
 #include "store.h"
 #include "util.h"
+#include "webhooks.h"
 
 #include <arpa/inet.h>
 #include <civetweb.h>
@@ -221,13 +222,60 @@ static void close_connection(req *r)
     }
 }
 
+/* Makes CivetWeb end r's connection once the handler returns, without reading another byte of
+ * it. CivetWeb 1.15 has no call for it: it keeps a connection alive by the request's own
+ * Connection header and HTTP version, and then parses the next request from what it has already
+ * read with this one: a request smuggled in the same packet behind a refused one still ran, even
+ * with the socket shut down. So the request is made to read as "Connection: close". */
+static void no_keep_alive(req *r)
+{
+    struct mg_request_info *ri = (struct mg_request_info *)r->ri; /* (CivetWeb's own, parsed in place) */
+    int said = 0;
+    for (int i = 0; i < ri->num_headers; i++)
+        if (!strcasecmp(ri->http_headers[i].name, "Connection")) {
+            ri->http_headers[i].value = "close";
+            said = 1;
+        }
+    if (said)
+        return;
+    if (ri->num_headers < MG_MAX_HEADERS) {
+        ri->http_headers[ri->num_headers].name = "Connection";
+        ri->http_headers[ri->num_headers].value = "close";
+        ri->num_headers++;
+    } else {
+        ri->http_version = "1.0"; /* no Connection header and not 1.1: not kept alive */
+    }
+}
+
 /* After a framing error where the next request starts is unknown: 400, and the connection ends. */
 static int framing_error(req *r, const char *why)
 {
     http_add_header(r, "Connection", "close");
     http_error(r, 400, "BAD_REQUEST", "%s", why);
+    no_keep_alive(r);
     close_connection(r);
     return 400;
+}
+
+/* Expect (RFC 9110 10.1.1): a client sending Expect: 100-continue waits for "100 Continue"
+ * before its body (curl 1 s, strict clients 10 s and then give up); CivetWeb 1.15 never sends
+ * it to a request handler. Called once everything before the body has passed (auth, faults, the
+ * declared size): a refusal up to there is the final answer instead, and the body is never
+ * read. Returns 0, or the error status it answered (417 for another expectation). */
+static int expect_continue(req *r)
+{
+    const char *expect = http_header(r, "Expect");
+    if (!expect)
+        return 0;
+    if (strcasecmp(expect, "100-continue")) {
+        http_add_header(r, "Connection", "close");
+        return http_error(r, 417, "EXPECTATION_FAILED", "Expect: %s is not an expectation the mock can meet (only 100-continue)",
+                          expect);
+    }
+    int has_body = r->ri->content_length > 0 || (r->ri->content_length < 0 && http_header(r, "Transfer-Encoding"));
+    if (has_body && r->ri->http_version && !strcmp(r->ri->http_version, "1.1"))
+        mg_write(r->conn, "HTTP/1.1 100 Continue\r\n\r\n", 25);
+    return 0;
 }
 
 /* RFC 9112 framing: what an intermediary could read differently from the mock must not be
@@ -319,6 +367,8 @@ static int read_body(req *r)
         return http_error(r, 413, "PAYLOAD_TOO_LARGE", "request body is %lld bytes; the limit is %d bytes",
                           declared, MOCK_MAX_BODY);
     }
+    if (expect_continue(r) != 0)
+        return r->status;
     if (declared == 0 || ((r->route->flags & FORM_BODY) && form_is_multipart(r)))
         return 0;
     size_t cap = declared > 0 ? (size_t)declared : 4096, len = 0;
@@ -451,6 +501,8 @@ static void on_answer(req *r, int status, const char *body, size_t len)
         memo_put(r->m->memo, r->memo_key, r->memo_gen, r->memo_now_ms, body, len);
 }
 
+static int serve(req *r);
+
 static int dispatch(struct mg_connection *conn, void *cbdata)
 {
     struct mock *m = cbdata;
@@ -464,6 +516,23 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     r->ri = mg_get_request_info(conn);
     new_request_id(r->m, r->request_id);
     store_take_write_failure(); /* only this request's writes count (see http_send) */
+    __atomic_add_fetch(&m->in_flight, 1, __ATOMIC_ACQ_REL);
+    int status = serve(r);
+    __atomic_sub_fetch(&m->in_flight, 1, __ATOMIC_ACQ_REL);
+    return status;
+}
+
+/* dispatch's walk (see mock/README.md, "Follow a request"). */
+static int serve(req *r)
+{
+    struct mock *m = r->m;
+    if (__atomic_load_n(&m->stopping, __ATOMIC_ACQUIRE)) { /* see server_drain */
+        http_add_header(r, "Connection", "close");
+        http_add_header(r, "Retry-After", "1");
+        http_error(r, 503, "SERVICE_UNAVAILABLE", "the mock is stopping: requests in flight are answered, new ones are not served");
+        no_keep_alive(r);
+        return r->status;
+    }
 
     const char *method = r->ri->request_method;
     if (check_framing(r) != 0)
@@ -479,6 +548,11 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
         return r->status;
     }
     r->journal = 1; /* every other request is listed in /__mock/requests (see on_answer) */
+    const char *mark = http_header(r, WEBHOOKS_MARK_HEADER);
+    if (mark && !strcmp(mark, m->delivery_mark)) /* a webhook URL that reached the mock after all */
+        return http_error(r, 508, "LOOP_DETECTED", "this request is one of this mock's own webhook deliveries (header %s): "
+                          "a subscription's URL leads back to the mock, and serving it would feed the mock its own events",
+                          WEBHOOKS_MARK_HEADER);
     char allow[128];
     /* (on the heap: CivetWeb's worker stacks are 100 KB and the handler still has to run) */
     size_t pathcap = strlen(r->ri->local_uri ? r->ri->local_uri : "/") + 1;
@@ -532,6 +606,8 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
 out:
     if (!r->status) /* a handler that forgot to answer is a bug: still never leave the client hanging */
         http_error(r, 500, "SERVER_ERROR", "the handler sent no response");
+    if (strstr(r->extra_headers, "Connection: close")) /* what the answer told the client, CivetWeb does */
+        no_keep_alive(r);
     scenario_request_end(r); /* the Nth matching request is answered: its step fires now */
     clock_scope(NULL);
     int status = r->status;
@@ -605,6 +681,20 @@ int server_start(struct mock *m, char *err, size_t errlen)
     int n = mg_get_server_ports(m->ctx, 4, sp);
     m->port = n > 0 ? sp[0].port : m->opt.port;
     return 0;
+}
+
+/* Once CivetWeb's stop flag is up it writes nothing more (its send loop checks the flag): a
+ * write in flight was committed and its client got no answer, and a client retrying it applied
+ * it twice. So a stop first waits, at most ms, for the requests in flight to be answered: new
+ * requests get 503 meanwhile (serve), wait_ms waiters 503 (admin_wait_timeout), and a long
+ * clock advance gives up between two timers (clock_stopping). m->stopping is already set. */
+void server_drain(struct mock *m, int ms)
+{
+    long long until = util_mono_us() + (long long)ms * 1000;
+    while (__atomic_load_n(&m->in_flight, __ATOMIC_ACQUIRE) > 0 && util_mono_us() < until) {
+        struct timespec ts = {0, 1000000L};
+        nanosleep(&ts, NULL);
+    }
 }
 
 /* CivetWeb's accept thread polls its listening socket in 2 s slices and looks at the stop flag

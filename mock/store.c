@@ -757,6 +757,25 @@ int store_outbox_requeue(struct store *st)
     return rc;
 }
 
+int store_outbox_prune(struct store *st, const char *tenant, int keep)
+{
+    /* prepared on each call (every few dozen deliveries), not among the hot statements */
+    static const char sql[] =
+        "DELETE FROM outbox WHERE tenant=?1 AND status IN ('delivered','failed') AND id <= ("
+        " SELECT id FROM outbox WHERE tenant=?1 AND status IN ('delivered','failed') ORDER BY id DESC LIMIT 1 OFFSET ?2)";
+    pthread_mutex_lock(&st->lock);
+    sqlite3_stmt *s;
+    int rc = -1;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK) {
+        bind_text(s, 1, tenant);
+        sqlite3_bind_int(s, 2, keep);
+        rc = wrote(st, sqlite3_step(s)) == SQLITE_DONE ? sqlite3_changes(st->db) : -1;
+        sqlite3_finalize(s);
+    }
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
 cJSON *store_outbox_list(struct store *st, const char *tenant, const char *event, const char *la,
                          const char *status, long long before_id, int limit)
 {

@@ -86,6 +86,9 @@ int store_outbox_update(struct store *st, long long id, const char *status, cons
 long long store_outbox_next_after(struct store *st, long long now_ms);
 /* Puts deliveries interrupted mid-attempt ('sending') back to pending; returns how many. */
 int store_outbox_requeue(struct store *st);
+/* Removes tenant's delivered and failed rows beyond its newest keep (pending rows stay): the
+ * history stays bounded however many events a tenant makes. Returns the rows removed, or -1. */
+int store_outbox_prune(struct store *st, const char *tenant, int keep);
 /* Deliveries, oldest first (the newest `limit` with an id below before_id when > 0; limit <= 0 =
  * all); NULL filters match anything. status is "pending" (including in flight), "delivered" or
  * "failed". */

@@ -20,6 +20,20 @@
 #define KIND "webhook"
 #define DEFAULT_BODY "{{event}}"
 
+/* 1 when url's scheme, host and port are the --public-url's (a proxy or tunnel in front of the
+ * mock, whose port is not the mock's). */
+static int public_origin(const struct mock *m, const char *url, const char *host, const char *port)
+{
+    if (!m->public_url_opt)
+        return 0;
+    char origin[600];
+    snprintf(origin, sizeof origin, "%s://%s:%s", strncmp(url, "https", 5) ? "http" : "https", host, port);
+    if (origin_is_own(m, origin))
+        return 1;
+    snprintf(origin, sizeof origin, "%s://%s", strncmp(url, "https", 5) ? "http" : "https", host);
+    return (!strcmp(port, "80") || !strcmp(port, "443")) && origin_is_own(m, origin);
+}
+
 /* 0 when s is an http(s) URL with a host that is not the mock itself; else the reason. */
 static const char *url_problem(const struct mock *m, const char *s)
 {
@@ -34,8 +48,8 @@ static const char *url_problem(const struct mock *m, const char *s)
     if (curl_url_set(u, CURLUPART_URL, s, 0) != CURLUE_OK || curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
         !host || !*host)
         why = "must be an http:// or https:// URL with a host";
-    else if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK && port && atoi(port) == m->port &&
-             origin_host_ok(m, host))
+    else if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK && port &&
+             (origin_reaches_mock(m, host, atoi(port)) || public_origin(m, s, host, port)))
         why = "points at the mock itself: every delivery would trigger more (use a receiver of your own)";
     curl_free(host);
     curl_free(port);

@@ -314,7 +314,23 @@ struct webhooks {
     struct subq *subs;
     int nsubs, capsubs, nflight, nqueued;
     long long next_due;         /* wall ms of the next scheduled retry, or LLONG_MAX */
+    int finished[256];          /* finished attempts since the last prune, by a hash of the tenant
+                                 * (tenants sharing a slot are pruned more often, never less) */
 };
+
+/* Keeps tenant's outbox history bounded: pruned once per WEBHOOKS_PRUNE_EVERY of its finished
+ * deliveries (a loop once left 30,890 rows in 8 s, and nothing ever removed them). */
+static void count_finished(struct webhooks *w, const char *tenant)
+{
+    unsigned h = 5381;
+    for (const char *c = tenant; *c; c++)
+        h = h * 33 + (unsigned char)*c;
+    int *n = &w->finished[h % (sizeof w->finished / sizeof w->finished[0])];
+    if (++*n < WEBHOOKS_PRUNE_EVERY)
+        return;
+    *n = 0;
+    store_outbox_prune(w->m->store, tenant, WEBHOOKS_KEEP_FINISHED);
+}
 
 struct outbox_wait {
     struct mock *m;
@@ -390,6 +406,8 @@ static long long record(struct webhooks *w, cJSON *row, long long started_wall, 
     char *text = cJSON_PrintUnformatted(attempts);
     store_outbox_update(w->m->store, (long long)json_num(row, "id", 0), status, text, n, next);
     free(text);
+    if (strcmp(status, "pending"))
+        count_finished(w, json_str(row, "tenant") ? json_str(row, "tenant") : "");
     notify_bump(w->m->outbox_changed);
     return retry;
 }
@@ -447,11 +465,13 @@ static void launch(struct webhooks *w, struct subq *q, cJSON *row)
     snprintf(h, sizeof h, "x-cobalt-signature: %s", json_str(row, "signature"));
     f->headers = curl_slist_append(f->headers, h);
     f->headers = curl_slist_append(f->headers, "User-Agent: refold-mock/" REFOLD_VERSION);
+    snprintf(h, sizeof h, WEBHOOKS_MARK_HEADER ": %s", m->delivery_mark);
+    f->headers = curl_slist_append(f->headers, h);
     f->headers = curl_slist_append(f->headers, "Expect:");
     const cJSON *hv;
     cJSON_ArrayForEach(hv, cJSON_GetObjectItemCaseSensitive(sub, "webhook_headers")) {
         if (!strcasecmp(hv->string, "x-cobalt-signature") || !strcasecmp(hv->string, "content-length") ||
-            !strcasecmp(hv->string, "host"))
+            !strcasecmp(hv->string, "host") || !strcasecmp(hv->string, WEBHOOKS_MARK_HEADER))
             continue; /* the signature and framing are ours to set */
         char *v = cJSON_IsString(hv) ? strdup(hv->valuestring) : cJSON_PrintUnformatted(hv), *line = NULL;
         if (asprintf(&line, "%s: %s", hv->string, v) >= 0) {

@@ -17,6 +17,13 @@
 #define EV_ALL_NAMES EV_CONNECTION_CREATED ", " EV_CONNECTION_DELETED ", " EV_CONNECTION_EXPIRED ", " \
     EV_WORKFLOW_COMPLETED ", " EV_WORKFLOW_ERRORED ", " EV_WORKFLOW_STOPPED ", " EV_WORKFLOW_TIMED_OUT
 
+/* Every delivery carries the mock's mark (mock.delivery_mark) in this header: a request bearing
+ * it is one of the mock's own deliveries come back (a loop), which the server refuses with 508. */
+#define WEBHOOKS_MARK_HEADER "Refold-Mock-Delivery"
+/* Delivered and failed deliveries kept per tenant, newest first; older ones are removed every
+ * WEBHOOKS_PRUNE_EVERY finished attempts of the tenant's (pending ones are never removed). */
+#define WEBHOOKS_KEEP_FINISHED 2000
+#define WEBHOOKS_PRUNE_EVERY 64
 /* Retries after the first attempt, and the default time one attempt may take. */
 #define WEBHOOK_RETRIES 3
 #define WEBHOOK_TIMEOUT_MS 10000

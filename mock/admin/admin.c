@@ -22,6 +22,8 @@ int h_admin_health(req *r)
     cJSON_AddNumberToObject(o, "tenants", r->m->fx->ntenants);
     /* requests holding a worker with wait_ms now (at most ADMIN_WAITERS_MAX) */
     cJSON_AddNumberToObject(o, "waiting", __atomic_load_n(&r->m->waiters, __ATOMIC_RELAXED));
+    /* requests being served now, this one included (a stop answers them before it ends) */
+    cJSON_AddNumberToObject(o, "in_flight", __atomic_load_n(&r->m->in_flight, __ATOMIC_RELAXED));
     return http_json(r, 200, o);
 }
 
@@ -49,7 +51,7 @@ static cJSON *clock_view(struct mock *m)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "now_ms", (double)now);
     cJSON_AddStringToObject(o, "now", iso);
-    cJSON_AddNumberToObject(o, "offset_ms", (double)(m->clock_offset_ms + (clock_scoped() ? clock_scoped()->clock_offset_ms : 0)));
+    cJSON_AddNumberToObject(o, "offset_ms", (double)clock_offset(m, clock_scoped()));
     cJSON_AddStringToObject(o, "mode", m->opt.realtime ? "realtime" : "frozen");
     return o;
 }
@@ -71,6 +73,12 @@ int h_admin_clock_advance(req *r)
         clock_advance_tenant(r->m, r->t, ms);
     else
         clock_advance(r->m, ms);
+    if (clock_stopping(r->m)) { /* the advance may have been cut short between two timers */
+        char iso[32];
+        util_iso8601(clock_now_ms(r->m), iso);
+        return http_error(r, 503, "SERVICE_UNAVAILABLE", "the mock is stopping: the advance may have been cut short; the clock "
+                          "reads %s", iso);
+    }
     return http_json(r, 200, clock_view(r->m));
 }
 

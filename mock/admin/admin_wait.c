@@ -33,6 +33,11 @@ void admin_wait_done(req *r, int wait_ms)
 
 int admin_wait_timeout(req *r, const char *what, const char *const *filters, int have, int count, int wait_ms)
 {
+    if (__atomic_load_n(&r->m->stopping, __ATOMIC_ACQUIRE)) { /* woken by the stop, not the timeout */
+        http_add_header(r, "Retry-After", "1");
+        return http_error(r, 503, "SERVICE_UNAVAILABLE", "the mock is stopping: the wait for %d %s ended with %d matched",
+                          count, what, have);
+    }
     char desc[1024] = "", v[256];
     size_t used = 0;
     for (int i = 0; filters[i]; i++)

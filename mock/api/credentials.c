@@ -4,6 +4,7 @@
 #include "json.h"
 #include "clock.h"
 #include "fixtures.h"
+#include "auth.h"
 #include "http.h"
 #include "store.h"
 #include "util.h"
@@ -50,7 +51,10 @@ int h_save_key_credentials(req *r)
         return http_error(r, 400, "BAD_REQUEST", "%s does not take key-based credentials; connect it through OAuth", slug);
     if (!http_need_object(r) || check_credentials(r, app, "keybased", r->body))
         return r->status;
-    if (connections_connect(r->m, r->t, r->la, slug, "keybased", NULL, r->body) != 0)
+    int rc = connections_connect(r->m, r->t, r->la, slug, "keybased", NULL, r->body);
+    if (rc == CONNECTIONS_NO_ACCOUNT)
+        return auth_no_linked_account(r);
+    if (rc != 0)
         return http_error(r, 500, "SERVER_ERROR", "could not save the connection");
     cJSON *out = cJSON_CreateObject();
     cJSON_AddBoolToObject(out, "success", 1);
@@ -89,7 +93,10 @@ int h_migrate_token(req *r)
     }
     if (check_credentials(r, app, type, creds))
         return r->status;
-    if (connections_connect(r->m, r->t, r->la, slug, type, NULL, creds) != 0)
+    int rc = connections_connect(r->m, r->t, r->la, slug, type, NULL, creds);
+    if (rc == CONNECTIONS_NO_ACCOUNT)
+        return auth_no_linked_account(r);
+    if (rc != 0)
         return http_error(r, 500, "SERVER_ERROR", "could not migrate the token");
     cJSON *out = cJSON_CreateObject();
     cJSON_AddBoolToObject(out, "success", 1);

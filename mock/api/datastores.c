@@ -6,6 +6,7 @@
 #include "util.h"
 #include "api/configs.h"
 #include "handlers.h"
+#include "pattern.h"
 #include "record_filter.h"
 
 #include <stdio.h>
@@ -91,14 +92,22 @@ int h_search_config_datastore(req *r)
     char err[256];
     struct record_filter *f = record_filter_new(r->body, err, sizeof err);
     if (!f)
-        return http_error(r, 400, "BAD_REQUEST", "%s", err);
+        return http_error_hint(r, 400, "BAD_REQUEST", err, "%s", PATTERN_LIMITS_HINT);
     const cJSON *ds = one_store(r), *rec;
     if (ds) {
         cJSON *out = cJSON_CreateArray();
+        int ok = 1;
         cJSON_ArrayForEach(rec, ds)
-            if (record_filter_match(f, rec))
+            if ((ok = record_filter_match(f, rec)) < 0)
+                break;
+            else if (ok)
                 cJSON_AddItemToArray(out, record_view(rec));
-        http_json(r, 200, out);
+        if (ok < 0) {
+            cJSON_Delete(out);
+            http_error_hint(r, 400, "BAD_REQUEST", PATTERN_BUDGET_MESSAGE, "%s", PATTERN_LIMITS_HINT);
+        } else {
+            http_json(r, 200, out);
+        }
     }
     record_filter_free(f);
     return r->status;

@@ -7,9 +7,9 @@
 #include "store.h"
 #include "util.h"
 #include "handlers.h"
+#include "pattern.h"
 
 #include <openssl/evp.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,30 +49,39 @@ int h_list_env_definitions(req *r)
     long page, limit;
     if (http_query_int(r, "page", 1, 1, 1000000, &page) || http_query_int(r, "limit", 10, 1, 1000, &limit))
         return r->status;
-    char scope[32] = "", format[16] = "", name[256] = "";
+    char scope[32] = "", format[16] = "";
     http_query(r, "scope", scope, sizeof scope);
     http_query(r, "var_format", format, sizeof format);
-    http_query(r, "name", name, sizeof name);
     if (*scope && !one_of(scope, scopes))
         return http_error(r, 400, "BAD_REQUEST", "scope must be org, workspace, linked_account or workflow");
     if (*format && !one_of(format, formats))
         return http_error(r, 400, "BAD_REQUEST", "var_format must be string, number or url");
-    regex_t re;
-    if (*name && regcomp(&re, name, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0)
-        return http_error(r, 400, "BAD_REQUEST", "name is not a valid regular expression: %s", name);
+    struct pattern re;
+    int named = http_query_pattern(r, "name", &re), hit = 1;
+    if (named < 0)
+        return r->status;
+    long long budget = PATTERN_MATCH_BUDGET;
     cJSON *docs = cJSON_CreateArray();
     const cJSON *d;
     int total = 0;
     cJSON_ArrayForEach(d, r->m->fx->env_definitions) {
         if (strcmp(json_str(d, "org_id"), r->t->org_id) || (*scope && strcmp(json_str(d, "scope"), scope)) ||
-            (*format && strcmp(json_str(d, "var_format"), format)) ||
-            (*name && regexec(&re, json_str(d, "name"), 0, NULL, 0) != 0))
+            (*format && strcmp(json_str(d, "var_format"), format)))
             continue;
+        if (named && (hit = pattern_match(&re, json_str(d, "name") ? json_str(d, "name") : "", &budget)) <= 0) {
+            if (hit < 0)
+                break;
+            continue;
+        }
         if (total++ >= (page - 1) * limit && cJSON_GetArraySize(docs) < limit)
             cJSON_AddItemToArray(docs, cJSON_Duplicate(d, 1));
     }
-    if (*name)
-        regfree(&re);
+    if (named)
+        pattern_free(&re);
+    if (hit < 0) {
+        cJSON_Delete(docs);
+        return http_error_hint(r, 400, "BAD_REQUEST", PATTERN_BUDGET_MESSAGE, "%s", PATTERN_LIMITS_HINT);
+    }
     cJSON *out = cJSON_CreateObject();
     cJSON_AddItemToObject(out, "docs", docs);
     http_add_pagination(out, total, (int)page, (int)limit);

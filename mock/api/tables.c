@@ -6,9 +6,9 @@
 #include "util.h"
 #include "api/group_edit.h"
 #include "handlers.h"
+#include "pattern.h"
 #include "record_filter.h"
 
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,11 +82,11 @@ int h_list_tables(req *r)
     long page, limit;
     if (http_query_int(r, "page", 1, 1, 1000000, &page) || http_query_int(r, "limit", 10, 1, 1000, &limit))
         return r->status;
-    char name[256] = "";
-    regex_t re;
-    int use_re = http_query(r, "name", name, sizeof name) && *name;
-    if (use_re && regcomp(&re, name, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0)
-        return http_error(r, 400, "BAD_REQUEST", "name is not a valid regular expression: %s", name);
+    struct pattern re;
+    int use_re = http_query_pattern(r, "name", &re), hit = 1;
+    if (use_re < 0)
+        return r->status;
+    long long budget = PATTERN_MATCH_BUDGET;
     cJSON *all = store_list(r->m->store, r->t->id, KIND, NULL, NULL, NULL, 0, 0, NULL);
     cJSON *out = cJSON_CreateObject(), *docs = cJSON_CreateArray(), *d;
     int total = 0;
@@ -94,14 +94,22 @@ int h_list_tables(req *r)
         const char *owner = json_str(d, "linked_account_id");
         if (json_bool(d, "is_deleted", 0) || (r->la[0] && owner && strcmp(owner, r->la)))
             continue;
-        if (use_re && regexec(&re, json_str(d, "name"), 0, NULL, 0) != 0)
+        if (use_re && (hit = pattern_match(&re, json_str(d, "name") ? json_str(d, "name") : "", &budget)) <= 0) {
+            if (hit < 0)
+                break;
             continue;
+        }
         if (total++ >= (page - 1) * limit && cJSON_GetArraySize(docs) < limit)
             cJSON_AddItemToArray(docs, table_view(r->m, r->t, d));
     }
     cJSON_Delete(all);
     if (use_re)
-        regfree(&re);
+        pattern_free(&re);
+    if (hit < 0) {
+        cJSON_Delete(out);
+        cJSON_Delete(docs);
+        return http_error_hint(r, 400, "BAD_REQUEST", PATTERN_BUDGET_MESSAGE, "%s", PATTERN_LIMITS_HINT);
+    }
     cJSON_AddItemToObject(out, "docs", docs);
     http_add_pagination(out, total, (int)page, (int)limit);
     return http_json(r, 200, out);
@@ -551,17 +559,25 @@ int h_search_table_records(req *r)
     char err[256];
     struct record_filter *f = record_filter_new(r->body, err, sizeof err);
     if (!f)
-        return http_error(r, 400, "BAD_REQUEST", "%s", err);
+        return http_error_hint(r, 400, "BAD_REQUEST", err, "%s", PATTERN_LIMITS_HINT);
     cJSON *doc = load_table(r, r->param[0]);
     if (doc) {
         cJSON_Delete(doc);
         cJSON *recs = store_list(r->m->store, r->t->id, RECORD, r->param[0], NULL, NULL, 0, 0, NULL);
         cJSON *out = cJSON_CreateArray(), *rec;
+        int ok = 1;
         cJSON_ArrayForEach(rec, recs)
-            if (record_filter_match(f, rec))
+            if ((ok = record_filter_match(f, rec)) < 0)
+                break;
+            else if (ok)
                 cJSON_AddItemToArray(out, cJSON_Duplicate(rec, 1));
         cJSON_Delete(recs);
-        http_json(r, 200, out);
+        if (ok < 0) {
+            cJSON_Delete(out);
+            http_error_hint(r, 400, "BAD_REQUEST", PATTERN_BUDGET_MESSAGE, "%s", PATTERN_LIMITS_HINT);
+        } else {
+            http_json(r, 200, out);
+        }
     }
     record_filter_free(f);
     return r->status;

@@ -10,9 +10,9 @@
 #include "workflow_defs.h"
 #include "api/configs.h"
 #include "handlers.h"
+#include "pattern.h"
 
 #include <civetweb.h>
-#include <regex.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -188,8 +188,9 @@ struct wf_filter {
     const char *app_id, *slug;
     int published; /* -1 any */
     long long from, to;
-    regex_t name;
+    struct pattern name;
     int has_name;
+    long long budget; /* what matching the name may still cost */
 };
 
 static int parse_date(req *r, const char *name, long long *out)
@@ -204,7 +205,8 @@ static int parse_date(req *r, const char *name, long long *out)
     return 0;
 }
 
-static int matches(const cJSON *d, const struct wf_filter *f)
+/* 1, 0, or -1 when the name's match budget is spent */
+static int matches(const cJSON *d, struct wf_filter *f)
 {
     if (f->app_id && (!json_str(d, "associated_application") || strcmp(json_str(d, "associated_application"), f->app_id)))
         return 0;
@@ -212,8 +214,11 @@ static int matches(const cJSON *d, const struct wf_filter *f)
         return 0;
     if (f->published >= 0 && json_bool(d, "published", 0) != f->published)
         return 0;
-    if (f->has_name && regexec(&f->name, json_str(d, "name") ? json_str(d, "name") : "", 0, NULL, 0))
-        return 0;
+    if (f->has_name) {
+        int hit = pattern_match(&f->name, json_str(d, "name") ? json_str(d, "name") : "", &f->budget);
+        if (hit <= 0)
+            return hit;
+    }
     if (f->from >= 0 || f->to >= 0) {
         long long at = json_str(d, "createdAt") ? util_parse_iso8601(json_str(d, "createdAt")) : -1;
         if (at < 0 || (f->from >= 0 && at < f->from) || (f->to >= 0 && at > f->to))
@@ -228,7 +233,7 @@ int h_list_workflows(req *r)
     long page, limit;
     if (http_query_int(r, "page", 1, 1, 1000000, &page) || http_query_int(r, "limit", 10, 1, 1000, &limit))
         return r->status;
-    char scope[16] = "", app_id[64] = "", slug[64] = "", name[256] = "", pub[8] = "";
+    char scope[16] = "", app_id[64] = "", slug[64] = "", pub[8] = "";
     http_query(r, "scope", scope, sizeof scope);
     if (*scope && strcmp(scope, "private"))
         return http_error(r, 400, "BAD_REQUEST", "scope must be \"private\" (or left out for public workflows)");
@@ -247,11 +252,9 @@ int h_list_workflows(req *r)
     }
     if (parse_date(r, "start_date", &f.from) || parse_date(r, "end_date", &f.to))
         return r->status;
-    if (http_query(r, "name", name, sizeof name) && *name) {
-        if (regcomp(&f.name, name, REG_EXTENDED | REG_ICASE | REG_NOSUB))
-            return http_error(r, 400, "BAD_REQUEST", "name is not a valid regular expression");
-        f.has_name = 1;
-    }
+    f.budget = PATTERN_MATCH_BUDGET;
+    if ((f.has_name = http_query_pattern(r, "name", &f.name)) < 0)
+        return r->status;
     cJSON *all;
     if (priv) {
         all = store_list(r->m->store, r->t->id, WF_KIND, r->la, NULL, NULL, 0, 0, NULL);
@@ -259,19 +262,26 @@ int h_list_workflows(req *r)
         all = workflow_defs_public_list(r->m, r->t, NULL);
     }
     cJSON *docs = cJSON_CreateArray(), *d;
-    int total = 0, skip = (int)((page - 1) * limit);
+    int total = 0, skip = (int)((page - 1) * limit), hit = 1;
     cJSON_ArrayForEach(d, all) {
         /* A published workflow stands for its draft: list the draft only until it is published. */
         if (json_bool(d, "is_draft", 0) && json_str(d, "associated_workflow"))
             continue;
-        if (!matches(d, &f))
+        if ((hit = matches(d, &f)) <= 0) {
+            if (hit < 0)
+                break;
             continue;
+        }
         if (total++ >= skip && cJSON_GetArraySize(docs) < limit)
             cJSON_AddItemToArray(docs, view(d, 0));
     }
     cJSON_Delete(all);
     if (f.has_name)
-        regfree(&f.name);
+        pattern_free(&f.name);
+    if (hit < 0) {
+        cJSON_Delete(docs);
+        return http_error_hint(r, 400, "BAD_REQUEST", PATTERN_BUDGET_MESSAGE, "%s", PATTERN_LIMITS_HINT);
+    }
     cJSON *out = cJSON_CreateObject();
     /* The merged schema the spec describes: every listed workflow's payload properties in one. */
     cJSON *merged = cJSON_CreateObject(), *props = cJSON_CreateObject(), *d2;

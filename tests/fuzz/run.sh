@@ -33,7 +33,7 @@ for t in $targets; do
   # The HTTP targets run a server whose threads allocate between inputs: libFuzzer's per-input
   # leak check would misfire there; leaks are the valgrind and ASan stages' job.
   opts=(-timeout=10 -rss_limit_mb=2560 -print_final_stats=1 -artifact_prefix="$out/$t-")
-  case $t in http_*) opts+=(-detect_leaks=0) ;; esac
+  case $t in http_*|filters) opts+=(-detect_leaks=0) ;; esac
 
   regress=$root/tests/fuzz/regressions/$t
   if [ -d "$regress" ] && [ -n "$(ls -A "$regress")" ]; then
