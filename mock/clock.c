@@ -9,6 +9,8 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
+#include <sched.h>
 #include <time.h>
 
 static long long wall_ms(void)
@@ -97,58 +99,199 @@ void clock_reset(struct mock *m)
     store_unlock(m->store);
 }
 
+/* One advance per tenant at a time, and never one tenant's advance in another's way: a lock per
+ * tenant (striped by id, so two tenants may share one; recursive for safety). The store lock is taken per step only, so other tenants' requests run
+ * between the steps of a long advance. */
+#define STRIPES 64
+static pthread_mutex_t stripes[STRIPES];
+static void stripes_init(void)
+{
+    pthread_mutexattr_t a;
+    pthread_mutexattr_init(&a);
+    pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+    for (int i = 0; i < STRIPES; i++)
+        pthread_mutex_init(&stripes[i], &a);
+    pthread_mutexattr_destroy(&a);
+}
+
+/* >0 while this thread is inside a step: an advance a scenario step makes from there already
+ * holds the store lock, so it takes no tenant lock (taking one after the store's could deadlock
+ * with an advance that takes them the other way round). */
+static __thread int in_step;
+
+static pthread_mutex_t *stripe(const struct tenant *t)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, stripes_init);
+    unsigned h = 2166136261u;
+    for (const char *p = t->id; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return &stripes[h % STRIPES];
+}
+
+static void hold(const struct tenant *t)
+{
+    if (!in_step)
+        pthread_mutex_lock(stripe(t));
+}
+
+static void release(const struct tenant *t)
+{
+    if (!in_step)
+        pthread_mutex_unlock(stripe(t));
+}
+
+/* Where an advance of a fixtures tenant is going, kept until its last step: a mock killed in the
+ * middle finishes it at the next start (clock_resume). "0": none. */
+static void save_target(struct mock *m, const struct tenant *t, long long target)
+{
+    char key[128], buf[32];
+    snprintf(key, sizeof key, "advance_to:%s", t->id);
+    snprintf(buf, sizeof buf, "%lld", target);
+    store_meta_set(m->store, key, buf);
+}
+
 /* Steps t's clock through each of t's due times up to target (in t's time), so a token refreshed
  * at 30 min and expired at 90 min, or a scenario step armed by an earlier one, happen in the
- * order they would live. The timer pass sees only t's rows (store_scope) and t's clock. */
-static void step(struct mock *m, const struct tenant *t, long long target)
+ * order they would live. The timer pass sees only t's rows (store_scope) and t's clock. Each step
+ * (what falls due at one time, and the clock moved there) is one transaction: a crash leaves the
+ * clock where the committed work is. 0, or -1 when a step could not be kept. */
+static int step(struct mock *m, const struct tenant *t, long long target)
 {
     const struct tenant *was = scope;
+    int persist = !tenants_is_ephemeral(t), rc = 0;
     scope = t;
-    store_scope(t->id);
-    for (int guard = 0; guard < 100000; guard++) {
-        long long due = timers_next_due(m);
+    in_step++;
+    for (long long guard = 0; guard < ADVANCE_MAX_STEPS; guard++) {
+        store_begin(m->store);
+        store_scope(t->id); /* (again each step: a nested advance of another tenant resets it) */
+        long long due = timers_next_due(m), now = clock_now(m, t);
+        long long to = due <= target ? (due > now ? due : now) : (target > now ? target : now);
+        add_own(t, to - now);
+        timers_fire(m, clock_now(m, t)); /* (= to, unless --realtime moved it since) */
+        if (persist) {
+            save_own(m, t);
+            if (due > target)
+                save_target(m, t, 0);
+        }
+        if (store_commit(m->store) != 0) { /* nothing of this step was kept: neither is its time */
+            add_own(t, now - to);
+            rc = -1;
+            break;
+        }
         if (due > target)
             break;
-        long long now = clock_now(m, t);
-        if (due > now)
-            add_own(t, due - now);
-        timers_fire(m, due > now ? due : now);
+        sched_yield(); /* let a waiting request of another tenant take the store lock */
     }
-    long long now = clock_now(m, t);
-    if (target > now)
-        add_own(t, target - now);
-    timers_fire(m, clock_now(m, t));
-    store_scope(NULL);
+    in_step--;
+    store_scope(in_step && was ? was->id : NULL); /* (back to the outer step's tenant when nested) */
     scope = was;
+    return rc;
+}
+
+/* ADVANCE_TOO_LARGE when what would fall due in t's next ms is over the limit. */
+static int check_size(struct mock *m, const struct tenant *t, long long ms, long long *would)
+{
+    long long now = clock_now(m, t);
+    *would = timers_count_due(m, t, now, now + ms, ADVANCE_MAX_RUNS);
+    return *would > ADVANCE_MAX_RUNS ? ADVANCE_TOO_LARGE : 0;
+}
+
+int clock_advance_tenant_n(struct mock *m, const struct tenant *t, long long ms, long long *would)
+{
+    long long dummy;
+    if (!would)
+        would = &dummy;
+    *would = 0;
+    if (ms < 0 || !t)
+        return -1;
+    hold(t);
+    store_lock(m->store);
+    int rc = check_size(m, t, ms, would);
+    long long target = clock_now(m, t) + ms;
+    if (rc == 0 && !tenants_is_ephemeral(t))
+        save_target(m, t, target);
+    store_unlock(m->store);
+    if (rc == 0)
+        rc = step(m, t, target);
+    release(t);
+    return rc;
 }
 
 int clock_advance_tenant(struct mock *m, const struct tenant *t, long long ms)
 {
-    if (ms < 0 || !t)
-        return -1;
-    store_lock(m->store); /* one advance at a time, and no request sees a half-advanced world */
-    step(m, t, clock_now(m, t) + ms);
-    if (!tenants_is_ephemeral(t))
-        save_own(m, t);
-    store_unlock(m->store);
-    return 0;
+    return clock_advance_tenant_n(m, t, ms, NULL);
 }
 
-/* Every tenant in turn: its clock is held back by ms, then stepped forward to the shared new now. */
-int clock_advance(struct mock *m, long long ms)
+/* Every tenant: the shared base moves by ms and each tenant's own offset back by ms (its time
+ * stands still), all in one transaction; then each tenant in turn is stepped forward to the new
+ * shared now, other tenants' requests running between the steps. */
+int clock_advance_n(struct mock *m, long long ms, long long *would)
 {
+    long long dummy;
+    if (!would)
+        would = &dummy;
+    *would = 0;
     if (ms < 0)
         return -1;
-    store_lock(m->store);
+    store_begin(m->store); /* (no tenant is made or dropped meanwhile: both take the store lock) */
+    int n = 0;
+    while (tenants_at(m, n))
+        n++;
+    /* the tenants of this advance, kept: a tenant dropped meanwhile stays readable until stop */
+    const struct tenant **ts = malloc(sizeof *ts * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) {
+        ts[i] = tenants_at(m, i);
+        if (check_size(m, ts[i], ms, would)) {
+            store_rollback(m->store);
+            free(ts);
+            return ADVANCE_TOO_LARGE;
+        }
+    }
     pthread_mutex_lock(&m->clock_lock);
     m->clock_offset_ms += ms;
     pthread_mutex_unlock(&m->clock_lock);
+    save_offset(m);
+    for (int i = 0; i < n; i++) {
+        add_own(ts[i], -ms);
+        if (!tenants_is_ephemeral(ts[i])) {
+            save_own(m, ts[i]);
+            save_target(m, ts[i], clock_now(m, ts[i]) + ms);
+        }
+    }
+    if (store_commit(m->store) != 0) {
+        pthread_mutex_lock(&m->clock_lock);
+        m->clock_offset_ms -= ms;
+        pthread_mutex_unlock(&m->clock_lock);
+        for (int i = 0; i < n; i++)
+            add_own(ts[i], ms);
+        free(ts);
+        return -1;
+    }
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        hold(ts[i]);
+        if (step(m, ts[i], clock_now(m, ts[i]) + ms) != 0)
+            rc = -1;
+        release(ts[i]);
+    }
+    free(ts);
+    return rc;
+}
+
+int clock_advance(struct mock *m, long long ms) { return clock_advance_n(m, ms, NULL); }
+
+void clock_resume(struct mock *m)
+{
     const struct tenant *t;
     for (int i = 0; (t = tenants_at(m, i)); i++) {
-        add_own(t, -ms);
-        step(m, t, clock_now(m, t) + ms);
+        char key[128], buf[32];
+        snprintf(key, sizeof key, "advance_to:%s", t->id);
+        long long target = store_meta_get(m->store, key, buf, sizeof buf) ? atoll(buf) : 0, now = clock_now(m, t);
+        if (target <= 0)
+            continue;
+        hold(t);
+        step(m, t, target > now ? target : now);
+        release(t);
     }
-    save_offset(m);
-    store_unlock(m->store);
-    return 0;
 }
