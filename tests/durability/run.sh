@@ -52,6 +52,8 @@ key=(-H "x-api-key: tk_acme_test" -H "Content-Type: application/json")
 # ---- phase 1: load, then kill -9 ----
 start_receiver 150
 start_mock mock1.out
+# libcurl is loaded on first use (mock/curl_lazy.c): a mock that has sent nothing has not mapped it
+! grep -q libcurl "/proc/$mock_pid/maps" || fail "libcurl is mapped before any webhook was subscribed or sent"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "${key[@]}" -X POST "$url/api/v2/public/webhook" \
      -d "{\"webhook_url\":\"http://127.0.0.1:$rport/hooks\",\"webhook_events\":[\"Connection Created\"]}")" = 200 ] \
   || fail "cannot subscribe the receiver"
@@ -177,4 +179,5 @@ total=$(curl -sf "${key[@]}" -H "linked_account_id: adv_user" "$url/api/v2/publi
 running=$(curl -sf "${key[@]}" -H "linked_account_id: adv_user" "$url/api/v2/public/execution?limit=1&status=RUNNING" | sed -n 's/.*"totalDocs":\([0-9]*\).*/\1/p')
 [ "$running" -le 1 ] || fail "$running runs still RUNNING after the advance"
 echo "durability: the restart finished the advance: 4320 runs, one per minute, the clock at T0 + 3 days"
+kill "$mock_pid"; wait "$mock_pid" 2>/dev/null
 echo "durability: ok"
