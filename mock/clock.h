@@ -19,7 +19,7 @@ const struct tenant *clock_scoped(void);
  * ADVANCE_MAX_RUNS scheduled runs in a tenant is refused before it starts (ADVANCE_TOO_LARGE).
  * One tenant's advance holds the store only a step at a time: other tenants' requests go on. */
 #define ADVANCE_MAX_RUNS 10000
-#define ADVANCE_MAX_STEPS 10000000LL /* a safety net against a timer that never clears; not a limit */
+#define ADVANCE_MAX_STEPS 1000000LL /* a safety net against a timer that never clears; not a limit */
 #define ADVANCE_TOO_LARGE 1
 /* Moves every tenant's clock forward by ms and fires every timer that falls due on the way,
  * each tenant's in its own time order. 0, ADVANCE_TOO_LARGE (nothing moved; *would, when not

@@ -258,12 +258,27 @@ int store_schema_version(struct store *st)
     return SCHEMA_VERSION;
 }
 
-void store_lock(struct store *st) { pthread_mutex_lock(&st->lock); }
-void store_unlock(struct store *st) { pthread_mutex_unlock(&st->lock); }
+/* How many store_lock/store_begin this thread holds (see store_held). */
+static __thread int held_here;
+
+int store_held(void) { return held_here > 0; }
+
+void store_lock(struct store *st)
+{
+    pthread_mutex_lock(&st->lock);
+    held_here++;
+}
+
+void store_unlock(struct store *st)
+{
+    held_here--;
+    pthread_mutex_unlock(&st->lock);
+}
 
 void store_begin(struct store *st)
 {
     pthread_mutex_lock(&st->lock);
+    held_here++;
     if (st->tx_depth++ == 0) {
         st->tx_failed = exec_one(st, Q_BEGIN) != 0;
     }
@@ -280,6 +295,7 @@ static int end_tx(struct store *st, int ok)
     if (st->tx_depth == 0 && st->tx_failed && !sqlite3_get_autocommit(st->db))
         exec_one(st, Q_ROLLBACK);
     int rc = st->tx_failed ? -1 : 0;
+    held_here--;
     pthread_mutex_unlock(&st->lock);
     return rc;
 }

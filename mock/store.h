@@ -23,6 +23,9 @@ int store_take_write_failure(void);
 /* Hold the store lock without a transaction (for a consistent multi-read). */
 void store_lock(struct store *st);
 void store_unlock(struct store *st);
+/* 1 while this thread holds the store through store_lock or a transaction: code that takes a
+ * lock of its own after the store's (clock.c's advance locks) checks it to keep one lock order. */
+int store_held(void);
 
 /* Documents: (tenant, kind, id) is unique; parent groups children (e.g. a linked account's
  * connections). Getters return a new cJSON the caller deletes, or NULL. */
