@@ -100,8 +100,8 @@ void clock_reset(struct mock *m)
 }
 
 /* One advance per tenant at a time, and never one tenant's advance in another's way: a lock per
- * tenant (striped by id, so two tenants may share one; recursive for safety). The store lock is taken per step only, so other tenants' requests run
- * between the steps of a long advance. */
+ * tenant (striped by id, so two tenants may share one; recursive for safety). The store lock is
+ * taken per step only, so other tenants' requests run between the steps of a long advance. */
 #define STRIPES 64
 static pthread_mutex_t stripes[STRIPES];
 static void stripes_init(void)
