@@ -116,6 +116,11 @@ int main(void)
                median_ms("/api/v2/public/execution?limit=10&page=500", ACME, 5));
     }
     /* the key lookup: the last-made tenant's key, after thousands of others */
+    if (tenants <= 0) {
+        curl_easy_cleanup(c);
+        refold_mock_stop(m);
+        return 0;
+    }
     static char key[128];
     la_header = NULL;
     for (int i = 0; i < tenants; i++) {
