@@ -159,7 +159,7 @@ static void save_target(struct mock *m, const struct tenant *t, long long target
  * order they would live. The timer pass sees only t's rows (store_scope) and t's clock. Each step
  * (what falls due at one time, and the clock moved there) is one transaction: a crash leaves the
  * clock where the committed work is. 0, or -1 when a step could not be kept. */
-static int step(struct mock *m, const struct tenant *t, long long target)
+static int step(struct mock *m, const struct tenant *t, long long target, int marked)
 {
     const struct tenant *was = scope;
     int persist = !tenants_is_ephemeral(t), rc = 0;
@@ -172,11 +172,10 @@ static int step(struct mock *m, const struct tenant *t, long long target)
         long long to = due <= target ? (due > now ? due : now) : (target > now ? target : now);
         add_own(t, to - now);
         timers_fire(m, clock_now(m, t)); /* (= to, unless --realtime moved it since) */
-        if (persist) {
+        if (persist && to != now) /* (a --realtime tick moves no tenant's own offset: no write) */
             save_own(m, t);
-            if (due > target)
-                save_target(m, t, 0);
-        }
+        if (persist && marked && due > target)
+            save_target(m, t, 0);
         if (store_commit(m->store) != 0) { /* nothing of this step was kept: neither is its time */
             add_own(t, now - to);
             rc = -1;
@@ -216,11 +215,12 @@ int clock_advance_tenant_n(struct mock *m, const struct tenant *t, long long ms,
     store_lock(m->store);
     int rc = check_size(m, t, ms, would);
     long long target = clock_now(m, t) + ms;
-    if (rc == 0 && !tenants_is_ephemeral(t))
+    int marked = rc == 0 && ms > 0 && !tenants_is_ephemeral(t);
+    if (marked)
         save_target(m, t, target);
     store_unlock(m->store);
     if (rc == 0)
-        rc = step(m, t, target);
+        rc = step(m, t, target, marked);
     release(t, skip);
     return rc;
 }
@@ -278,7 +278,7 @@ int clock_advance_n(struct mock *m, long long ms, long long *would)
     int rc = 0, skip = nested();
     for (int i = 0; i < n; i++) {
         hold(ts[i], skip);
-        if (step(m, ts[i], clock_now(m, ts[i]) + ms) != 0)
+        if (step(m, ts[i], clock_now(m, ts[i]) + ms, ms > 0) != 0)
             rc = -1;
         release(ts[i], skip);
     }
@@ -298,7 +298,7 @@ void clock_resume(struct mock *m)
         if (target <= 0)
             continue;
         hold(t, 0);
-        step(m, t, target > now ? target : now);
+        step(m, t, target > now ? target : now, 1);
         release(t, 0);
     }
 }
