@@ -18,14 +18,26 @@ long long clock_now_ms(struct mock *m);
 /* The tenant whose clock clock_now_ms reads on this thread (the dispatcher sets it per request). */
 void clock_scope(const struct tenant *t);
 const struct tenant *clock_scoped(void);
+/* An advance does all that falls due on the way or nothing: one that would start more than
+ * ADVANCE_MAX_RUNS scheduled runs in a tenant is refused before it starts (ADVANCE_TOO_LARGE).
+ * One tenant's advance holds the store only a step at a time: other tenants' requests go on. */
+#define ADVANCE_MAX_RUNS 10000
+#define ADVANCE_MAX_STEPS 1000000LL /* a safety net against a timer that never clears; not a limit */
+#define ADVANCE_TOO_LARGE 1
 /* Moves every tenant's clock forward by ms and fires every timer that falls due on the way,
- * each tenant's in its own time order. */
+ * each tenant's in its own time order. 0, ADVANCE_TOO_LARGE (nothing moved; *would, when not
+ * NULL, gets the count that was over the limit), or -1. */
 int clock_advance(struct mock *m, long long ms);
-/* 1 once the mock is stopping (refold_mock_stop): an advance gives up between two timers, so a
+int clock_advance_n(struct mock *m, long long ms, long long *would);
+/* 1 once the mock is stopping (refold_mock_stop): an advance gives up between two steps, so a
  * stop never waits for a long one; its handler answers 503 then. */
 int clock_stopping(struct mock *m);
-/* Moves t's clock only, firing only t's timers. */
+/* Moves t's clock only, firing only t's timers; returns as clock_advance_n. */
 int clock_advance_tenant(struct mock *m, const struct tenant *t, long long ms);
+int clock_advance_tenant_n(struct mock *m, const struct tenant *t, long long ms, long long *would);
+/* At start: finishes an advance a killed mock left half done (--db), from where its last
+ * committed step left the clock. */
+void clock_resume(struct mock *m);
 /* t's clock back to the shared base (a tenant reset). */
 void clock_reset_tenant(struct mock *m, const struct tenant *t);
 /* Back to the start (a full reset). */

@@ -1,5 +1,6 @@
 /* drift.c: replays a recording, in order, against an in-process mock in a fresh ephemeral tenant and
  * compares each answer with the recorded one (route, status, envelope, shape); reports and exits. */
+#include "curl_lazy.h" /* (libcurl is opened on first use) */
 #include "drift.h"
 #include "mock.h"
 #include "recording.h"
@@ -8,7 +9,6 @@
 #include "util.h"
 
 #include <civetweb.h>
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 /* proxy.c: forwards a public-API request upstream with libcurl and passes the answer back as it came. */
+#include "curl_lazy.h" /* (libcurl is opened on first use) */
 #include "proxy.h"
 #include "http.h"
 #include "mask.h"
@@ -6,7 +7,6 @@
 #include "util.h"
 
 #include <civetweb.h>
-#include <curl/curl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +21,7 @@ static pthread_once_t easy_once = PTHREAD_ONCE_INIT;
 static void easy_free(void *e) { curl_easy_cleanup(e); }
 static void easy_key_init(void)
 {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    curl_lazy_ready(); /* loads and initialises libcurl once */
     pthread_key_create(&easy_key, easy_free);
 }
 

@@ -124,6 +124,7 @@ refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_
         goto fail;
     if (scenario_start(m, err, errlen) != 0) /* --scenario, or the one a --db file kept */
         goto fail;
+    clock_resume(m); /* an advance a killed mock left half done (--db) ends first */
     if (proxy_start(m, err, errlen) != 0) /* before the server: no request sees it half set */
         goto fail;
     if (server_start(m, err, errlen) != 0)

@@ -49,6 +49,15 @@ int reset_tenant(struct mock *m, const struct tenant *t)
     return t->setup ? setup_apply(m, t, t->setup, err, sizeof err) : 0;
 }
 
+int reset_new_tenant(struct mock *m, const struct tenant *t)
+{
+    char err[256];
+    if (store_wipe(m->store, t->id) != 0)
+        return -1;
+    clock_reset_tenant(m, t);
+    return t->setup ? setup_apply(m, t, t->setup, err, sizeof err) : 0;
+}
+
 /* Re-reads the fixtures directory. Unchanged files keep the loaded set; a changed one replaces
  * it, and the old set is kept until stop (a request in flight may still hold its tenant or app
  * pointers). A broken file is refused with its file and field, and the old set stays. */

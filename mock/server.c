@@ -125,6 +125,7 @@ static int preflight(req *r)
  * stay free for new clients. */
 #define WORKERS 256
 #define KEEP_ALIVE_MAX (WORKERS * 3 / 4)
+#define LISTEN_BACKLOG "1024"
 
 static struct mock *mock_of(const struct mg_connection *conn)
 {
@@ -645,6 +646,10 @@ int server_start(struct mock *m, char *err, size_t errlen)
     const char *options[] = {
         "listening_ports", ports,
         "num_threads", threads,
+        /* A CI run's workers all connect at the same moment: with CivetWeb's backlog of 200, the
+         * 201st SYN was dropped and its client waited out TCP's 1 s retransmit. */
+        "listen_backlog", LISTEN_BACKLOG,
+        "connection_queue", LISTEN_BACKLOG,
         "enable_keep_alive", "yes",
         "keep_alive_timeout_ms", "15000",
         "tcp_nodelay", "1",             /* without it keep-alive responses stall 40 ms (Nagle) */

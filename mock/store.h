@@ -23,6 +23,9 @@ int store_take_write_failure(void);
 /* Hold the store lock without a transaction (for a consistent multi-read). */
 void store_lock(struct store *st);
 void store_unlock(struct store *st);
+/* 1 while this thread holds the store through store_lock or a transaction: code that takes a
+ * lock of its own after the store's (clock.c's advance locks) checks it to keep one lock order. */
+int store_held(void);
 
 /* Documents: (tenant, kind, id) is unique; parent groups children (e.g. a linked account's
  * connections). Getters return a new cJSON the caller deletes, or NULL. */
@@ -50,6 +53,27 @@ int store_del_children(struct store *st, const char *tenant, const char *kind, c
  * total (may be NULL) receives the count before offset/limit. Returns a new array. */
 cJSON *store_list(struct store *st, const char *tenant, const char *kind, const char *parent,
                   const char *field, const char *value, int offset, int limit, int *total);
+
+/* A condition of store_query on a document member, named by a JSON path ("$.status",
+ * "$.associated_workflow._id"). Values are bound, never spliced into the SQL. */
+enum store_op {
+    SQ_EQ,              /* the member (string or number, as text) equals value */
+    SQ_IN_NOCASE,       /* value is a comma-separated list; the member is one of them, ASCII case aside */
+    SQ_EQ_NOCASE,       /* equals value, ASCII case aside */
+    SQ_CONTAINS_NOCASE, /* contains value, ASCII case aside */
+    SQ_GE, SQ_LE,       /* text order (ISO 8601 timestamps of one format compare as times) */
+    SQ_NOT_TRUE,        /* the member is not JSON true (value unused) */
+    SQ_ABSENT_OR_EQ,    /* the member is absent, null or equals value */
+};
+struct store_cond {
+    const char *path;
+    enum store_op op;
+    const char *value;
+};
+/* store_list with conditions and an order: only the page asked for is read and parsed, the
+ * total is counted by SQLite, so a list costs what it returns (newest first when desc). */
+cJSON *store_query(struct store *st, const char *tenant, const char *kind, const char *parent,
+                   const struct store_cond *conds, int nconds, int desc, int offset, int limit, int *total);
 
 /* Timers on documents: a document may carry one due time (virtual ms); 0 clears it. */
 int store_set_due(struct store *st, const char *tenant, const char *kind, const char *id, long long due_ms);

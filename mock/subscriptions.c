@@ -11,7 +11,7 @@
 #include "webhooks.h"
 
 #include <ctype.h>
-#include <curl/curl.h>
+#include "curl_lazy.h" /* libcurl, loaded on first use */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -13,10 +13,18 @@
 #include <string.h>
 #include <strings.h>
 
+/* Live ephemeral tenants by key or id (open addressing, a quarter to a half full): auth asks on
+ * every request, and a scan of every tenant made that cost grow with the CI run. */
+struct tindex {
+    struct tenant **slot;
+    size_t cap, used;
+};
+
 struct tenants {
     pthread_mutex_t lock;
     struct tenant **live;   /* ephemeral tenants in creation order */
     int n, cap;
+    struct tindex by_key, by_id;
     struct tenant **gone;   /* dropped: freed at stop */
     int ngone, capgone;
     unsigned long long serial;
@@ -41,11 +49,63 @@ void tenants_free(struct tenants *ts)
         free(ts->gone[i]);
     free(ts->live);
     free(ts->gone);
+    free(ts->by_key.slot);
+    free(ts->by_id.slot);
     pthread_mutex_destroy(&ts->lock);
     free(ts);
 }
 
 int tenants_is_ephemeral(const struct tenant *t) { return t && strstr(t->id, EPHEMERAL_MARK) != NULL; }
+
+static size_t hash(const char *s)
+{
+    size_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static const char *field(const struct tenant *t, int by_key) { return by_key ? t->api_key : t->id; }
+
+static void ix_put(struct tindex *ix, struct tenant *t, int by_key)
+{
+    if (2 * (ix->used + 1) > ix->cap) { /* grow and re-insert */
+        struct tindex bigger = {calloc(ix->cap ? 2 * ix->cap : 64, sizeof *bigger.slot), ix->cap ? 2 * ix->cap : 64, 0};
+        for (size_t i = 0; i < ix->cap; i++)
+            if (ix->slot[i])
+                ix_put(&bigger, ix->slot[i], by_key);
+        free(ix->slot);
+        *ix = bigger;
+    }
+    size_t i = hash(field(t, by_key)) & (ix->cap - 1);
+    while (ix->slot[i])
+        i = (i + 1) & (ix->cap - 1);
+    ix->slot[i] = t;
+    ix->used++;
+}
+
+static struct tenant *ix_get(const struct tindex *ix, const char *value, int by_key)
+{
+    if (!ix->cap)
+        return NULL;
+    for (size_t i = hash(value) & (ix->cap - 1); ix->slot[i]; i = (i + 1) & (ix->cap - 1))
+        if (!strcmp(field(ix->slot[i], by_key), value))
+            return ix->slot[i];
+    return NULL;
+}
+
+/* After a drop (no tombstones: drops are rare next to lookups). Caller holds ts->lock. */
+static void ix_rebuild(struct tenants *ts)
+{
+    for (int k = 0; k < 2; k++) {
+        struct tindex *ix = k ? &ts->by_key : &ts->by_id;
+        if (ix->cap)
+            memset(ix->slot, 0, ix->cap * sizeof *ix->slot);
+        ix->used = 0;
+        for (int i = 0; i < ts->n; i++)
+            ix_put(ix, ts->live[i], k);
+    }
+}
 
 static const struct tenant *find(struct mock *m, const char *value, int by_key)
 {
@@ -56,9 +116,7 @@ static const struct tenant *find(struct mock *m, const char *value, int by_key)
         return t;
     struct tenants *ts = m->tenants;
     pthread_mutex_lock(&ts->lock);
-    for (int i = 0; i < ts->n && !t; i++)
-        if (!strcmp(by_key ? ts->live[i]->api_key : ts->live[i]->id, value))
-            t = ts->live[i];
+    t = ix_get(by_key ? &ts->by_key : &ts->by_id, value, by_key);
     pthread_mutex_unlock(&ts->lock);
     return t;
 }
@@ -119,7 +177,7 @@ const struct tenant *tenants_create(struct mock *m, const char *org, const char 
     pthread_mutex_unlock(&ts->lock);
     snprintf(t->id, sizeof t->id, "%s:%s" EPHEMERAL_MARK "%llu", tpl->org_id, tpl->environment, serial);
     snprintf(t->api_key, sizeof t->api_key, "%s_eph_%s", strcmp(env, "test") ? "pk" : "tk", hex);
-    if (reset_tenant(m, t) != 0) {
+    if (reset_new_tenant(m, t) != 0) { /* (nothing of a new id to forget but a --db file's rows) */
         store_wipe(m->store, t->id);
         store_unlock(m->store);
         free(t);
@@ -128,6 +186,8 @@ const struct tenant *tenants_create(struct mock *m, const char *org, const char 
     }
     pthread_mutex_lock(&ts->lock);
     push(&ts->live, &ts->n, &ts->cap, t);
+    ix_put(&ts->by_key, t, 1);
+    ix_put(&ts->by_id, t, 0);
     pthread_mutex_unlock(&ts->lock);
     store_unlock(m->store);
     return t;
@@ -150,13 +210,15 @@ int tenants_drop(struct mock *m, const char *api_key)
     store_lock(m->store);
     struct tenants *ts = m->tenants;
     pthread_mutex_lock(&ts->lock);
+    struct tenant *t = ix_get(&ts->by_key, api_key, 1);
     int at = -1;
-    for (int i = 0; i < ts->n && at < 0; i++)
-        if (!strcmp(ts->live[i]->api_key, api_key))
+    for (int i = 0; t && i < ts->n && at < 0; i++)
+        if (ts->live[i] == t)
             at = i;
-    struct tenant *t = at >= 0 ? ts->live[at] : NULL;
-    if (t)
+    if (t) {
         retire(m, at); /* unknown to auth from here on */
+        ix_rebuild(ts);
+    }
     pthread_mutex_unlock(&ts->lock);
     if (t)
         reset_wipe_tenant(m, t);
@@ -170,5 +232,6 @@ void tenants_drop_all(struct mock *m)
     pthread_mutex_lock(&ts->lock);
     while (ts->n > 0)
         retire(m, ts->n - 1);
+    ix_rebuild(ts);
     pthread_mutex_unlock(&ts->lock);
 }

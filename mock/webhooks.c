@@ -8,7 +8,7 @@
 #include "store.h"
 #include "util.h"
 
-#include <curl/curl.h>
+#include "curl_lazy.h" /* libcurl, loaded on first use */
 #include <limits.h>
 #include <math.h>
 #include <openssl/evp.h>
@@ -307,7 +307,9 @@ struct subq {
 
 struct webhooks {
     struct mock *m;
-    CURLM *multi;
+    CURLM *multi;               /* made (and libcurl loaded) by the first delivery; under idle_lock */
+    pthread_mutex_t idle_lock;  /* until then the thread waits on idle, not on curl_multi_poll */
+    pthread_cond_t idle;
     pthread_t thread;
     atomic_int kicked, stop;
     long timeout_ms;
@@ -355,6 +357,17 @@ int webhooks_wait(struct mock *m, const char *tenant, const char *event, const c
     return w.have;
 }
 
+/* Wakes the delivery thread: in curl_multi_poll once libcurl is in use, else on its condition. */
+static void wake(struct webhooks *w)
+{
+    pthread_mutex_lock(&w->idle_lock);
+    if (w->multi)
+        curl_multi_wakeup(w->multi);
+    else
+        pthread_cond_signal(&w->idle);
+    pthread_mutex_unlock(&w->idle_lock);
+}
+
 void webhooks_kick(struct mock *m)
 {
     /* request threads may run before webhooks_start has published the thread's state */
@@ -362,7 +375,7 @@ void webhooks_kick(struct mock *m)
     if (!w)
         return;
     atomic_store(&w->kicked, 1);
-    curl_multi_wakeup(w->multi);
+    wake(w);
 }
 
 static size_t discard(char *p, size_t size, size_t n, void *ud)
@@ -630,6 +643,43 @@ static int any_idle(struct webhooks *w)
     return 0;
 }
 
+/* Until the first delivery is claimed the thread sleeps here (a kick, a stop or the next retry
+ * wakes it), so a mock that never delivers a webhook never loads libcurl. */
+static void idle_wait(struct webhooks *w)
+{
+    long long wait = w->next_due == LLONG_MAX ? MAX_WAIT_MS : w->next_due - wall_ms();
+    if (wait > MAX_WAIT_MS)
+        wait = MAX_WAIT_MS;
+    pthread_mutex_lock(&w->idle_lock);
+    if (wait > 0 && !atomic_load(&w->kicked) && !atomic_load(&w->stop)) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += wait / 1000;
+        ts.tv_nsec += (wait % 1000) * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&w->idle, &w->idle_lock, &ts);
+    }
+    pthread_mutex_unlock(&w->idle_lock);
+}
+
+/* 1 when there is something to send and libcurl is ready for it. */
+static int ensure_multi(struct webhooks *w)
+{
+    if (w->nqueued == 0)
+        return 0;
+    pthread_mutex_lock(&w->idle_lock);
+    if (!w->multi)
+        w->multi = curl_multi_init();
+    pthread_mutex_unlock(&w->idle_lock);
+    if (!w->multi) { /* (curl_lazy said why, once) the rows stay claimed until the stop requeues them */
+        return 0;
+    }
+    return 1;
+}
+
 static void *run(void *arg)
 {
     struct webhooks *w = arg;
@@ -641,6 +691,10 @@ static void *run(void *arg)
             claim(w, now);
             w->next_due = store_outbox_next_after(w->m->store, now);
             again = 0;
+        }
+        if (!w->multi && !ensure_multi(w)) { /* nothing to send yet: no libcurl either */
+            idle_wait(w);
+            continue;
         }
         dispatch(w);
         int running = 0;
@@ -660,25 +714,19 @@ static void *run(void *arg)
     return NULL;
 }
 
-static void global_init(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
-
 int webhooks_start(struct mock *m)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, global_init);
     struct webhooks *w = calloc(1, sizeof *w);
     w->m = m;
     w->timeout_ms = m->opt.webhook_timeout_ms > 0 ? m->opt.webhook_timeout_ms : WEBHOOK_TIMEOUT_MS;
-    w->multi = curl_multi_init();
-    if (!w->multi) {
-        free(w);
-        return -1;
-    }
+    pthread_mutex_init(&w->idle_lock, NULL);
+    pthread_cond_init(&w->idle, NULL);
     /* A previous run stopped mid-attempt: those deliveries go again (at least once, as the
      * docs warn receivers to expect). */
     store_outbox_requeue(m->store);
     if (pthread_create(&w->thread, NULL, run, w) != 0) {
-        curl_multi_cleanup(w->multi);
+        pthread_mutex_destroy(&w->idle_lock);
+        pthread_cond_destroy(&w->idle);
         free(w);
         return -1;
     }
@@ -692,7 +740,7 @@ void webhooks_stop(struct mock *m)
     if (!w)
         return;
     atomic_store(&w->stop, 1);
-    curl_multi_wakeup(w->multi);
+    wake(w);
     pthread_join(w->thread, NULL);
     __atomic_store_n(&m->webhooks, NULL, __ATOMIC_RELEASE);
     for (int i = 0; i < w->nsubs; i++) {
@@ -705,6 +753,9 @@ void webhooks_stop(struct mock *m)
     free(w->subs);
     /* Attempts cut short by the stop, and rows claimed but not sent, stay pending for the next start. */
     store_outbox_requeue(m->store);
-    curl_multi_cleanup(w->multi);
+    if (w->multi)
+        curl_multi_cleanup(w->multi);
+    pthread_mutex_destroy(&w->idle_lock);
+    pthread_cond_destroy(&w->idle);
     free(w);
 }

@@ -9,6 +9,7 @@
 #include "handlers.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* route: GET /__mock/health */
@@ -68,17 +69,24 @@ int h_admin_clock_advance(req *r)
     if (!cJSON_IsNumber(s) || s->valuedouble < 0 || s->valuedouble > 10.0 * 365 * 86400 || isnan(s->valuedouble))
         return http_error(r, 400, "BAD_REQUEST", "seconds must be a number from 0 to 315360000");
     /* with a key only that tenant's clock moves (a parallel worker's); without, every tenant's */
-    long long ms = (long long)llround(s->valuedouble * 1000.0);
-    if (r->t)
-        clock_advance_tenant(r->m, r->t, ms);
-    else
-        clock_advance(r->m, ms);
-    if (clock_stopping(r->m)) { /* the advance may have been cut short between two timers */
+    long long ms = (long long)llround(s->valuedouble * 1000.0), would = 0;
+    int rc = r->t ? clock_advance_tenant_n(r->m, r->t, ms, &would) : clock_advance_n(r->m, ms, &would);
+    if (rc == ADVANCE_TOO_LARGE) { /* counted before it started: nothing moved */
+        char msg[160];
+        snprintf(msg, sizeof msg, "this advance would start more than %d scheduled runs in one tenant (the limit per advance)",
+                 ADVANCE_MAX_RUNS);
+        return http_error_hint(r, 400, "ADVANCE_TOO_LARGE", msg,
+                               "advance in smaller steps: a per-minute schedule allows about %d days per advance",
+                               ADVANCE_MAX_RUNS / 1440);
+    }
+    if (clock_stopping(r->m)) { /* the advance may have been cut short between two steps */
         char iso[32];
         util_iso8601(clock_now_ms(r->m), iso);
         return http_error(r, 503, "SERVICE_UNAVAILABLE", "the mock is stopping: the advance may have been cut short; the clock "
                           "reads %s", iso);
     }
+    if (rc)
+        return http_error(r, 500, "SERVER_ERROR", "the advance could not be stored; the clock stopped at its last kept step");
     return http_json(r, 200, clock_view(r->m));
 }
 

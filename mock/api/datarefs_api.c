@@ -55,6 +55,17 @@ int h_list_datarefs(req *r)
     http_query(r, "unique", unique, sizeof unique);
     if (*unique && strcmp(unique, "true") && strcmp(unique, "false"))
         return http_error(r, 400, "BAD_REQUEST", "unique must be true or false");
+    if (strcmp(unique, "true")) { /* plain: only the page is read (store_query), records stripped */
+        int total = 0;
+        cJSON *page_docs = store_query(r->m->store, r->t->id, KIND, r->la[0] ? r->la : NULL, NULL, 0, 0,
+                                       (int)((page - 1) * limit), (int)limit, &total), *p;
+        cJSON_ArrayForEach(p, page_docs)
+            cJSON_DeleteItemFromObjectCaseSensitive(p, "data"); /* a listing carries no records */
+        cJSON *out = cJSON_CreateObject();
+        cJSON_AddItemToObject(out, "docs", page_docs);
+        http_add_pagination(out, total, (int)page, (int)limit);
+        return http_json(r, 200, out);
+    }
     cJSON *all = store_list(r->m->store, r->t->id, KIND, r->la[0] ? r->la : NULL, NULL, NULL, 0, 0, NULL), *d;
     cJSON *picked = cJSON_CreateArray();
     cJSON_ArrayForEach(d, all) {
@@ -79,9 +90,13 @@ int h_list_datarefs(req *r)
     }
     cJSON_Delete(all);
     int total = cJSON_GetArraySize(picked);
-    cJSON *docs = cJSON_CreateArray();
-    for (long i = (page - 1) * limit; i < total && i < page * limit; i++)
-        cJSON_AddItemToArray(docs, cJSON_Duplicate(cJSON_GetArrayItem(picked, (int)i), 1));
+    cJSON *docs = cJSON_CreateArray(), *next;
+    long i = 0;
+    for (d = picked->child; d && i < page * limit; d = next, i++) { /* one walk, not an index per item */
+        next = d->next;
+        if (i >= (page - 1) * limit)
+            cJSON_AddItemToArray(docs, cJSON_DetachItemViaPointer(picked, d));
+    }
     cJSON_Delete(picked);
     cJSON *out = cJSON_CreateObject();
     cJSON_AddItemToObject(out, "docs", docs);

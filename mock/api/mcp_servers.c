@@ -33,12 +33,8 @@ int h_list_mcp_servers(req *r)
     if (!need_la(r) || http_query_int(r, "page", 1, 1, 1000000, &page) || http_query_int(r, "limit", 10, 1, 1000, &limit))
         return r->status;
     int total = 0;
-    cJSON *all = store_list(r->m->store, r->t->id, KIND, NULL, NULL, NULL, 0, 0, &total);
-    cJSON *docs = cJSON_CreateArray();
-    /* newest first: walk the insertion order backwards */
-    for (long i = total - 1 - (page - 1) * limit, n = 0; i >= 0 && n < limit; i--, n++)
-        cJSON_AddItemToArray(docs, cJSON_Duplicate(cJSON_GetArrayItem(all, (int)i), 1));
-    cJSON_Delete(all);
+    /* newest first, only the page read (store_query) */
+    cJSON *docs = store_query(r->m->store, r->t->id, KIND, NULL, NULL, 0, 1, (int)((page - 1) * limit), (int)limit, &total);
     cJSON *out = cJSON_CreateObject();
     cJSON_AddItemToObject(out, "docs", docs);
     http_add_pagination(out, total, (int)page, (int)limit);

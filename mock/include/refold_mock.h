@@ -55,7 +55,9 @@ int refold_mock_reset(refold_mock *m);
 /* Loads a scenario file (or a shipped scenario by bare name). 0 on success, else err says why. */
 int refold_mock_load_scenario(refold_mock *m, const char *file_or_name, char *err, size_t errlen);
 
-/* Moves the virtual clock forward; expiries and scenario steps due meanwhile fire inside the call. */
+/* Moves the virtual clock forward; expiries and scenario steps due meanwhile fire inside the call.
+ * 0; 1 when it would start more than 10,000 scheduled runs in a tenant (nothing moved: advance
+ * in smaller steps); -1 on a negative value or a store failure. */
 int refold_mock_advance_clock(refold_mock *m, long long seconds);
 
 /* The virtual clock, in milliseconds since the Unix epoch. */

@@ -52,6 +52,8 @@ key=(-H "x-api-key: tk_acme_test" -H "Content-Type: application/json")
 # ---- phase 1: load, then kill -9 ----
 start_receiver 150
 start_mock mock1.out
+# libcurl is loaded on first use (mock/curl_lazy.c): a mock that has sent nothing has not mapped it
+! grep -q libcurl "/proc/$mock_pid/maps" || fail "libcurl is mapped before any webhook was subscribed or sent"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "${key[@]}" -X POST "$url/api/v2/public/webhook" \
      -d "{\"webhook_url\":\"http://127.0.0.1:$rport/hooks\",\"webhook_events\":[\"Connection Created\"]}")" = 200 ] \
   || fail "cannot subscribe the receiver"
@@ -125,4 +127,57 @@ undelivered=$(grep '^conn ' "$tmp/acked" | cut -d' ' -f2 | while read -r id; do
 after=$(wc -l <"$tmp/hooks.txt")
 dups=$(grep -o '"linked_account_id":"[^"]*"' "$tmp/hooks.txt" | sort | uniq -d | wc -l)
 echo "durability: every queued webhook delivered ($((after - before)) after the restart; $dups delivered twice, cut off mid-attempt by the kill)"
+
+# ---- phase 3: kill -9 in the middle of a clock advance ----
+# A per-minute schedule and a 3-day advance (4,320 runs) on a fresh file, killed once a few hundred
+# runs are in: the file must hold a clock that agrees with the runs committed (none after it, the
+# schedule armed after it), and the restart must finish the advance: every run exactly once.
+kill -9 "$mock_pid"; wait "$mock_pid" 2>/dev/null
+adv_start() { # adv_start LOGNAME
+  "$bin" --port 0 --db "$tmp/advance.db" >"$tmp/$1" 2>&1 &
+  mock_pid=$!
+  pids+=("$mock_pid")
+  mock_wait "$mock_pid" "$tmp/$1"
+  url=$MOCK_URL
+}
+adv_start mock3.out
+curl -sf "${key[@]}" -d '{"linked_account_id":"adv_user","name":"Advance"}' "$url/api/v2/public/linked-account" >/dev/null \
+  || fail "cannot create the linked account of the advance"
+sched=$(curl -sf "${key[@]}" -H "linked_account_id: adv_user" -H "slug: hubspot" -H "workflow_id_alias: 69ae87a592145348d38f4ef9" \
+  -d '{"trigger_type":"cron","regex":"* * * * *","tz":"UTC"}' "$url/api/v1/workflow/public/scheduled" | sed -n 's/.*"_id":"\([^"]*\)".*/\1/p')
+[ -n "$sched" ] || fail "cannot register the per-minute schedule"
+now_ms() { curl -sf "${key[@]}" "$url/__mock/clock" | sed -n 's/.*"now_ms":\([0-9]*\).*/\1/p'; }
+t0=$(now_ms)
+curl -s -o /dev/null "${key[@]}" -d '{"seconds":259200}' "$url/__mock/clock/advance" &
+adv_curl=$!
+n=0
+for _ in $(seq 1 300); do
+  n=$(sqlite3 "file:$tmp/advance.db?mode=ro" "SELECT count(*) FROM docs WHERE kind='execution'" 2>/dev/null || echo 0)
+  [ "${n:-0}" -ge 300 ] && break
+  sleep 0.05
+done
+kill -9 "$mock_pid"; wait "$mock_pid" 2>/dev/null; wait "$adv_curl" 2>/dev/null
+[ "${n:-0}" -ge 300 ] || fail "the advance never got going ($n runs)"
+# what the file says: the tenant's clock, its runs, its schedule
+q() { sqlite3 "$tmp/advance.db" "$1"; }
+tenant=$(q "SELECT tenant FROM docs WHERE kind='schedule' AND id='$sched'")
+clock=$(q "SELECT (SELECT value FROM meta WHERE key='clock_base_ms') + coalesce((SELECT value FROM meta WHERE key='clock_offset_ms'), 0)
+           + coalesce((SELECT value FROM meta WHERE key='clock_offset_ms:$tenant'), 0)")
+runs=$(q "SELECT count(*) FROM docs WHERE kind='execution' AND tenant='$tenant'")
+last=$(q "SELECT CAST(round((julianday(max(json_extract(body,'\$.createdAt'))) - 2440587.5) * 86400000) AS INTEGER) FROM docs WHERE kind='execution' AND tenant='$tenant'")
+counted=$(q "SELECT json_extract(body,'\$.run_count') FROM docs WHERE kind='schedule' AND id='$sched'")
+armed=$(q "SELECT due_ms FROM docs WHERE kind='schedule' AND id='$sched'")
+echo "durability: killed -9 mid-advance: $runs runs committed, the clock at T0+$(( (clock - t0) / 1000 )) s, the schedule armed at T0+$(( (armed - t0) / 1000 )) s"
+[ "$last" -le "$clock" ] || fail "runs committed up to $last but the clock left at $clock (T0 $t0): not one state"
+[ "$armed" -gt "$clock" ] || fail "the schedule is armed at $armed, behind the clock at $clock"
+[ "$counted" = "$runs" ] || fail "the schedule counted $counted runs, $runs are stored"
+# the restart finishes the advance
+adv_start mock4.out
+[ "$(now_ms)" = $((t0 + 259200000)) ] || fail "after the restart the clock is at $(now_ms), not T0 + 3 days"
+total=$(curl -sf "${key[@]}" -H "linked_account_id: adv_user" "$url/api/v2/public/execution?limit=1" | sed -n 's/.*"totalDocs":\([0-9]*\).*/\1/p')
+[ "$total" = 4320 ] || fail "after the restart $total runs, not 4320 (one per minute of the 3 days)"
+running=$(curl -sf "${key[@]}" -H "linked_account_id: adv_user" "$url/api/v2/public/execution?limit=1&status=RUNNING" | sed -n 's/.*"totalDocs":\([0-9]*\).*/\1/p')
+[ "$running" -le 1 ] || fail "$running runs still RUNNING after the advance"
+echo "durability: the restart finished the advance: 4320 runs, one per minute, the clock at T0 + 3 days"
+kill "$mock_pid"; wait "$mock_pid" 2>/dev/null
 echo "durability: ok"

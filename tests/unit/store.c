@@ -66,6 +66,67 @@ static void list_filter_and_paginate(void **state)
     store_close(st);
 }
 
+/* store_query: the conditions a list route hands SQLite, the order, the page and the total. */
+static void query_conditions_order_and_page(void **state)
+{
+    (void)state;
+    char err[256];
+    struct store *st = store_open(":memory:", err, sizeof err);
+    static const char *const status[] = {"COMPLETED", "errored", "RUNNING", "COMPLETED", "Errored", "COMPLETED"};
+    for (int i = 0; i < 6; i++) {
+        char id[8], at[32];
+        snprintf(id, sizeof id, "e%d", i);
+        snprintf(at, sizeof at, "2026-01-0%dT00:00:00.000Z", i + 1);
+        cJSON *d = doc(i < 3 ? "Nightly Sync" : "export");
+        cJSON_AddStringToObject(d, "_id", id);
+        cJSON_AddStringToObject(d, "status", status[i]);
+        cJSON_AddStringToObject(d, "createdAt", at);
+        if (i == 2)
+            cJSON_AddBoolToObject(d, "gone", 1);
+        if (i != 4)
+            cJSON_AddItemToObject(d, "wf", cJSON_Parse(i % 2 ? "{\"_id\":\"w1\"}" : "{\"_id\":\"w2\"}"));
+        store_put(st, "t", "x", id, "la", d);
+        cJSON_Delete(d);
+    }
+    cJSON *o = cJSON_Parse("{\"status\":\"COMPLETED\"}"); /* another tenant's: never counted */
+    store_put(st, "other", "x", "e9", "la", o);
+    cJSON_Delete(o);
+    int total = -1;
+    /* newest first, second page of two */
+    cJSON *l = store_query(st, "t", "x", "la", NULL, 0, 1, 2, 2, &total);
+    assert_int_equal(total, 6);
+    assert_int_equal(cJSON_GetArraySize(l), 2);
+    assert_string_equal(th_str(cJSON_GetArrayItem(l, 0), "_id"), "e3");
+    assert_string_equal(th_str(cJSON_GetArrayItem(l, 1), "_id"), "e2");
+    cJSON_Delete(l);
+    /* a list of values, case aside, and a nested member */
+    struct store_cond c1[] = {{"$.status", SQ_IN_NOCASE, "completed, ERRORED"}, {"$.wf._id", SQ_EQ, "w1"}};
+    l = store_query(st, "t", "x", NULL, c1, 2, 0, 0, 0, &total);
+    assert_int_equal(total, 3); /* e1 (errored), e3 and e5 (COMPLETED) are w1's; e4 has no wf */
+    cJSON_Delete(l);
+    struct store_cond c1b[] = {{"$.status", SQ_IN_NOCASE, "completed,errored"}};
+    l = store_query(st, "t", "x", NULL, c1b, 1, 0, 0, 0, &total);
+    assert_int_equal(total, 5);
+    cJSON_Delete(l);
+    /* contains, case aside; a date window; not true; absent or equal */
+    struct store_cond c2[] = {{"$.name", SQ_CONTAINS_NOCASE, "SYNC"}, {"$.createdAt", SQ_GE, "2026-01-02T00:00:00.000Z"}};
+    l = store_query(st, "t", "x", NULL, c2, 2, 0, 0, 0, &total);
+    assert_int_equal(total, 2);
+    assert_string_equal(th_str(cJSON_GetArrayItem(l, 0), "_id"), "e1");
+    cJSON_Delete(l);
+    struct store_cond c3[] = {{"$.gone", SQ_NOT_TRUE, NULL}, {"$.wf._id", SQ_ABSENT_OR_EQ, "w2"}, {"$.createdAt", SQ_LE, "2026-01-05T00:00:00.000Z"}};
+    l = store_query(st, "t", "x", NULL, c3, 3, 0, 0, 0, &total);
+    assert_int_equal(total, 2); /* e0 (w2), e4 (no wf); e2 is gone */
+    cJSON_Delete(l);
+    /* SQL in a value is a value */
+    struct store_cond c4[] = {{"$.status", SQ_EQ_NOCASE, "x' OR '1'='1"}};
+    l = store_query(st, "t", "x", NULL, c4, 1, 0, 0, 0, &total);
+    assert_int_equal(total, 0);
+    assert_int_equal(cJSON_GetArraySize(l), 0);
+    cJSON_Delete(l);
+    store_close(st);
+}
+
 static void timers_and_rollback(void **state)
 {
     (void)state;
@@ -126,6 +187,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tenants_do_not_see_each_other),
         cmocka_unit_test(list_filter_and_paginate),
+        cmocka_unit_test(query_conditions_order_and_page),
         cmocka_unit_test(timers_and_rollback),
         cmocka_unit_test(file_database_persists),
     };
