@@ -77,7 +77,7 @@ static cJSON *build_payload(struct mock *m, const struct tenant *t, const char *
         if (!cJSON_HasObjectItem(p, f->string) && strcmp(f->string, "createdAt"))
             cJSON_AddItemToObject(p, f->string, cJSON_Duplicate(f, 1));
     char at[40];
-    util_rfc1123(clock_now_ms(m), at);
+    util_rfc1123(clock_now(m, t), at); /* the event's tenant's time, whoever emits it */
     cJSON_AddStringToObject(p, "createdAt", at);
     return p;
 }

@@ -1,6 +1,7 @@
 /* mcp.c: the MCP endpoint /mcp/v1/[{token}/]{server_id}: Streamable HTTP (JSON responses, no
  * sessions), JSON-RPC 2.0, token and server checks before any tool runs. */
 #include "api/mcp.h"
+#include "clock.h"
 #include "json.h"
 #include "auth.h"
 #include "doc_cache.h"
@@ -196,6 +197,7 @@ int h_mcp(req *r)
     struct mcp_scope s = {r, who.t, who.la, server, server_id};
     util_copy(r->la, sizeof r->la, who.la); /* for the request journal */
     r->t = who.t;
+    clock_scope(who.t); /* the tenant is known only now: its clock from here on (tool calls, log) */
 
     /* The transport: after initialize, clients send the negotiated version; an unknown one is a 400. */
     const char *pv = http_header(r, "MCP-Protocol-Version");
