@@ -248,6 +248,11 @@ void webhooks_emit(struct mock *m, const struct tenant *t, const char *event, co
     cJSON_ArrayForEach(sub, subs) {
         if (!sub_takes(sub, event, fields))
             continue;
+        /* one a session token registered hears its own linked account's events only */
+        char owner[MOCK_ID_LEN] = "";
+        if (store_parent(m->store, t->id, SUB_KIND, json_str(sub, "_id"), owner, sizeof owner) && owner[0] &&
+            (!la || strcmp(owner, la)))
+            continue;
         if (!payload)
             payload = build_payload(m, t, event, la, fields);
         char *body = body_for(sub, payload), sig[65];
