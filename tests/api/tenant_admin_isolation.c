@@ -4,8 +4,12 @@
  * one tenant's traffic never evicts another's; waiters are capped per tenant as well as in all. */
 #include "harness.h"
 #include "mcp_util.h"
+#include "raw.h"
+#include "receiver.h"
 
 #include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,12 +202,136 @@ static void mcp_log_is_per_tenant(void **state)
     refold_mock_stop(m);
 }
 
+/* One tenant's waiters are capped at 16: its 17th gets 429 at once while another tenant still
+ * waits (and times out with its 408); the places come back when they are answered. */
+static void waiters_are_capped_per_tenant(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+    char *a = new_tenant(m, "Acme"), *b = new_tenant(m, "Acme");
+    enum { MINE = 16 };
+    int fds[MINE];
+    char wait[512];
+    snprintf(wait, sizeof wait, "GET /__mock/requests/count?method=PATCH&wait_ms=30000 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                "x-api-key: %s\r\nConnection: close\r\n\r\n", a);
+    for (int i = 0; i < MINE; i++) {
+        fds[i] = th_raw_connect(m);
+        assert_int_equal(send(fds[i], wait, strlen(wait), MSG_NOSIGNAL), (ssize_t)strlen(wait));
+    }
+    th_resp r = th_request(m, "GET", "/__mock/health", NULL, NULL);
+    for (int tries = 0; cJSON_GetNumberValue(cJSON_GetObjectItem(r.json, "waiting")) < MINE && tries < 5000; tries++) {
+        th_free(&r);
+        rcv_sleep_ms(5);
+        r = th_request(m, "GET", "/__mock/health", NULL, NULL);
+    }
+    assert_int_equal(cJSON_GetNumberValue(cJSON_GetObjectItem(r.json, "waiting")), MINE);
+    th_free(&r);
+    r = th_key(m, "GET", "/__mock/requests?wait_ms=4000&method=PUT", a, NULL, NULL);
+    assert_string_equal(th_assert_error(&r, 429), "TOO_MANY_WAITERS");
+    assert_non_null(strstr(th_str(r.json, "message"), "this tenant"));
+    th_free(&r);
+    r = th_key(m, "GET", "/__mock/requests/count?wait_ms=50&method=PUT", b, NULL, NULL);
+    th_assert_error(&r, 408); /* B waited: its places are its own */
+    th_free(&r);
+    /* B's PATCH does not answer A's waiters; A's own does */
+    status_of(th_key(m, "PATCH", "/api/v2/public/tables/nothing", b, NULL, "{}"));
+    r = th_request(m, "GET", "/__mock/health", NULL, NULL);
+    assert_int_equal(cJSON_GetNumberValue(cJSON_GetObjectItem(r.json, "waiting")), MINE);
+    th_free(&r);
+    status_of(th_key(m, "PATCH", "/api/v2/public/tables/nothing", a, NULL, "{}"));
+    for (int i = 0; i < MINE; i++) {
+        r = th_raw_read(fds[i]);
+        assert_int_equal(r.status, 200);
+        assert_int_equal(cJSON_GetObjectItem(r.json, "count")->valueint, 1);
+        th_free(&r);
+        close(fds[i]);
+    }
+    r = th_key(m, "GET", "/__mock/requests/count?wait_ms=50&method=PUT", a, NULL, NULL);
+    th_assert_error(&r, 408); /* A's places are free again */
+    th_free(&r);
+    free(a);
+    free(b);
+    refold_mock_stop(m);
+}
+
+/* This process's resident memory in MB (the mock runs in it). */
+static long rss_mb(void)
+{
+    long pages = 0, resident = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
+            resident = 0;
+        fclose(f);
+    }
+    return resident * sysconf(_SC_PAGESIZE) / (1024 * 1024);
+}
+
+/* What the logs keep is bounded in bytes per tenant: large bodies do not pile up. */
+static void histories_are_bounded_in_bytes(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+    char *a = new_tenant(m, "Acme");
+    /* 200 requests with 60 KB bodies: 12 MB, more than the 8 MB a tenant's journal keeps */
+    size_t n = 60 * 1024;
+    char *body = malloc(n + 32);
+    snprintf(body, n + 32, "{\"linked_account_id\":\"x\",\"pad\":\"");
+    size_t at = strlen(body);
+    memset(body + at, 'p', n - at);
+    strcpy(body + n, "\"}");
+    for (int i = 0; i < 200; i++)
+        status_of(th_key(m, "POST", "/api/v2/public/linked-account", a, NULL, body));
+    int kept = journal_count(m, a);
+    assert_true(kept > 50);
+    assert_true(kept < 200);
+    th_resp r = th_key(m, "GET", "/__mock/requests?limit=1", a, NULL, NULL);
+    assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(r.json, 0), "seq")->valueint >= 200, 1); /* the newest stay */
+    th_free(&r);
+
+    /* an MCP call with a 900 KB argument is kept as the 32 KB its record shows */
+    char sa[32], pat[64];
+    th_create_la(m, a, "la", "A");
+    mu_connect_hubspot(m, a, "la");
+    mu_server(m, a, "la", "{\"associated_apps\":[{\"slug\":\"hubspot\",\"actions\":[\"get_contact\"]}]}", sa);
+    mu_pat(m, a, "la", pat);
+    size_t big = 900 * 1024;
+    char *args = malloc(big + 128);
+    snprintf(args, big + 128, "{\"name\":\"no_such_tool\",\"arguments\":{\"pad\":\"");
+    at = strlen(args);
+    memset(args + at, 'q', big - at);
+    strcpy(args + big, "\"}}");
+    status_of(mu_rpc(m, pat, sa, "tools/call", args)); /* (the buffers a call needs, once) */
+    long before = rss_mb();
+    for (int i = 0; i < 200; i++) /* 180 MB of arguments: kept whole they would stay resident */
+        status_of(mu_rpc(m, pat, sa, "tools/call", args));
+    long grew = rss_mb() - before;
+    if (grew >= 64)
+        fprintf(stderr, "resident memory grew %ld MB over 200 calls of 900 KB\n", grew);
+    assert_true(grew < 64);
+    r = th_key(m, "GET", "/__mock/mcp/logs?limit=40", a, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    const cJSON *logs = cJSON_GetObjectItem(r.json, "logs"), *rec;
+    assert_int_equal(cJSON_GetArraySize(logs), 40); /* 40 x 32 KB fit in the tenant's 8 MB */
+    cJSON_ArrayForEach(rec, logs) {
+        assert_true(cJSON_IsTrue(cJSON_GetObjectItem(rec, "truncated")));
+        assert_int_equal(strlen(cJSON_GetStringValue(cJSON_GetObjectItem(rec, "request"))), 32 * 1024);
+    }
+    th_free(&r);
+    free(args);
+    free(body);
+    free(a);
+    refold_mock_stop(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scenarios_are_per_tenant),
         cmocka_unit_test(journal_is_per_tenant),
         cmocka_unit_test(mcp_log_is_per_tenant),
+        cmocka_unit_test(waiters_are_capped_per_tenant),
+        cmocka_unit_test(histories_are_bounded_in_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
