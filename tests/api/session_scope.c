@@ -114,6 +114,19 @@ static void mcp_servers(void **state)
     r = th_bearer(f->m, "GET", MCP, f->tb, NULL);
     assert_int_equal(cJSON_GetObjectItem(r.json, "totalDocs")->valueint, 1);
     th_free(&r);
+    /* A's personal access token is a bearer token like a session token: the same reach */
+    r = th_request(f->m, "POST", "/__mock/linked-accounts/" A "/personal-access-token", NULL,
+                   (const char *const[]){"x-api-key: " ACME, NULL});
+    assert_int_equal(r.status, 201);
+    char pat[128];
+    snprintf(pat, sizeof pat, "%s", th_str(r.json, "token"));
+    th_free(&r);
+    r = th_bearer(f->m, "GET", path, pat, NULL);
+    assert_int_equal(r.status, 404);
+    th_free(&r);
+    r = th_bearer(f->m, "DELETE", path, pat, NULL);
+    assert_int_equal(r.status, 404);
+    th_free(&r);
     /* the product's key still reaches every server of the tenant */
     r = th_key(f->m, "GET", path, ACME, A, NULL);
     assert_int_equal(r.status, 200);
@@ -254,6 +267,9 @@ static void key_only_families(void **state)
     static const char *const calls[][2] = {
         {"GET", "/api/v2/public/tables"}, {"POST", "/api/v2/public/tables"}, {"GET", "/api/v2/public/dataref"},
         {"POST", "/api/v2/public/dataref"}, {"GET", "/api/v2/public/webhook"},
+        {"GET", "/api/v1/workflow/public/scheduled"}, {"POST", "/api/v1/workflow/public/scheduled"},
+        {"GET", "/api/v2/public/datastore/config/playground_app"}, {"GET", "/api/v2/public/env/definitions"},
+        {"GET", "/api/v2/public/linked-account"},
     };
     for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++)
         assert_int_equal(as_a(f, calls[i][0], "%s", calls[i][1], "{}"), 401);

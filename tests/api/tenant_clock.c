@@ -165,6 +165,28 @@ static void page_writes_use_tenant_clock(void **state)
     refold_mock_stop(m);
 }
 
+/* A PAT never expires, whatever its tenant's clock does; it is stamped with the tenant's time. */
+static void pat_outlives_tenant_clock(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+    char *key = new_tenant(m), pat[64];
+    advance(m, key, 400LL * 86400);
+    th_resp r = th_key(m, "GET", "/__mock/clock", key, NULL, NULL);
+    char day[16];
+    snprintf(day, sizeof day, "%.10s", th_str(r.json, "now"));
+    th_free(&r);
+    mu_pat(m, key, LA, pat);
+    r = th_key(m, "GET", "/__mock/linked-accounts/" LA "/personal-access-token", key, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_memory_equal(th_str(r.json, "created_at"), day, strlen(day));
+    th_free(&r);
+    advance(m, key, 400LL * 86400);
+    assert_int_equal(token_status(m, pat), 200);
+    free(key);
+    refold_mock_stop(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -172,6 +194,7 @@ int main(void)
         cmocka_unit_test(mcp_session_token_expires_on_tenant_clock),
         cmocka_unit_test(links_expire_on_tenant_clock),
         cmocka_unit_test(page_writes_use_tenant_clock),
+        cmocka_unit_test(pat_outlives_tenant_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
