@@ -507,6 +507,15 @@ long long journal_seq_of(struct journal *j, const char *request_id)
     return seq;
 }
 
+size_t journal_bytes(struct journal *j, const char *tenant)
+{
+    pthread_mutex_lock(&j->lock);
+    struct ring *x = ring_of(j, tenant, 0);
+    size_t n = x ? x->bytes : 0;
+    pthread_mutex_unlock(&j->lock);
+    return n;
+}
+
 void journal_clear(struct journal *j, const char *tenant)
 {
     pthread_mutex_lock(&j->lock);

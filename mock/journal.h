@@ -41,6 +41,8 @@ int journal_count(struct journal *j, const struct journal_filter *f);
 int journal_wait(struct journal *j, const struct journal_filter *f, int count, int timeout_ms);
 /* The seq of the entry with that request id, or -1 when the journal has none. */
 long long journal_seq_of(struct journal *j, const char *request_id);
+/* The bytes tenant's entries hold now (what JOURNAL_TENANT_BYTES bounds). */
+size_t journal_bytes(struct journal *j, const char *tenant);
 /* Drops tenant's entries and their memory (NULL: all). */
 void journal_clear(struct journal *j, const char *tenant);
 /* Ends every wait at once (the server is stopping). */

@@ -109,6 +109,15 @@ void mcp_logs_clear(struct mcp_logs *l, const char *tenant)
     pthread_mutex_unlock(&l->lock);
 }
 
+size_t mcp_logs_bytes(struct mcp_logs *l, const char *tenant)
+{
+    pthread_mutex_lock(&l->lock);
+    struct tlog *x = tlog_of(l, tenant, 0);
+    size_t n = x ? x->bytes : 0;
+    pthread_mutex_unlock(&l->lock);
+    return n;
+}
+
 /* How much of text a record keeps: all of it up to max bytes, else its first max bytes cut
  * back to a whole UTF-8 character (what the listing shows of it anyway). */
 static size_t kept_len(const char *text, size_t max, int *cut)

@@ -31,6 +31,9 @@ struct mcp_log_call {
  * "response" are kept cut to the limits above (shown as a truncated string, "truncated": true). */
 void mcp_logs_add(struct mock *m, const struct tenant *t, const struct mcp_log_call *c);
 
+/* The bytes tenant's records hold now (what MCP_LOG_TENANT_BYTES bounds). */
+size_t mcp_logs_bytes(struct mcp_logs *l, const char *tenant);
+
 /* Filters for mcp_logs_list; NULL or "" members match anything. */
 struct mcp_log_filter {
     const char *status, *linked_account_id, *application, *tool, *action, *server;
