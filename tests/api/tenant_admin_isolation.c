@@ -82,7 +82,9 @@ static void scenarios_are_per_tenant(void **state)
     cJSON *st = scenario_of(m, b);
     assert_string_equal(th_str(st, "name"), "b-story");
     assert_string_equal(th_str(st, "armed"), "b-manual");
-    assert_non_null(strstr(cJSON_PrintUnformatted(cJSON_GetObjectItem(st, "faults")), "b-co"));
+    char *faults = cJSON_PrintUnformatted(cJSON_GetObjectItem(st, "faults"));
+    assert_non_null(strstr(faults, "b-co"));
+    free(faults);
     cJSON_Delete(st);
     assert_int_equal(status_of(th_key(m, "GET", "/api/v2/public/linked-account/b-co", b, NULL, NULL)), 503);
     st = scenario_of(m, a);
