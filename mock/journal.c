@@ -50,6 +50,9 @@ struct journal {
     pthread_mutex_t lock;
     struct ring *bucket[BUCKETS];
     int capacity;        /* entries per tenant */
+    size_t tenant_bytes; /* bytes per tenant (JOURNAL_TENANT_BYTES) */
+    size_t total_bytes;  /* bytes of all tenants together (JOURNAL_TOTAL_BYTES) */
+    size_t bytes;        /* held now, all rings */
     long long next_seq;  /* one sequence for all tenants: `since` orders across them */
     struct waiter *waiters;
     int closed;
@@ -95,7 +98,17 @@ struct journal *journal_new(int capacity)
     struct journal *j = calloc(1, sizeof *j);
     pthread_mutex_init(&j->lock, NULL);
     j->capacity = capacity;
+    j->tenant_bytes = JOURNAL_TENANT_BYTES;
+    j->total_bytes = JOURNAL_TOTAL_BYTES;
     return j;
+}
+
+void journal_set_limits(struct journal *j, size_t tenant_bytes, size_t total_bytes)
+{
+    pthread_mutex_lock(&j->lock);
+    j->tenant_bytes = tenant_bytes;
+    j->total_bytes = total_bytes;
+    pthread_mutex_unlock(&j->lock);
 }
 
 void journal_free(struct journal *j)
@@ -162,6 +175,7 @@ static void evict_oldest(struct journal *j, struct ring *x, int free_block)
     old->seq = 0;
     if (free_block) {
         x->bytes -= old->cap;
+        j->bytes -= old->cap;
         free(old->buf);
         old->buf = NULL;
         old->cap = 0;
@@ -177,10 +191,22 @@ static struct entry *make_room(struct journal *j, struct ring *x, size_t need)
     if (!x)
         return NULL;
     for (;;) {
-        int full = x->n == j->capacity, heavy = x->n > 0 && x->bytes + need > JOURNAL_TENANT_BYTES;
+        int full = x->n == j->capacity, heavy = x->n > 0 && x->bytes + need > j->tenant_bytes;
         if (!full && !heavy)
             break;
         evict_oldest(j, x, heavy); /* (a full ring reuses the oldest's block for the newest) */
+    }
+    /* Many tenants together stay under the total too: the tenant holding the most gives way, so
+     * a tenant with a short history keeps it while another floods the mock. */
+    while (j->bytes + need > j->total_bytes) {
+        struct ring *big = NULL;
+        for (int b = 0; b < BUCKETS; b++)
+            for (struct ring *y = j->bucket[b]; y; y = y->next)
+                if (y->n > 0 && (!big || y->bytes > big->bytes))
+                    big = y;
+        if (!big)
+            break;
+        evict_oldest(j, big, 1);
     }
     if (x->n == x->cap) { /* grow, oldest first from 0 */
         int cap = x->cap ? x->cap * 2 : 16;
@@ -200,10 +226,12 @@ static struct entry *make_room(struct journal *j, struct ring *x, size_t need)
     /* grow the slot's block, or give back most of a block a large body left behind */
     if (e->cap < need || (e->cap > 16384 && e->cap > 4 * need)) {
         x->bytes -= e->cap;
+        j->bytes -= e->cap;
         free(e->buf);
         e->buf = malloc(need);
         e->cap = e->buf ? need : 0;
         x->bytes += e->cap;
+        j->bytes += e->cap;
         if (!e->buf)
             return NULL;
     }
@@ -527,6 +555,7 @@ void journal_clear(struct journal *j, const char *tenant)
                 continue;
             }
             *p = x->next; /* the tenant's memory goes with its entries (a dropped tenant's too) */
+            j->bytes -= x->bytes;
             ring_free(x);
         }
     for (struct waiter *w = j->waiters; w; w = w->next)

@@ -10,6 +10,7 @@ struct fixtures;
 
 #define JOURNAL_CAPACITY 2000                  /* entries kept per tenant */
 #define JOURNAL_TENANT_BYTES (8 * 1024 * 1024)  /* and at most this much of their bodies and headers */
+#define JOURNAL_TOTAL_BYTES (256 * 1024 * 1024) /* all tenants together: the one holding most gives way */
 #define JOURNAL_KEEP_REQUEST_BODY (64 * 1024)   /* longer bodies are kept cut, flagged truncated */
 /* Answers are kept shorter: catalogue reads (12 KB) on every request would make the ring hold
  * 24 MB and cost the hot read routes a copy through cold memory; what tests verify is small. */
@@ -30,6 +31,8 @@ struct journal_filter {
 
 struct journal *journal_new(int capacity);
 void journal_free(struct journal *j);
+/* Other byte limits than JOURNAL_TENANT_BYTES and JOURNAL_TOTAL_BYTES (tests). */
+void journal_set_limits(struct journal *j, size_t tenant_bytes, size_t total_bytes);
 /* Records r as answered with status and body (NULL for none). */
 void journal_record(struct journal *j, req *r, int status, const char *body, size_t len, long long virtual_ms,
                     long long duration_us);

@@ -39,6 +39,8 @@ struct mcp_logs {
     pthread_mutex_t lock;
     struct tlog *bucket[BUCKETS];
     int capacity; /* records per tenant */
+    size_t tenant_bytes, total_bytes; /* MCP_LOG_TENANT_BYTES, MCP_LOG_TOTAL_BYTES */
+    size_t bytes; /* held now, all tenants */
 };
 
 static unsigned hash(const char *s)
@@ -81,7 +83,29 @@ struct mcp_logs *mcp_logs_new(int capacity)
     struct mcp_logs *l = calloc(1, sizeof *l);
     pthread_mutex_init(&l->lock, NULL);
     l->capacity = capacity;
+    l->tenant_bytes = MCP_LOG_TENANT_BYTES;
+    l->total_bytes = MCP_LOG_TOTAL_BYTES;
     return l;
+}
+
+void mcp_logs_set_limits(struct mcp_logs *l, size_t tenant_bytes, size_t total_bytes)
+{
+    pthread_mutex_lock(&l->lock);
+    l->tenant_bytes = tenant_bytes;
+    l->total_bytes = total_bytes;
+    pthread_mutex_unlock(&l->lock);
+}
+
+/* x's oldest record goes (lock held). */
+static void drop_oldest(struct mcp_logs *l, struct tlog *x)
+{
+    struct entry *old = rec_at(x, 0);
+    x->bytes -= old->size;
+    l->bytes -= old->size;
+    free(old->blob);
+    old->blob = NULL;
+    x->head = (x->head + 1) % x->cap;
+    x->n--;
 }
 
 void mcp_logs_free(struct mcp_logs *l)
@@ -104,6 +128,7 @@ void mcp_logs_clear(struct mcp_logs *l, const char *tenant)
                 continue;
             }
             *p = x->next;
+            l->bytes -= x->bytes;
             tlog_free(x);
         }
     pthread_mutex_unlock(&l->lock);
@@ -171,13 +196,18 @@ void mcp_logs_add(struct mock *m, const struct tenant *t, const struct mcp_log_c
         return;
     }
     /* the tenant's oldest go: at the capacity, or past its bytes */
-    while (x->n > 0 && (x->n == l->capacity || x->bytes + e.size > MCP_LOG_TENANT_BYTES)) {
-        struct entry *old = rec_at(x, 0);
-        x->bytes -= old->size;
-        free(old->blob);
-        old->blob = NULL;
-        x->head = (x->head + 1) % x->cap;
-        x->n--;
+    while (x->n > 0 && (x->n == l->capacity || x->bytes + e.size > l->tenant_bytes))
+        drop_oldest(l, x);
+    /* all tenants together stay under the total: the one holding the most gives way */
+    while (l->bytes + e.size > l->total_bytes) {
+        struct tlog *big = NULL;
+        for (int b = 0; b < BUCKETS; b++)
+            for (struct tlog *y = l->bucket[b]; y; y = y->next)
+                if (y->n > 0 && (!big || y->bytes > big->bytes))
+                    big = y;
+        if (!big)
+            break;
+        drop_oldest(l, big);
     }
     if (x->n == x->cap) {
         int cap = x->cap ? x->cap * 2 : 16;
@@ -198,6 +228,7 @@ void mcp_logs_add(struct mock *m, const struct tenant *t, const struct mcp_log_c
     }
     *rec_at(x, x->n++) = e;
     x->bytes += e.size;
+    l->bytes += e.size;
     pthread_mutex_unlock(&l->lock);
 }
 

@@ -8,11 +8,14 @@
 
 #define MCP_LOG_CAPACITY 5000           /* the mock's "retention": records kept per tenant */
 #define MCP_LOG_TENANT_BYTES (8 * 1024 * 1024) /* and at most this much of their payloads per tenant */
+#define MCP_LOG_TOTAL_BYTES (256 * 1024 * 1024) /* all tenants together: the one holding most gives way */
 #define MCP_LOG_INPUT_MAX (32 * 1024)   /* captured request payload, as Refold */
 #define MCP_LOG_OUTPUT_MAX (64 * 1024)  /* captured response payload */
 
 struct mcp_logs *mcp_logs_new(int capacity);
 void mcp_logs_free(struct mcp_logs *l);
+/* Other byte limits than MCP_LOG_TENANT_BYTES and MCP_LOG_TOTAL_BYTES (tests). */
+void mcp_logs_set_limits(struct mcp_logs *l, size_t tenant_bytes, size_t total_bytes);
 /* Forgets a tenant's records (NULL: everyone's): reset. */
 void mcp_logs_clear(struct mcp_logs *l, const char *tenant);
 

@@ -344,6 +344,71 @@ static void histories_are_bounded_in_bytes(void **state)
     refold_mock_stop(m);
 }
 
+/* Many tenants together stay under a total too, and the tenant holding the most gives way: a
+ * tenant with a short history (under its share) keeps all of it while others flood the mock.
+ * (Limits scaled down from 8 MB per tenant and 256 MB in all.) */
+static void histories_share_a_total_bound(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+    struct mock *mm = (struct mock *)m;
+    journal_set_limits(mm->journal, 1024 * 1024, 2048 * 1024);
+    char *a = new_tenant(m, "Acme"), *b = new_tenant(m, "Acme"), *c = new_tenant(m, "Acme");
+    const char *aid = tenants_by_key(mm, a)->id;
+    size_t n = 30 * 1024;
+    char *body = malloc(n + 32);
+    snprintf(body, n + 32, "{\"linked_account_id\":\"x\",\"pad\":\"");
+    size_t at = strlen(body);
+    memset(body + at, 'p', n - at);
+    strcpy(body + n, "\"}");
+    for (int i = 0; i < 20; i++) /* about 600 KB */
+        status_of(th_key(m, "POST", "/api/v2/public/linked-account", a, NULL, body));
+    size_t mine = journal_bytes(mm->journal, aid);
+    for (int i = 0; i < 60; i++) { /* about 1.8 MB each: past their own 1 MB and the 2 MB in all */
+        status_of(th_key(m, "POST", "/api/v2/public/linked-account", b, NULL, body));
+        status_of(th_key(m, "POST", "/api/v2/public/linked-account", c, NULL, body));
+    }
+    assert_int_equal(requests_count(m, a), 20);
+    assert_int_equal(journal_bytes(mm->journal, aid), mine);
+    size_t all = journal_bytes(mm->journal, aid) + journal_bytes(mm->journal, tenants_by_key(mm, b)->id) +
+                 journal_bytes(mm->journal, tenants_by_key(mm, c)->id) + journal_bytes(mm->journal, "");
+    assert_true(all <= 2048 * 1024);
+    assert_true(requests_count(m, b) < 60 && requests_count(m, b) > 0);
+    assert_true(requests_count(m, c) < 60 && requests_count(m, c) > 0);
+
+    /* the MCP log the same way: A's 5 calls stay while B's 40 of 32 KB each push the total */
+    char sa[32], sb[32], pa[64], pb[64];
+    const char *cfg = "{\"associated_apps\":[{\"slug\":\"hubspot\",\"actions\":[\"get_contact\"]}]}";
+    th_create_la(m, a, "la", "A");
+    th_create_la(m, b, "la", "B");
+    mu_connect_hubspot(m, a, "la");
+    mu_connect_hubspot(m, b, "la");
+    mu_server(m, a, "la", cfg, sa);
+    mu_server(m, b, "la", cfg, sb);
+    mu_pat(m, a, "la", pa);
+    mu_pat(m, b, "la", pb);
+    size_t big = 40 * 1024;
+    char *args = malloc(big + 128);
+    snprintf(args, big + 128, "{\"name\":\"no_such_tool\",\"arguments\":{\"pad\":\"");
+    at = strlen(args);
+    memset(args + at, 'q', big - at);
+    strcpy(args + big, "\"}}");
+    for (int i = 0; i < 5; i++)
+        status_of(mu_rpc(m, pa, sa, "tools/call", args));
+    assert_int_equal(mcp_log_count(m, a), 5);
+    mcp_logs_set_limits(mm->mcp_logs, 1024 * 1024, 1024 * 1024 + 5 * 34 * 1024);
+    for (int i = 0; i < 40; i++)
+        status_of(mu_rpc(m, pb, sb, "tools/call", args));
+    assert_int_equal(mcp_log_count(m, a), 5);
+    assert_true(mcp_log_count(m, b) < 40);
+    free(args);
+    free(body);
+    free(a);
+    free(b);
+    free(c);
+    refold_mock_stop(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -352,6 +417,7 @@ int main(void)
         cmocka_unit_test(mcp_log_is_per_tenant),
         cmocka_unit_test(waiters_are_capped_per_tenant),
         cmocka_unit_test(histories_are_bounded_in_bytes),
+        cmocka_unit_test(histories_share_a_total_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
