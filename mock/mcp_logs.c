@@ -1,4 +1,5 @@
-/* mcp_logs.c: the MCP audit log, a ring of tool-call records in memory. Not in the store: a tool
+/* mcp_logs.c: the MCP audit log, a ring of tool-call records per tenant in memory, bounded in
+ * records and bytes; a payload is kept only as far as a record shows it. Not in the store: a tool
  * call must not take the store's write lock a second time just to be journaled (it halved the
  * MCP route's throughput), and like /__mock/requests it is a debugging view. */
 #include "mcp_logs.h"
@@ -16,33 +17,102 @@ struct entry {
     char tenant[80];
     char id[25];        /* drawn when first listed: ids are random, so nothing sees the delay */
     char *blob;         /* the fields' strings */
+    size_t size;        /* blob's bytes */
     const char *f[NF];  /* into blob; NULL for a field left out */
+    int cut;            /* request and/or response were longer than shown: kept cut (1 << F_*) */
     double duration_ms;
     long long at_ms;
 };
 
+/* One tenant's records, the oldest at e[head]; grown on demand up to the capacity. */
+struct tlog {
+    struct tlog *next;
+    char tenant[80];
+    struct entry *e;
+    int cap, head, n;
+    size_t bytes;
+};
+
+#define BUCKETS 64
+
 struct mcp_logs {
     pthread_mutex_t lock;
-    struct entry *e;
-    int cap, head, n; /* the oldest is e[head] */
+    struct tlog *bucket[BUCKETS];
+    int capacity; /* records per tenant */
+    size_t tenant_bytes, total_bytes; /* MCP_LOG_TENANT_BYTES, MCP_LOG_TOTAL_BYTES */
+    size_t bytes; /* held now, all tenants */
 };
+
+static unsigned hash(const char *s)
+{
+    unsigned h = 2166136261u;
+    while (*s)
+        h = (h ^ (unsigned char)*s++) * 16777619u;
+    return h % BUCKETS;
+}
+
+static struct tlog *tlog_of(struct mcp_logs *l, const char *tenant, int create)
+{
+    struct tlog **at = &l->bucket[hash(tenant)];
+    for (struct tlog *x = *at; x; x = x->next)
+        if (!strcmp(x->tenant, tenant))
+            return x;
+    if (!create)
+        return NULL;
+    struct tlog *x = calloc(1, sizeof *x);
+    if (!x)
+        return NULL;
+    util_copy(x->tenant, sizeof x->tenant, tenant);
+    x->next = *at;
+    *at = x;
+    return x;
+}
+
+static struct entry *rec_at(const struct tlog *x, int i) { return &x->e[(x->head + i) % x->cap]; }
+
+static void tlog_free(struct tlog *x)
+{
+    for (int i = 0; i < x->n; i++)
+        free(rec_at(x, i)->blob);
+    free(x->e);
+    free(x);
+}
 
 struct mcp_logs *mcp_logs_new(int capacity)
 {
     struct mcp_logs *l = calloc(1, sizeof *l);
     pthread_mutex_init(&l->lock, NULL);
-    l->cap = capacity;
-    l->e = calloc((size_t)capacity, sizeof *l->e);
+    l->capacity = capacity;
+    l->tenant_bytes = MCP_LOG_TENANT_BYTES;
+    l->total_bytes = MCP_LOG_TOTAL_BYTES;
     return l;
+}
+
+void mcp_logs_set_limits(struct mcp_logs *l, size_t tenant_bytes, size_t total_bytes)
+{
+    pthread_mutex_lock(&l->lock);
+    l->tenant_bytes = tenant_bytes;
+    l->total_bytes = total_bytes;
+    pthread_mutex_unlock(&l->lock);
+}
+
+/* x's oldest record goes (lock held). */
+static void drop_oldest(struct mcp_logs *l, struct tlog *x)
+{
+    struct entry *old = rec_at(x, 0);
+    x->bytes -= old->size;
+    l->bytes -= old->size;
+    free(old->blob);
+    old->blob = NULL;
+    x->head = (x->head + 1) % x->cap;
+    x->n--;
 }
 
 void mcp_logs_free(struct mcp_logs *l)
 {
     if (!l)
         return;
-    for (int i = 0; i < l->cap; i++)
-        free(l->e[i].blob);
-    free(l->e);
+    mcp_logs_clear(l, NULL);
     pthread_mutex_destroy(&l->lock);
     free(l);
 }
@@ -50,20 +120,41 @@ void mcp_logs_free(struct mcp_logs *l)
 void mcp_logs_clear(struct mcp_logs *l, const char *tenant)
 {
     pthread_mutex_lock(&l->lock);
-    int keep = 0;
-    struct entry *kept = calloc((size_t)l->cap, sizeof *kept);
-    for (int i = 0; i < l->n; i++) {
-        struct entry *x = &l->e[(l->head + i) % l->cap];
-        if (tenant && strcmp(x->tenant, tenant))
-            kept[keep++] = *x;
-        else
-            free(x->blob);
-    }
-    free(l->e);
-    l->e = kept;
-    l->head = 0;
-    l->n = keep;
+    for (int b = 0; b < BUCKETS; b++)
+        for (struct tlog **p = &l->bucket[b]; *p;) {
+            struct tlog *x = *p;
+            if (tenant && strcmp(x->tenant, tenant)) {
+                p = &x->next;
+                continue;
+            }
+            *p = x->next;
+            l->bytes -= x->bytes;
+            tlog_free(x);
+        }
     pthread_mutex_unlock(&l->lock);
+}
+
+size_t mcp_logs_bytes(struct mcp_logs *l, const char *tenant)
+{
+    pthread_mutex_lock(&l->lock);
+    struct tlog *x = tlog_of(l, tenant, 0);
+    size_t n = x ? x->bytes : 0;
+    pthread_mutex_unlock(&l->lock);
+    return n;
+}
+
+/* How much of text a record keeps: all of it up to max bytes, else its first max bytes cut
+ * back to a whole UTF-8 character (what the listing shows of it anyway). */
+static size_t kept_len(const char *text, size_t max, int *cut)
+{
+    size_t n = strlen(text);
+    *cut = n > max;
+    if (!*cut)
+        return n;
+    n = max;
+    while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+        n--;
+    return n;
 }
 
 void mcp_logs_add(struct mock *m, const struct tenant *t, const struct mcp_log_call *c)
@@ -73,46 +164,80 @@ void mcp_logs_add(struct mock *m, const struct tenant *t, const struct mcp_log_c
                           c->request, c->response, c->client_name, c->protocol_version, c->request_id};
     static const int optional = 1 << F_ACTION | 1 << F_APP | 1 << F_TYPE;
     size_t len[NF], total = 0;
+    int cut = 0;
     for (int i = 0; i < NF; i++) {
         if (!in[i] && !(optional & 1 << i))
             in[i] = "";
-        len[i] = in[i] ? strlen(in[i]) + 1 : 0;
+        int c1 = 0;
+        /* a 1 MB payload is kept as the 32 or 64 KB the record shows, not whole */
+        len[i] = !in[i] ? 0 : i == F_REQUEST ? kept_len(in[i], MCP_LOG_INPUT_MAX, &c1) + 1
+                            : i == F_RESPONSE ? kept_len(in[i], MCP_LOG_OUTPUT_MAX, &c1) + 1 : strlen(in[i]) + 1;
+        cut |= c1 << i;
         total += len[i];
     }
     char *blob = malloc(total ? total : 1);
     if (!blob)
         return;
-    struct entry e = {.blob = blob, .duration_ms = c->duration_ms, .at_ms = c->at_ms};
+    struct entry e = {.blob = blob, .size = total, .cut = cut, .duration_ms = c->duration_ms, .at_ms = c->at_ms};
     util_copy(e.tenant, sizeof e.tenant, t->id);
     for (int i = 0; i < NF; i++) {
         if (!in[i])
             continue;
-        memcpy(blob, in[i], len[i]);
+        memcpy(blob, in[i], len[i] - 1);
+        blob[len[i] - 1] = 0;
         e.f[i] = blob;
         blob += len[i];
     }
     pthread_mutex_lock(&l->lock);
-    struct entry *x;
-    if (l->n == l->cap) { /* full: the oldest goes */
-        x = &l->e[l->head];
-        free(x->blob);
-        l->head = (l->head + 1) % l->cap;
-    } else {
-        x = &l->e[(l->head + l->n++) % l->cap];
+    struct tlog *x = tlog_of(l, t->id, 1);
+    if (!x) {
+        pthread_mutex_unlock(&l->lock);
+        free(e.blob);
+        return;
     }
-    *x = e;
+    /* the tenant's oldest go: at the capacity, or past its bytes */
+    while (x->n > 0 && (x->n == l->capacity || x->bytes + e.size > l->tenant_bytes))
+        drop_oldest(l, x);
+    /* all tenants together stay under the total: the one holding the most gives way */
+    while (l->bytes + e.size > l->total_bytes) {
+        struct tlog *big = NULL;
+        for (int b = 0; b < BUCKETS; b++)
+            for (struct tlog *y = l->bucket[b]; y; y = y->next)
+                if (y->n > 0 && (!big || y->bytes > big->bytes))
+                    big = y;
+        if (!big)
+            break;
+        drop_oldest(l, big);
+    }
+    if (x->n == x->cap) {
+        int cap = x->cap ? x->cap * 2 : 16;
+        if (cap > l->capacity)
+            cap = l->capacity;
+        struct entry *grown = calloc((size_t)cap, sizeof *grown);
+        if (!grown) {
+            pthread_mutex_unlock(&l->lock);
+            free(e.blob);
+            return;
+        }
+        for (int i = 0; i < x->n; i++)
+            grown[i] = *rec_at(x, i);
+        free(x->e);
+        x->e = grown;
+        x->cap = cap;
+        x->head = 0;
+    }
+    *rec_at(x, x->n++) = e;
+    x->bytes += e.size;
+    l->bytes += e.size;
     pthread_mutex_unlock(&l->lock);
 }
 
-/* A captured payload as the record shows it: the JSON, or its first max characters as a string. */
-static cJSON *payload(const char *text, size_t max, int *truncated)
+/* A captured payload as the record shows it: the JSON, or, when it was cut, its first bytes as a string. */
+static cJSON *payload(const char *text, int cut, int *truncated)
 {
-    if (strlen(text) > max) {
+    if (cut) {
         *truncated = 1;
-        char *cut = strndup(text, max);
-        cJSON *v = cJSON_CreateString(cut ? cut : "");
-        free(cut);
-        return v;
+        return cJSON_CreateString(text);
     }
     cJSON *v = cJSON_Parse(text);
     return v ? v : cJSON_CreateNull();
@@ -140,8 +265,8 @@ static cJSON *record(const struct tenant *t, struct entry *x)
     cJSON_AddStringToObject(id, "linkedAccount", x->f[F_LA]);
     cJSON_AddStringToObject(id, "server", x->f[F_SERVER]);
     cJSON_AddStringToObject(id, "environment", t->environment);
-    cJSON_AddItemToObject(rec, "request", payload(x->f[F_REQUEST], MCP_LOG_INPUT_MAX, &truncated));
-    cJSON_AddItemToObject(rec, "response", payload(x->f[F_RESPONSE], MCP_LOG_OUTPUT_MAX, &truncated));
+    cJSON_AddItemToObject(rec, "request", payload(x->f[F_REQUEST], x->cut & 1 << F_REQUEST, &truncated));
+    cJSON_AddItemToObject(rec, "response", payload(x->f[F_RESPONSE], x->cut & 1 << F_RESPONSE, &truncated));
     cJSON *cl = cJSON_AddObjectToObject(rec, "client");
     cJSON_AddStringToObject(cl, "name", x->f[F_CLIENT]);
     cJSON_AddStringToObject(cl, "transport", "streamable-http");
@@ -161,9 +286,10 @@ cJSON *mcp_logs_list(struct mock *m, const struct tenant *t, const struct mcp_lo
     struct mcp_logs *l = m->mcp_logs;
     cJSON *out = cJSON_CreateArray();
     pthread_mutex_lock(&l->lock);
-    for (int i = 0; i < l->n; i++) {
-        struct entry *x = &l->e[(l->head + i) % l->cap];
-        if (!strcmp(x->tenant, t->id) && same(f->status, x->f[F_STATUS]) && same(f->application, x->f[F_APP]) &&
+    struct tlog *tl = tlog_of(l, t->id, 0);
+    for (int i = 0; tl && i < tl->n; i++) {
+        struct entry *x = rec_at(tl, i);
+        if (same(f->status, x->f[F_STATUS]) && same(f->application, x->f[F_APP]) &&
             same(f->tool, x->f[F_TOOL]) && same(f->action, x->f[F_ACTION]) && same(f->server, x->f[F_SERVER]) &&
             same(f->linked_account_id, x->f[F_LA]))
             cJSON_AddItemToArray(out, record(t, x));

@@ -1,17 +1,21 @@
 /* mcp_logs.h: the MCP audit log: one append-only record per tool call (docs/mcp/operate-logs),
- * the newest MCP_LOG_CAPACITY kept in memory like the request journal. */
+ * each tenant's newest MCP_LOG_CAPACITY kept in memory like the request journal. */
 #ifndef MCP_LOGS_H
 #define MCP_LOGS_H
 
 #include <cjson/cJSON.h>
 #include "mock.h"
 
-#define MCP_LOG_CAPACITY 5000           /* the mock's "retention" */
+#define MCP_LOG_CAPACITY 5000           /* the mock's "retention": records kept per tenant */
+#define MCP_LOG_TENANT_BYTES (8 * 1024 * 1024) /* and at most this much of their payloads per tenant */
+#define MCP_LOG_TOTAL_BYTES (256 * 1024 * 1024) /* all tenants together: the one holding most gives way */
 #define MCP_LOG_INPUT_MAX (32 * 1024)   /* captured request payload, as Refold */
 #define MCP_LOG_OUTPUT_MAX (64 * 1024)  /* captured response payload */
 
 struct mcp_logs *mcp_logs_new(int capacity);
 void mcp_logs_free(struct mcp_logs *l);
+/* Other byte limits than MCP_LOG_TENANT_BYTES and MCP_LOG_TOTAL_BYTES (tests). */
+void mcp_logs_set_limits(struct mcp_logs *l, size_t tenant_bytes, size_t total_bytes);
 /* Forgets a tenant's records (NULL: everyone's): reset. */
 void mcp_logs_clear(struct mcp_logs *l, const char *tenant);
 
@@ -25,10 +29,13 @@ struct mcp_log_call {
     double duration_ms;
     long long at_ms;
 };
-/* Appends a record of tenant t. Nothing is built here: the copied fields become the JSON record
- * when listed, with "request" and "response" cut to the limits above (replaced by a truncated
- * string and "truncated": true). */
+/* Appends a record of tenant t (its oldest go past MCP_LOG_CAPACITY or MCP_LOG_TENANT_BYTES).
+ * Nothing is built here: the copied fields become the JSON record when listed; "request" and
+ * "response" are kept cut to the limits above (shown as a truncated string, "truncated": true). */
 void mcp_logs_add(struct mock *m, const struct tenant *t, const struct mcp_log_call *c);
+
+/* The bytes tenant's records hold now (what MCP_LOG_TENANT_BYTES bounds). */
+size_t mcp_logs_bytes(struct mcp_logs *l, const char *tenant);
 
 /* Filters for mcp_logs_list; NULL or "" members match anything. */
 struct mcp_log_filter {

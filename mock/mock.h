@@ -38,6 +38,7 @@ struct tenant {
     char api_key[128];
     const cJSON *setup;     /* seed data from orgs.json, applied on reset (may be NULL) */
     long long clock_offset_ms; /* this tenant's own advances (clock.c; atomic: tenants are shared const) */
+    int waiters;            /* its requests waiting with wait_ms now (atomic; admin/admin_wait.c) */
 };
 
 struct mock {

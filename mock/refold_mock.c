@@ -273,5 +273,5 @@ int refold_mock_load_scenario(refold_mock *mm, const char *file_or_name, char *e
         snprintf(err, errlen, "no scenario given");
         return -1;
     }
-    return scenario_load_ref(m, file_or_name, 1, &m->fx->tenants[0], NULL, err, errlen);
+    return scenario_load_ref(m, file_or_name, 1, &m->fx->tenants[0], NULL, NULL, err, errlen);
 }

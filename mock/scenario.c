@@ -26,18 +26,30 @@
 #define DOC_DEF "definition"   /* the scenario as loaded: written once per load */
 #define DOC_STATE "progress"   /* which steps fired, when, and what they did */
 
-/* The script itself is guarded by the store lock (recursive), the one lock that clock_advance,
+/* Each tenant plays its own scenario (a slot per tenant that ever loaded one): loading, firing
+ * and unloading in one tenant never touch another's.
+ * The scripts are guarded by the store lock (recursive), the one lock that clock_advance,
  * handlers and actions already share, so a step never runs beside a half-done request. The gate
- * is separate and never held while taking the store lock. */
-struct scenario {
-    pthread_mutex_t gate;
-    pthread_cond_t cv;
+ * guards the pending requests and is never held while taking the store lock. Slots are only
+ * added (with both locks held), never removed before scenario_free: a reader holding either
+ * lock can walk the list. */
+struct slot {
+    struct slot *next;
+    char tenant[80];          /* the tenant id it plays in */
+    struct sc_script *s;      /* that tenant's loaded scenario, or NULL */
+    unsigned gen;             /* bumped by every load and unload */
     const req *pending;       /* the Nth request of an after_requests step, until it is answered */
     int pending_step;
     unsigned pending_gen;
-    struct sc_script *s;      /* the loaded scenario, or NULL */
-    unsigned gen;             /* bumped by every load and unload */
-    int active;               /* (atomic) s != NULL: lets requests skip the store lock when idle */
+};
+
+struct scenario {
+    pthread_mutex_t gate;
+    pthread_cond_t cv;
+    struct slot *slots;
+    char last[80];            /* the tenant of the latest load: the scenario of calls without a key */
+    int active;               /* (atomic) how many slots hold a script: requests skip the store lock at 0 */
+    int pending;              /* (gate) how many slots have a pending request */
 };
 
 struct scenario *scenario_new(void)
@@ -52,18 +64,54 @@ void scenario_free(struct scenario *e)
 {
     if (!e)
         return;
-    scenario_parse_free(e->s);
+    for (struct slot *x = e->slots, *next; x; x = next) {
+        next = x->next;
+        scenario_parse_free(x->s);
+        free(x);
+    }
     pthread_cond_destroy(&e->cv);
     pthread_mutex_destroy(&e->gate);
     free(e);
 }
 
-static void set_script(struct scenario *e, struct sc_script *s)
+/* The slot of tenant id, or NULL; with create, a new empty one (store lock held). */
+static struct slot *slot_of(struct scenario *e, const char *tenant, int create)
 {
-    scenario_parse_free(e->s);
-    e->s = s;
-    e->gen++;
-    __atomic_store_n(&e->active, s != NULL, __ATOMIC_RELEASE);
+    for (struct slot *x = e->slots; x; x = x->next)
+        if (!strcmp(x->tenant, tenant))
+            return x;
+    if (!create)
+        return NULL;
+    struct slot *x = calloc(1, sizeof *x);
+    snprintf(x->tenant, sizeof x->tenant, "%s", tenant);
+    pthread_mutex_lock(&e->gate);
+    x->next = e->slots;
+    e->slots = x;
+    pthread_mutex_unlock(&e->gate);
+    return x;
+}
+
+/* The slot a call means: its tenant's, or without a key the latest loaded (store lock held). */
+static struct slot *slot_for(struct scenario *e, const struct tenant *t)
+{
+    if (t)
+        return slot_of(e, t->id, 0);
+    struct slot *x = e->last[0] ? slot_of(e, e->last, 0) : NULL;
+    if (x && x->s)
+        return x;
+    for (x = e->slots; x; x = x->next)
+        if (x->s)
+            return x;
+    return NULL;
+}
+
+static void set_script(struct scenario *e, struct slot *x, struct sc_script *s)
+{
+    int had = x->s != NULL;
+    scenario_parse_free(x->s);
+    x->s = s;
+    x->gen++;
+    __atomic_add_fetch(&e->active, (s != NULL) - had, __ATOMIC_ACQ_REL);
 }
 
 /* ---- persistence: two documents of the scenario's tenant, so a tenant reset drops them ---- */
@@ -109,6 +157,8 @@ static void log_line(struct mock *m, const char *fmt, const char *a, const char 
 static void fire_step(struct mock *m, struct sc_script *s, int i)
 {
     struct sc_step *st = &s->steps[i];
+    const struct tenant *was = clock_scoped();
+    clock_scope(s->t); /* a step plays in its tenant's time, whoever fires it (a keyless admin call) */
     s->firing = 1; /* while set, no step fires: an advance_clock action cannot re-enter the script */
     st->fired_at_ms = clock_now_ms(m);
     cJSON *results = cJSON_CreateArray();
@@ -123,6 +173,7 @@ static void fire_step(struct mock *m, struct sc_script *s, int i)
     if (s->armed < s->nsteps)
         s->steps[s->armed].armed_at_ms = clock_now_ms(m);
     save_progress(m, s);
+    clock_scope(was);
     log_line(m, "refold-mock: scenario %s: step '%s' fired\n", s->name, st->name);
 }
 
@@ -134,18 +185,18 @@ static long long due_of(const struct sc_script *s)
     return st->armed_at_ms + st->after_ms;
 }
 
-/* Fires every time step already due (after_seconds 0, or due during an advance a step made). */
-static void settle(struct mock *m, struct scenario *e, long long now)
+/* Fires every time step of x already due (after_seconds 0, or due during an advance a step made). */
+static void settle(struct mock *m, struct slot *x, long long now)
 {
-    while (e->s && due_of(e->s) <= now)
-        fire_step(m, e->s, e->s->armed);
+    while (x && x->s && due_of(x->s) <= now)
+        fire_step(m, x->s, x->s->armed);
 }
 
-/* A timer pass for one tenant (clock.c) leaves a scenario playing in another alone. */
-static int other_tenant(const struct scenario *e)
+/* A timer pass for one tenant (clock.c) sees only that tenant's scenario; without one, all. */
+static int in_pass(const struct slot *x)
 {
     const struct tenant *t = clock_scoped();
-    return t && e->s && strcmp(e->s->t->id, t->id);
+    return x->s && (!t || !strcmp(x->tenant, t->id));
 }
 
 long long scenario_next_due(struct mock *m)
@@ -153,8 +204,11 @@ long long scenario_next_due(struct mock *m)
     struct scenario *e = m->scenario;
     if (!e || !__atomic_load_n(&e->active, __ATOMIC_ACQUIRE))
         return LLONG_MAX;
+    long long due = LLONG_MAX;
     store_lock(m->store);
-    long long due = other_tenant(e) ? LLONG_MAX : due_of(e->s);
+    for (struct slot *x = e->slots; x; x = x->next)
+        if (in_pass(x) && due_of(x->s) < due)
+            due = due_of(x->s);
     store_unlock(m->store);
     return due;
 }
@@ -165,26 +219,25 @@ void scenario_fire_due(struct mock *m, long long now)
     if (!e || !__atomic_load_n(&e->active, __ATOMIC_ACQUIRE))
         return;
     store_lock(m->store);
-    if (other_tenant(e)) {
-        store_unlock(m->store);
-        return;
-    }
-    settle(m, e, now);
+    for (struct slot *x = e->slots; x; x = x->next)
+        if (in_pass(x))
+            settle(m, x, now);
     store_unlock(m->store);
 }
 
-int scenario_fire_step(struct mock *m, const char *name, char *err, size_t n)
+int scenario_fire_step(struct mock *m, const struct tenant *t, const char *name, char *err, size_t n)
 {
     struct scenario *e = m->scenario;
     int rc = 0;
     store_lock(m->store);
-    struct sc_script *s = e->s;
+    struct slot *x = slot_for(e, t);
+    struct sc_script *s = x ? x->s : NULL;
     int i = -1;
     for (int k = 0; s && k < s->nsteps && i < 0; k++)
         if (!strcmp(s->steps[k].name, name))
             i = k;
     if (!s) {
-        rc = 404, snprintf(err, n, "no scenario is loaded (POST /__mock/scenario loads one)");
+        rc = 404, snprintf(err, n, "no scenario is loaded%s (POST /__mock/scenario loads one)", t ? " in this tenant" : "");
     } else if (i < 0) {
         rc = 404, snprintf(err, n, "scenario %s has no step '%s'", s->name, name);
     } else if (s->steps[i].fired_at_ms >= 0) {
@@ -196,7 +249,7 @@ int scenario_fire_step(struct mock *m, const char *name, char *err, size_t n)
                            s->steps[s->armed].name);
     } else {
         fire_step(m, s, i);
-        settle(m, e, clock_now_ms(m));
+        settle(m, x, clock_now(m, s->t));
     }
     store_unlock(m->store);
     return rc;
@@ -213,6 +266,19 @@ static int request_matches(const struct sc_step *st, const req *r)
     return util_path_match(st->path, r->ri->local_uri);
 }
 
+/* Whether r must wait for a pending step (gate held): one of its own tenant's (a request without
+ * a tenant, an admin view, waits for any); a subrequest does not wait for the request it runs
+ * inside (that one ends after it). */
+static int held_back(const struct scenario *e, const req *r)
+{
+    if (!e->pending)
+        return 0;
+    for (const struct slot *x = e->slots; x; x = x->next)
+        if (x->pending && x->pending != r->parent && (!r->t || !strcmp(x->tenant, r->t->id)))
+            return 1;
+    return 0;
+}
+
 void scenario_request_begin(req *r)
 {
     struct scenario *e = r->m->scenario;
@@ -220,24 +286,25 @@ void scenario_request_begin(req *r)
         return;
     /* A request that starts after the Nth was answered must see the step's effects: wait for it. */
     pthread_mutex_lock(&e->gate);
-    /* (a subrequest does not wait for the request it runs inside: that one ends after it) */
-    while (e->pending && e->pending != r->parent)
+    while (held_back(e, r))
         pthread_cond_wait(&e->cv, &e->gate);
     pthread_mutex_unlock(&e->gate);
     if (!r->t || !__atomic_load_n(&e->active, __ATOMIC_ACQUIRE))
         return;
     store_lock(r->m->store);
-    struct sc_script *s = e->s;
-    if (s && !s->firing && s->armed < s->nsteps && !strcmp(s->t->id, r->t->id)) {
+    struct slot *x = slot_of(e, r->t->id, 0);
+    struct sc_script *s = x ? x->s : NULL;
+    if (s && !s->firing && s->armed < s->nsteps) {
         const struct sc_step *st = &s->steps[s->armed];
         if (st->kind == SC_AFTER_REQUESTS && request_matches(st, r)) {
             s->seen++;
             if (s->seen >= st->count) {
                 pthread_mutex_lock(&e->gate);
-                if (!e->pending) {
-                    e->pending = r;
-                    e->pending_step = s->armed;
-                    e->pending_gen = e->gen;
+                if (!x->pending) {
+                    x->pending = r;
+                    x->pending_step = s->armed;
+                    x->pending_gen = x->gen;
+                    e->pending++;
                 }
                 pthread_mutex_unlock(&e->gate);
             }
@@ -250,24 +317,26 @@ void scenario_request_begin(req *r)
 void scenario_request_end(req *r)
 {
     struct scenario *e = r->m->scenario;
-    if (!e)
+    if (!e || !r->t)
         return;
     pthread_mutex_lock(&e->gate);
-    int mine = e->pending == r;
-    int step = e->pending_step;
-    unsigned gen = e->pending_gen;
+    struct slot *x = e->pending ? slot_of(e, r->t->id, 0) : NULL; /* (the gate guards the list too) */
+    int mine = x && x->pending == r;
+    int step = mine ? x->pending_step : 0;
+    unsigned gen = mine ? x->pending_gen : 0;
     pthread_mutex_unlock(&e->gate);
     if (!mine)
         return;
     store_lock(r->m->store);
-    struct sc_script *s = e->s;
-    if (s && e->gen == gen && s->armed == step && !s->firing) {
+    struct sc_script *s = x->s;
+    if (s && x->gen == gen && s->armed == step && !s->firing) {
         fire_step(r->m, s, step);
-        settle(r->m, e, clock_now_ms(r->m));
+        settle(r->m, x, clock_now(r->m, s->t));
     }
     store_unlock(r->m->store);
     pthread_mutex_lock(&e->gate);
-    e->pending = NULL;
+    x->pending = NULL;
+    e->pending--;
     pthread_cond_broadcast(&e->cv);
     pthread_mutex_unlock(&e->gate);
 }
@@ -298,16 +367,29 @@ static int add_webhooks(cJSON *doc, const cJSON *extra, char *err, size_t n, con
 }
 
 int scenario_load_doc(struct mock *m, cJSON *doc, const char *source, const struct tenant *fallback,
-                      const cJSON *extra_webhooks, char *err, size_t n)
+                      const struct tenant *only, const cJSON *extra_webhooks, char *err, size_t n)
 {
     struct scenario *e = m->scenario;
     if (add_webhooks(doc, extra_webhooks, err, n, source)) {
         cJSON_Delete(doc);
         return -1;
     }
-    struct sc_script *s = scenario_parse(doc, m->fx, fallback, source, err, n);
+    struct sc_script *s = scenario_parse(doc, m->fx, only ? only : fallback, source, err, n);
     if (!s)
         return -1;
+    if (only && s->t != only) {
+        /* A tenant's key loads into that tenant only. A story written for the fixtures' tenant of
+         * the same org and environment (the shipped ones name tk_acme_test) plays in the key's
+         * own copy of it (an ephemeral tenant); one naming another org or environment is refused. */
+        if (strcmp(s->t->org_id, only->org_id) || strcmp(s->t->environment, only->environment)) {
+            snprintf(err, n, "%s: api_key names another tenant (%s %s) than the x-api-key sent (%s %s): a tenant loads "
+                             "scenarios into itself only",
+                     source, s->t->org_name, s->t->environment, only->org_name, only->environment);
+            scenario_parse_free(s);
+            return SCENARIO_OTHER_TENANT;
+        }
+        s->t = only;
+    }
     const struct tenant *t = s->t;
     char why[300];
     int rc = 0;
@@ -324,11 +406,7 @@ int scenario_load_doc(struct mock *m, cJSON *doc, const char *source, const stru
             rc = -1, snprintf(err, n, "%s: %s", source, why);
     }
     if (rc == 0) {
-        if (e->s && strcmp(e->s->t->id, t->id)) {
-            store_del(m->store, e->s->t->id, DOC_KIND, DOC_DEF);
-            store_del(m->store, e->s->t->id, DOC_KIND, DOC_STATE);
-        }
-        s->loaded_at_ms = clock_now_ms(m);
+        s->loaded_at_ms = clock_now(m, t); /* (the key's tenant's clock, whoever loads it) */
         s->armed = 0;
         if (s->nsteps)
             s->steps[0].armed_at_ms = s->loaded_at_ms;
@@ -349,13 +427,14 @@ int scenario_load_doc(struct mock *m, cJSON *doc, const char *source, const stru
         scenario_parse_free(s);
         return -1;
     }
-    /* Faults are the scenario's: the previous scenario's go with it, like the tenant's state. */
-    if (e->s && strcmp(e->s->t->id, t->id))
-        faults_clear(m->faults, e->s->t->id);
+    /* Faults are the scenario's: the tenant's previous scenario's go with it, like its state.
+     * Other tenants' scenarios and faults stay as they are. */
     faults_clear(m->faults, t->id);
-    set_script(e, s);
+    struct slot *x = slot_of(e, t->id, 1);
+    set_script(e, x, s);
+    snprintf(e->last, sizeof e->last, "%s", t->id);
     log_line(m, "refold-mock: scenario %s loaded from %s\n", s->name, s->source);
-    settle(m, e, clock_now_ms(m));
+    settle(m, x, clock_now(m, t));
     store_unlock(m->store);
     webhooks_kick(m);
     return 0;
@@ -395,7 +474,7 @@ static int is_path(const char *ref)
 }
 
 int scenario_load_ref(struct mock *m, const char *ref, int allow_files, const struct tenant *fallback,
-                      const cJSON *extra_webhooks, char *err, size_t n)
+                      const struct tenant *only, const cJSON *extra_webhooks, char *err, size_t n)
 {
     char path[4096], source[512];
     if (allow_files && is_path(ref)) {
@@ -427,7 +506,7 @@ int scenario_load_ref(struct mock *m, const char *ref, int allow_files, const st
             snprintf(err, n, "%s", why);
         return -1;
     }
-    return scenario_load_doc(m, doc, source, fallback, extra_webhooks, err, n);
+    return scenario_load_doc(m, doc, source, fallback, only, extra_webhooks, err, n);
 }
 
 void scenario_unload(struct mock *m, const struct tenant *t)
@@ -436,10 +515,11 @@ void scenario_unload(struct mock *m, const struct tenant *t)
     if (!e)
         return;
     store_lock(m->store);
-    if (e->s && (!t || !strcmp(e->s->t->id, t->id))) {
-        forget_saved(m, e->s->t);
-        set_script(e, NULL);
-    }
+    for (struct slot *x = e->slots; x; x = x->next)
+        if (x->s && (!t || !strcmp(x->tenant, t->id))) {
+            forget_saved(m, x->s->t);
+            set_script(e, x, NULL);
+        }
     store_unlock(m->store);
 }
 
@@ -458,10 +538,11 @@ static void restore(struct mock *m)
         struct sc_script *s = doc ? scenario_parse(doc, m->fx, t, json_str(def, "source") ? json_str(def, "source") : "stored scenario",
                                              err, sizeof err)
                                   : NULL;
-        if (!s || strcmp(s->t->id, t->id) || e->s) {
+        struct slot *x = slot_of(e, t->id, 1);
+        if (!s || strcmp(s->t->id, t->id) || x->s) {
             if (!m->opt.quiet)
                 fprintf(stderr, "refold-mock: dropping the stored scenario of %s: %s\n", t->api_key,
-                        s ? "another one is loaded" : doc ? err : "unreadable");
+                        s ? "it names another tenant" : doc ? err : "unreadable");
             scenario_parse_free(s);
             forget_saved(m, t);
         } else {
@@ -478,7 +559,8 @@ static void restore(struct mock *m)
                 const cJSON *res = cJSON_GetObjectItemCaseSensitive(p, "results");
                 s->steps[k].results = res ? cJSON_Duplicate(res, 1) : NULL;
             }
-            set_script(e, s);
+            set_script(e, x, s);
+            snprintf(e->last, sizeof e->last, "%s", t->id);
         }
         cJSON_Delete(def);
         cJSON_Delete(prog);
@@ -488,7 +570,7 @@ static void restore(struct mock *m)
 int scenario_start(struct mock *m, char *err, size_t errlen)
 {
     if (m->opt.scenario && *m->opt.scenario)
-        return scenario_load_ref(m, m->opt.scenario, 1, &m->fx->tenants[0], NULL, err, errlen);
+        return scenario_load_ref(m, m->opt.scenario, 1, &m->fx->tenants[0], NULL, NULL, err, errlen);
     store_lock(m->store);
     restore(m);
     store_unlock(m->store);
@@ -558,13 +640,14 @@ static cJSON *step_view(const struct sc_script *s, int i, long long now)
     return o;
 }
 
-cJSON *scenario_view(struct mock *m)
+cJSON *scenario_view(struct mock *m, const struct tenant *t)
 {
     struct scenario *e = m->scenario;
     cJSON *o = cJSON_CreateObject();
     store_lock(m->store);
-    const struct sc_script *s = e ? e->s : NULL;
-    long long now = clock_now_ms(m);
+    const struct slot *x = e ? slot_for(e, t) : NULL;
+    const struct sc_script *s = x ? x->s : NULL;
+    long long now = clock_now(m, s ? s->t : t);
     cJSON_AddBoolToObject(o, "loaded", s != NULL);
     if (!s) {
         cJSON_AddNullToObject(o, "name");
@@ -592,7 +675,13 @@ cJSON *scenario_view(struct mock *m)
     for (int i = 0; i < s->nsteps; i++)
         cJSON_AddItemToArray(steps, step_view(s, i, now));
     /* What fired steps left in force: pending injected failures and forced results. */
-    cJSON_AddItemToObject(o, "faults", faults_list(m->faults));
+    cJSON *faults = faults_list(m->faults), *f, *mine = cJSON_AddArrayToObject(o, "faults");
+    cJSON_ArrayForEach(f, faults) {
+        const char *ft = json_str(f, "tenant");
+        if (!ft || !*ft || !strcmp(ft, s->t->id))
+            cJSON_AddItemToArray(mine, cJSON_Duplicate(f, 1));
+    }
+    cJSON_Delete(faults);
     cJSON_AddItemToObject(o, "overrides", overrides_list(m, s->t));
     store_unlock(m->store);
     return o;

@@ -60,7 +60,7 @@ int scenario_parse_valid_name(const char *s);
 /* Runs one validated action in the script's tenant; returns {"action","ok","detail"}. */
 cJSON *scenario_actions_run(struct mock *m, struct sc_script *s, const cJSON *action);
 
-/* ---- scenario.c: the engine (one per mock, m->scenario) ---- */
+/* ---- scenario.c: the engine (one per mock, m->scenario; a scenario per tenant) ---- */
 
 struct scenario;
 struct scenario *scenario_new(void);
@@ -73,22 +73,28 @@ int scenario_start(struct mock *m, char *err, size_t errlen);
  * tenant when the file has no api_key; extra_webhooks (may be NULL) are subscriptions added to
  * its setup. Resets the scenario's tenant to its fixtures, applies setup and arms the first
  * step, all or nothing. 0, or -1 with err (and nothing changed). */
+/* only (a tenant's key sent the load, else NULL): the scenario must play in that tenant (a
+ * document written for the fixtures' tenant of the same org and environment plays in it);
+ * another tenant's is refused with SCENARIO_OTHER_TENANT. Other tenants' scenarios stay loaded. */
+#define SCENARIO_OTHER_TENANT (-2)
 int scenario_load_doc(struct mock *m, cJSON *doc, const char *source, const struct tenant *fallback,
-                      const cJSON *extra_webhooks, char *err, size_t errlen);
+                      const struct tenant *only, const cJSON *extra_webhooks, char *err, size_t errlen);
 /* The same from a bare name (the shipped scenarios/NAME.json) or, when allow_files, a file path
  * (anything with a '/' or ending in .json). A name with a path in it is refused otherwise. */
 int scenario_load_ref(struct mock *m, const char *file_or_name, int allow_files, const struct tenant *fallback,
-                      const cJSON *extra_webhooks, char *err, size_t errlen);
+                      const struct tenant *only, const cJSON *extra_webhooks, char *err, size_t errlen);
 
-/* Forgets the loaded scenario; t non-NULL: only when it plays in t. */
+/* Forgets t's scenario; t NULL: every tenant's. */
 void scenario_unload(struct mock *m, const struct tenant *t);
 
-/* Fires a step by name now (manual steps; also skips the wait of the armed step). Returns 0,
- * 404 (no scenario / no such step) or 409 (already fired / not armed yet), with err. */
-int scenario_fire_step(struct mock *m, const char *name, char *err, size_t errlen);
+/* Fires a step of t's scenario by name now (manual steps; also skips the wait of the armed
+ * step); t NULL (no key): the latest loaded scenario. Returns 0, 404 (no scenario / no such
+ * step) or 409 (already fired / not armed yet), with err. */
+int scenario_fire_step(struct mock *m, const struct tenant *t, const char *name, char *err, size_t errlen);
 
-/* The status: name, steps, which fired and when, which is armed and what it waits for. */
-cJSON *scenario_view(struct mock *m);
+/* The status of t's scenario (t NULL: the latest loaded): name, steps, which fired and when,
+ * which is armed and what it waits for, and its tenant's faults. */
+cJSON *scenario_view(struct mock *m, const struct tenant *t);
 
 /* Request hooks (server.c): begin after auth (counts the request toward an after_requests
  * trigger; waits while a step triggered by an earlier request is firing), end once answered

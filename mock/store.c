@@ -45,6 +45,7 @@ enum {
     Q_GET, Q_GET_MEMBERS, Q_EXISTS, Q_PUT, Q_INSERT, Q_DEL, Q_DEL_CHILDREN, Q_SET_DUE, Q_NEXT_DUE, Q_DUE,
     Q_META_GET, Q_META_SET, Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
     Q_OB_ADD, Q_OB_CLAIM, Q_OB_MARK, Q_OB_CLAIMED, Q_OB_UPDATE, Q_OB_NEXT, Q_OB_REQUEUE, Q_OB_LIST, /* webhook outbox */
+    Q_PARENT,
     Q_COUNT
 };
 static const char *const sql_text[Q_COUNT] = {
@@ -91,6 +92,7 @@ static const char *const sql_text[Q_COUNT] = {
                   "  AND (?4 IS NULL OR (CASE status WHEN 'sending' THEN 'pending' ELSE status END)=?4)"
                   "  AND (?6 IS NULL OR id<?6)"
                   "  ORDER BY id DESC LIMIT ?5) ORDER BY id",
+    [Q_PARENT] = "SELECT parent FROM docs WHERE tenant=?1 AND kind=?2 AND id=?3",
 };
 
 struct store {
@@ -327,6 +329,21 @@ cJSON *store_get(struct store *st, const char *tenant, const char *kind, const c
         free(text);
     }
     return doc;
+}
+
+int store_parent(struct store *st, const char *tenant, const char *kind, const char *id, char *out, size_t n)
+{
+    pthread_mutex_lock(&st->lock);
+    sqlite3_stmt *s = prep(st, Q_PARENT);
+    bind_text(s, 1, tenant);
+    bind_text(s, 2, kind);
+    bind_text(s, 3, id);
+    int found = sqlite3_step(s) == SQLITE_ROW;
+    if (found)
+        snprintf(out, n, "%s", (const char *)sqlite3_column_text(s, 0));
+    done(s);
+    pthread_mutex_unlock(&st->lock);
+    return found;
 }
 
 cJSON *store_get_members(struct store *st, const char *tenant, const char *kind, const char *id,

@@ -37,6 +37,8 @@ cJSON *store_get_members(struct store *st, const char *tenant, const char *kind,
 /* A number that moves with every write (read it before reading what it vouches for). */
 unsigned long long store_generation(struct store *st);
 int store_exists(struct store *st, const char *tenant, const char *kind, const char *id);
+/* The parent a document was put under ("" for none) into out; 0 when there is no such document. */
+int store_parent(struct store *st, const char *tenant, const char *kind, const char *id, char *out, size_t n);
 /* Insert or replace. 0 on success. */
 int store_put(struct store *st, const char *tenant, const char *kind, const char *id,
               const char *parent, const cJSON *doc);

@@ -228,6 +228,12 @@ cJSON *subscriptions_merged(const struct tenant *t, const cJSON *doc, const cJSO
 int subscriptions_register(struct mock *m, const struct tenant *t, const cJSON *req, cJSON **out,
                      const char **code, char *err, size_t n)
 {
+    return subscriptions_register_owned(m, t, NULL, req, out, code, err, n);
+}
+
+int subscriptions_register_owned(struct mock *m, const struct tenant *t, const char *owner, const cJSON *req,
+                                 cJSON **out, const char **code, char *err, size_t n)
+{
     if (!cJSON_IsObject(req)) {
         *code = "BAD_REQUEST";
         return snprintf(err, n, "the request body must be a JSON object"), -1;
@@ -238,7 +244,7 @@ int subscriptions_register(struct mock *m, const struct tenant *t, const cJSON *
     util_iso8601(clock_now_ms(m), at);
     cJSON *empty = cJSON_CreateObject(), *doc = subscriptions_merged(t, empty, req, at);
     cJSON_Delete(empty);
-    if (subscriptions_check_slug_events(doc, code, err, n) || store_put(m->store, t->id, KIND, json_str(doc, "_id"), NULL, doc)) {
+    if (subscriptions_check_slug_events(doc, code, err, n) || store_put(m->store, t->id, KIND, json_str(doc, "_id"), owner, doc)) {
         if (!err[0])
             *code = "SERVER_ERROR", snprintf(err, n, "could not store the webhook");
         cJSON_Delete(doc);

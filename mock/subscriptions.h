@@ -11,6 +11,10 @@
  * *code = the envelope's error code ("INVALID_EVENT", "BAD_REQUEST") and err = why (a 400). */
 int subscriptions_register(struct mock *m, const struct tenant *t, const cJSON *req, cJSON **out,
                            const char **code, char *err, size_t n);
+/* The same, stored under owner: the linked account whose session token registered it (NULL: the
+ * org's, registered with the API key). A session token reaches its own linked account's only. */
+int subscriptions_register_owned(struct mock *m, const struct tenant *t, const char *owner, const cJSON *req,
+                                 cJSON **out, const char **code, char *err, size_t n);
 
 /* Checks every field given in a register (creating=1) or update body; 0, or -1 with the error
  * code in *code and the reason in err. */

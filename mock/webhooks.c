@@ -77,7 +77,7 @@ static cJSON *build_payload(struct mock *m, const struct tenant *t, const char *
         if (!cJSON_HasObjectItem(p, f->string) && strcmp(f->string, "createdAt"))
             cJSON_AddItemToObject(p, f->string, cJSON_Duplicate(f, 1));
     char at[40];
-    util_rfc1123(clock_now_ms(m), at);
+    util_rfc1123(clock_now(m, t), at); /* the event's tenant's time, whoever emits it */
     cJSON_AddStringToObject(p, "createdAt", at);
     return p;
 }
@@ -247,6 +247,11 @@ void webhooks_emit(struct mock *m, const struct tenant *t, const char *event, co
     int queued = 0;
     cJSON_ArrayForEach(sub, subs) {
         if (!sub_takes(sub, event, fields))
+            continue;
+        /* one a session token registered hears its own linked account's events only */
+        char owner[MOCK_ID_LEN] = "";
+        if (store_parent(m->store, t->id, SUB_KIND, json_str(sub, "_id"), owner, sizeof owner) && owner[0] &&
+            (!la || strcmp(owner, la)))
             continue;
         if (!payload)
             payload = build_payload(m, t, event, la, fields);

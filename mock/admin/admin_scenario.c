@@ -9,7 +9,7 @@
 #include <string.h>
 
 /* route: GET /__mock/scenario */
-int h_admin_scenario(req *r) { return http_json(r, 200, scenario_view(r->m)); }
+int h_admin_scenario(req *r) { return http_json(r, 200, scenario_view(r->m, r->t)); }
 
 /* route: POST /__mock/scenario */
 /* The body is a whole scenario document (it has "steps" or "setup"), or {"name": "NAME"} for a
@@ -32,7 +32,7 @@ int h_admin_scenario_load(req *r)
     const struct tenant *fallback = r->t ? r->t : &r->m->fx->tenants[0];
     int rc;
     if (cJSON_GetObjectItemCaseSensitive(doc, "steps") || cJSON_GetObjectItemCaseSensitive(doc, "setup")) {
-        rc = scenario_load_doc(r->m, doc, "request body", fallback, NULL, err, sizeof err);
+        rc = scenario_load_doc(r->m, doc, "request body", fallback, r->t, NULL, err, sizeof err);
     } else {
         const cJSON *f;
         cJSON_ArrayForEach(f, doc) {
@@ -49,26 +49,28 @@ int h_admin_scenario_load(req *r)
             cJSON_Delete(doc);
             return http_error(r, 400, "INVALID_SCENARIO", "request body: name: required (a shipped scenario's name)");
         }
-        rc = scenario_load_ref(r->m, name, 0, fallback, cJSON_GetObjectItemCaseSensitive(doc, "webhooks"), err, sizeof err);
+        rc = scenario_load_ref(r->m, name, 0, fallback, r->t, cJSON_GetObjectItemCaseSensitive(doc, "webhooks"), err, sizeof err);
         if (rc != 0 && !strncmp(err, "no shipped scenario", 19)) {
             cJSON_Delete(doc);
             return http_error(r, 404, "SCENARIO_NOT_FOUND", "%s", err);
         }
         cJSON_Delete(doc);
     }
+    if (rc == SCENARIO_OTHER_TENANT)
+        return http_error(r, 403, "FORBIDDEN", "%s", err);
     if (rc != 0)
         return http_error(r, 400, "INVALID_SCENARIO", "%s", err);
-    return http_json(r, 200, scenario_view(r->m));
+    return http_json(r, 200, scenario_view(r->m, r->t));
 }
 
 /* route: POST /__mock/scenario/steps/{name} (param[0] name) */
 int h_admin_scenario_step(req *r)
 {
     char err[512];
-    int rc = scenario_fire_step(r->m, r->param[0], err, sizeof err);
+    int rc = scenario_fire_step(r->m, r->t, r->param[0], err, sizeof err);
     if (rc == 404)
         return http_error(r, 404, "NOT_FOUND", "%s", err);
     if (rc == 409)
         return http_error(r, 409, strstr(err, "already fired") ? "STEP_ALREADY_FIRED" : "STEP_NOT_ARMED", "%s", err);
-    return http_json(r, 200, scenario_view(r->m));
+    return http_json(r, 200, scenario_view(r->m, r->t));
 }

@@ -15,11 +15,23 @@ int admin_wait_params(req *r, int max_count, int *wait_ms, int *count)
     *count = (int)c;
     if (!(http_query(r, "wait_ms", probe, sizeof probe) && *probe))
         return 0;
-    if (w > 0 && __atomic_add_fetch(&r->m->waiters, 1, __ATOMIC_RELAXED) > ADMIN_WAITERS_MAX) {
+    if (w <= 0)
+        return 1;
+    /* (tenants are handed around const; this count, like the clock offset, is theirs to change) */
+    int *mine = r->t ? &((struct tenant *)r->t)->waiters : NULL;
+    int all = __atomic_add_fetch(&r->m->waiters, 1, __ATOMIC_RELAXED);
+    int own = mine ? __atomic_add_fetch(mine, 1, __ATOMIC_RELAXED) : 0;
+    if (all > ADMIN_WAITERS_MAX || own > ADMIN_WAITERS_PER_TENANT) {
         __atomic_sub_fetch(&r->m->waiters, 1, __ATOMIC_RELAXED);
+        if (mine)
+            __atomic_sub_fetch(mine, 1, __ATOMIC_RELAXED);
         http_add_header(r, "Retry-After", "1");
-        http_error(r, 429, "TOO_MANY_WAITERS", "%d requests are waiting with wait_ms already (the limit); ask again when "
-                   "one has its answer, or ask without wait_ms", ADMIN_WAITERS_MAX);
+        if (own > ADMIN_WAITERS_PER_TENANT)
+            http_error(r, 429, "TOO_MANY_WAITERS", "%d requests of this tenant are waiting with wait_ms already (the limit "
+                       "per tenant); ask again when one has its answer, or ask without wait_ms", ADMIN_WAITERS_PER_TENANT);
+        else
+            http_error(r, 429, "TOO_MANY_WAITERS", "%d requests are waiting with wait_ms already (the limit); ask again when "
+                       "one has its answer, or ask without wait_ms", ADMIN_WAITERS_MAX);
         return -1;
     }
     return 1;
@@ -27,8 +39,11 @@ int admin_wait_params(req *r, int max_count, int *wait_ms, int *count)
 
 void admin_wait_done(req *r, int wait_ms)
 {
-    if (wait_ms > 0)
-        __atomic_sub_fetch(&r->m->waiters, 1, __ATOMIC_RELAXED);
+    if (wait_ms <= 0)
+        return;
+    __atomic_sub_fetch(&r->m->waiters, 1, __ATOMIC_RELAXED);
+    if (r->t)
+        __atomic_sub_fetch(&((struct tenant *)r->t)->waiters, 1, __ATOMIC_RELAXED);
 }
 
 int admin_wait_timeout(req *r, const char *what, const char *const *filters, int have, int count, int wait_ms)

@@ -8,10 +8,12 @@
 /* A waiting request holds a CivetWeb worker for up to 30 s: at most this many wait at once (a
  * quarter of the workers), so waiting test clients cannot take the workers new clients need. */
 #define ADMIN_WAITERS_MAX 64
+/* and one tenant at most this many of them, so a tenant cannot take the others' places */
+#define ADMIN_WAITERS_PER_TENANT 16
 
 /* Reads wait_ms (0..30000) and count (1..max_count, default 1). Returns 1 when wait_ms was
- * given, 0 when not, -1 when a value is invalid (400 sent) or ADMIN_WAITERS_MAX requests wait
- * already (429 sent). When it returns 1 with *wait_ms > 0, the caller holds one of the waiting
+ * given, 0 when not, -1 when a value is invalid (400 sent) or ADMIN_WAITERS_MAX requests (or
+ * ADMIN_WAITERS_PER_TENANT of the key's tenant) wait already (429 sent). When it returns 1 with *wait_ms > 0, the caller holds one of the waiting
  * places until admin_wait_done. */
 int admin_wait_params(req *r, int max_count, int *wait_ms, int *count);
 /* Gives back the waiting place admin_wait_params took (nothing when wait_ms is 0). */

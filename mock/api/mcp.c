@@ -2,6 +2,7 @@
  * Streamable HTTP (JSON responses, no sessions), JSON-RPC 2.0, token and server checks before
  * any tool runs. */
 #include "api/mcp.h"
+#include "clock.h"
 #include "json.h"
 #include "auth.h"
 #include "doc_cache.h"
@@ -255,6 +256,7 @@ static int serve(req *r, const struct auth_who *w, struct doc_ref *ref, const cJ
     struct mcp_scope s = {r, w->t, w->la, server, server_id};
     util_copy(r->la, sizeof r->la, w->la); /* for the request journal */
     r->t = w->t;
+    clock_scope(w->t); /* the tenant is known only now: its clock from here on (tool calls, log) */
 
     /* The transport: after initialize, clients send the negotiated version; an unknown one is a 400. */
     const char *pv = http_header(r, "MCP-Protocol-Version");

@@ -1,4 +1,5 @@
-/* mcp_servers.c: MCP servers of an org environment: create, list (newest first), get, patch, delete. */
+/* mcp_servers.c: MCP servers of an org environment: create, list (newest first), get, patch, delete;
+ * a session token reaches its own linked account's servers only. */
 #include "http.h"
 #include "json.h"
 #include "clock.h"
@@ -26,6 +27,16 @@ static int not_found(req *r)
     return http_error_hint(r, 404, "SERVER_ERROR", "MCPEntry not found", "no MCP server %s", r->param[0]);
 }
 
+/* A server is stored under the linked account it was made for. The product's key reaches every
+ * server of its tenant; a session token (a customer's browser) only its own linked account's.
+ * The owner goes into owner; 0 when the caller may not reach server id (answered as unknown). */
+static int reachable(req *r, const char *id, char owner[MOCK_ID_LEN])
+{
+    if (!store_parent(r->m->store, r->t->id, KIND, id, owner, MOCK_ID_LEN))
+        return 0;
+    return !r->via_token || !strcmp(owner, r->la);
+}
+
 /* route: GET /api/v2/public/mcp-servers */
 int h_list_mcp_servers(req *r)
 {
@@ -33,8 +44,8 @@ int h_list_mcp_servers(req *r)
     if (!need_la(r) || http_query_int(r, "page", 1, 1, 1000000, &page) || http_query_int(r, "limit", 10, 1, 1000, &limit))
         return r->status;
     int total = 0;
-    /* newest first, only the page read (store_query) */
-    cJSON *docs = store_query(r->m->store, r->t->id, KIND, NULL, NULL, 0, 1, (int)((page - 1) * limit), (int)limit, &total);
+    /* newest first, only the page read (store_query); a session token sees its own account's */
+    cJSON *docs = store_query(r->m->store, r->t->id, KIND, r->via_token ? r->la : NULL, NULL, 0, 1, (int)((page - 1) * limit), (int)limit, &total);
     cJSON *out = cJSON_CreateObject();
     cJSON_AddItemToObject(out, "docs", docs);
     http_add_pagination(out, total, (int)page, (int)limit);
@@ -66,7 +77,7 @@ int h_create_mcp_server(req *r)
     cJSON_AddStringToObject(doc, "createdAt", at);
     cJSON_AddStringToObject(doc, "updatedAt", at);
     store_begin(r->m->store);
-    int rc = store_put(r->m->store, r->t->id, KIND, id, NULL, doc);
+    int rc = store_put(r->m->store, r->t->id, KIND, id, r->la, doc);
     cJSON_Delete(doc);
     if (rc != 0 || store_commit(r->m->store) != 0) {
         if (rc != 0)
@@ -83,9 +94,10 @@ int h_create_mcp_server(req *r)
 /* route: GET /api/v2/public/mcp-servers/{mcp_server_id} (param[0] mcp_server_id) */
 int h_get_mcp_server(req *r)
 {
+    char owner[MOCK_ID_LEN];
     if (!need_la(r))
         return r->status;
-    cJSON *doc = store_get(r->m->store, r->t->id, KIND, r->param[0]);
+    cJSON *doc = reachable(r, r->param[0], owner) ? store_get(r->m->store, r->t->id, KIND, r->param[0]) : NULL;
     return doc ? http_json(r, 200, doc) : not_found(r);
 }
 
@@ -159,8 +171,9 @@ int h_update_mcp_server(req *r)
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(r->body, "name");
     if (name && !*name->valuestring)
         return http_error(r, 400, "BAD_REQUEST", "name must not be empty");
+    char owner[MOCK_ID_LEN];
     store_begin(r->m->store);
-    cJSON *doc = store_get(r->m->store, r->t->id, KIND, r->param[0]);
+    cJSON *doc = reachable(r, r->param[0], owner) ? store_get(r->m->store, r->t->id, KIND, r->param[0]) : NULL;
     if (!doc) {
         store_rollback(r->m->store);
         return not_found(r);
@@ -180,7 +193,7 @@ int h_update_mcp_server(req *r)
     char at[32];
     util_iso8601(clock_now_ms(r->m), at);
     json_set(doc, "updatedAt", cJSON_CreateString(at));
-    int rc = store_put(r->m->store, r->t->id, KIND, r->param[0], NULL, doc);
+    int rc = store_put(r->m->store, r->t->id, KIND, r->param[0], owner, doc); /* (the owner stays) */
     if (rc != 0 || store_commit(r->m->store) != 0) {
         if (rc != 0)
             store_rollback(r->m->store);
@@ -195,8 +208,9 @@ int h_delete_mcp_server(req *r)
 {
     if (!need_la(r))
         return r->status;
+    char owner[MOCK_ID_LEN];
     store_begin(r->m->store);
-    if (!store_del(r->m->store, r->t->id, KIND, r->param[0])) {
+    if (!reachable(r, r->param[0], owner) || !store_del(r->m->store, r->t->id, KIND, r->param[0])) {
         store_rollback(r->m->store);
         return not_found(r);
     }

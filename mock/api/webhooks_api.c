@@ -38,6 +38,16 @@ static cJSON *all_webhooks(req *r)
     return store_list(r->m->store, r->t->id, KIND, NULL, NULL, NULL, 0, 0, NULL);
 }
 
+/* A webhook registered with a session token is its linked account's (stored under it); one
+ * registered with the key is the org's (owner ""). The key reaches all of them, a session token
+ * (a customer's browser) its own linked account's only. 0 when the caller may not reach id. */
+static int reachable(req *r, const char *id, char owner[MOCK_ID_LEN])
+{
+    if (!store_parent(r->m->store, r->t->id, KIND, id, owner, MOCK_ID_LEN))
+        return 0;
+    return !r->via_token || !strcmp(owner, r->la);
+}
+
 /* route: GET /api/v2/public/webhook */
 int h_list_webhooks(req *r) { return http_json(r, 200, all_webhooks(r)); }
 
@@ -65,7 +75,7 @@ int h_register_webhook(req *r)
     const char *code;
     char err[512] = "";
     cJSON *doc = NULL;
-    if (subscriptions_register(r->m, r->t, r->body, &doc, &code, err, sizeof err))
+    if (subscriptions_register_owned(r->m, r->t, r->via_token ? r->la : NULL, r->body, &doc, &code, err, sizeof err))
         return field_error(r, strcmp(code, "SERVER_ERROR") ? 400 : 500, code, err);
     return http_json(r, 200, doc);
 }
@@ -88,8 +98,9 @@ int h_update_webhook(req *r)
     if (subscriptions_check_fields(r->m, r->body, 0, &code, err, sizeof err))
         return field_error(r, 400, code, err);
     util_iso8601(clock_now_ms(r->m), at);
+    char owner[MOCK_ID_LEN];
     store_begin(r->m->store);
-    cJSON *old = store_get(r->m->store, r->t->id, KIND, r->param[0]);
+    cJSON *old = reachable(r, r->param[0], owner) ? store_get(r->m->store, r->t->id, KIND, r->param[0]) : NULL;
     if (!old) {
         store_rollback(r->m->store);
         return not_found(r);
@@ -101,7 +112,7 @@ int h_update_webhook(req *r)
         cJSON_Delete(doc);
         return field_error(r, 400, code, err);
     }
-    if (store_put(r->m->store, r->t->id, KIND, r->param[0], NULL, doc) || store_commit(r->m->store)) {
+    if (store_put(r->m->store, r->t->id, KIND, r->param[0], owner, doc) || store_commit(r->m->store)) {
         cJSON_Delete(doc);
         return http_error(r, 500, "SERVER_ERROR", "could not store the webhook");
     }
@@ -111,12 +122,14 @@ int h_update_webhook(req *r)
 /* route: DELETE /api/v2/public/webhook/{id} (param[0] id) */
 int h_delete_webhook(req *r)
 {
+    char owner[MOCK_ID_LEN];
     store_begin(r->m->store);
-    if (!store_del(r->m->store, r->t->id, KIND, r->param[0])) {
+    if (!reachable(r, r->param[0], owner) || !store_del(r->m->store, r->t->id, KIND, r->param[0])) {
         store_rollback(r->m->store);
         return not_found(r);
     }
-    cJSON *rest = all_webhooks(r);
+    /* (what is left that this caller may see) */
+    cJSON *rest = r->via_token ? store_list(r->m->store, r->t->id, KIND, r->la, NULL, NULL, 0, 0, NULL) : all_webhooks(r);
     if (store_commit(r->m->store)) {
         cJSON_Delete(rest);
         return http_error(r, 500, "SERVER_ERROR", "could not delete the webhook");
@@ -143,7 +156,9 @@ int h_update_webhooks_group(req *r)
     const cJSON *id;
     store_begin(r->m->store);
     cJSON_ArrayForEach(id, ids) {
-        cJSON *doc = store_get(r->m->store, r->t->id, KIND, id->valuestring);
+        char owner[MOCK_ID_LEN] = "";
+        cJSON *doc = store_parent(r->m->store, r->t->id, KIND, id->valuestring, owner, sizeof owner)
+                         ? store_get(r->m->store, r->t->id, KIND, id->valuestring) : NULL;
         if (!doc) {
             store_rollback(r->m->store);
             cJSON_Delete(out);
@@ -155,7 +170,7 @@ int h_update_webhooks_group(req *r)
         cJSON_Delete(change);
         cJSON_Delete(doc);
         doc = updated;
-        store_put(r->m->store, r->t->id, KIND, id->valuestring, NULL, doc);
+        store_put(r->m->store, r->t->id, KIND, id->valuestring, owner, doc); /* (the owner stays) */
         int dup = 0;
         const cJSON *x;
         cJSON_ArrayForEach(x, out) dup |= !strcmp(json_str(x, "_id"), id->valuestring);

@@ -324,8 +324,11 @@ int h_get_draft_workflow(req *r)
     cJSON *doc = own_private(r, r->param[0]);
     if (!doc)
         return r->status;
-    if (json_bool(doc, "is_draft", 0))
-        return http_json(r, 200, view(doc, 1));
+    if (json_bool(doc, "is_draft", 0)) {
+        cJSON *out = view(doc, 1); /* (a copy: the stored document is freed here) */
+        cJSON_Delete(doc);
+        return http_json(r, 200, out);
+    }
     store_begin(r->m->store);
     const char *did = json_str(doc, "draft_id");
     cJSON *draft = did ? store_get(r->m->store, r->t->id, WF_KIND, did) : NULL;

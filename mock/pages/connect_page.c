@@ -1,6 +1,7 @@
 /* connect_page.c: the hosted connect page (/connect/{token}): the linked account's apps in their
  * state (Connect / Connected / Reconnect), key-based forms, and the hand-off to OAuth consent. */
 #include "pages/html.h"
+#include "clock.h"
 #include "json.h"
 #include "pages/links.h"
 #include "keybased.h"
@@ -50,6 +51,7 @@ static int open_session(req *r, struct session *s)
         return html_error_page(r, 404, "This connect link is not valid",
                                "Check that the whole link was copied, or ask for a new one."), -1;
     }
+    clock_scope(s->t); /* what the page does from here on happens in its tenant's time */
     s->la = json_str(s->doc, "linked_account_id");
     s->props = cJSON_GetObjectItemCaseSensitive(s->doc, "properties");
     /* base_color/button_color are the documented keys; bgColor/color/name the branding doc's. */

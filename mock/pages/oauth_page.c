@@ -1,6 +1,7 @@
 /* oauth_page.c: the OAuth consent screen a provider would show ("Acme wants to access your
  * HubSpot account"), and what Approve and Deny do: connect (or restore) the app, or nothing. */
 #include "pages/html.h"
+#include "clock.h"
 #include "json.h"
 #include "pages/links.h"
 #include "handlers.h"
@@ -38,6 +39,7 @@ static int open_state(req *r, const char *state, cJSON **doc, const struct tenan
         return html_error_page(r, 400, "This sign-in request is not valid",
                                "It may have been used already. Go back and press Connect again."), -1;
     }
+    clock_scope(*t); /* what the page does from here on happens in its tenant's time */
     *app = fixtures_app(r->m->fx, r->param[0]);
     return 0;
 }
