@@ -9,14 +9,16 @@ export const CODE_LANGS = new Set(["sh", "bash", "c", "js", "python", "yaml"]);
 const MARKER = /^<!-- readme-test: ([a-z-]+)((?: [a-z-]+=[^ ]+)*) -->$/;
 export const SKIP_NOTE = /^\*Not run by the readme test: .+\.\*$/;
 
-// The READMEs of the tree: the top one and every */README.md, */*/README.md.
+// The docs of the tree: the top README and every */README.md, */*/README.md, plus the other
+// documents in upper case beside them (mock/PROXY.md).
+const isDoc = (name) => name === "README.md" || /^[A-Z][A-Z_]*\.md$/.test(name);
 export function readmes(root) {
   const out = ["README.md"];
   for (const d of fs.readdirSync(root).sort()) {
     if (d.startsWith(".") || d === "node_modules" || d.startsWith("build")) continue;
     const full = path.join(root, d);
     if (!fs.statSync(full).isDirectory()) continue;
-    if (fs.existsSync(path.join(full, "README.md"))) out.push(`${d}/README.md`);
+    for (const e of fs.readdirSync(full).sort()) if (isDoc(e)) out.push(`${d}/${e}`);
     for (const e of fs.readdirSync(full).sort()) {
       const f = path.join(d, e, "README.md");
       if (e !== "node_modules" && fs.existsSync(path.join(root, f))) out.push(f);
