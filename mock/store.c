@@ -500,12 +500,46 @@ static sqlite3_stmt *list_stmt(struct store *st, int shape)
     return st->list_stmt[shape];
 }
 
+/* The bodies a list read found, copied under the lock and parsed after it: parsing is most of
+ * the time a read takes, and every other request waits for the lock meanwhile. */
+struct rows {
+    char **text;
+    size_t n, cap;
+};
+
+/* Steps s: pass 0 is the count (into *total), pass 1 the page's bodies (into rows). */
+static void rows_take(sqlite3_stmt *s, int pass, int *total, struct rows *rows)
+{
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        if (pass == 0) {
+            *total = sqlite3_column_int(s, 0);
+        } else {
+            if (rows->n == rows->cap)
+                rows->text = realloc(rows->text, (rows->cap = rows->cap ? rows->cap * 2 : 16) * sizeof *rows->text);
+            rows->text[rows->n++] = strdup((const char *)sqlite3_column_text(s, 0));
+        }
+    }
+}
+
+/* The bodies as a JSON array (call without the lock); frees rows. */
+static cJSON *rows_parse(struct rows *rows)
+{
+    cJSON *out = cJSON_CreateArray();
+    for (size_t i = 0; i < rows->n; i++) {
+        cJSON *doc = cJSON_Parse(rows->text[i]);
+        if (doc)
+            cJSON_AddItemToArray(out, doc);
+        free(rows->text[i]);
+    }
+    free(rows->text);
+    return out;
+}
+
 cJSON *store_list(struct store *st, const char *tenant, const char *kind, const char *parent,
                   const char *field, const char *value, int offset, int limit, int *total)
 {
     int shape = (parent ? 1 : 0) | (field && value ? 2 : 0);
-    char **texts = NULL;
-    size_t n = 0, cap = 0;
+    struct rows rows = {0};
     pthread_mutex_lock(&st->lock);
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 0 && !total)
@@ -523,29 +557,11 @@ cJSON *store_list(struct store *st, const char *tenant, const char *kind, const 
             sqlite3_bind_int(s, 6, limit > 0 ? limit : -1);
             sqlite3_bind_int(s, 7, offset > 0 ? offset : 0);
         }
-        while (sqlite3_step(s) == SQLITE_ROW) {
-            if (pass == 0) {
-                *total = sqlite3_column_int(s, 0);
-            } else {
-                if (n == cap)
-                    texts = realloc(texts, (cap = cap ? cap * 2 : 16) * sizeof *texts);
-                texts[n++] = strdup((const char *)sqlite3_column_text(s, 0));
-            }
-        }
+        rows_take(s, pass, total, &rows);
         done(s);
     }
     pthread_mutex_unlock(&st->lock);
-    /* Parsing happens after the lock is released: it is most of the time a read takes, and every
-     * other request waits for the lock meanwhile. */
-    cJSON *out = cJSON_CreateArray();
-    for (size_t i = 0; i < n; i++) {
-        cJSON *doc = cJSON_Parse(texts[i]);
-        if (doc)
-            cJSON_AddItemToArray(out, doc);
-        free(texts[i]);
-    }
-    free(texts);
-    return out;
+    return rows_parse(&rows);
 }
 
 /* One condition as SQL over bound parameters ?a (the path) and ?a+1 (the value). */
@@ -595,8 +611,7 @@ cJSON *store_query(struct store *st, const char *tenant, const char *kind, const
         if (conds[i].op == SQ_IN_NOCASE)
             lists[i] = list_json(conds[i].value);
     }
-    char **texts = NULL;
-    size_t n = 0, cap = 0;
+    struct rows rows = {0};
     pthread_mutex_lock(&st->lock);
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 0 && !total)
@@ -624,29 +639,13 @@ cJSON *store_query(struct store *st, const char *tenant, const char *kind, const
             sqlite3_bind_int(s, 4 + 2 * nconds, limit > 0 ? limit : -1);
             sqlite3_bind_int(s, 5 + 2 * nconds, offset > 0 ? offset : 0);
         }
-        while (sqlite3_step(s) == SQLITE_ROW) {
-            if (pass == 0) {
-                *total = sqlite3_column_int(s, 0);
-            } else {
-                if (n == cap)
-                    texts = realloc(texts, (cap = cap ? cap * 2 : 16) * sizeof *texts);
-                texts[n++] = strdup((const char *)sqlite3_column_text(s, 0));
-            }
-        }
+        rows_take(s, pass, total, &rows);
         sqlite3_finalize(s);
     }
     pthread_mutex_unlock(&st->lock);
     for (int i = 0; i < nconds; i++)
         free(lists[i]);
-    cJSON *out = cJSON_CreateArray(); /* parsed outside the lock (see store_list) */
-    for (size_t i = 0; i < n; i++) {
-        cJSON *doc = cJSON_Parse(texts[i]);
-        if (doc)
-            cJSON_AddItemToArray(out, doc);
-        free(texts[i]);
-    }
-    free(texts);
-    return out;
+    return rows_parse(&rows);
 }
 
 int store_set_due(struct store *st, const char *tenant, const char *kind, const char *id, long long due_ms)
