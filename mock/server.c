@@ -566,6 +566,7 @@ static int serve(req *r)
             r->route = NULL;
         int proxied = proxy_forward(r);
         free(path);
+        free(r->param_mem);
         return proxied;
     }
     switch (routes_match(method, path, r, &r->route, allow, sizeof allow)) {
