@@ -203,7 +203,7 @@ test('config fields: getConfigField, updateConfigField, deleteConfigField, getFi
 
 test('workflows and executions: list, create, payload, execute, executions with their trigger and statuses', async () => {
   const la = 'rjs_flows';
-  const t = await customer(la);
+  let t = await customer(la);
   // connect the apps the runs use
   await approve((await integratePost(t, 'hubspot')).auth_url);
   assert.equal(await keybased(t, '/api/v2/app/playground_app/save', { api_key: 'pg_live_51f0a9c3e2d8' }), true);
@@ -245,6 +245,13 @@ test('workflows and executions: list, create, payload, execute, executions with 
   assert.equal(r.status, 200, JSON.stringify(r.body));
   r = await api('POST', '/__mock/clock/advance', { body: { seconds: 86401 } });
   assert.equal(r.status, 200, JSON.stringify(r.body));
+  // a day later the 24 h session token has expired on the tenant's clock: the SDK gets a 401 and
+  // the product hands its frontend a new token, as it would with Refold
+  const expired = await thrown(sdk(t, 'GET', `/api/v2/public/execution/${syncRun.execution_id}`));
+  assert.equal(expired.httpStatus, 401);
+  r = await api('POST', '/api/v2/public/session-token', { body: { linked_account_id: la } });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  t = r.body.token;
 
   // getExecution(id): the trigger application, the event id, nodes with maximum_attempts
   const one = await sdk(t, 'GET', `/api/v2/public/execution/${syncRun.execution_id}`);
