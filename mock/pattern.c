@@ -77,9 +77,18 @@ static int check(const char *src, long long *weight, char *err, size_t n)
     struct level lv[PATTERN_MAX_DEPTH + 1];
     int d = 0;
     memset(&lv[0], 0, sizeof lv[0]);
+    int repeated = 0; /* the last token was a repetition (*, ?, +, {m,n}) */
     for (const char *p = src; *p; p++) {
         const char *end;
         long long copies;
+        int rep = *p == '*' || *p == '?' || *p == '+' || (*p == '{' && interval(p, &end) != 0);
+        /* A repetition of a repetition (a??, a+*, a{2}?): POSIX leaves it undefined, and glibc
+         * builds each as another copy or branch of the last, so a few of them stacked cost seconds
+         * (found by fuzz_filters: v??;?????????+++????+ took 3 s over one record under ASan). */
+        if (rep && repeated)
+            return snprintf(err, n, "the pattern repeats a repetition (\"%.2s\" at byte %d): one *, ?, + or {m,n} per "
+                            "character, class or group", p - 1, (int)(p - src)), -1;
+        repeated = rep;
         switch (*p) {
         case '\\':
             if (p[1] >= '1' && p[1] <= '9')

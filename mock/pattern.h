@@ -20,7 +20,8 @@
 #define PATTERN_LIMITS_HINT                                                                       \
     "a pattern (POSIX extended, case-insensitive) may be at most 256 bytes long, nest groups at " \
     "most 16 deep, expand to at most 256 characters and classes once {m,n} repetitions are "     \
-    "counted out (x{300} is 300, x+ is 2), and use no back-references (\\1 to \\9); one request may "      \
+    "counted out (x{300} is 300, x+ is 2), repeat nothing twice (a??, a+*), and use no "       \
+    "back-references (\\1 to \\9); one request may "                                             \
     "match at most 33554432 (pattern weight x text bytes) before it is refused (the match budget)"
 
 /* The message of the refusal when pattern_match returns -1. */
