@@ -1,7 +1,7 @@
 /* clock.c: the virtual clock. Frozen by default (tests are deterministic), or following wall
- * time with --realtime; advancing fires every timer that falls due, in time order. */
+ * time with --realtime; advancing fires every timer that falls due, in time order, through the
+ * timer sources registered with it (it names none: they all read the clock). */
 #include "mock.h"
-#include "timers.h"
 #include "clock.h"
 #include "store.h"
 #include "tenants.h"
@@ -18,6 +18,42 @@ static long long wall_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int clock_add_source(struct mock *m, const struct timer_source *s)
+{
+    if (m->ntimers == (int)(sizeof m->timers / sizeof *m->timers))
+        return -1;
+    m->timers[m->ntimers++] = s;
+    return 0;
+}
+
+static long long next_due(struct mock *m)
+{
+    long long due = LLONG_MAX;
+    for (int i = 0; i < m->ntimers; i++) {
+        long long d = m->timers[i]->next_due(m);
+        if (d < due)
+            due = d;
+    }
+    return due;
+}
+
+static void fire(struct mock *m, long long now)
+{
+    for (int i = 0; i < m->ntimers; i++)
+        m->timers[i]->fire(m, now);
+}
+
+/* What would fall due for t in (from, to] in the sources that count (see count_due), up to cap + 1:
+ * an advance counts before it starts, so it either does all of it or is refused. */
+static long long count_due(struct mock *m, const struct tenant *t, long long from, long long to, long long cap)
+{
+    long long n = 0;
+    for (int i = 0; i < m->ntimers && n <= cap; i++)
+        if (m->timers[i]->count_due)
+            n += m->timers[i]->count_due(m, t, from, to, cap - n);
+    return n;
 }
 
 static __thread const struct tenant *scope;
@@ -109,6 +145,14 @@ void clock_reset(struct mock *m)
     store_unlock(m->store);
 }
 
+void clock_rewind(struct mock *m)
+{
+    pthread_mutex_lock(&m->clock_lock);
+    m->clock_offset_ms = 0;
+    pthread_mutex_unlock(&m->clock_lock);
+    store_meta_set(m->store, "clock_offset_ms", "0");
+}
+
 /* One advance per tenant at a time, and never one tenant's advance in another's way: a lock per
  * tenant (striped by id, so two tenants may share one; recursive for safety). The store lock is
  * taken per step only, so other tenants' requests run between the steps of a long advance. */
@@ -181,10 +225,10 @@ static int step(struct mock *m, const struct tenant *t, long long target, int ma
             break;
         store_begin(m->store);
         store_scope(t->id); /* (again each step: a nested advance of another tenant resets it) */
-        long long due = timers_next_due(m), now = clock_now(m, t);
+        long long due = next_due(m), now = clock_now(m, t);
         long long to = due <= target ? (due > now ? due : now) : (target > now ? target : now);
         add_own(t, to - now);
-        timers_fire(m, clock_now(m, t)); /* (= to, unless --realtime moved it since) */
+        fire(m, clock_now(m, t)); /* (= to, unless --realtime moved it since) */
         if (persist && to != now) /* (a --realtime tick moves no tenant's own offset: no write) */
             save_own(m, t);
         if (persist && marked && due > target)
@@ -211,7 +255,7 @@ static int step(struct mock *m, const struct tenant *t, long long target, int ma
 static int check_size(struct mock *m, const struct tenant *t, long long ms, long long *would)
 {
     long long now = clock_now(m, t);
-    *would = timers_count_due(m, t, now, now + ms, ADVANCE_MAX_RUNS);
+    *would = count_due(m, t, now, now + ms, ADVANCE_MAX_RUNS);
     return *would > ADVANCE_MAX_RUNS ? ADVANCE_TOO_LARGE : 0;
 }
 

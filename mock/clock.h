@@ -4,6 +4,22 @@
 
 #include "mock.h"
 
+/* A piece of state that changes with time (token lifetimes, executions, scenario steps,
+ * schedules). The clock knows only these questions, never a subsystem by name: whoever wires
+ * the mock registers the sources (timers.c's list, from refold_mock.c), so no subsystem that
+ * reads the clock is below it. */
+struct timer_source {
+    const char *name;
+    long long (*next_due)(struct mock *m);        /* earliest due time (virtual ms) or LLONG_MAX */
+    void (*fire)(struct mock *m, long long now);  /* act on everything due at or before now */
+    /* For a source whose firings are unbounded in a window (schedules): how many of t's would
+     * fall due in (from, to], counting no further than cap + 1. NULL: bounded by the state. */
+    long long (*count_due)(struct mock *m, const struct tenant *t, long long from, long long to, long long cap);
+};
+/* Adds s (kept by pointer) to m's sources, at start before any advance; for equal due times the
+ * earlier added fires first. 0, or -1 when m holds no more. */
+int clock_add_source(struct mock *m, const struct timer_source *s);
+
 /* Every tenant has its own virtual clock: the shared base (frozen unless --realtime, moved for
  * all by clock_advance) plus the tenant's own advances (clock_advance_tenant), so parallel test
  * workers in their own tenants never see each other's time. */
@@ -40,7 +56,10 @@ int clock_advance_tenant_n(struct mock *m, const struct tenant *t, long long ms,
 void clock_resume(struct mock *m);
 /* t's clock back to the shared base (a tenant reset). */
 void clock_reset_tenant(struct mock *m, const struct tenant *t);
-/* Back to the start (a full reset). */
+/* At start: the base from --clock-start or the wall, then the offsets a --db file kept. */
 void clock_reset(struct mock *m);
+/* The shared offset back to 0 (a full reset; each tenant's own goes by clock_reset_tenant). The
+ * caller holds the store lock. */
+void clock_rewind(struct mock *m);
 
 #endif

@@ -21,6 +21,7 @@ struct doc_cache;
 struct notify;
 struct mcp_logs;
 struct tenants;
+struct timer_source;
 
 #define MOCK_MAX_BODY (1024 * 1024)  /* request bodies above this get 413 */
 #define MOCK_MAX_PARAMS 6
@@ -76,6 +77,11 @@ struct mock {
     char *upstream;              /* proxy mode (proxy.c): the upstream's base URL, no trailing / */
     struct recording *recording; /* proxy mode with --record: where exchanges go (recording.c) */
     int in_flight;               /* requests in dispatch now (atomic): a stop answers them first (server.c) */
+    /* Registered once at start, before any thread (refold_mock.c), read-only after: */
+    const struct timer_source *timers[8]; /* what moves with the clock (clock_add_source) */
+    int ntimers;
+    void (*forgets[4])(struct mock *m, const struct tenant *t); /* what a reset forgets above reset.c (reset_add_forget) */
+    int nforgets;
 };
 
 /* Auth requirements of a route (flags). */

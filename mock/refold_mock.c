@@ -17,6 +17,7 @@
 #include "setup.h"
 #include "store.h"
 #include "tenants.h"
+#include "timers.h"
 #include "util.h"
 #include "webhooks.h"
 
@@ -94,6 +95,10 @@ refold_mock *refold_mock_start(const refold_mock_options *opts, char *err, size_
     m->docs = doc_cache_new();
     m->scenario = scenario_new();
     m->tenants = tenants_new();
+    /* The wiring the engine's lower files may not do themselves (they would include what calls
+     * them): the clock drives the timer sources, a reset unloads the tenant's scenario. */
+    timers_register(m);
+    reset_add_forget(m, scenario_unload);
 
     /* kept as a literal: the caller's string need not outlive the call */
     if (!opts->log_format || !*opts->log_format || !strcmp(opts->log_format, "text")) {

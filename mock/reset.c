@@ -1,18 +1,31 @@
-/* reset.c: back to the fixtures' state, for one tenant or all (the admin reset, start-up seeding,
- * fixture reload). */
+/* reset.c: a tenant's data from and back to the fixtures' state: a new tenant's seed, the reset
+ * of one tenant or all (the admin reset, a scenario's load, start-up seeding, fixture reload), a
+ * dropped tenant's wipe. The tenant registry (tenants.c) only lists tenants. */
 #include "reset.h"
 #include "clock.h"
 #include "faults.h"
 #include "fixtures.h"
 #include "journal.h"
 #include "mcp_logs.h"
-#include "scenario.h"
 #include "setup.h"
 #include "store.h"
 #include "tenants.h"
 
-#include <pthread.h>
 #include <stdio.h>
+
+int reset_add_forget(struct mock *m, void (*forget)(struct mock *m, const struct tenant *t))
+{
+    if (m->nforgets == (int)(sizeof m->forgets / sizeof *m->forgets))
+        return -1;
+    m->forgets[m->nforgets++] = forget;
+    return 0;
+}
+
+static void forget_above(struct mock *m, const struct tenant *t)
+{
+    for (int i = 0; i < m->nforgets; i++)
+        m->forgets[i](m, t); /* (a scenario playing in t goes with the state it made) */
+}
 
 /* Seeds every tenant from the fixtures; on a file database only the first time, so a restart
  * keeps what users created and deleted. */
@@ -29,33 +42,64 @@ int reset_seed(struct mock *m, int force, char *err, size_t errlen)
     return store_meta_set(m->store, "seeded", "1");
 }
 
-int reset_wipe_tenant(struct mock *m, const struct tenant *t)
+int reset_data(struct mock *m, const struct tenant *t, char *err, size_t n)
 {
-    scenario_unload(m, t); /* a scenario playing in t goes with the state it made */
     if (store_wipe(m->store, t->id) != 0)
         return -1;
+    return t->setup && setup_apply(m, t, t->setup, err, n) != 0 ? 1 : 0;
+}
+
+/* What t has outside the store goes: its scenario, faults, journal, MCP log, own clock. */
+static void forget_tenant(struct mock *m, const struct tenant *t)
+{
+    forget_above(m, t);
     faults_clear(m->faults, t->id);
     journal_clear(m->journal, t->id);
     mcp_logs_clear(m->mcp_logs, t->id);
-    clock_reset_tenant(m, t);
-    return 0;
+    clock_reset_tenant(m, t); /* (before the seed: its rows are stamped with t's time) */
 }
 
 int reset_tenant(struct mock *m, const struct tenant *t)
 {
     char err[256];
-    if (reset_wipe_tenant(m, t) != 0)
-        return -1;
-    return t->setup ? setup_apply(m, t, t->setup, err, sizeof err) : 0;
+    forget_tenant(m, t);
+    return reset_data(m, t, err, sizeof err) ? -1 : 0;
 }
 
-int reset_new_tenant(struct mock *m, const struct tenant *t)
+const struct tenant *reset_create_tenant(struct mock *m, const char *org, const char *environment, char *err, size_t n)
 {
-    char err[256];
-    if (store_wipe(m->store, t->id) != 0)
-        return -1;
+    char why[256];
+    store_lock(m->store); /* the fixtures cannot be swapped by a reset meanwhile */
+    struct tenant *t = tenants_make(m, org, environment, err, n);
+    if (!t) {
+        store_unlock(m->store);
+        return NULL;
+    }
     clock_reset_tenant(m, t);
-    return t->setup ? setup_apply(m, t, t->setup, err, sizeof err) : 0;
+    if (reset_data(m, t, why, sizeof why) != 0) { /* (nothing of a new id to forget but a --db file's rows) */
+        store_wipe(m->store, t->id);
+        store_unlock(m->store);
+        snprintf(err, n, "the seed data of %.64s (%.16s) does not apply", t->org_name, t->environment);
+        tenants_discard(t);
+        return NULL;
+    }
+    tenants_add(m, t);
+    store_unlock(m->store);
+    return t;
+}
+
+int reset_drop_tenant(struct mock *m, const char *api_key)
+{
+    if (fixtures_tenant_by_key(m->fx, api_key))
+        return 1;
+    store_lock(m->store);
+    const struct tenant *t = tenants_unlist(m, api_key); /* unknown to auth from here on */
+    if (t) {
+        forget_tenant(m, t);
+        store_wipe(m->store, t->id);
+    }
+    store_unlock(m->store);
+    return t ? 0 : -1;
 }
 
 /* Re-reads the fixtures directory. Unchanged files keep the loaded set; a changed one replaces
@@ -85,16 +129,13 @@ int reset_all(struct mock *m, char *err, size_t errlen)
         store_unlock(m->store);
         return 1; /* refused: nothing was reset */
     }
-    scenario_unload(m, NULL);
+    forget_above(m, NULL);
     tenants_drop_all(m); /* back to the fixtures: ephemeral tenants go too */
     int rc = store_wipe(m->store, NULL);
     faults_clear(m->faults, NULL);
     journal_clear(m->journal, NULL);
     mcp_logs_clear(m->mcp_logs, NULL);
-    pthread_mutex_lock(&m->clock_lock);
-    m->clock_offset_ms = 0;
-    pthread_mutex_unlock(&m->clock_lock);
-    store_meta_set(m->store, "clock_offset_ms", "0");
+    clock_rewind(m);
     if (rc == 0)
         rc = reset_seed(m, 1, err, errlen);
     store_unlock(m->store);

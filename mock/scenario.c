@@ -7,6 +7,7 @@
 #include "faults.h"
 #include "fixtures.h"
 #include "overrides.h"
+#include "reset.h"
 #include "setup.h"
 #include "store.h"
 #include "util.h"
@@ -395,10 +396,12 @@ int scenario_load_doc(struct mock *m, cJSON *doc, const char *source, const stru
     int rc = 0;
     store_lock(m->store);
     store_begin(m->store);
-    /* The story starts from the tenant's fixtures, every time: wipe, seed, then its setup. */
-    if (store_wipe(m->store, t->id) != 0) {
+    /* The story starts from the tenant's fixtures, every time: the data reset (reset.c), then its
+     * setup. (Its journal, MCP log and clock stay: a reset through the admin API clears them.) */
+    int reset = reset_data(m, t, why, sizeof why);
+    if (reset < 0) {
         rc = -1, snprintf(err, n, "%s: could not reset tenant %s", source, t->api_key);
-    } else if (t->setup && setup_apply(m, t, t->setup, why, sizeof why) != 0) {
+    } else if (reset > 0) {
         rc = -1, snprintf(err, n, "%s: the fixtures' seed data of %s does not apply: %s", source, t->api_key, why);
     } else {
         const cJSON *setup = cJSON_GetObjectItemCaseSensitive(s->doc, "setup");

@@ -1,8 +1,8 @@
 /* tenants.c: the fixtures' tenants plus ephemeral ones. An ephemeral tenant is a copy of an
  * org's fixture tenant under a fresh id and key; its data lives in the store keyed by that id
- * like any other. A dropped tenant's struct is kept until stop: a request in flight may hold it. */
+ * like any other. A dropped tenant's struct is kept until stop: a request in flight may hold it.
+ * A registry only: a tenant's data is seeded and wiped by reset.c, which calls this file. */
 #include "tenants.h"
-#include "reset.h"
 #include "fixtures.h"
 #include "mock.h"
 #include "store.h"
@@ -157,13 +157,11 @@ static void push(struct tenant ***arr, int *n, int *cap, struct tenant *t)
     (*arr)[(*n)++] = t;
 }
 
-const struct tenant *tenants_create(struct mock *m, const char *org, const char *environment, char *err, size_t n)
+struct tenant *tenants_make(struct mock *m, const char *org, const char *environment, char *err, size_t n)
 {
     const char *env = environment ? environment : "test";
-    store_lock(m->store); /* the fixtures cannot be swapped by a reset meanwhile */
     const struct tenant *tpl = template_of(m, org, env);
     if (!tpl) {
-        store_unlock(m->store);
         snprintf(err, n, "no org '%.64s' with a %.16s environment in the fixtures", org, env);
         return NULL;
     }
@@ -177,20 +175,19 @@ const struct tenant *tenants_create(struct mock *m, const char *org, const char 
     pthread_mutex_unlock(&ts->lock);
     snprintf(t->id, sizeof t->id, "%s:%s" EPHEMERAL_MARK "%llu", tpl->org_id, tpl->environment, serial);
     snprintf(t->api_key, sizeof t->api_key, "%s_eph_%s", strcmp(env, "test") ? "pk" : "tk", hex);
-    if (reset_new_tenant(m, t) != 0) { /* (nothing of a new id to forget but a --db file's rows) */
-        store_wipe(m->store, t->id);
-        store_unlock(m->store);
-        free(t);
-        snprintf(err, n, "the seed data of %.64s (%.16s) does not apply", tpl->org_name, env);
-        return NULL;
-    }
+    return t;
+}
+
+void tenants_discard(struct tenant *t) { free(t); }
+
+void tenants_add(struct mock *m, struct tenant *t)
+{
+    struct tenants *ts = m->tenants;
     pthread_mutex_lock(&ts->lock);
     push(&ts->live, &ts->n, &ts->cap, t);
     ix_put(&ts->by_key, t, 1);
     ix_put(&ts->by_id, t, 0);
     pthread_mutex_unlock(&ts->lock);
-    store_unlock(m->store);
-    return t;
 }
 
 /* Caller holds the store lock and ts->lock. */
@@ -203,11 +200,8 @@ static void retire(struct mock *m, int i)
     push(&ts->gone, &ts->ngone, &ts->capgone, t);
 }
 
-int tenants_drop(struct mock *m, const char *api_key)
+const struct tenant *tenants_unlist(struct mock *m, const char *api_key)
 {
-    if (fixtures_tenant_by_key(m->fx, api_key))
-        return 1;
-    store_lock(m->store);
     struct tenants *ts = m->tenants;
     pthread_mutex_lock(&ts->lock);
     struct tenant *t = ix_get(&ts->by_key, api_key, 1);
@@ -216,14 +210,11 @@ int tenants_drop(struct mock *m, const char *api_key)
         if (ts->live[i] == t)
             at = i;
     if (t) {
-        retire(m, at); /* unknown to auth from here on */
+        retire(m, at);
         ix_rebuild(ts);
     }
     pthread_mutex_unlock(&ts->lock);
-    if (t)
-        reset_wipe_tenant(m, t);
-    store_unlock(m->store);
-    return t ? 0 : -1;
+    return t;
 }
 
 void tenants_drop_all(struct mock *m)

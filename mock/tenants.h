@@ -15,12 +15,20 @@ const struct tenant *tenants_by_id(struct mock *m, const char *id);
 const struct tenant *tenants_at(struct mock *m, int i);
 int tenants_is_ephemeral(const struct tenant *t);
 
-/* A new tenant of org (its name or org_id) in environment ("test" when NULL): a fresh API key,
- * the org's seed data applied. NULL with the reason in err (1 = unknown org/environment). */
-const struct tenant *tenants_create(struct mock *m, const char *org, const char *environment, char *err, size_t n);
-/* Drops an ephemeral tenant and everything stored in it: 0; -1 unknown key; 1 a fixtures tenant. */
-int tenants_drop(struct mock *m, const char *api_key);
-/* Drops every ephemeral tenant (a full reset); the caller holds the store lock. */
+/* The registry only: reset.c seeds a tenant before it is listed and wipes it once unlisted
+ * (reset_create_tenant, reset_drop_tenant), under the store lock. */
+/* A new ephemeral tenant of org (its name or org_id) in environment ("test" when NULL): a copy of
+ * the org's fixtures tenant under a fresh id and API key, not listed yet. NULL with the reason in
+ * err (an unknown org/environment). The caller holds the store lock (the fixtures stay). */
+struct tenant *tenants_make(struct mock *m, const char *org, const char *environment, char *err, size_t n);
+/* Lists t (made by tenants_make): known to tenants_by_key/_by_id/_at from here on. */
+void tenants_add(struct mock *m, struct tenant *t);
+/* Frees a tenant made and never listed. */
+void tenants_discard(struct tenant *t);
+/* Unlists the ephemeral tenant with api_key (its struct is kept until stop: a request in flight
+ * may hold it), or NULL when there is none. The caller holds the store lock. */
+const struct tenant *tenants_unlist(struct mock *m, const char *api_key);
+/* Unlists every ephemeral tenant (a full reset); the caller holds the store lock. */
 void tenants_drop_all(struct mock *m);
 
 #endif

@@ -7,6 +7,7 @@
 #include "fixtures.h"
 #include "http.h"
 #include "pats.h"
+#include "reset.h"
 #include "store.h"
 #include "tenants.h"
 #include "util.h"
@@ -92,7 +93,7 @@ int h_admin_tenant_create(req *r)
     if (env && (!cJSON_IsString(env) || (strcmp(env->valuestring, "test") && strcmp(env->valuestring, "production"))))
         return http_error(r, 400, "BAD_REQUEST", "environment: must be test or production");
     char err[256];
-    const struct tenant *t = tenants_create(r->m, org->valuestring, env ? env->valuestring : NULL, err, sizeof err);
+    const struct tenant *t = reset_create_tenant(r->m, org->valuestring, env ? env->valuestring : NULL, err, sizeof err);
     if (!t)
         return http_error(r, 404, "NOT_FOUND", "%s", err);
     store_lock(r->m->store);
@@ -104,7 +105,7 @@ int h_admin_tenant_create(req *r)
 /* route: DELETE /__mock/tenants/{key} (param[0] key) */
 int h_admin_tenant_delete(req *r)
 {
-    int rc = tenants_drop(r->m, r->param[0]);
+    int rc = reset_drop_tenant(r->m, r->param[0]);
     if (rc == 1)
         return http_error(r, 400, "BAD_REQUEST", "%s is a fixtures tenant: only ephemeral tenants are dropped (POST /__mock/reset with its key resets it)", r->param[0]);
     if (rc != 0)
