@@ -347,8 +347,9 @@ static int check_emit_webhook(struct sc_check *c, const cJSON *a)
     const char *ev = str_field(c, a, "event", 1, &bad);
     if (bad)
         return -1;
+    char names[200];
     if (!webhooks_event_kind(ev))
-        return fail(c, "event", "'%s' is not one of " EV_ALL_NAMES, ev);
+        return fail(c, "event", "'%s' is not one of %s", ev, webhooks_event_names(0, names, sizeof names));
     la_field(c, a, 1, &bad);
     const cJSON *fields = cJSON_GetObjectItemCaseSensitive(a, "fields");
     if (!bad && fields && !cJSON_IsObject(fields))

@@ -3,6 +3,7 @@
  * the actions' effects, reset unloading, and progress surviving a restart with --db. */
 #include "harness.h"
 #include "scenario.h"
+#include "webhooks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -563,6 +564,28 @@ static void every_action_validates_and_runs(void **state)
     th_free(&q);
 }
 
+/* A setup webhook without events subscribes to every event Refold documents (all of
+ * webhooks_events: the seven, Stopped and Timed Out included), not five of them. */
+static void setup_webhook_defaults_to_every_event(void **state)
+{
+    refold_mock *m = *state;
+    load_ok(m, "{\"name\":\"hooks\",\"setup\":{\"webhooks\":[{\"url\":\"http://127.0.0.1:9/h\"}]},\"steps\":[]}");
+    th_resp r = th_key(m, "GET", "/api/v2/public/webhook", ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    const cJSON *list = cJSON_IsArray(r.json) ? r.json : cJSON_GetObjectItem(r.json, "docs");
+    assert_int_equal(cJSON_GetArraySize(list), 1);
+    const cJSON *events = cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "webhook_events");
+    int n = 0;
+    for (const struct webhooks_event *e = webhooks_events; e->name; e++, n++) {
+        const cJSON *x = cJSON_GetArrayItem(events, n);
+        assert_true(cJSON_IsString(x));
+        assert_string_equal(x->valuestring, e->name);
+    }
+    assert_int_equal(cJSON_GetArraySize(events), n);
+    assert_int_equal(n, 7);
+    th_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -579,6 +602,7 @@ int main(void)
         cmocka_unit_test_setup(embedding_api, th_reset),
         cmocka_unit_test_setup(issue_example_plays, th_reset),
         cmocka_unit_test_setup(every_action_validates_and_runs, th_reset),
+        cmocka_unit_test_setup(setup_webhook_defaults_to_every_event, th_reset),
         cmocka_unit_test(progress_survives_restart_with_db),
         cmocka_unit_test(realtime_advance_fires),
     };
