@@ -4,7 +4,6 @@
 #include "json.h"
 #include "app_gate.h"
 #include "clock.h"
-#include "http.h"
 #include "overrides.h"
 #include "store.h"
 #include "templates.h"
@@ -301,7 +300,7 @@ static int overridden(struct actions_run_result *res, int status, cJSON *body)
     if (json_str(body, "message"))
         fail(res, status, code, "%s", json_str(body, "message"));
     else
-        fail(res, status, code, "%s (result set by the loaded scenario)", http_reason(status));
+        fail(res, status, code, "%s (result set by the loaded scenario)", util_status_reason(status));
     cJSON_Delete(body);
     return res->status;
 }

@@ -1,8 +1,8 @@
-/* app_gate.c: whether an app's connection lets a linked account's calls through. */
+/* app_gate.c: whether an app's connection lets a linked account's calls through: a state, its
+ * sentence and its status; the caller answers (no HTTP here: the engine does not speak it). */
 #include "app_gate.h"
 #include "json.h"
 #include "connections.h"
-#include "http.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -38,16 +38,4 @@ int app_gate_status(enum app_gate_state s, const char **error_code)
 {
     *error_code = s == GATE_EXPIRED ? "REAUTH_REQUIRED" : "APP_NOT_CONNECTED";
     return s == GATE_EXPIRED ? 401 : 400;
-}
-
-int app_gate_check(req *r, const char *slug)
-{
-    char reason[32], msg[512 + MOCK_ID_LEN];
-    enum app_gate_state s = app_gate_state(r->m, r->t, r->la, slug, reason, sizeof reason);
-    if (s == GATE_OK)
-        return 0;
-    app_gate_message(s, r->la, slug, reason, msg, sizeof msg);
-    const char *code;
-    int status = app_gate_status(s, &code);
-    return http_error(r, status, code, "%s", msg);
 }

@@ -17,9 +17,5 @@ void app_gate_message(enum app_gate_state s, const char *la, const char *slug, c
 /* The status and error code a call refused by the gate answers: 400 APP_NOT_CONNECTED, or 401
  * REAUTH_REQUIRED for an expired connection (the auth failure that means "prompt a reconnect"). */
 int app_gate_status(enum app_gate_state s, const char **error_code);
-/* For handlers: 0 when the connection is active; otherwise it has answered (400 APP_NOT_CONNECTED,
- * or 401 REAUTH_REQUIRED for an expired one: the auth failure that means "prompt a reconnect")
- * and returns the status. */
-int app_gate_check(req *r, const char *slug);
 
 #endif

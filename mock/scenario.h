@@ -44,6 +44,20 @@ struct sc_script {
 
 /* ---- scenario_parse.c ---- */
 
+/* One scenario action: the fields it takes, how validation checks it (scenario_parse.c) and what
+ * a fired step does with it (scenario_actions.c). scenario_parse_actions is the only list. */
+struct sc_check; /* the validation context, private to scenario_parse.c */
+struct scenario_action {
+    const char *name;
+    const char *const fields[12];
+    int (*check)(struct sc_check *c, const cJSON *a);
+    cJSON *(*run)(struct mock *m, const struct tenant *t, const cJSON *a);
+};
+/* Every action, in the order messages list them; ends with a NULL name. */
+extern const struct scenario_action scenario_parse_actions[];
+/* The action called name; NULL when there is none. */
+const struct scenario_action *scenario_parse_action(const char *name);
+
 /* Validates doc (taking ownership, freed on failure) against the fixtures: fields, triggers,
  * actions, apps, linked accounts, step names. The setup block's content is checked by setup.c
  * when the scenario is applied. fallback = the tenant when the file has no api_key. On failure
@@ -57,8 +71,21 @@ int scenario_parse_valid_name(const char *s);
 
 /* ---- scenario_actions.c ---- */
 
-/* Runs one validated action in the script's tenant; returns {"action","ok","detail"}. */
+/* Runs one validated action in the script's tenant through its row of scenario_parse_actions;
+ * returns {"action","ok","detail"}. */
 cJSON *scenario_actions_run(struct mock *m, struct sc_script *s, const cJSON *action);
+/* The rows' runs: each does one action in tenant t and returns its result as above. */
+cJSON *scenario_actions_expire_connection(struct mock *m, const struct tenant *t, const cJSON *a);
+cJSON *scenario_actions_connect(struct mock *m, const struct tenant *t, const cJSON *a);
+cJSON *scenario_actions_delete_connection(struct mock *m, const struct tenant *t, const cJSON *a);
+cJSON *scenario_actions_revoke_session_tokens(struct mock *m, const struct tenant *t, const cJSON *a);
+cJSON *scenario_actions_fail_requests(struct mock *m, const struct tenant *t, const cJSON *a);
+cJSON *scenario_actions_delay_requests(struct mock *m, const struct tenant *t, const cJSON *a);
+cJSON *scenario_actions_set_action_result(struct mock *m, const struct tenant *t, const cJSON *a);
+cJSON *scenario_actions_set_workflow_outcome(struct mock *m, const struct tenant *t, const cJSON *a);
+cJSON *scenario_actions_emit_webhook(struct mock *m, const struct tenant *t, const cJSON *a);
+cJSON *scenario_actions_advance_clock(struct mock *m, const struct tenant *t, const cJSON *a);
+cJSON *scenario_actions_create_linked_account(struct mock *m, const struct tenant *t, const cJSON *a);
 
 /* ---- scenario.c: the engine (one per mock, m->scenario; a scenario per tenant) ---- */
 

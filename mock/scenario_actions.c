@@ -1,5 +1,5 @@
-/* scenario_actions.c: what a scenario step does, each action through the same code as the API
- * and admin calls (connections.c, webhooks.c, faults.c, overrides.c, the clock). */
+/* scenario_actions.c: what each action of scenario_parse_actions does when its step fires, through
+ * the same code as the API and admin calls (connections.c, webhooks.c, faults.c, overrides.c, the clock). */
 #include "scenario.h"
 #include "json.h"
 #include "clock.h"
@@ -35,8 +35,9 @@ static cJSON *result(const char *action, int ok, const char *fmt, ...)
 
 static int times_of(const cJSON *a) { return (int)json_num(a, "times", 1); }
 
-static cJSON *do_expire(struct mock *m, const struct tenant *t, const cJSON *a, const char *name)
+cJSON *scenario_actions_expire_connection(struct mock *m, const struct tenant *t, const cJSON *a)
 {
+    const char *name = json_str(a, "action");
     const char *la = json_str(a, "linked_account_id"), *slug = json_str(a, "slug");
     const char *reason = json_str(a, "reason") ? json_str(a, "reason") : "expired";
     switch (connections_expire(m, t, la, slug, reason)) {
@@ -49,8 +50,9 @@ static cJSON *do_expire(struct mock *m, const struct tenant *t, const cJSON *a, 
     }
 }
 
-static cJSON *do_connect(struct mock *m, const struct tenant *t, const cJSON *a, const char *name)
+cJSON *scenario_actions_connect(struct mock *m, const struct tenant *t, const cJSON *a)
 {
+    const char *name = json_str(a, "action");
     const char *la = json_str(a, "linked_account_id"), *slug = json_str(a, "slug");
     if (connections_connect(m, t, la, slug, json_str(a, "auth_type"), cJSON_GetObjectItemCaseSensitive(a, "identifier"),
                            cJSON_GetObjectItemCaseSensitive(a, "credentials")) != 0)
@@ -58,8 +60,9 @@ static cJSON *do_connect(struct mock *m, const struct tenant *t, const cJSON *a,
     return result(name, 1, "%s connected %s", la, slug);
 }
 
-static cJSON *do_delete(struct mock *m, const struct tenant *t, const cJSON *a, const char *name)
+cJSON *scenario_actions_delete_connection(struct mock *m, const struct tenant *t, const cJSON *a)
 {
+    const char *name = json_str(a, "action");
     const char *la = json_str(a, "linked_account_id"), *slug = json_str(a, "slug");
     if (connections_delete(m, t, la, slug) != 0)
         return result(name, 0, "%s has no %s connection", la, slug);
@@ -68,8 +71,9 @@ static cJSON *do_delete(struct mock *m, const struct tenant *t, const cJSON *a, 
 
 /* Session tokens are documents (kind "session_token", parent = linked account) and auth accepts
  * only tokens still stored: deleting them is revoking them, access and refresh token alike. */
-static cJSON *do_revoke_tokens(struct mock *m, const struct tenant *t, const cJSON *a, const char *name)
+cJSON *scenario_actions_revoke_session_tokens(struct mock *m, const struct tenant *t, const cJSON *a)
 {
+    const char *name = json_str(a, "action");
     const char *la = json_str(a, "linked_account_id");
     store_begin(m->store);
     int n = 0;
@@ -87,8 +91,9 @@ static cJSON *do_revoke_tokens(struct mock *m, const struct tenant *t, const cJS
     return result(name, 1, "revoked %d session token%s%s%s", n, n == 1 ? "" : "s", la ? " of " : "", la ? la : "");
 }
 
-static cJSON *do_fault(struct mock *m, const struct tenant *t, const cJSON *a, const char *name, int is_delay)
+static cJSON *fault(struct mock *m, const struct tenant *t, const cJSON *a, int is_delay)
 {
+    const char *name = json_str(a, "action");
     struct fault f;
     memset(&f, 0, sizeof f);
     util_copy(f.tenant, sizeof f.tenant, t->id);
@@ -116,8 +121,12 @@ static cJSON *do_fault(struct mock *m, const struct tenant *t, const cJSON *a, c
     return result(name, 1, "%s %s answered %d, %s", f.method[0] ? f.method : "any", f.path, f.status, times);
 }
 
-static cJSON *do_action_result(struct mock *m, const struct tenant *t, const cJSON *a, const char *name)
+cJSON *scenario_actions_fail_requests(struct mock *m, const struct tenant *t, const cJSON *a) { return fault(m, t, a, 0); }
+cJSON *scenario_actions_delay_requests(struct mock *m, const struct tenant *t, const cJSON *a) { return fault(m, t, a, 1); }
+
+cJSON *scenario_actions_set_action_result(struct mock *m, const struct tenant *t, const cJSON *a)
 {
+    const char *name = json_str(a, "action");
     const char *slug = json_str(a, "slug"), *action = json_str(a, "action_id");
     int status = (int)json_num(a, "status", 200);
     if (overrides_set_action_result(m, t, slug, action, status, cJSON_GetObjectItemCaseSensitive(a, "body"), times_of(a)))
@@ -125,8 +134,9 @@ static cJSON *do_action_result(struct mock *m, const struct tenant *t, const cJS
     return result(name, 1, "next %d call%s of %s/%s answer %d", times_of(a), times_of(a) == 1 ? "" : "s", slug, action, status);
 }
 
-static cJSON *do_workflow_outcome(struct mock *m, const struct tenant *t, const cJSON *a, const char *name)
+cJSON *scenario_actions_set_workflow_outcome(struct mock *m, const struct tenant *t, const cJSON *a)
 {
+    const char *name = json_str(a, "action");
     const char *wf = json_str(a, "workflow_id") ? json_str(a, "workflow_id") : "*";
     const char *outcome = strcasecmp(json_str(a, "outcome"), "errored") ? "COMPLETED" : "ERRORED";
     if (overrides_set_workflow_outcome(m, t, wf, outcome, json_str(a, "message"), times_of(a)))
@@ -135,8 +145,9 @@ static cJSON *do_workflow_outcome(struct mock *m, const struct tenant *t, const 
                   strcmp(wf, "*") ? wf : "(any)", outcome);
 }
 
-static cJSON *do_emit(struct mock *m, const struct tenant *t, const cJSON *a, const char *name)
+cJSON *scenario_actions_emit_webhook(struct mock *m, const struct tenant *t, const cJSON *a)
 {
+    const char *name = json_str(a, "action");
     const char *event = json_str(a, "event"), *la = json_str(a, "linked_account_id");
     store_begin(m->store);
     webhooks_emit(m, t, event, la, cJSON_GetObjectItemCaseSensitive(a, "fields"));
@@ -145,15 +156,18 @@ static cJSON *do_emit(struct mock *m, const struct tenant *t, const cJSON *a, co
     return result(name, 1, "emitted %s for %s", event, la);
 }
 
-static cJSON *do_advance(struct mock *m, const cJSON *a, const char *name)
+cJSON *scenario_actions_advance_clock(struct mock *m, const struct tenant *t, const cJSON *a)
 {
+    (void)t; /* the clock advanced is the tenant's: the step runs in its clock scope */
+    const char *name = json_str(a, "action");
     double s = json_num(a, "seconds", 0);
     clock_advance(m, llround(s * 1000.0));
     return result(name, 1, "clock advanced %g s", s);
 }
 
-static cJSON *do_create_la(struct mock *m, const struct tenant *t, const cJSON *a, const char *name)
+cJSON *scenario_actions_create_linked_account(struct mock *m, const struct tenant *t, const cJSON *a)
 {
+    const char *name = json_str(a, "action");
     const char *la = json_str(a, "linked_account_id");
     int rc = linked_accounts_save(m, t, la, a, 0, NULL);
     if (rc < 0)
@@ -164,28 +178,8 @@ static cJSON *do_create_la(struct mock *m, const struct tenant *t, const cJSON *
 cJSON *scenario_actions_run(struct mock *m, struct sc_script *s, const cJSON *a)
 {
     const char *name = json_str(a, "action");
-    const struct tenant *t = s->t;
-    if (!strcmp(name, "expire_connection"))
-        return do_expire(m, t, a, name);
-    if (!strcmp(name, "connect"))
-        return do_connect(m, t, a, name);
-    if (!strcmp(name, "delete_connection"))
-        return do_delete(m, t, a, name);
-    if (!strcmp(name, "revoke_session_tokens"))
-        return do_revoke_tokens(m, t, a, name);
-    if (!strcmp(name, "fail_requests"))
-        return do_fault(m, t, a, name, 0);
-    if (!strcmp(name, "delay_requests"))
-        return do_fault(m, t, a, name, 1);
-    if (!strcmp(name, "set_action_result"))
-        return do_action_result(m, t, a, name);
-    if (!strcmp(name, "set_workflow_outcome"))
-        return do_workflow_outcome(m, t, a, name);
-    if (!strcmp(name, "emit_webhook"))
-        return do_emit(m, t, a, name);
-    if (!strcmp(name, "advance_clock"))
-        return do_advance(m, a, name);
-    if (!strcmp(name, "create_linked_account"))
-        return do_create_la(m, t, a, name);
-    return result(name, 0, "unknown action"); /* validation makes this unreachable */
+    const struct scenario_action *x = scenario_parse_action(name);
+    if (!x) /* validation makes this unreachable */
+        return result(name ? name : "", 0, "unknown action");
+    return x->run(m, s->t, a);
 }

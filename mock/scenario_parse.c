@@ -18,7 +18,7 @@
 #define MAX_ACTIONS 50
 #define MAX_SECONDS (10.0 * 365 * 86400)
 
-struct ctx {
+struct sc_check {
     const struct fixtures *fx;
     const struct tenant *t;
     const char *source;
@@ -31,8 +31,8 @@ struct ctx {
     int nlas, caplas;
 };
 
-static int fail(struct ctx *c, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(struct ctx *c, const char *field, const char *fmt, ...)
+static int fail(struct sc_check *c, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(struct sc_check *c, const char *field, const char *fmt, ...)
 {
     char why[300], where[200] = "";
     va_list ap;
@@ -61,7 +61,7 @@ int scenario_parse_valid_name(const char *s)
     return strstr(s, "..") == NULL;
 }
 
-static int only_fields(struct ctx *c, const cJSON *obj, const char *prefix, const char *const *known)
+static int only_fields(struct sc_check *c, const cJSON *obj, const char *prefix, const char *const *known)
 {
     const cJSON *f;
     cJSON_ArrayForEach(f, obj) {
@@ -81,7 +81,7 @@ static int only_fields(struct ctx *c, const cJSON *obj, const char *prefix, cons
 }
 
 /* A string member: required or optional (NULL when absent). *bad is set on a type error. */
-static const char *str_field(struct ctx *c, const cJSON *obj, const char *key, int required, int *bad)
+static const char *str_field(struct sc_check *c, const cJSON *obj, const char *key, int required, int *bad)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!v) {
@@ -97,7 +97,7 @@ static const char *str_field(struct ctx *c, const cJSON *obj, const char *key, i
 }
 
 /* An integer member within [min,max]; def when absent. */
-static int int_field(struct ctx *c, const cJSON *obj, const char *key, long long min, long long max, long long def,
+static int int_field(struct sc_check *c, const cJSON *obj, const char *key, long long min, long long max, long long def,
                      int required, long long *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -115,7 +115,7 @@ static int int_field(struct ctx *c, const cJSON *obj, const char *key, long long
 }
 
 /* times: how many requests/calls an effect lasts; -1 = until the tenant is reset. */
-static int times_field(struct ctx *c, const cJSON *a)
+static int times_field(struct sc_check *c, const cJSON *a)
 {
     long long times = 0;
     if (int_field(c, a, "times", -1, 1000000, 1, 0, &times))
@@ -125,7 +125,7 @@ static int times_field(struct ctx *c, const cJSON *a)
     return 0;
 }
 
-static int know_la(struct ctx *c, const char *la)
+static int know_la(struct sc_check *c, const char *la)
 {
     for (int i = 0; i < c->nlas; i++)
         if (!strcmp(c->las[i], la))
@@ -138,7 +138,7 @@ static int know_la(struct ctx *c, const char *la)
     return 0;
 }
 
-static int la_known(struct ctx *c, const char *la)
+static int la_known(struct sc_check *c, const char *la)
 {
     for (int i = 0; i < c->nlas; i++)
         if (!strcmp(c->las[i], la))
@@ -146,7 +146,7 @@ static int la_known(struct ctx *c, const char *la)
     return 0;
 }
 
-static void know_setup_las(struct ctx *c, const cJSON *setup)
+static void know_setup_las(struct sc_check *c, const cJSON *setup)
 {
     const cJSON *e;
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(setup, "linked_accounts")) {
@@ -156,7 +156,7 @@ static void know_setup_las(struct ctx *c, const cJSON *setup)
     }
 }
 
-static const char *la_field(struct ctx *c, const cJSON *a, int required, int *bad)
+static const char *la_field(struct sc_check *c, const cJSON *a, int required, int *bad)
 {
     const char *la = str_field(c, a, "linked_account_id", required, bad);
     if (!la)
@@ -175,7 +175,7 @@ static const char *la_field(struct ctx *c, const cJSON *a, int required, int *ba
     return la;
 }
 
-static const cJSON *app_field(struct ctx *c, const cJSON *a, int *bad)
+static const cJSON *app_field(struct sc_check *c, const cJSON *a, int *bad)
 {
     const char *slug = str_field(c, a, "slug", 1, bad);
     if (!slug)
@@ -196,7 +196,7 @@ static int method_ok(const char *m)
 }
 
 /* method + path of fail_requests / delay_requests / after_requests */
-static int request_match_fields(struct ctx *c, const cJSON *o, const char **method, const char **path)
+static int request_match_fields(struct sc_check *c, const cJSON *o, const char **method, const char **path)
 {
     int bad = 0;
     *path = str_field(c, o, "path", 1, &bad);
@@ -216,7 +216,7 @@ static int request_match_fields(struct ctx *c, const cJSON *o, const char **meth
 
 /* ---- one checker per action ---- */
 
-static int check_expire(struct ctx *c, const cJSON *a)
+static int check_expire(struct sc_check *c, const cJSON *a)
 {
     int bad = 0;
     la_field(c, a, 1, &bad);
@@ -228,7 +228,7 @@ static int check_expire(struct ctx *c, const cJSON *a)
     return bad;
 }
 
-static int check_connection(struct ctx *c, const cJSON *a)
+static int check_connection(struct sc_check *c, const cJSON *a)
 {
     int bad = 0;
     la_field(c, a, 1, &bad);
@@ -237,7 +237,7 @@ static int check_connection(struct ctx *c, const cJSON *a)
     return bad;
 }
 
-static int check_connect(struct ctx *c, const cJSON *a)
+static int check_connect(struct sc_check *c, const cJSON *a)
 {
     int bad = 0;
     la_field(c, a, 1, &bad);
@@ -253,14 +253,14 @@ static int check_connect(struct ctx *c, const cJSON *a)
     return bad;
 }
 
-static int check_revoke_tokens(struct ctx *c, const cJSON *a)
+static int check_revoke_tokens(struct sc_check *c, const cJSON *a)
 {
     int bad = 0;
     la_field(c, a, 0, &bad);
     return bad;
 }
 
-static int check_fault(struct ctx *c, const cJSON *a, int is_delay)
+static int check_fault(struct sc_check *c, const cJSON *a, int is_delay)
 {
     const char *method, *path;
     long long v;
@@ -289,10 +289,10 @@ static int check_fault(struct ctx *c, const cJSON *a, int is_delay)
     return 0;
 }
 
-static int check_fail_requests(struct ctx *c, const cJSON *a) { return check_fault(c, a, 0); }
-static int check_delay_requests(struct ctx *c, const cJSON *a) { return check_fault(c, a, 1); }
+static int check_fail_requests(struct sc_check *c, const cJSON *a) { return check_fault(c, a, 0); }
+static int check_delay_requests(struct sc_check *c, const cJSON *a) { return check_fault(c, a, 1); }
 
-static int check_set_action_result(struct ctx *c, const cJSON *a)
+static int check_set_action_result(struct sc_check *c, const cJSON *a)
 {
     int bad = 0;
     const cJSON *app = app_field(c, a, &bad);
@@ -327,7 +327,7 @@ static int workflow_exists(const struct fixtures *fx, const char *id)
     return 0;
 }
 
-static int check_set_workflow_outcome(struct ctx *c, const cJSON *a)
+static int check_set_workflow_outcome(struct sc_check *c, const cJSON *a)
 {
     int bad = 0;
     const char *wf = str_field(c, a, "workflow_id", 0, &bad);
@@ -341,14 +341,15 @@ static int check_set_workflow_outcome(struct ctx *c, const cJSON *a)
     return bad ? -1 : times_field(c, a);
 }
 
-static int check_emit_webhook(struct ctx *c, const cJSON *a)
+static int check_emit_webhook(struct sc_check *c, const cJSON *a)
 {
     int bad = 0;
     const char *ev = str_field(c, a, "event", 1, &bad);
     if (bad)
         return -1;
+    char names[200];
     if (!webhooks_event_kind(ev))
-        return fail(c, "event", "'%s' is not one of " EV_ALL_NAMES, ev);
+        return fail(c, "event", "'%s' is not one of %s", ev, webhooks_event_names(0, names, sizeof names));
     la_field(c, a, 1, &bad);
     const cJSON *fields = cJSON_GetObjectItemCaseSensitive(a, "fields");
     if (!bad && fields && !cJSON_IsObject(fields))
@@ -359,7 +360,7 @@ static int check_emit_webhook(struct ctx *c, const cJSON *a)
     return bad;
 }
 
-static int check_advance_clock(struct ctx *c, const cJSON *a)
+static int check_advance_clock(struct sc_check *c, const cJSON *a)
 {
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(a, "seconds");
     if (!s)
@@ -369,7 +370,7 @@ static int check_advance_clock(struct ctx *c, const cJSON *a)
     return 0;
 }
 
-static int check_create_la(struct ctx *c, const cJSON *a)
+static int check_create_la(struct sc_check *c, const cJSON *a)
 {
     int bad = 0;
     const char *la = str_field(c, a, "linked_account_id", 1, &bad);
@@ -384,36 +385,37 @@ static int check_create_la(struct ctx *c, const cJSON *a)
     return 0;
 }
 
-struct action_spec {
-    const char *name;
-    const char *const fields[12];
-    int (*check)(struct ctx *c, const cJSON *a);
+/* The one list of actions: validation reads its fields and check, a fired step its run
+ * (scenario_actions.c). An action missing here is refused by name; one here runs. */
+const struct scenario_action scenario_parse_actions[] = {
+    {"expire_connection", {"action", "linked_account_id", "slug", "reason", NULL}, check_expire, scenario_actions_expire_connection},
+    {"connect", {"action", "linked_account_id", "slug", "auth_type", "identifier", "credentials", NULL}, check_connect,
+     scenario_actions_connect},
+    {"delete_connection", {"action", "linked_account_id", "slug", NULL}, check_connection, scenario_actions_delete_connection},
+    {"revoke_session_tokens", {"action", "linked_account_id", NULL}, check_revoke_tokens, scenario_actions_revoke_session_tokens},
+    {"fail_requests", {"action", "method", "path", "status", "times", "body", "retry_after", NULL}, check_fail_requests,
+     scenario_actions_fail_requests},
+    {"delay_requests", {"action", "method", "path", "ms", "times", NULL}, check_delay_requests, scenario_actions_delay_requests},
+    {"set_action_result", {"action", "slug", "action_id", "status", "body", "times", NULL}, check_set_action_result,
+     scenario_actions_set_action_result},
+    {"set_workflow_outcome", {"action", "workflow_id", "outcome", "message", "times", NULL}, check_set_workflow_outcome,
+     scenario_actions_set_workflow_outcome},
+    {"emit_webhook", {"action", "event", "linked_account_id", "fields", NULL}, check_emit_webhook, scenario_actions_emit_webhook},
+    {"advance_clock", {"action", "seconds", NULL}, check_advance_clock, scenario_actions_advance_clock},
+    {"create_linked_account", {"action", "linked_account_id", "name", "udf", NULL}, check_create_la,
+     scenario_actions_create_linked_account},
+    {NULL, {NULL}, NULL, NULL},
 };
 
-static const struct action_spec actions[] = {
-    {"expire_connection", {"action", "linked_account_id", "slug", "reason", NULL}, check_expire},
-    {"connect", {"action", "linked_account_id", "slug", "auth_type", "identifier", "credentials", NULL}, check_connect},
-    {"delete_connection", {"action", "linked_account_id", "slug", NULL}, check_connection},
-    {"revoke_session_tokens", {"action", "linked_account_id", NULL}, check_revoke_tokens},
-    {"fail_requests", {"action", "method", "path", "status", "times", "body", "retry_after", NULL}, check_fail_requests},
-    {"delay_requests", {"action", "method", "path", "ms", "times", NULL}, check_delay_requests},
-    {"set_action_result", {"action", "slug", "action_id", "status", "body", "times", NULL}, check_set_action_result},
-    {"set_workflow_outcome", {"action", "workflow_id", "outcome", "message", "times", NULL}, check_set_workflow_outcome},
-    {"emit_webhook", {"action", "event", "linked_account_id", "fields", NULL}, check_emit_webhook},
-    {"advance_clock", {"action", "seconds", NULL}, check_advance_clock},
-    {"create_linked_account", {"action", "linked_account_id", "name", "udf", NULL}, check_create_la},
-    {NULL, {NULL}, NULL},
-};
-
-static const struct action_spec *find_action(const char *name)
+const struct scenario_action *scenario_parse_action(const char *name)
 {
-    for (const struct action_spec *s = actions; s->name; s++)
+    for (const struct scenario_action *s = scenario_parse_actions; s->name && name; s++)
         if (!strcmp(s->name, name))
             return s;
     return NULL;
 }
 
-static int check_action(struct ctx *c, const cJSON *a)
+static int check_action(struct sc_check *c, const cJSON *a)
 {
     if (!cJSON_IsObject(a))
         return fail(c, "action", "each entry of \"do\" must be an object with an \"action\" member");
@@ -421,11 +423,11 @@ static int check_action(struct ctx *c, const cJSON *a)
     const char *name = str_field(c, a, "action", 1, &bad);
     if (bad)
         return -1;
-    const struct action_spec *spec = find_action(name);
+    const struct scenario_action *spec = scenario_parse_action(name);
     if (!spec) {
         char list[400] = "";
-        for (const struct action_spec *s = actions; s->name; s++)
-            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", s == actions ? "" : ", ", s->name);
+        for (const struct scenario_action *s = scenario_parse_actions; s->name; s++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", s == scenario_parse_actions ? "" : ", ", s->name);
         return fail(c, "action", "unknown action '%s' (known: %s)", name, list);
     }
     if (only_fields(c, a, "", spec->fields))
@@ -433,7 +435,7 @@ static int check_action(struct ctx *c, const cJSON *a)
     return spec->check(c, a);
 }
 
-static int check_trigger(struct ctx *c, struct sc_step *st, const cJSON *when)
+static int check_trigger(struct sc_check *c, struct sc_step *st, const cJSON *when)
 {
     static const char *const kinds[] = {"after_seconds", "after_requests", "manual", NULL};
     if (!when)
@@ -489,7 +491,7 @@ static int check_trigger(struct ctx *c, struct sc_step *st, const cJSON *when)
     return 0;
 }
 
-static int check_step(struct ctx *c, struct sc_script *s, int i, const cJSON *step)
+static int check_step(struct sc_check *c, struct sc_script *s, int i, const cJSON *step)
 {
     static const char *const fields[] = {"name", "description", "when", "do", NULL};
     struct sc_step *st = &s->steps[i];
@@ -537,7 +539,7 @@ static int check_step(struct ctx *c, struct sc_script *s, int i, const cJSON *st
     return 0;
 }
 
-static int check_top(struct ctx *c, struct sc_script *s, const cJSON *doc, const struct tenant *fallback)
+static int check_top(struct sc_check *c, struct sc_script *s, const cJSON *doc, const struct tenant *fallback)
 {
     static const char *const fields[] = {"version", "name", "description", "api_key", "setup", "steps", NULL};
     if (!cJSON_IsObject(doc))
@@ -585,7 +587,7 @@ struct sc_script *scenario_parse(cJSON *doc, const struct fixtures *fx, const st
     struct sc_script *s = calloc(1, sizeof *s);
     s->doc = doc;
     util_copy(s->source, sizeof s->source, source);
-    struct ctx c = {.fx = fx, .source = source, .err = err, .errlen = errlen, .step = -1, .action = -1};
+    struct sc_check c = {.fx = fx, .source = source, .err = err, .errlen = errlen, .step = -1, .action = -1};
     int rc = check_top(&c, s, doc, fallback);
     if (rc == 0) {
         const cJSON *steps = cJSON_GetObjectItemCaseSensitive(doc, "steps"), *step;

@@ -25,8 +25,8 @@ static int check_known(const cJSON *obj, const char *const *known, const char *w
     return 0;
 }
 
-/* A webhooks entry in the scenario's short form ({"url", "events"}, events defaulting to all
- * five) or the API's own (webhook_url, webhook_events, ...), as a RegisterWebhookRequest. */
+/* A webhooks entry in the scenario's short form ({"url", "events"}, events defaulting to every
+ * event of webhooks_events: the seven Refold documents) or the API's own (webhook_url, webhook_events, ...), as a RegisterWebhookRequest. */
 static cJSON *webhook_request(const cJSON *e)
 {
     static const char *const map[][2] = {{"url", "webhook_url"}, {"events", "webhook_events"}, {"headers", "webhook_headers"}};
@@ -39,11 +39,8 @@ static cJSON *webhook_request(const cJSON *e)
                 name = map[i][1];
         cJSON_AddItemToObject(out, name, cJSON_Duplicate(f, 1));
     }
-    if (!cJSON_GetObjectItemCaseSensitive(out, "webhook_events")) {
-        const char *all[] = {EV_CONNECTION_CREATED, EV_CONNECTION_DELETED, EV_CONNECTION_EXPIRED, EV_WORKFLOW_COMPLETED,
-                             EV_WORKFLOW_ERRORED};
-        cJSON_AddItemToObject(out, "webhook_events", cJSON_CreateStringArray(all, 5));
-    }
+    if (!cJSON_GetObjectItemCaseSensitive(out, "webhook_events"))
+        cJSON_AddItemToObject(out, "webhook_events", webhooks_event_array());
     return out;
 }
 
@@ -75,9 +72,9 @@ static int validate_webhooks(const cJSON *hooks, char *err, size_t n)
         } else {
             cJSON_ArrayForEach(ev, events) {
                 if (!cJSON_IsString(ev) || !webhooks_event_kind(ev->valuestring)) {
-                    snprintf(err, n, "%s.events: '%s' is not one of %s, %s, %s, %s, %s", where,
-                             cJSON_IsString(ev) ? ev->valuestring : "(not a string)", EV_CONNECTION_CREATED,
-                             EV_CONNECTION_DELETED, EV_CONNECTION_EXPIRED, EV_WORKFLOW_COMPLETED, EV_WORKFLOW_ERRORED);
+                    char names[200];
+                    snprintf(err, n, "%s.events: '%s' is not one of %s", where,
+                             cJSON_IsString(ev) ? ev->valuestring : "(not a string)", webhooks_event_names(0, names, sizeof names));
                     rc = -1;
                     break;
                 }

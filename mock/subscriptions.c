@@ -88,7 +88,9 @@ int subscriptions_check_fields(struct mock *m, const cJSON *src, int creating, c
         cJSON_ArrayForEach(e, events) if (!cJSON_IsString(e) || !webhooks_event_kind(e->valuestring)) {
             *code = "INVALID_EVENT";
             /* (the handler sends the page's message verbatim and this as its hint) */
-            return snprintf(err, n, "%s is not one of: " EV_ALL_NAMES, cJSON_IsString(e) ? e->valuestring : "a non-string"), -1;
+            char names[200];
+            return snprintf(err, n, "%s is not one of: %s", cJSON_IsString(e) ? e->valuestring : "a non-string",
+                            webhooks_event_names(0, names, sizeof names)), -1;
         }
     }
     const cJSON *headers = cJSON_GetObjectItemCaseSensitive(src, "webhook_headers");
@@ -139,8 +141,9 @@ int subscriptions_check_slug_events(const cJSON *doc, const char **code, char *e
         return 0;
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "webhook_events")) if (webhooks_event_kind(e->valuestring) != 2) {
         *code = "INVALID_EVENT";
-        return snprintf(err, n, "Invalid event. A webhook with a slug takes only workflow events (%s, %s); %s is not one",
-                        EV_WORKFLOW_COMPLETED, EV_WORKFLOW_ERRORED, e->valuestring), -1;
+        char names[200];
+        return snprintf(err, n, "Invalid event. A webhook with a slug takes only workflow events (%s); %s is not one",
+                        webhooks_event_names(WEBHOOKS_WORKFLOW_EVENT, names, sizeof names), e->valuestring), -1;
     }
     return 0;
 }

@@ -39,4 +39,8 @@ cJSON *util_parse_json_named(const char *text, const char *name, char *err, size
 /* Path patterns of scenarios: '*' matches one segment; a final '*' matches one or more. A
  * trailing slash on path is ignored, as the router ignores it. */
 int util_path_match(const char *pattern, const char *path);
+
+/* The reason phrase of an HTTP status ("Too Many Requests"); "OK" / "Error" for others. */
+const char *util_status_reason(int status);
+
 #endif

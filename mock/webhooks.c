@@ -29,16 +29,52 @@
 
 /* ---- events and payloads ---- */
 
+const struct webhooks_event webhooks_events[] = {
+    {EV_CONNECTION_CREATED, WEBHOOKS_CONNECTION_EVENT, NULL},
+    {EV_CONNECTION_DELETED, WEBHOOKS_CONNECTION_EVENT, NULL},
+    {EV_CONNECTION_EXPIRED, WEBHOOKS_CONNECTION_EVENT, NULL},
+    {EV_WORKFLOW_COMPLETED, WEBHOOKS_WORKFLOW_EVENT, "COMPLETED"},
+    {EV_WORKFLOW_ERRORED, WEBHOOKS_WORKFLOW_EVENT, "ERRORED"},
+    {EV_WORKFLOW_STOPPED, WEBHOOKS_WORKFLOW_EVENT, "STOPPED"},
+    {EV_WORKFLOW_TIMED_OUT, WEBHOOKS_WORKFLOW_EVENT, "TIMED_OUT"},
+    {NULL, 0, NULL},
+};
+
+static const struct webhooks_event *event_of(const char *name)
+{
+    for (const struct webhooks_event *e = webhooks_events; e->name && name; e++)
+        if (!strcmp(e->name, name))
+            return e;
+    return NULL;
+}
+
 int webhooks_event_kind(const char *name)
 {
-    if (!name)
-        return 0;
-    if (!strcmp(name, EV_CONNECTION_CREATED) || !strcmp(name, EV_CONNECTION_DELETED) || !strcmp(name, EV_CONNECTION_EXPIRED))
-        return 1;
-    if (!strcmp(name, EV_WORKFLOW_COMPLETED) || !strcmp(name, EV_WORKFLOW_ERRORED) || !strcmp(name, EV_WORKFLOW_STOPPED) ||
-        !strcmp(name, EV_WORKFLOW_TIMED_OUT))
-        return 2;
-    return 0;
+    const struct webhooks_event *e = event_of(name);
+    return e ? e->kind : 0;
+}
+
+const char *webhooks_event_names(int kind, char *out, size_t n)
+{
+    size_t len = 0;
+    if (n)
+        out[0] = 0;
+    for (const struct webhooks_event *e = webhooks_events; e->name; e++)
+        if (!kind || e->kind == kind) {
+            int w = snprintf(out + len, n - len, "%s%s", len ? ", " : "", e->name);
+            if (w < 0 || (size_t)w >= n - len)
+                break;
+            len += (size_t)w;
+        }
+    return out;
+}
+
+cJSON *webhooks_event_array(void)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (const struct webhooks_event *e = webhooks_events; e->name; e++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(e->name));
+    return a;
 }
 
 static void add_str_or_null(cJSON *o, const char *key, const char *v)
@@ -62,10 +98,7 @@ static cJSON *build_payload(struct mock *m, const struct tenant *t, const char *
         }
         cJSON_AddStringToObject(p, "event", event);
         add_str_or_null(p, "workflow_name", json_str(fields, "workflow_name"));
-        cJSON_AddStringToObject(p, "status", !strcmp(event, EV_WORKFLOW_ERRORED)   ? "ERRORED"
-                                             : !strcmp(event, EV_WORKFLOW_STOPPED) ? "STOPPED"
-                                             : !strcmp(event, EV_WORKFLOW_TIMED_OUT) ? "TIMED_OUT"
-                                                                                     : "COMPLETED");
+        cJSON_AddStringToObject(p, "status", event_of(event)->status);
         return p;
     }
     cJSON_AddStringToObject(p, "org_id", t->org_id);

@@ -340,9 +340,15 @@ static int trigger(req *r, const char *slug)
             cJSON_Delete(ev);
             return http_error(r, 404, "INVALID_APP_ID", "Application with app_type '%s' not found for org %s", slug, r->t->org_id);
         }
-        if (app_gate_check(r, slug)) { /* the named app's auth is checked before anything is queued */
+        /* the named app's auth is checked before anything is queued */
+        char reason[32], msg[512 + MOCK_ID_LEN];
+        enum app_gate_state g = app_gate_state(r->m, r->t, r->la, slug, reason, sizeof reason);
+        if (g != GATE_OK) {
             cJSON_Delete(ev);
-            return r->status;
+            const char *code;
+            int status = app_gate_status(g, &code);
+            app_gate_message(g, r->la, slug, reason, msg, sizeof msg);
+            return http_error(r, status, code, "%s", msg);
         }
     }
     struct fire f = {.r = r, .event = ev, .payload = payload, .config_id = config_id};

@@ -5,6 +5,7 @@
  * events in order, retries included. */
 #include "harness.h"
 #include "receiver.h"
+#include "webhooks.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -177,6 +178,75 @@ static void a_retry_holds_the_subscriptions_later_events(void **state)
     refold_mock_stop(m);
 }
 
+/* mock/api/README.md's events table names exactly the events of webhooks_events, each once. */
+static void readme_events_are_the_codes(void **state)
+{
+    (void)state;
+    FILE *f = fopen(REFOLD_SOURCE_DIR "/mock/api/README.md", "r");
+    assert_non_null(f);
+    char line[4096];
+    int in = 0, seen[16] = {0}, count = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (!strncmp(line, "### Events and payloads", 23))
+            in = 1;
+        else if (in == 1 && !strncmp(line, "| event |", 9))
+            in = 2;
+        else if (in == 2 && !strncmp(line, "|---", 4))
+            continue;
+        else if (in == 2 && line[0] != '|')
+            break;
+        else if (in == 2) {
+            char *end = strchr(line + 1, '|'), *p = line;
+            assert_non_null(end);
+            *end = 0;
+            while ((p = strchr(p, '`'))) { /* every `name` of the first cell */
+                char *q = strchr(p + 1, '`');
+                assert_non_null(q);
+                *q = 0;
+                int k = 0;
+                while (webhooks_events[k].name && strcmp(webhooks_events[k].name, p + 1))
+                    k++;
+                if (!webhooks_events[k].name)
+                    fail_msg("the README's event '%s' is not in webhooks_events", p + 1);
+                assert_int_equal(seen[k]++, 0);
+                count++;
+                p = q + 1;
+            }
+        }
+    }
+    fclose(f);
+    assert_int_equal(in, 2);
+    int n = 0;
+    while (webhooks_events[n].name)
+        n++;
+    assert_int_equal(count, n); /* and none of the code's is missing */
+}
+
+/* The invalid-event hints list the events from that one list: all of them for an unknown name,
+ * every workflow event (Stopped and Timed Out too) for a webhook registered with a slug. */
+static void event_hints_name_the_list(void **state)
+{
+    refold_mock *m = *state;
+    th_resp r = th_key(m, "POST", "/api/v2/public/webhook", "tk_acme_test", NULL,
+                       "{\"webhook_url\":\"http://127.0.0.1:9/h\",\"webhook_events\":[\"Connection Lost\"]}");
+    assert_int_equal(r.status, 400);
+    assert_string_equal(th_str(r.json, "error"), "INVALID_EVENT");
+    for (const struct webhooks_event *e = webhooks_events; e->name; e++)
+        assert_non_null(strstr(th_str(r.json, "hint"), e->name));
+    th_free(&r);
+    r = th_key(m, "POST", "/api/v2/public/webhook", "tk_acme_test", NULL,
+               "{\"webhook_url\":\"http://127.0.0.1:9/h\",\"slug\":\"hubspot\",\"webhook_events\":[\"Connection Expired\"]}");
+    assert_int_equal(r.status, 400);
+    assert_string_equal(th_str(r.json, "error"), "INVALID_EVENT");
+    for (const struct webhooks_event *e = webhooks_events; e->name; e++) {
+        if (e->kind == WEBHOOKS_WORKFLOW_EVENT)
+            assert_non_null(strstr(th_str(r.json, "hint"), e->name));
+        else if (strcmp(e->name, "Connection Expired")) /* (the refused one is named as such) */
+            assert_null(strstr(th_str(r.json, "hint"), e->name));
+    }
+    th_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +256,8 @@ int main(void)
         cmocka_unit_test(banner_clock_hint_works_as_printed),
         cmocka_unit_test(default_fixtures_from_the_working_directory),
         cmocka_unit_test(a_retry_holds_the_subscriptions_later_events),
+        cmocka_unit_test(readme_events_are_the_codes),
+        cmocka_unit_test_setup_teardown(event_hints_name_the_list, th_setup, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

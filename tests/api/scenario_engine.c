@@ -2,6 +2,8 @@
  * firing on the virtual clock (inside the advance), on the Nth answered request and by hand,
  * the actions' effects, reset unloading, and progress surviving a restart with --db. */
 #include "harness.h"
+#include "scenario.h"
+#include "webhooks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -508,6 +510,82 @@ static void issue_example_plays(void **state)
     cJSON_Delete(st);
 }
 
+/* Every action of the one table (scenario_parse_actions) validates and runs: a step doing each
+ * once loads, fires, and each result is ok. A row added without a sample here fails the test. */
+static void every_action_validates_and_runs(void **state)
+{
+    refold_mock *m = *state;
+    static const char *const samples[][2] = {
+        {"create_linked_account", "{\"action\":\"create_linked_account\",\"linked_account_id\":\"late-co\",\"name\":\"Late Co\"}"},
+        {"connect", "{\"action\":\"connect\",\"linked_account_id\":\"late-co\",\"slug\":\"slack\"}"},
+        {"set_action_result", "{\"action\":\"set_action_result\",\"slug\":\"slack\",\"action_id\":\"send_message\",\"status\":502}"},
+        {"set_workflow_outcome", "{\"action\":\"set_workflow_outcome\",\"outcome\":\"errored\",\"message\":\"boom\"}"},
+        {"emit_webhook", "{\"action\":\"emit_webhook\",\"event\":\"Workflow Timed Out\",\"linked_account_id\":\"acme-co\"}"},
+        {"expire_connection", "{\"action\":\"expire_connection\",\"linked_account_id\":\"acme-co\",\"slug\":\"hubspot\"}"},
+        {"delete_connection", "{\"action\":\"delete_connection\",\"linked_account_id\":\"late-co\",\"slug\":\"slack\"}"},
+        {"revoke_session_tokens", "{\"action\":\"revoke_session_tokens\"}"},
+        {"fail_requests", "{\"action\":\"fail_requests\",\"path\":\"/api/v2/public/application\",\"status\":429}"},
+        {"delay_requests", "{\"action\":\"delay_requests\",\"path\":\"/api/v2/public/nothing\",\"ms\":1}"},
+        {"advance_clock", "{\"action\":\"advance_clock\",\"seconds\":1}"},
+    };
+    size_t n = sizeof samples / sizeof samples[0], rows = 0;
+    for (const struct scenario_action *a = scenario_parse_actions; a->name; a++, rows++) {
+        int found = 0;
+        for (size_t i = 0; i < n; i++)
+            found |= !strcmp(samples[i][0], a->name);
+        if (!found)
+            fail_msg("no sample for the action %s: add one", a->name);
+        assert_non_null(a->check);
+        assert_non_null(a->run);
+    }
+    assert_int_equal(rows, n);
+    char doc[8192];
+    int len = snprintf(doc, sizeof doc, "{\"name\":\"all\"," SETUP_ACME ",\"steps\":[{\"name\":\"all\",\"when\":{\"manual\":true},\"do\":[");
+    for (size_t i = 0; i < n; i++)
+        len += snprintf(doc + len, sizeof doc - (size_t)len, "%s%s", i ? "," : "", samples[i][1]);
+    snprintf(doc + len, sizeof doc - (size_t)len, "]}]}");
+    load_ok(m, doc);
+    fire(m, "all", 200);
+    cJSON *st = status(m);
+    const cJSON *results = cJSON_GetObjectItem(step_of(st, "all"), "results"), *r;
+    assert_int_equal(cJSON_GetArraySize(results), (int)n);
+    size_t i = 0;
+    cJSON_ArrayForEach(r, results) {
+        if (!cJSON_IsTrue(cJSON_GetObjectItem(r, "ok")))
+            fprintf(stderr, "%s: %s\n", th_str(r, "action"), th_str(r, "detail"));
+        assert_string_equal(th_str(r, "action"), samples[i++][0]);
+        assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r, "ok")));
+    }
+    cJSON_Delete(st);
+    /* and they did what they say: the expired connection shows it, the fault answers */
+    assert_int_equal(reauth(m, ACME, "acme-co", "hubspot"), 1);
+    th_resp q = th_key(m, "GET", "/api/v2/public/application", ACME, "acme-co", NULL);
+    assert_int_equal(q.status, 429);
+    th_free(&q);
+}
+
+/* A setup webhook without events subscribes to every event Refold documents (all of
+ * webhooks_events: the seven, Stopped and Timed Out included), not five of them. */
+static void setup_webhook_defaults_to_every_event(void **state)
+{
+    refold_mock *m = *state;
+    load_ok(m, "{\"name\":\"hooks\",\"setup\":{\"webhooks\":[{\"url\":\"http://127.0.0.1:9/h\"}]},\"steps\":[]}");
+    th_resp r = th_key(m, "GET", "/api/v2/public/webhook", ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    const cJSON *list = cJSON_IsArray(r.json) ? r.json : cJSON_GetObjectItem(r.json, "docs");
+    assert_int_equal(cJSON_GetArraySize(list), 1);
+    const cJSON *events = cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "webhook_events");
+    int n = 0;
+    for (const struct webhooks_event *e = webhooks_events; e->name; e++, n++) {
+        const cJSON *x = cJSON_GetArrayItem(events, n);
+        assert_true(cJSON_IsString(x));
+        assert_string_equal(x->valuestring, e->name);
+    }
+    assert_int_equal(cJSON_GetArraySize(events), n);
+    assert_int_equal(n, 7);
+    th_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -523,6 +601,8 @@ int main(void)
         cmocka_unit_test_setup(create_linked_account_and_overrides, th_reset),
         cmocka_unit_test_setup(embedding_api, th_reset),
         cmocka_unit_test_setup(issue_example_plays, th_reset),
+        cmocka_unit_test_setup(every_action_validates_and_runs, th_reset),
+        cmocka_unit_test_setup(setup_webhook_defaults_to_every_event, th_reset),
         cmocka_unit_test(progress_survives_restart_with_db),
         cmocka_unit_test(realtime_advance_fires),
     };

@@ -1,6 +1,7 @@
 /* scenario_validation.c: bad scenarios over HTTP get one 400 naming the file, step and field
  * (and the line for JSON syntax), and change nothing; at start the binary exits 2. */
 #include "harness.h"
+#include "webhooks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,9 @@ static void invalid_setup_changes_nothing(void **state)
     rejected(m, "{\"name\":\"x\",\"setup\":{\"colour\":1},\"steps\":[]}", 400, "INVALID_SCENARIO", "setup.colour: unknown field", NULL);
     rejected(m, "{\"name\":\"x\",\"setup\":{\"webhooks\":[{\"url\":\"http://127.0.0.1:9/h\",\"events\":[\"Connection Lost\"]}]},\"steps\":[]}",
              400, "INVALID_SCENARIO", "setup.webhooks[0].events: 'Connection Lost' is not one of", NULL);
+    for (const struct webhooks_event *e = webhooks_events; e->name; e++) /* naming every event, from the one list */
+        rejected(m, "{\"name\":\"x\",\"setup\":{\"webhooks\":[{\"url\":\"http://127.0.0.1:9/h\",\"events\":[\"Connection Lost\"]}]},\"steps\":[]}",
+                 400, "INVALID_SCENARIO", "is not one of", e->name);
     rejected(m, "{\"name\":\"x\",\"setup\":{\"webhooks\":[{\"events\":[\"Connection Expired\"]}]},\"steps\":[]}",
              400, "INVALID_SCENARIO", "setup.webhooks[0].url: required", NULL);
     rejected(m, "{\"name\":\"app-uninstalled\",\"webhooks\":[{\"url\":\"ftp://x\"}]}", 400, "INVALID_SCENARIO",

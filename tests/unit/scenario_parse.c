@@ -162,6 +162,9 @@ static void action_mistakes(void **state)
     (void)state;
     refused(STEP("{\"manual\":true}", "{\"action\":\"explode\"}"), "step 'one' (steps[0]): do[0].action: unknown action 'explode'",
             "expire_connection");
+    /* the refusal names every known action, read from the one table */
+    for (const struct scenario_action *a = scenario_parse_actions; a->name; a++)
+        refused(STEP("{\"manual\":true}", "{\"action\":\"explode\"}"), "unknown action 'explode' (known: ", a->name);
     refused(STEP("{\"manual\":true}", "{\"slug\":\"hubspot\"}"), "do[0].action: is required", NULL);
     refused(WITH_LA("{\"action\":\"expire_connection\",\"linked_account_id\":\"acme-co\",\"slug\":\"hubspot\",\"reason\":\"bored\"}"),
             "do[0].reason: 'bored' is not one of expired, revoked, uninstalled", NULL);
@@ -233,6 +236,34 @@ static void names(void **state)
     assert_false(scenario_parse_valid_name("a b"));
 }
 
+/* scenarios/README.md's action table lists exactly the actions of scenario_parse_actions, in order. */
+static void readme_lists_the_actions(void **state)
+{
+    (void)state;
+    FILE *f = fopen(REFOLD_SOURCE_DIR "/scenarios/README.md", "r");
+    assert_non_null(f);
+    char line[4096];
+    int in = 0, k = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (!strncmp(line, "| action | fields | does |", 26)) {
+            in = 1;
+            continue;
+        }
+        if (!in || !strncmp(line, "|---", 4))
+            continue;
+        if (strncmp(line, "| `", 3))
+            break;
+        char name[64];
+        assert_int_equal(sscanf(line, "| `%63[^`]`", name), 1);
+        assert_non_null(scenario_parse_actions[k].name);
+        assert_string_equal(name, scenario_parse_actions[k].name);
+        k++;
+    }
+    fclose(f);
+    assert_true(in);
+    assert_null(scenario_parse_actions[k].name);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -244,6 +275,7 @@ int main(void)
         cmocka_unit_test(action_mistakes),
         cmocka_unit_test(linked_accounts_become_known),
         cmocka_unit_test(names),
+        cmocka_unit_test(readme_lists_the_actions),
     };
     return cmocka_run_group_tests(tests, setup_fx, teardown_fx);
 }
