@@ -484,7 +484,10 @@ static void webhook_cap_is_per_tenant(void **state)
                        "{\"sid\":\"ACa3f5c1e9d2b84c7f9e0d1a2b3c4d5e6f\",\"number\":\"+14155550123\"}");
     assert_int_equal(r.status, 200);
     th_free(&r);
-    rcv_sleep_ms(300); /* Acme's 70 attempts are now hanging */
+    /* Acme's 70 attempts are now hanging. A wait kept on purpose: an attempt in flight shows in
+     * no counter (the dead port accepts into its backlog and never answers), and without it
+     * Globex's delivery could go out before Acme's even started, proving nothing. */
+    rcv_sleep_ms(300);
     th_create_la(m, GLOBEX, "cap_globex", "G");
     double t0 = th_seconds();
     r = th_key(m, "PUT", "/api/v2/public/linked-account/integration/save-key-credentials/twilio", GLOBEX, "cap_globex",
