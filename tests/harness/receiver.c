@@ -145,7 +145,7 @@ static void *knock(void *arg)
     a.sin_port = htons((unsigned short)k->port);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     for (int i = 0; i < 400 && !atomic_load(&k->done); i++) {
-        struct timespec ts = {0, 5 * 1000000L};
+        struct timespec ts = {0, 5 * 1000000L}; /* a bounded loop until mg_stop has returned */
         nanosleep(&ts, NULL);
         int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd >= 0) {
