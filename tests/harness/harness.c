@@ -309,6 +309,7 @@ void th_spawn(th_proc *p, const char *const *args, const char *const *env, int f
     /* A bounded poll for the port file (the binary writes it once it listens; no event to wait
      * on across processes without changing the binary), ended early if the child died. */
     long long until = ms_now() + 20000;
+    int st = 0, ended = 0;
     while (!p->port && ms_now() < until) {
         FILE *f = fopen(p->portfile, "r");
         if (f) {
@@ -316,13 +317,15 @@ void th_spawn(th_proc *p, const char *const *args, const char *const *env, int f
                 p->port = 0;
             fclose(f);
         }
-        if (p->port || waitpid(pid, NULL, WNOHANG) == pid)
+        if (p->port || (ended = waitpid(pid, &st, WNOHANG) == pid))
             break;
         usleep(5000);
     }
     if (!p->port) {
         char *err = th_spawn_read((flags & TH_SPAWN_MERGE) ? p->out : p->err);
-        fprintf(stderr, "th_spawn: %s did not write its port file; it said:\n%s\n", REFOLD_MOCK_BIN, err);
+        fprintf(stderr, "th_spawn: %s did not write its port file (%s %d); it said:\n%s\n", REFOLD_MOCK_BIN,
+                !ended ? "still running after ms" : WIFEXITED(st) ? "exit" : "signal",
+                !ended ? 20000 : WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), err);
         free(err);
     }
     assert_true(p->port > 0);
