@@ -6,7 +6,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh test || exit 1
 jobs=$(nproc)
-passed=0; failed=0; failures=()
+passed=0; failed=0; failures=(); times=()
+suite_start=$(date +%s.%N)
 
 # Every process a stage starts inherits this mark: one still alive after its stage ended was
 # left running (a server on a port, a browser), which fails the stage (scripts/leftovers.sh).
@@ -15,14 +16,18 @@ export REFOLD_TEST_MARK="test-sh-$$-$RANDOM"
 stage() { # stage NAME COMMAND...
   local name=$1; shift
   echo "=== stage: $name"
-  local ok=1
+  local ok=1 start secs
+  start=$(date +%s.%N)
   "$@" || ok=0
-  sleep 0.2 # a process that is exiting by itself
-  if ! bash scripts/leftovers.sh "$REFOLD_TEST_MARK" --kill; then
+  # A process still exiting by itself (a server sent SIGTERM as the stage ended) gets up to 3 s;
+  # what still carries the mark then was left running: killed, and the stage fails.
+  if ! bash scripts/leftovers.sh "$REFOLD_TEST_MARK" --wait 3000 --kill; then
     echo "=== $name left processes running (killed now)"; ok=0
   fi
-  if [ $ok = 1 ]; then passed=$((passed + 1)); echo "=== ok: $name"
-  else failed=$((failed + 1)); failures+=("$name"); echo "=== FAILED: $name"; fi
+  secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+  times+=("$(printf '%7ss  %s' "$secs" "$name")")
+  if [ $ok = 1 ]; then passed=$((passed + 1)); echo "=== ok: $name (${secs}s)"
+  else failed=$((failed + 1)); failures+=("$name"); echo "=== FAILED: $name (${secs}s)"; fi
 }
 
 build() { # build DIR [cmake args...]
@@ -52,6 +57,9 @@ for run in tests/*/run.sh; do
 done
 
 echo
+echo "stage wall times:"
+printf '%s\n' "${times[@]}"
+printf '%7ss  total\n' "$(awk -v a="$suite_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"
 [ ${#failures[@]} -gt 0 ] && echo "failed stages: ${failures[*]}"
 echo "stages: $passed passed, $failed failed"
 [ "$failed" = 0 ]

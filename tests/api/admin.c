@@ -53,7 +53,7 @@ static void clock_is_frozen_and_advances_exactly(void **state)
     (void)state;
     refold_mock *m = th_start(NULL);
     long long t0 = clock_ms(m);
-    usleep(20000);
+    usleep(20000); /* kept: real time must pass to show that it does not move the clock */
     assert_true(clock_ms(m) == t0); /* frozen: wall time does not move it */
     th_admin_ok(m, "/__mock/clock/advance", "{\"seconds\":90.5}");
     assert_true(clock_ms(m) == t0 + 90500);

@@ -84,28 +84,15 @@ static void bad_fixture_file_is_named(void **state)
 static void banner_lists_url_and_keys(void **state)
 {
     (void)state;
-    int pipefd[2];
-    assert_int_equal(pipe(pipefd), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(pipefd[1], 1);
-        close(pipefd[0]);
-        setenv("REFOLD_MOCK_PORT", "0", 1);
-        execl(REFOLD_MOCK_BIN, REFOLD_MOCK_BIN, "--fixtures", REFOLD_SOURCE_DIR "/fixtures", (char *)NULL);
-        _exit(127);
-    }
-    close(pipefd[1]);
-    FILE *in = fdopen(pipefd[0], "r");
-    char line[512], banner[4096] = "";
-    int port = 0;
-    /* read until the last fixture key has been printed (the banner stays open: no EOF) */
-    for (int i = 0; i < 20 && !strstr(banner, "pk_globex_live") && fgets(line, sizeof line, in); i++) {
-        strncat(banner, line, sizeof banner - strlen(banner) - 1);
-        char *at = strstr(line, "http://127.0.0.1:");
-        if (at)
-            port = atoi(at + strlen("http://127.0.0.1:"));
-    }
-    assert_true(port > 0);
+    th_proc mock;
+    const char *args[] = {"--fixtures", REFOLD_SOURCE_DIR "/fixtures", NULL}, *env[] = {"REFOLD_MOCK_PORT=0", NULL};
+    th_spawn(&mock, args, env, TH_SPAWN_PORT);
+    /* until the last fixture key has been printed (the banner follows the port file) */
+    assert_true(th_spawn_await_out(&mock, "pk_globex_live", 20));
+    char *banner = th_spawn_read(mock.out), *at = strstr(banner, "http://127.0.0.1:");
+    assert_non_null(at);
+    int port = atoi(at + strlen("http://127.0.0.1:"));
+    assert_int_equal(port, mock.port);
     char dash[64];
     snprintf(dash, sizeof dash, "dashboard: http://127.0.0.1:%d/__mock/ui", port);
     assert_non_null(strstr(banner, dash));
@@ -119,30 +106,24 @@ static void banner_lists_url_and_keys(void **state)
     out[n] = 0;
     pclose(p);
     assert_non_null(strstr(out, "\"status\":\"ok\""));
-    kill(pid, SIGTERM);
-    int st;
-    waitpid(pid, &st, 0);
-    assert_true(WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
-    fclose(in);
+    assert_int_equal(th_spawn_stop(&mock), 0);
+    th_spawn_free(&mock);
+    free(banner);
 }
 
 /* With a scenario on the frozen clock, the banner says how to move the clock. */
 static void banner_says_how_to_move_a_frozen_clock(void **state)
 {
     (void)state;
-    char out[8192];
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd,
-             "d=$(mktemp -d); '%s' --port 0 --port-file $d/p --scenario reauth-demo --fixtures '%s/fixtures' >$d/out 2>&1 & pid=$!; "
-             "for i in $(seq 100); do [ -s $d/p ] && break; sleep 0.05; done; sleep 0.1; kill $pid; wait $pid; cat $d/out; rm -rf $d",
-             REFOLD_MOCK_BIN, REFOLD_SOURCE_DIR);
-    FILE *p = popen(cmd, "r");
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = 0;
-    pclose(p);
+    th_proc mock;
+    const char *args[] = {"--port", "0", "--scenario", "reauth-demo", "--fixtures", REFOLD_SOURCE_DIR "/fixtures", NULL};
+    th_spawn(&mock, args, NULL, TH_SPAWN_PORT | TH_SPAWN_MERGE);
+    assert_int_equal(th_spawn_stop(&mock), 0); /* (the banner is out before a stop is taken) */
+    char *out = th_spawn_read(mock.out);
+    th_spawn_free(&mock);
     assert_non_null(strstr(out, "scenario reauth-demo on a frozen clock; move it: curl -X POST http://127.0.0.1:"));
     assert_non_null(strstr(out, "/__mock/clock/advance -H 'content-type: application/json' -d '{\"seconds\":60}'"));
+    free(out);
 }
 
 int main(void)

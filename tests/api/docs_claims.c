@@ -84,18 +84,21 @@ static void banner_clock_hint_works_as_printed(void **state)
 {
     (void)state;
     char cmd[2048], out[8192];
+    th_proc mock;
+    const char *args[] = {"--port", "0", "--scenario", "reauth-demo", "--fixtures", REFOLD_SOURCE_DIR "/fixtures", NULL};
+    th_spawn(&mock, args, NULL, TH_SPAWN_PORT | TH_SPAWN_MERGE);
+    assert_true(th_spawn_await_out(&mock, "API key", 20)); /* the banner's end, printed after the port file */
     snprintf(cmd, sizeof cmd,
-             "d=$(mktemp -d); '%s' --port 0 --port-file $d/p --scenario reauth-demo --fixtures '%s/fixtures' >$d/out 2>&1 & pid=$!; "
-             "for i in $(seq 200); do [ -s $d/p ] && grep -q 'API key' $d/out && break; sleep 0.05; done; "
-             "hint=$(sed -n 's/.*move it: //p' $d/out); echo \"hint: $hint\"; "
+             "hint=$(sed -n 's/.*move it: //p' '%s'); echo \"hint: $hint\"; "
              "echo \"status: $(eval \"$hint -s -o /dev/null -w '%%{http_code}'\")\"; "
-             "echo \"clock: $(curl -s http://127.0.0.1:$(cat $d/p)/__mock/clock)\"; "
-             "kill $pid; wait $pid; rm -rf $d",
-             REFOLD_MOCK_BIN, REFOLD_SOURCE_DIR);
+             "echo \"clock: $(curl -s http://127.0.0.1:%d/__mock/clock)\"",
+             mock.out, mock.port);
     FILE *p = popen(cmd, "r");
     size_t n = fread(out, 1, sizeof out - 1, p);
     out[n] = 0;
     pclose(p);
+    assert_int_equal(th_spawn_stop(&mock), 0);
+    th_spawn_free(&mock);
     if (!strstr(out, "status: 200"))
         fprintf(stderr, "%s", out);
     assert_non_null(strstr(out, "hint: curl -X POST http://127.0.0.1:"));

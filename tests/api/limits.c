@@ -167,7 +167,7 @@ static void slow_clients_cannot_pin_all_threads(void **state)
     assert_true(waited < 13.0);
     /* Each held a worker of its own (there are more workers than slow clients): all of them are
      * cut off once the 10 s request timeout has passed (an error envelope or EOF is waiting). */
-    while (th_seconds() - t0 < 11.0)
+    while (th_seconds() - t0 < 11.0) /* kept: the server's own 10 s request timeout, in real time */
         usleep(100000);
     int cut = 0;
     for (int i = 0; i < SLOW; i++) {

@@ -15,76 +15,26 @@
 
 #define AT_SECRET "at_live_log_5e6f7a8b"
 
-struct proc {
-    pid_t pid;
-    int port;
-    char dir[64], out[128], err[128], portfile[128];
-};
-
-/* Starts the binary with args (NULL-terminated) plus --port 0 --port-file, env "NAME=value"
- * entries (may be NULL); waits for the port file. */
-static void start(struct proc *p, const char *const *args, const char *const *env)
+/* Starts the binary with args (NULL-terminated) plus --port 0 and the shipped fixtures, env
+ * "NAME=value" entries (may be NULL); returns once it listens (th_spawn). */
+static void start(th_proc *p, const char *const *args, const char *const *env)
 {
-    snprintf(p->dir, sizeof p->dir, "/tmp/refold-logs-XXXXXX");
-    assert_non_null(mkdtemp(p->dir));
-    snprintf(p->out, sizeof p->out, "%s/stdout", p->dir);
-    snprintf(p->err, sizeof p->err, "%s/stderr", p->dir);
-    snprintf(p->portfile, sizeof p->portfile, "%s/port", p->dir);
-    const char *argv[32] = {REFOLD_MOCK_BIN, "--port", "0", "--port-file", p->portfile, "--fixtures", REFOLD_SOURCE_DIR "/fixtures"};
-    int n = 7;
+    const char *argv[32] = {"--port", "0", "--fixtures", REFOLD_SOURCE_DIR "/fixtures"};
+    int n = 4;
     for (int i = 0; args && args[i]; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
-    p->pid = fork();
-    if (p->pid == 0) {
-        int o = open(p->out, O_WRONLY | O_CREAT | O_TRUNC, 0600), e = open(p->err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        dup2(o, 1);
-        dup2(e, 2);
-        for (int i = 0; env && env[i]; i++)
-            putenv((char *)env[i]);
-        execv(REFOLD_MOCK_BIN, (char *const *)argv);
-        _exit(127);
-    }
-    assert_true(p->pid > 0);
-    p->port = 0;
-    for (int i = 0; i < 500 && !p->port; i++) { /* the file appears once the port is bound */
-        FILE *f = fopen(p->portfile, "r");
-        if (f) {
-            if (fscanf(f, "%d", &p->port) != 1)
-                p->port = 0;
-            fclose(f);
-        }
-        if (!p->port)
-            usleep(10000);
-    }
-    assert_true(p->port > 0);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    char *s = calloc(1, 1 << 20);
-    size_t n = fread(s, 1, (1 << 20) - 1, f);
-    s[n] = 0;
-    fclose(f);
-    return s;
+    th_spawn(p, argv, env, TH_SPAWN_PORT);
 }
 
 /* Stops it (SIGTERM, exit 0) and returns its stderr; *out gets stdout when out is non-NULL. */
-static char *stop(struct proc *p, char **out)
+static char *stop(th_proc *p, char **out)
 {
-    kill(p->pid, SIGTERM);
-    int st;
-    waitpid(p->pid, &st, 0);
-    assert_true(WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
-    char *err = slurp(p->err);
+    assert_int_equal(th_spawn_stop(p), 0);
+    char *err = th_spawn_read(p->err);
     if (out)
-        *out = slurp(p->out);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", p->dir);
-    assert_int_equal(system(cmd), 0);
+        *out = th_spawn_read(p->out);
+    th_spawn_free(p);
     return err;
 }
 
@@ -107,7 +57,7 @@ static size_t header_cb(char *d, size_t s, size_t n, void *u)
 }
 
 /* One request to the running binary; returns the status, the request id in id. */
-static long call(const struct proc *p, const char *method, const char *path, const char *la, const char *body, char id[64])
+static long call(const th_proc *p, const char *method, const char *path, const char *la, const char *body, char id[64])
 {
     char url[512], lah[160];
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", p->port, path);
@@ -138,7 +88,7 @@ static long call(const struct proc *p, const char *method, const char *path, con
 #define MIGRATE_BODY "{\"slug\":\"hubspot\",\"auth_object\":{\"oauth2\":{\"access_token\":\"" AT_SECRET "\",\"refresh_token\":\"rt_x\"}}}"
 
 /* The traffic of each run; ids[i] is the request id of the i-th call. */
-static void traffic(const struct proc *p, char ids[4][64])
+static void traffic(const th_proc *p, char ids[4][64])
 {
     assert_int_equal(call(p, "POST", "/api/v2/public/linked-account", NULL, "{\"linked_account_id\":\"log_user\"}", ids[0]), 200);
     assert_int_equal(call(p, "PUT", "/api/v2/public/migrate-token", "log_user", MIGRATE_BODY, ids[1]), 200);
@@ -170,7 +120,7 @@ static void line_of(const char *log, const char *id, char *out, size_t n)
 static void text_lines(void **state)
 {
     (void)state;
-    struct proc p;
+    th_proc p;
     start(&p, NULL, NULL);
     char ids[4][64];
     traffic(&p, ids);
@@ -191,7 +141,7 @@ static void text_lines(void **state)
 static void json_verbose_lines(void **state)
 {
     (void)state;
-    struct proc p;
+    th_proc p;
     static const char *const args[] = {"--log-format", "json", "--verbose", NULL};
     start(&p, args, NULL);
     char ids[4][64];
@@ -224,7 +174,7 @@ static void json_verbose_lines(void **state)
 static void environment_sets_the_format(void **state)
 {
     (void)state;
-    struct proc p;
+    th_proc p;
     static const char *const env[] = {"REFOLD_MOCK_LOG_FORMAT=json", "REFOLD_MOCK_VERBOSE=1", NULL};
     start(&p, NULL, env);
     char ids[4][64];
@@ -241,7 +191,7 @@ static void environment_sets_the_format(void **state)
 static void quiet_is_silent_and_port_file_works(void **state)
 {
     (void)state;
-    struct proc p;
+    th_proc p;
     static const char *const args[] = {"--quiet", NULL};
     start(&p, args, NULL);
     char ids[4][64];

@@ -146,10 +146,16 @@ static void cli_exits_2(void **state)
     assert_non_null(strstr(out, "no shipped scenario 'no-such-story'"));
     assert_int_equal(th_cli(NULL, 2, "--port 0 --scenario ../nowhere/x.json", out, sizeof out), 2);
     assert_non_null(strstr(out, "../nowhere/x.json: cannot read"));
-    /* a good one starts (and is still serving when timeout stops it) */
-    assert_int_equal(th_cli(NULL, 2, "--port 0 --scenario reauth-demo", out, sizeof out), 124);
-    assert_non_null(strstr(out, "listening on"));
-    assert_non_null(strstr(out, "scenario reauth-demo loaded"));
+    /* a good one starts, serves, and stops cleanly when asked */
+    th_proc p;
+    const char *good[] = {"--port", "0", "--scenario", "reauth-demo", NULL};
+    th_spawn(&p, good, NULL, TH_SPAWN_PORT | TH_SPAWN_MERGE);
+    assert_int_equal(th_spawn_stop(&p), 0);
+    char *said = th_spawn_read(p.out);
+    assert_non_null(strstr(said, "listening on"));
+    assert_non_null(strstr(said, "scenario reauth-demo loaded"));
+    free(said);
+    th_spawn_free(&p);
 }
 
 int main(void)

@@ -513,19 +513,6 @@ static void no_credential_in(refold_mock *m, const struct ids *id, const char *c
     assert_true(seen > 40);
 }
 
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = calloc(1, (size_t)n + 1);
-    assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    return s;
-}
-
 /* Connects freshdesk and greenhouse with secrets; the answers themselves must not echo them. */
 static void seed_secrets(refold_mock *m)
 {
@@ -653,26 +640,12 @@ static long post_url(const char *url, const char *method, const char *const *hea
 static void credentials_never_logged(void **state)
 {
     (void)state;
-    char logpath[] = "/tmp/refold-security-log-XXXXXX";
-    int fd = mkstemp(logpath);
-    assert_true(fd >= 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fd, 1);
-        dup2(fd, 2);
-        execl(REFOLD_MOCK_BIN, REFOLD_MOCK_BIN, "--port", "0", "--fixtures", REFOLD_SOURCE_DIR "/fixtures", "--scenario",
-              "quickstart-hubspot", "--admin-token", "adm_7d1f0c9e2b", (char *)NULL);
-        _exit(127);
-    }
-    char base[128] = "";
-    for (int i = 0; i < 500 && !base[0]; i++) { /* the banner names the port */
-        usleep(10000);
-        char *log = read_all(logpath), *u = strstr(log, "http://127.0.0.1:");
-        if (u)
-            snprintf(base, sizeof base, "%.*s", (int)strspn(u, "htp:/127.0.0.1:0123456789"), u);
-        free(log);
-    }
-    assert_true(base[0]);
+    th_proc p;
+    const char *args[] = {"--port", "0", "--fixtures", REFOLD_SOURCE_DIR "/fixtures", "--scenario", "quickstart-hubspot",
+                          "--admin-token", "adm_7d1f0c9e2b", NULL};
+    th_spawn(&p, args, NULL, TH_SPAWN_PORT | TH_SPAWN_MERGE);
+    char base[128];
+    snprintf(base, sizeof base, "http://127.0.0.1:%d", p.port);
     const char *key[] = {"x-api-key: " ACME, "linked_account_id: " ACME_LA, NULL};
     char url[256];
     snprintf(url, sizeof url, "%s/api/v2/public/linked-account", base);
@@ -685,12 +658,9 @@ static void credentials_never_logged(void **state)
     const char *adm[] = {"Authorization: Bearer adm_7d1f0c9e2b", "x-api-key: " ACME, NULL};
     snprintf(url, sizeof url, "%s/__mock/clock/advance", base);
     assert_int_equal(post_url(url, "POST", adm, "{\"seconds\":7200}"), 200); /* scenario steps log as they fire */
-    kill(pid, SIGTERM);
-    int st;
-    waitpid(pid, &st, 0);
-    close(fd);
-    char *log = read_all(logpath);
-    unlink(logpath);
+    assert_int_equal(th_spawn_stop(&p), 0);
+    char *log = th_spawn_read(p.out);
+    th_spawn_free(&p);
     assert_non_null(strstr(log, "listening on"));
     static const char *const secrets[] = {FRESHDESK_KEY, GREENHOUSE_KEY, "adm_7d1f0c9e2b", NULL};
     for (int k = 0; secrets[k]; k++) {
@@ -788,14 +758,14 @@ static void default_bind_is_loopback(void **state)
     fprintf(stderr, "security: %d non-loopback addresses refused the connection\n", tried);
     refold_mock_stop(m);
     /* The binary's default too: its banner names the loopback address. */
-    FILE *p = popen("'" REFOLD_MOCK_BIN "' --port 0 2>&1 & pid=$!; sleep 1; kill $pid", "r");
-    assert_non_null(p);
-    char line[512];
-    int saw = 0;
-    while (fgets(line, sizeof line, p))
-        saw |= strstr(line, "listening on http://127.0.0.1:") != NULL;
-    pclose(p);
-    assert_true(saw);
+    th_proc p;
+    const char *args[] = {"--port", "0", NULL};
+    th_spawn(&p, args, NULL, TH_SPAWN_PORT | TH_SPAWN_MERGE);
+    assert_int_equal(th_spawn_stop(&p), 0); /* (the banner is out before a stop is taken) */
+    char *said = th_spawn_read(p.out);
+    th_spawn_free(&p);
+    assert_non_null(strstr(said, "listening on http://127.0.0.1:"));
+    free(said);
 }
 
 int main(void)

@@ -41,7 +41,7 @@ static void wait_health_at(refold_mock *m, const char *field, int n, int at_most
         th_free(&r);
         if (have >= 0 && (at_most ? have <= n : have >= n))
             return;
-        struct timespec ts = {0, 1000000L};
+        struct timespec ts = {0, 1000000L}; /* a bounded poll: health's counters have no event */
         nanosleep(&ts, NULL);
     }
     fail_msg("health never counted %d %s", n, field);

@@ -224,6 +224,7 @@ static void waiters_are_capped_per_tenant(void **state)
         fds[i] = th_raw_connect(m);
         assert_int_equal(send(fds[i], wait, strlen(wait), MSG_NOSIGNAL), (ssize_t)strlen(wait));
     }
+    /* a bounded poll on health's "waiting" counter: no event tells a client that others wait */
     th_resp r = th_request(m, "GET", "/__mock/health", NULL, NULL);
     for (int tries = 0; cJSON_GetNumberValue(cJSON_GetObjectItem(r.json, "waiting")) < MINE && tries < 5000; tries++) {
         th_free(&r);

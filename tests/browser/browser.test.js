@@ -96,14 +96,15 @@ test("hosted page: key-based connect, OAuth consent, deny, reconnect after a rev
   const formUrl = page.url();
   await page.fill('input[name="sid"]', "ACa3f5c1e9d2b84c7f9e0d1a2b3c4d5e6f");
   await page.click('[data-testid="submit"]');
-  await page.waitForTimeout(300);
+  // the page's refusal, awaited (not a fixed wait): the missing field is marked invalid
+  await page.waitForSelector('.field.invalid input[name="number"]');
   assert.equal(page.url(), formUrl, "an incomplete form must not be sent");
   assert.equal(await page.locator('input[name="number"]').evaluate((i) => i.validity.valid), false);
   assert.equal(await appState(la, "twilio"), "none");
   // Whitespace is not a value: the page says so next to the field.
   await page.fill('input[name="number"]', "   ");
   await page.click('[data-testid="submit"]');
-  await page.waitForTimeout(300);
+  await page.waitForSelector('.field.invalid input[name="number"]');
   assert.equal(page.url(), formUrl);
   assert.match(await page.locator(".field.invalid .field-error").first().textContent(), /required/);
   await shot(page, "03-keybased-form-invalid");

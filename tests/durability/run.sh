@@ -34,7 +34,7 @@ start_receiver() { # start_receiver DELAY_MS: on $rport (picked on first use), a
     rport=${rport:-$((20000 + RANDOM % 40000))}
     "$tmp/receiver" "$rport" "$tmp/hooks.txt" "$1" >"$tmp/receiver.out" 2>&1 &
     receiver_pid=$!
-    sleep 0.2
+    sleep 0.2 # kept: a receiver whose random port is taken exits at once; one alive now has it
     kill -0 "$receiver_pid" 2>/dev/null && { pids+=("$receiver_pid"); return 0; }
     unset rport
   done
@@ -74,7 +74,7 @@ client() { # client K: writes until the mock dies; logs each write only once it 
 }
 client_pids=()
 for k in $(seq 1 "$clients"); do client "$k" & client_pids+=($!); done
-sleep "$load_secs"
+sleep "$load_secs" # kept: the length of the write load, not a wait for something
 kill -9 "$mock_pid"
 wait "$mock_pid" 2>/dev/null
 for p in "${client_pids[@]}"; do wait "$p" 2>/dev/null; done
@@ -118,7 +118,7 @@ echo "durability: all $n_conn acknowledged connections are there"
 for _ in $(seq 1 600); do
   pending=$(curl -s "${key[@]}" "$url/__mock/webhooks/deliveries?status=pending" | grep -o '"status":"pending"' | wc -l)
   [ "$pending" = 0 ] && break
-  sleep 0.2
+  sleep 0.2 # a bounded poll (2 min) for a settled outbox after the restart
 done
 [ "$pending" = 0 ] || fail "$pending webhooks still pending two minutes after the restart"
 undelivered=$(grep '^conn ' "$tmp/acked" | cut -d' ' -f2 | while read -r id; do
@@ -154,7 +154,7 @@ n=0
 for _ in $(seq 1 300); do
   n=$(sqlite3 "file:$tmp/advance.db?mode=ro" "SELECT count(*) FROM docs WHERE kind='execution'" 2>/dev/null || echo 0)
   [ "${n:-0}" -ge 300 ] && break
-  sleep 0.05
+  sleep 0.05 # a bounded poll on the file: the kill must land mid-advance, at 300 runs committed
 done
 kill -9 "$mock_pid"; wait "$mock_pid" 2>/dev/null; wait "$adv_curl" 2>/dev/null
 [ "${n:-0}" -ge 300 ] || fail "the advance never got going ($n runs)"

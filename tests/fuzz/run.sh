@@ -6,6 +6,7 @@
 #
 #   FUZZ_SECONDS=25      time per target (CI); e.g. FUZZ_SECONDS=3600 for a long local run
 #   FUZZ_TARGETS="jwt routes"   a subset (default: every fuzz_*.c)
+#   FUZZ_JOBS=N          targets run at once (default: number of cores)
 #   REFOLD_FUZZ_BUILD=build-fuzz   the build directory
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,11 +21,12 @@ cmake --build "$build" -j"$(nproc)" 2>&1 | grep -E "error|warning" ; [ "${PIPEST
 mkdir -p "$out"
 
 targets=${FUZZ_TARGETS:-$(cd "$root/tests/fuzz" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//' | grep -v '^client$')}
-failed=()
-for t in $targets; do
-  bin=$build/fuzz_$t
-  [ -x "$bin" ] || { echo "fuzz: no target $t"; failed+=("$t"); continue; }
-  seeds=()
+# One target (replay its regressions, then fuzz for $secs): prints its report, exits 1 on a crash.
+# The targets run side by side, one per core (each libFuzzer process is single-threaded).
+fuzz_one() {
+  local t=$1 bin=$build/fuzz_$1
+  [ -x "$bin" ] || { echo "fuzz: no target $t"; return 1; }
+  local seeds=()
   [ -d "$root/tests/fuzz/seeds/$t" ] && seeds+=("$root/tests/fuzz/seeds/$t")
   case $t in
     scenario) seeds+=("$root/scenarios") ;;
@@ -32,14 +34,14 @@ for t in $targets; do
   esac
   # The HTTP targets run a server whose threads allocate between inputs: libFuzzer's per-input
   # leak check would misfire there; leaks are the valgrind and ASan stages' job.
-  opts=(-timeout=10 -rss_limit_mb=2560 -print_final_stats=1 -artifact_prefix="$out/$t-")
+  local opts=(-timeout=10 -rss_limit_mb=2560 -print_final_stats=1 -artifact_prefix="$out/$t-")
   case $t in http_*|filters) opts+=(-detect_leaks=0) ;; esac
 
-  regress=$root/tests/fuzz/regressions/$t
+  local regress=$root/tests/fuzz/regressions/$t
   if [ -d "$regress" ] && [ -n "$(ls -A "$regress")" ]; then
     echo "=== fuzz $t: replaying $(ls "$regress" | wc -l) regression inputs"
     if ! "$bin" "${opts[@]}" "$regress"/* >"$out/$t-regressions.log" 2>&1; then
-      echo "fuzz $t: a regression input fails again:"; tail -40 "$out/$t-regressions.log"; failed+=("$t"); continue
+      echo "fuzz $t: a regression input fails again:"; tail -40 "$out/$t-regressions.log"; return 1
     fi
   fi
   mkdir -p "$corpus/$t"
@@ -49,8 +51,24 @@ for t in $targets; do
   else
     echo "fuzz $t: FOUND A CRASH (input saved as $out/$t-*; add it to tests/fuzz/regressions/$t/ with the fix):"
     grep -E "ERROR|SUMMARY|fuzz:|Test unit written|#[0-9]+ 0x" "$out/$t.log" | head -40
-    failed+=("$t")
+    return 1
   fi
+}
+jobs=${FUZZ_JOBS:-$(nproc)}
+failed=()
+declare -A running=() # pid -> target
+reap() { # waits for one target to end, prints its report, records a failure
+  local pid
+  wait -n -p pid "${!running[@]}"; local rc=$?
+  cat "$out/${running[$pid]}.report"
+  [ $rc = 0 ] || failed+=("${running[$pid]}")
+  unset "running[$pid]"
+}
+for t in $targets; do
+  [ ${#running[@]} -lt "$jobs" ] || reap
+  fuzz_one "$t" >"$out/$t.report" 2>&1 &
+  running[$!]=$t
 done
+while [ ${#running[@]} -gt 0 ]; do reap; done
 [ ${#failed[@]} -eq 0 ] || { echo "fuzz: failed targets: ${failed[*]}"; exit 1; }
 echo "fuzz: all targets clean"

@@ -2,13 +2,19 @@
 #include "harness.h"
 
 #include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <wordexp.h>
 
 refold_mock *th_start(const refold_mock_options *opts)
 {
@@ -254,16 +260,173 @@ const char *th_path_of(refold_mock *m, const char *url)
     return url + strlen(base);
 }
 
+static long long ms_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void th_spawn(th_proc *p, const char *const *args, const char *const *env, int flags)
+{
+    memset(p, 0, sizeof *p);
+    snprintf(p->dir, sizeof p->dir, "/tmp/refold-spawn-XXXXXX");
+    assert_non_null(mkdtemp(p->dir));
+    snprintf(p->out, sizeof p->out, "%s/stdout", p->dir);
+    snprintf(p->err, sizeof p->err, "%s/stderr", p->dir);
+    snprintf(p->portfile, sizeof p->portfile, "%s/port", p->dir);
+    const char *argv[64] = {REFOLD_MOCK_BIN};
+    int n = 1;
+    if (flags & TH_SPAWN_PORT) {
+        argv[n++] = "--port-file";
+        argv[n++] = p->portfile;
+    }
+    for (int i = 0; args && args[i]; i++) {
+        assert_true(n < 63);
+        argv[n++] = args[i];
+    }
+    argv[n] = NULL;
+    int o = open(p->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int e = (flags & TH_SPAWN_MERGE) ? o : open(p->err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    assert_true(o >= 0 && e >= 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(o, 1);
+        dup2(e, 2);
+        for (int i = 0; env && env[i]; i++)
+            putenv((char *)env[i]);
+        execv(REFOLD_MOCK_BIN, (char *const *)argv);
+        _exit(127);
+    }
+    close(o);
+    if (e != o)
+        close(e);
+    p->pid = pid;
+    if (!(flags & TH_SPAWN_PORT))
+        return;
+    /* A bounded poll for the port file (the binary writes it once it listens; no event to wait
+     * on across processes without changing the binary), ended early if the child died. */
+    long long until = ms_now() + 20000;
+    int st = 0, ended = 0;
+    while (!p->port && ms_now() < until) {
+        FILE *f = fopen(p->portfile, "r");
+        if (f) {
+            if (fscanf(f, "%d", &p->port) != 1)
+                p->port = 0;
+            fclose(f);
+        }
+        if (p->port || (ended = waitpid(pid, &st, WNOHANG) == pid))
+            break;
+        usleep(5000);
+    }
+    if (!p->port) {
+        char *err = th_spawn_read((flags & TH_SPAWN_MERGE) ? p->out : p->err);
+        fprintf(stderr, "th_spawn: %s did not write its port file (%s %d); it said:\n%s\n", REFOLD_MOCK_BIN,
+                !ended ? "still running after ms" : WIFEXITED(st) ? "exit" : "signal",
+                !ended ? 20000 : WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), err);
+        free(err);
+    }
+    assert_true(p->port > 0);
+}
+
+int th_spawn_wait(th_proc *p, int seconds)
+{
+    int st = 0;
+    /* Its end as an event (a pidfd polls readable when it exits); where pidfd_open is missing
+     * (an old kernel, a checker that does not know the call), a bounded waitpid poll. */
+    int fd = (int)syscall(SYS_pidfd_open, p->pid, 0);
+    pid_t got = 0;
+    if (fd >= 0) {
+        struct pollfd pf = {.fd = fd, .events = POLLIN};
+        long long until = ms_now() + seconds * 1000LL;
+        int r;
+        do
+            r = poll(&pf, 1, (int)(until - ms_now() > 0 ? until - ms_now() : 0));
+        while (r < 0 && errno == EINTR);
+        close(fd);
+        got = waitpid(p->pid, &st, WNOHANG);
+    } else {
+        long long until = ms_now() + seconds * 1000LL;
+        while ((got = waitpid(p->pid, &st, WNOHANG)) == 0 && ms_now() < until)
+            usleep(5000);
+    }
+    if (got == 0) { /* still running: as timeout(1) */
+        kill(p->pid, SIGKILL);
+        waitpid(p->pid, &st, 0);
+        p->pid = 0;
+        return 124;
+    }
+    assert_int_equal(got, p->pid);
+    p->pid = 0;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int th_spawn_stop(th_proc *p)
+{
+    assert_true(p->pid > 0);
+    kill(p->pid, SIGTERM);
+    return th_spawn_wait(p, 10);
+}
+
+int th_spawn_await_out(th_proc *p, const char *text, int seconds)
+{
+    /* a bounded poll of the output file: the child writes it, nothing signals a line */
+    long long until = ms_now() + seconds * 1000LL;
+    for (;;) {
+        char *s = th_spawn_read(p->out);
+        int found = strstr(s, text) != NULL;
+        free(s);
+        if (found || ms_now() >= until)
+            return found;
+        usleep(5000);
+    }
+}
+
+char *th_spawn_read(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t cap = 1 << 16, len = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    size_t k;
+    while ((k = fread(s + len, 1, cap - len - 1, f)) > 0) {
+        len += k;
+        if (cap - len - 1 == 0) {
+            cap *= 2;
+            s = realloc(s, cap);
+            assert_non_null(s);
+        }
+    }
+    s[len] = 0;
+    fclose(f);
+    return s;
+}
+
+void th_spawn_free(th_proc *p)
+{
+    if (p->dir[0])
+        th_remove_dir(p->dir);
+    p->dir[0] = 0;
+}
+
 int th_cli(const char *env, int seconds, const char *args, char *out, size_t n)
 {
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "%s timeout %d '%s' %s 2>&1", env ? env : "", seconds, REFOLD_MOCK_BIN, args);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t len = fread(out, 1, n - 1, p);
-    out[len] = 0;
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    wordexp_t a, e;
+    assert_int_equal(wordexp(args, &a, WRDE_NOCMD | WRDE_UNDEF), 0);
+    assert_int_equal(wordexp(env ? env : "", &e, WRDE_NOCMD | WRDE_UNDEF), 0);
+    th_proc p;
+    th_spawn(&p, (const char *const *)a.we_wordv, (const char *const *)e.we_wordv, TH_SPAWN_MERGE);
+    int rc = th_spawn_wait(&p, seconds);
+    char *s = th_spawn_read(p.out);
+    snprintf(out, n, "%s", s);
+    free(s);
+    th_spawn_free(&p);
+    wordfree(&a);
+    wordfree(&e);
+    return rc;
 }
 
 double th_seconds(void)

@@ -54,8 +54,35 @@ const char *th_assert_error(const th_resp *r, long status);
 const cJSON *th_find(const cJSON *arr, const char *key, const char *value);
 /* The path part of a URL the mock handed out (asserts it starts with the mock's base URL). */
 const char *th_path_of(refold_mock *m, const char *url);
-/* Runs the refold-mock binary with args (shell words) for at most seconds, env ("NAME=value ...")
- * may be NULL; its stdout and stderr go into out. Returns the exit status (124: still running). */
+/* The refold-mock binary as a child process: every test that runs the binary goes through
+ * th_spawn (th_cli is th_spawn + th_spawn_wait). stdout and stderr go to files in a fresh temp
+ * directory (read them with th_spawn_read), so the child never blocks on a full pipe. */
+typedef struct th_proc {
+    int pid;
+    int port;                                         /* with TH_SPAWN_PORT: the bound port */
+    char dir[64], out[96], err[96], portfile[96];
+} th_proc;
+#define TH_SPAWN_PORT 1   /* adds --port-file FILE; returns once the port is bound (args still
+                           * say --port 0, or REFOLD_MOCK_PORT=0 in env) */
+#define TH_SPAWN_MERGE 2  /* stderr into the stdout file (the order a terminal would show) */
+/* Starts REFOLD_MOCK_BIN with args (the words after the program name, NULL-terminated; NULL for
+ * none) and env entries "NAME=value" added to this environment (NULL for none). */
+void th_spawn(th_proc *p, const char *const *args, const char *const *env, int flags);
+/* Waits for it to end, at most seconds (then SIGKILL, and 124, as timeout(1) says); else its exit
+ * status, 128+N after signal N. */
+int th_spawn_wait(th_proc *p, int seconds);
+/* SIGTERM, then th_spawn_wait (10 s). */
+int th_spawn_stop(th_proc *p);
+/* Waits (at most seconds) until its stdout holds text (a banner line printed after the port
+ * file); 1 when it does. */
+int th_spawn_await_out(th_proc *p, const char *text, int seconds);
+/* A whole file (p->out, p->err), malloc'd and NUL-terminated. */
+char *th_spawn_read(const char *path);
+/* Removes its directory (after th_spawn_wait or th_spawn_stop). */
+void th_spawn_free(th_proc *p);
+/* Runs the binary with args (shell words, quotes allowed) for at most seconds, env ("NAME=value
+ * ...") may be NULL; its stdout and stderr go into out. Returns the exit status (124: still
+ * running). */
 int th_cli(const char *env, int seconds, const char *args, char *out, size_t n);
 /* Monotonic seconds, for timing a test. */
 double th_seconds(void);

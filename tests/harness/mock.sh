@@ -24,6 +24,7 @@ mock_start() {
 mock_wait() {
   local pid=$1 log=$2
   # The banner names the URL once the port is bound; /__mock/health answers once it is ready.
+  # (Bounded polls around those conditions: the caller's process gives no event to await.)
   MOCK_URL=""
   for _ in $(seq 1 100); do
     MOCK_URL=$(sed -n 's/.* listening on \(http[^ ]*\).*/\1/p' "$log" | head -n 1)

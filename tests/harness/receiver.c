@@ -145,7 +145,7 @@ static void *knock(void *arg)
     a.sin_port = htons((unsigned short)k->port);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     for (int i = 0; i < 400 && !atomic_load(&k->done); i++) {
-        struct timespec ts = {0, 5 * 1000000L};
+        struct timespec ts = {0, 5 * 1000000L}; /* a bounded loop until mg_stop has returned */
         nanosleep(&ts, NULL);
         int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd >= 0) {
@@ -320,8 +320,14 @@ cJSON *rcv_settled(refold_mock *m, const char *key, int timeout_ms)
         cJSON_Delete(waiting);
         if (!pending || rcv_now_us() > until)
             return rcv_deliveries(m, key, "limit=1000");
-        rcv_sleep_ms(5);
+        rcv_sleep_ms(5); /* a bounded poll: the admin API has no "settled" event to wait on */
     }
+}
+
+int rcv_quiet(refold_mock *m, const char *key, rcv *r, int timeout_ms)
+{
+    cJSON_Delete(rcv_settled(m, key, timeout_ms));
+    return rcv_count(r);
 }
 
 int rcv_openssl_hmac(const char *key, const char *data, size_t len, char out[65])

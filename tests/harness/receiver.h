@@ -57,6 +57,10 @@ void rcv_subscribe(refold_mock *m, const char *key, const char *url, const char 
 cJSON *rcv_deliveries(refold_mock *m, const char *key, const char *query);
 /* Waits (real time) until key's tenant has no pending delivery; returns all its deliveries. */
 cJSON *rcv_settled(refold_mock *m, const char *key, int timeout_ms);
+/* For a negative check ("nothing more arrived"): waits (real time) until key's tenant has no
+ * pending delivery, then returns how many requests r holds. Every delivery the mock queued has
+ * then reached r or failed, so a count that should not have grown is checked without a fixed wait. */
+int rcv_quiet(refold_mock *m, const char *key, rcv *r, int timeout_ms);
 /* The hex HMAC-SHA256 of data keyed with key as the openssl command line computes it: a check
  * independent of the mock's own libcrypto call. 0 on success. */
 int rcv_openssl_hmac(const char *key, const char *data, size_t len, char out[65]);

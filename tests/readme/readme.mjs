@@ -239,7 +239,8 @@ export async function runCi(block, jestBlock) {
   const pid = /REFOLD_MOCK_PID=(\d+)/.exec(fs.readFileSync(ghEnv, "utf8"))?.[1];
   if (pid) {
     const alive = () => { try { return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8")); } catch { return false; } };
-    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 50)); // a zombie counts as stopped
+    // a bounded poll (5 s): not our child, so no exit event to await; a zombie counts as stopped
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
     if (alive()) { process.kill(+pid, "SIGKILL"); fails.push(`${block.where}: the job left refold-mock (pid ${pid}) running`); }
   } else fails.push(`${block.where}: the job never said which pid its refold-mock has`);
   if (!fails.length) fs.rmSync(dir, { recursive: true, force: true });
@@ -290,8 +291,14 @@ export async function runBanner(bin) {
   child.stdout.on("data", (c) => (banner += c));
   const fails = [];
   try {
-    for (let i = 0; i < 100 && !banner.includes("pk_globex_live"); i++) // the last key of the shipped fixtures
-      await new Promise((r) => setTimeout(r, 50));
+    // until the banner's last line (the last key of the shipped fixtures) arrives, the child ends, or 5 s
+    await new Promise((resolve) => {
+      const bound = setTimeout(resolve, 5000);
+      const check = () => { if (banner.includes("pk_globex_live")) { clearTimeout(bound); resolve(); } };
+      child.stdout.on("data", check);
+      child.on("exit", () => { clearTimeout(bound); resolve(); });
+      check();
+    });
     const url = /listening on (http\S+)/.exec(banner)?.[1];
     if (!url) return [`banner: no URL in ${JSON.stringify(banner)}`];
     for (const u of banner.match(/http:\/\/\S+\/__mock\/ui\S*/g) ?? []) {

@@ -52,6 +52,7 @@ before(async () => {
 });
 after(() => receiver.close());
 
+// a bounded poll around a condition (a webhook received, a state reached): what it awaits has no event here
 async function waitFor(what, fn, ms = 10000) {
   const end = Date.now() + ms;
   for (;;) {
