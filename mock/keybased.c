@@ -17,6 +17,33 @@ const cJSON *keybased_fields(const cJSON *app)
     return cJSON_IsArray(map) ? map : NULL;
 }
 
+int keybased_client_credentials(const cJSON *app)
+{
+    const char *grant = json_str(app, "grant_type");
+    return grant && !strcmp(grant, "client_credentials");
+}
+
+const cJSON *keybased_form_fields(const cJSON *app, const char **auth_type)
+{
+    int cc = keybased_client_credentials(app);
+    if (auth_type)
+        *auth_type = cc ? "oauth2" : "keybased";
+    if (!cc)
+        return keybased_fields(app);
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(app, "auth_type_options"), "oauth2");
+    return cJSON_IsArray(list) ? list : NULL;
+}
+
+const char *keybased_refused(const cJSON *app, const cJSON *fields)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(app, "oauth"), "refused_secrets");
+    const cJSON *f, *s;
+    cJSON_ArrayForEach(f, fields) cJSON_ArrayForEach(s, list)
+        if (cJSON_IsString(f) && cJSON_IsString(s) && !strcmp(f->valuestring, s->valuestring))
+            return f->string;
+    return NULL;
+}
+
 /* The SDK's typings say required is a string: accept true and "true". */
 static int is_required(const cJSON *f)
 {

@@ -99,26 +99,14 @@ int hosted_send_oauth_url(req *r, const char *slug)
     return http_json(r, 200, out);
 }
 
-/* A value of fields that the provider refuses (the fixture's oauth.refused_secrets), or NULL. */
-static const char *refused(const cJSON *app, const cJSON *fields)
-{
-    const cJSON *list = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(app, "oauth"), "refused_secrets");
-    const cJSON *f, *s;
-    cJSON_ArrayForEach(f, fields) cJSON_ArrayForEach(s, list)
-        if (cJSON_IsString(f) && cJSON_IsString(s) && !strcmp(f->valuestring, s->valuestring))
-            return f->string;
-    return NULL;
-}
-
 int hosted_integrate(req *r, const char *slug, const cJSON *fields)
 {
     const cJSON *app = fixtures_app(r->m->fx, slug);
-    const char *grant = json_str(app, "grant_type");
-    if (!app || !grant || strcmp(grant, "client_credentials"))
+    if (!app || !keybased_client_credentials(app))
         return hosted_send_oauth_url(r, slug); /* a redirect grant: the fields are pre-requisites */
     if (fields && !cJSON_IsObject(fields))
         return http_error(r, 400, "BAD_REQUEST", "the body must be a JSON object of the app's fields");
-    const cJSON *list = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(app, "auth_type_options"), "oauth2");
+    const cJSON *list = keybased_form_fields(app, NULL);
     char err[256];
     cJSON *empty = fields ? NULL : cJSON_CreateObject();
     int bad = keybased_validate_list(list, fields ? fields : empty, err, sizeof err);
@@ -127,7 +115,7 @@ int hosted_integrate(req *r, const char *slug, const cJSON *fields)
         return http_error_hint(r, 400, strstr(err, "is required") ? "MISSING_CREDENTIALS" : "BAD_REQUEST", err,
                                "%s connects with the client_credentials grant: send its fields (auth_type_options.oauth2) in the body", slug);
     cJSON *out = cJSON_CreateObject();
-    if (refused(app, fields)) {
+    if (keybased_refused(app, fields)) {
         /* The provider's token endpoint said invalid_client: nothing is stored. */
         cJSON_AddBoolToObject(out, "connected", 0);
         return http_json(r, 200, out);

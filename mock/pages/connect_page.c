@@ -245,7 +245,7 @@ static int key_form(req *r, struct session *s, const cJSON *app, const cJSON *va
     app_link(&h, r->m, s->token, slug, NULL);
     html_raw(&h, "\">\n");
     const cJSON *f;
-    cJSON_ArrayForEach(f, keybased_fields(app)) {
+    cJSON_ArrayForEach(f, keybased_form_fields(app, NULL)) {
         const char *name = json_str(f, "name"), *type = json_str(f, "type");
         if (!name)
             continue;
@@ -276,7 +276,7 @@ static int key_form(req *r, struct session *s, const cJSON *app, const cJSON *va
     html_raw(&h, "<button class=\"btn primary wide\" type=\"submit\" data-testid=\"submit\">");
     html_textf(&h, "Connect %s", json_str(app, "name"));
     html_raw(&h, "</button>\n</form>");
-    if (fixtures_app_supports(app, "oauth2")) {
+    if (fixtures_app_supports(app, "oauth2") && !keybased_client_credentials(app)) { /* (its OAuth is the form) */
         html_raw(&h, "<p class=\"alt\"><a href=\"");
         app_link(&h, r->m, s->token, slug, "?via=oauth");
         html_raw(&h, "\" data-testid=\"use-oauth\">");
@@ -303,7 +303,8 @@ int h_page_connect_app(req *r)
     }
     char via[16] = "";
     http_query(r, "via", via, sizeof via);
-    int oauth = fixtures_app_supports(app, "oauth2");
+    /* a client_credentials app has no consent: its form asks for the customer's client id and secret */
+    int oauth = fixtures_app_supports(app, "oauth2") && !keybased_client_credentials(app);
     if (oauth && (!fixtures_app_supports(app, "keybased") || !strcmp(via, "oauth"))) {
         char url[512];
         int rc = links_oauth_begin(r->m, s.t, s.la, json_str(app, "slug"), s.token, NULL, url, sizeof url);
@@ -338,13 +339,15 @@ int h_page_connect_submit(req *r)
     int rc;
     if (!app) {
         rc = html_error_page(r, 404, "App not found", "There is no app called %s.", r->param[1]);
-    } else if (!fixtures_app_supports(app, "keybased")) {
+    } else if (!fixtures_app_supports(app, "keybased") && !keybased_client_credentials(app)) {
         rc = html_error_page(r, 400, "This app signs in with OAuth", "%s does not take credentials in a form.", json_str(app, "name"));
     } else {
         /* Only the app's own fields are taken from the form, as strings. */
+        const char *auth_type;
+        const cJSON *form = keybased_form_fields(app, &auth_type);
         cJSON *fields = cJSON_CreateObject();
         const cJSON *f;
-        cJSON_ArrayForEach(f, keybased_fields(app)) {
+        cJSON_ArrayForEach(f, form) {
             const char *name = json_str(f, "name");
             char value[2048];
             if (name && html_form_value(r, name, value, sizeof value))
@@ -352,11 +355,15 @@ int h_page_connect_submit(req *r)
         }
         char err[256];
         const char *slug = json_str(app, "slug");
-        if (keybased_validate(app, fields, err, sizeof err) != 0) {
+        if (keybased_validate_list(form, fields, err, sizeof err) != 0) {
+            rc = key_form(r, &s, app, fields, err, 400);
+        } else if (keybased_refused(app, fields)) { /* the provider's token endpoint: invalid_client */
+            snprintf(err, sizeof err, "%s refused these credentials (invalid_client): check the client id and secret.",
+                     json_str(app, "name"));
             rc = key_form(r, &s, app, fields, err, 400);
         } else {
             /* identifier NULL: connections_connect takes the app's identifier field, as the API does */
-            if (connections_connect(r->m, s.t, s.la, slug, "keybased", NULL, fields) != 0) {
+            if (connections_connect(r->m, s.t, s.la, slug, auth_type, NULL, fields) != 0) {
                 rc = html_error_page(r, 500, "Something went wrong", "The connection could not be saved.");
             } else {
                 char url[512];

@@ -291,6 +291,48 @@ static void keybased_form_validates_on_the_server(void **state)
     th_free(&r);
 }
 
+/* A client_credentials app (paypal) has no consent page: its hosted form asks for the customer's
+ * client id and secret, and the provider's refusal shows on the form with nothing stored. */
+static void client_credentials_app_has_a_form(void **state)
+{
+    refold_mock *m = *state;
+    char path[512], app_path[600];
+    connect_url(m, LA_ID, "{}", path, sizeof path);
+    snprintf(app_path, sizeof app_path, "%s/paypal", path);
+    th_resp r = th_request(m, "GET", app_path, NULL, NULL);
+    assert_int_equal(r.status, 200); /* a form, not a redirect to a consent page */
+    assert_non_null(strstr(r.body, "name=\"client_id\""));
+    assert_non_null(strstr(r.body, "name=\"client_secret\""));
+    assert_non_null(strstr(r.body, "type=\"password\" name=\"client_secret\""));
+    assert_null(strstr(r.body, "data-testid=\"use-oauth\""));
+    th_free(&r);
+
+    /* a missing field, then a secret the provider refuses: the form again, nothing connected */
+    r = form(m, app_path, "client_id=AcmePayPalApp");
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "client_secret is required"));
+    th_free(&r);
+    r = form(m, app_path, "client_id=AcmePayPalApp&client_secret=revoked-secret");
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "invalid_client"));
+    assert_non_null(strstr(r.body, "value=\"AcmePayPalApp\""));
+    th_free(&r);
+    assert_string_equal(app_state(m, "paypal"), "none");
+
+    /* good credentials: back to the list, connected with OAuth as the API's integrate does */
+    r = form(m, app_path, "client_id=AcmePayPalApp&client_secret=s3cr3t-live");
+    char loc[600], want[600];
+    location(&r, loc, sizeof loc);
+    snprintf(want, sizeof want, "%s%s?connected=paypal", refold_mock_url(m), path);
+    assert_string_equal(loc, want);
+    th_free(&r);
+    assert_string_equal(app_state(m, "paypal"), "active");
+    r = th_key(m, "GET", "/api/v2/public/application/paypal", KEY, LA_ID, NULL);
+    const cJSON *acct = cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "connected_accounts"), 0);
+    assert_non_null(acct);
+    th_free(&r);
+}
+
 /* Follows a hosted page's Connect link for an OAuth app to its consent page; returns the state. */
 static void start_consent(refold_mock *m, const char *page, const char *slug, char *consent, size_t n)
 {
@@ -565,6 +607,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(page_lists_apps_with_branding_and_escaping, setup, th_teardown),
         cmocka_unit_test_setup_teardown(unknown_and_expired_links, setup, th_teardown),
         cmocka_unit_test_setup_teardown(keybased_form_validates_on_the_server, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(client_credentials_app_has_a_form, setup, th_teardown),
         cmocka_unit_test_setup_teardown(oauth_consent_from_hosted_page, setup, th_teardown),
         cmocka_unit_test_setup_teardown(redirect_url_is_followed, setup, th_teardown),
         cmocka_unit_test_setup_teardown(oauth_url_api, setup, th_teardown),
