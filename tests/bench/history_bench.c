@@ -4,35 +4,13 @@
 #include "harness.h"
 #include "flows_util.h"
 
+#include "bench_util.h"
+
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-struct sink {
-    char buf[8192];
-    size_t len;
-};
-
-static size_t keep(char *p, size_t s, size_t n, void *u)
-{
-    struct sink *k = u;
-    size_t take = s * n;
-    if (k->len + take >= sizeof k->buf)
-        take = sizeof k->buf - k->len - 1;
-    memcpy(k->buf + k->len, p, take);
-    k->len += take;
-    k->buf[k->len] = 0;
-    return s * n;
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static CURL *c;
 static struct sink out;

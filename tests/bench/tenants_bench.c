@@ -7,6 +7,8 @@
  * a serial run's (goal: p99 <= 50 ms for the loop, 0 errors, all equal). */
 #include "harness.h"
 
+#include "bench_util.h"
+
 #include <curl/curl.h>
 #include <pthread.h>
 #include <sys/resource.h>
@@ -18,29 +20,6 @@
 
 #define N 1000
 
-struct sink {
-    char buf[65536];
-    size_t len;
-};
-
-static size_t keep(char *p, size_t s, size_t n, void *u)
-{
-    struct sink *k = u;
-    size_t take = s * n;
-    if (k->len + take >= sizeof k->buf)
-        take = sizeof k->buf - k->len - 1;
-    memcpy(k->buf + k->len, p, take);
-    k->len += take;
-    k->buf[k->len] = 0;
-    return s * n;
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static CURL *c;
 static struct sink out;
