@@ -300,7 +300,7 @@ int h_list_workflow_versions(req *r)
     cJSON *vs, *v;
     if (workflows_versions(r->m, r->t, r->la, r->param[0], &vs))
         return not_found(r);
-    /* (newest first) */
+    /* (workflows_versions lists them newest first) */
     cJSON *docs = cJSON_CreateArray();
     int total = 0, skip = (int)((page - 1) * limit);
     cJSON_ArrayForEach(v, vs)
