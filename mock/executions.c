@@ -13,6 +13,7 @@
 #include "util.h"
 #include "webhooks.h"
 #include "workflow_defs.h"
+#include "workflows.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -837,9 +838,10 @@ void executions_fire(struct mock *m, long long now)
 
 void executions_forget_linked_account(struct mock *m, const struct tenant *t, const char *la)
 {
-    static const char *const kinds[] = {EXEC_KIND, HUMAN_TASK_KIND, "config", "action_record", WF_KIND, WF_VERSION_KIND, NULL};
+    static const char *const kinds[] = {EXEC_KIND, HUMAN_TASK_KIND, "config", "action_record", NULL};
     store_begin(m->store);
     for (int i = 0; kinds[i]; i++)
         store_del_children(m->store, t->id, kinds[i], la);
+    workflows_forget_linked_account(m, t, la);
     store_commit(m->store);
 }

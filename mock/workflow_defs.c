@@ -2,30 +2,12 @@
 #include "workflow_defs.h"
 #include "json.h"
 #include "fixtures.h"
-#include "store.h"
 #include "util.h"
+#include "workflows.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-cJSON *workflow_defs_start_node(const cJSON *trigger)
-{
-    cJSON *n = cJSON_CreateObject();
-    cJSON_AddStringToObject(n, "id", "1");
-    cJSON_AddStringToObject(n, "type", "start");
-    cJSON_AddStringToObject(n, "name", "Start");
-    cJSON_AddItemToObject(n, "incoming_nodes", cJSON_CreateArray());
-    cJSON_AddItemToObject(n, "outgoing_nodes", cJSON_CreateArray());
-    if (trigger) {
-        cJSON *data = cJSON_CreateObject();
-        cJSON_AddItemToObject(data, "trigger", cJSON_Duplicate(trigger, 1));
-        cJSON_AddItemToObject(n, "data", data);
-    } else {
-        cJSON_AddNullToObject(n, "data");
-    }
-    return n;
-}
 
 static cJSON *node(const char *id, const char *type, const char *name, const char *slug)
 {
@@ -44,7 +26,7 @@ static cJSON *node(const char *id, const char *type, const char *name, const cha
 static void synth_graph(cJSON *doc, const cJSON *fw, const char *slug)
 {
     cJSON *nodes = cJSON_CreateArray(), *edges = cJSON_CreateArray();
-    cJSON_AddItemToArray(nodes, workflow_defs_start_node(cJSON_GetObjectItemCaseSensitive(fw, "trigger")));
+    cJSON_AddItemToArray(nodes, workflows_start_node(cJSON_GetObjectItemCaseSensitive(fw, "trigger")));
     const cJSON *run = cJSON_GetObjectItemCaseSensitive(fw, "run");
     const cJSON *ht = cJSON_GetObjectItemCaseSensitive(run, "human_task");
     int next = 2;
@@ -142,7 +124,7 @@ int workflow_defs_find(struct mock *m, const struct tenant *t, const char *id, s
             }
         }
     }
-    cJSON *doc = store_get(m->store, t->id, WF_KIND, id);
+    cJSON *doc = workflows_get(m, t, id);
     if (!doc)
         return -1;
     out->doc = doc;

@@ -1,15 +1,12 @@
 /* workflow_defs.h: where workflows come from and how they look: public workflows (an app
  * fixture's config.workflows, org-level) and private ones (created by a linked account through
- * the API, stored as kind "workflow"). Executions, configs, events and the workflow API all
- * resolve ids here. */
+ * the API, workflows.h). Executions, configs, events and the workflow API all resolve ids here. */
 #ifndef WORKFLOW_DEFS_H
 #define WORKFLOW_DEFS_H
 
 #include <cjson/cJSON.h>
 #include "mock.h"
-
-#define WF_KIND "workflow"
-#define WF_VERSION_KIND "workflow_version"
+#include "workflows.h" /* (the private ones; its kinds for those that still list them) */
 
 /* A resolved workflow: its Workflow-shaped document (owned), the app fixture it belongs to
  * (NULL for the org's default custom app) and whether it is private. */
@@ -38,8 +35,5 @@ const char *workflow_defs_slug(const cJSON *doc);
 
 /* {"_id","name","icon","description"} of the app, or of the org's default custom app. */
 cJSON *workflow_defs_app_summary(const struct tenant *t, const cJSON *app);
-
-/* The start node every new workflow has. */
-cJSON *workflow_defs_start_node(const cJSON *trigger);
 
 #endif

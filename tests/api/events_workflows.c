@@ -505,6 +505,51 @@ static void private_workflow_on_an_event(void **state)
     assert_int_equal(executions_of(m, ACME, LA, "?status=COMPLETED"), 1);
 }
 
+/* Deleting a linked account takes its private workflows and their versions; another account's
+ * stay (the cascade through DELETE, workflows_forget_linked_account). */
+static void deleting_the_account_takes_its_workflows(void **state)
+{
+    refold_mock *m = *state;
+    char mine[32], theirs[32], path[160], token[1024];
+    th_create_la(m, ACME, "user_67890", "Other");
+    const char *owners[] = {LA, "user_67890"};
+    char *ids[] = {mine, theirs};
+    for (int i = 0; i < 2; i++) {
+        th_resp r = th_key(m, "POST", WF, ACME, owners[i], "{\"name\":\"Kept or not\"}");
+        assert_int_equal(r.status, 200);
+        snprintf(path, sizeof path, WF "/%s/publish", th_str(cJSON_GetObjectItem(r.json, "workflow"), "_id"));
+        th_free(&r);
+        th_session_token(m, ACME, owners[i], token, sizeof token); /* (publishing takes a session token) */
+        r = th_bearer(m, "PUT", path, token, "{\"published\":true}");
+        assert_int_equal(r.status, 200);
+        snprintf(ids[i], 32, "%s", th_str(r.json, "_id"));
+        th_free(&r);
+    }
+    th_resp r = th_key(m, "DELETE", "/api/v2/public/linked-account/" LA, ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    th_create_la(m, ACME, LA, "Acme Inc."); /* the same id again starts empty */
+    r = th_key(m, "GET", WF "?scope=private", ACME, LA, NULL);
+    assert_int_equal(cJSON_GetObjectItem(r.json, "totalDocs")->valueint, 0);
+    th_free(&r);
+    snprintf(path, sizeof path, WF "/versions/%s", mine);
+    r = th_key(m, "GET", path, ACME, LA, NULL);
+    th_assert_error(&r, 404);
+    th_free(&r);
+    snprintf(path, sizeof path, WF "/%s", mine);
+    r = th_key(m, "GET", path, ACME, LA, NULL);
+    th_assert_error(&r, 404);
+    th_free(&r);
+    r = th_key(m, "GET", WF "?scope=private", ACME, "user_67890", NULL);
+    assert_int_equal(cJSON_GetObjectItem(r.json, "totalDocs")->valueint, 1);
+    th_free(&r);
+    snprintf(path, sizeof path, WF "/versions/%s", theirs);
+    r = th_key(m, "GET", path, ACME, "user_67890", NULL);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(cJSON_GetObjectItem(r.json, "totalDocs")->valueint, 1);
+    th_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -515,6 +560,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(private_lifecycle, th_setup_la, th_teardown),
         cmocka_unit_test_setup_teardown(create_bad_input, th_setup_la, th_teardown),
         cmocka_unit_test_setup_teardown(private_workflow_on_an_event, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(deleting_the_account_takes_its_workflows, th_setup_la, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

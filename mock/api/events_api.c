@@ -1,14 +1,15 @@
-/* events.c: custom events of the org's default app (define, list, get, update, delete) and
- * firing them for a linked account, which starts the workflows bound to the event. */
+/* events_api.c: the routes of custom events of the org's default app (events.c): define, list,
+ * get, update, delete, and firing them for a linked account, which starts the workflows bound to
+ * the event. */
+#include "events.h"
 #include "executions.h"
 #include "json.h"
-#include "clock.h"
 #include "fixtures.h"
 #include "form.h"
 #include "http.h"
-#include "store.h"
 #include "util.h"
 #include "workflow_defs.h"
+#include "workflows.h"
 #include "app_gate.h"
 #include "api/configs.h"
 #include "handlers.h"
@@ -17,44 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Stored as kind "event", id = _id: {"_id","name","response":[{"key","type"}],"json_schema"?,
- * "createdAt","updatedAt"}. */
-#define KIND "event"
-#define SEED_KIND "event_seed"
-
-/* ---- response keys: a sample payload flattened into [{key, type}] ---- */
-
-static const char *type_of(const cJSON *v)
-{
-    if (cJSON_IsNumber(v))
-        return "number";
-    if (cJSON_IsBool(v))
-        return "boolean";
-    if (cJSON_IsObject(v))
-        return "object";
-    if (cJSON_IsArray(v))
-        return "array";
-    return "text";
-}
-
-static void flatten(cJSON *out, const cJSON *obj, const char *prefix, int depth)
-{
-    const cJSON *e;
-    cJSON_ArrayForEach(e, obj) {
-        char key[256];
-        if (snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", e->string) >= (int)sizeof key)
-            continue; /* a key path this long is no payload a workflow reads */
-        cJSON *k = cJSON_CreateObject();
-        cJSON_AddStringToObject(k, "key", key);
-        cJSON_AddStringToObject(k, "type", type_of(e));
-        cJSON_AddItemToArray(out, k);
-        if (cJSON_IsObject(e) && depth < 8)
-            flatten(out, e, key, depth + 1);
-    }
-}
-
-/* response arrives as a JSON string (the docs) or an object; NULL when it is neither. */
-static cJSON *response_keys(const cJSON *response)
+/* response arrives as a JSON string (the docs) or an object: the sample object (caller deletes);
+ * NULL when it is neither. */
+static cJSON *sample_of(const cJSON *response)
 {
     cJSON *sample = NULL;
     if (cJSON_IsString(response)) {
@@ -68,85 +34,15 @@ static cJSON *response_keys(const cJSON *response)
         }
     } else if (cJSON_IsObject(response)) {
         sample = cJSON_Duplicate(response, 1);
-    } else {
-        return NULL;
     }
-    cJSON *out = cJSON_CreateArray();
-    flatten(out, sample, "", 0);
-    cJSON_Delete(sample);
-    return out;
-}
-
-/* ---- storage ---- */
-
-/* Events the app fixtures' workflows are bound to exist from the start, as if the org had
- * defined them: firing one works without defining it first. Seeded once per tenant (reset
- * wipes the marker with everything else). */
-static void seed(struct mock *m, const struct tenant *t)
-{
-    if (store_exists(m->store, t->id, SEED_KIND, "fixtures"))
-        return;
-    store_begin(m->store);
-    if (!store_exists(m->store, t->id, SEED_KIND, "fixtures")) {
-        char at[32];
-        util_iso8601(clock_now_ms(m), at);
-        const cJSON *app, *fw;
-        cJSON_ArrayForEach(app, m->fx->apps) {
-            cJSON_ArrayForEach(fw, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(app, "config"), "workflows")) {
-                const cJSON *trig = cJSON_GetObjectItemCaseSensitive(fw, "trigger");
-                const char *name = json_str(trig, "event");
-                if (!name)
-                    continue;
-                int total = 0;
-                cJSON_Delete(store_list(m->store, t->id, KIND, NULL, "name", name, 0, 1, &total));
-                if (total)
-                    continue;
-                char id[25];
-                util_new_id(id);
-                cJSON *ev = cJSON_CreateObject();
-                cJSON_AddStringToObject(ev, "_id", id);
-                cJSON_AddStringToObject(ev, "name", name);
-                const cJSON *sample = cJSON_GetObjectItemCaseSensitive(trig, "sample");
-                cJSON *keys = sample ? response_keys(sample) : NULL;
-                cJSON_AddItemToObject(ev, "response", keys ? keys : cJSON_CreateArray());
-                char *raw = sample ? json_print(sample) : NULL;
-                cJSON_AddStringToObject(ev, "raw_response", raw ? raw : "{}");
-                free(raw);
-                cJSON_AddStringToObject(ev, "createdAt", at);
-                cJSON_AddStringToObject(ev, "updatedAt", at);
-                store_put(m->store, t->id, KIND, id, NULL, ev);
-                cJSON_Delete(ev);
-            }
-        }
-        cJSON *mark = cJSON_CreateObject();
-        store_put(m->store, t->id, SEED_KIND, "fixtures", NULL, mark);
-        cJSON_Delete(mark);
-    }
-    store_commit(m->store);
-}
-
-/* The stored documents are already what the pages show: the spec types `response` as a string,
- * the events pages (events/get-event.mdx, ...) show the flattened keys [{"key", "type"}], and the
- * page wins (tests/contract/overrides.json). */
-static cJSON *all_events(struct mock *m, const struct tenant *t)
-{
-    seed(m, t);
-    return store_list(m->store, t->id, KIND, NULL, NULL, NULL, 0, 0, NULL);
-}
-
-static cJSON *event_by_name(struct mock *m, const struct tenant *t, const char *name)
-{
-    seed(m, t);
-    cJSON *l = store_list(m->store, t->id, KIND, NULL, "name", name, 0, 1, NULL);
-    cJSON *e = cJSON_DetachItemFromArray(l, 0);
-    cJSON_Delete(l);
-    return e;
+    return sample;
 }
 
 static int not_found(req *r) { return http_error(r, 404, "RESOURCE_NOT_FOUND", "Event not found"); }
 
-/* name + response of a create/update body into ev; 0, or the 400 it answered. */
-static int read_definition(req *r, cJSON *ev, const char *self_id)
+/* name + response of a create/update body into ev, stored (update: ev is the stored event); 0,
+ * or the status it answered. */
+static int save_definition(req *r, cJSON *ev, int update)
 {
     if (!http_need_object(r))
         return r->status;
@@ -155,106 +51,68 @@ static int read_definition(req *r, cJSON *ev, const char *self_id)
     const cJSON *schema = cJSON_GetObjectItemCaseSensitive(r->body, "json_schema");
     if (!cJSON_IsString(name) || !*name->valuestring || !resp)
         return http_error(r, 400, "SERVER_ERROR", "name and response are required");
-    cJSON *keys = response_keys(resp);
-    if (!keys)
+    cJSON *sample = sample_of(resp);
+    if (!sample)
         return http_error(r, 400, "BAD_REQUEST", "response must be a JSON object, or a string holding one (a sample payload)");
     if (schema && !cJSON_IsObject(schema)) {
-        cJSON_Delete(keys);
+        cJSON_Delete(sample);
         return http_error(r, 400, "BAD_REQUEST", "json_schema must be an object");
     }
-    cJSON *same = event_by_name(r->m, r->t, name->valuestring);
-    int clash = same && (!self_id || strcmp(json_str(same, "_id"), self_id));
-    cJSON_Delete(same);
-    if (clash) {
-        cJSON_Delete(keys);
+    int rc = events_save(r->m, r->t, ev, update, name->valuestring, resp, sample, schema);
+    cJSON_Delete(sample);
+    switch (rc) {
+    case 0:
+        return 0;
+    case 1:
+        return not_found(r);
+    case 2:
         return http_error(r, 409, "EVENT_EXISTS", "An event named %s already exists", name->valuestring);
+    default:
+        return http_error(r, 500, "SERVER_ERROR", "could not store the event");
     }
-    json_set(ev, "name", cJSON_CreateString(name->valuestring));
-    json_set(ev, "response", keys);
-    /* the sample as given (the v2 reference's and the backend SDK's raw_response) */
-    char *raw = cJSON_IsString(resp) ? NULL : json_print(resp);
-    json_set(ev, "raw_response", cJSON_CreateString(raw ? raw : resp->valuestring));
-    free(raw);
-    if (schema)
-        json_set(ev, "json_schema", cJSON_Duplicate(schema, 1));
-    char at[32];
-    util_iso8601(clock_now_ms(r->m), at);
-    json_set(ev, "updatedAt", cJSON_CreateString(at));
-    return 0;
 }
 
 /* route: GET /api/v2/public/application/event */
-int h_list_events(req *r) { return http_json(r, 200, all_events(r->m, r->t)); }
+int h_list_events(req *r) { return http_json(r, 200, events_list(r->m, r->t)); }
 
 /* route: GET /api/v2/public/application/event/{event_id} (param[0] event_id) */
 int h_get_event(req *r)
 {
-    seed(r->m, r->t);
-    cJSON *ev = store_get(r->m->store, r->t->id, KIND, r->param[0]);
+    cJSON *ev = events_get(r->m, r->t, r->param[0]);
     return ev ? http_json(r, 200, ev) : not_found(r);
 }
 
 /* route: POST /api/v2/public/application/event */
 int h_create_event(req *r)
 {
-    char id[25], at[32];
-    util_new_id(id);
-    util_iso8601(clock_now_ms(r->m), at);
-    cJSON *ev = cJSON_CreateObject();
-    cJSON_AddStringToObject(ev, "_id", id);
-    cJSON_AddStringToObject(ev, "createdAt", at);
-    store_begin(r->m->store);
-    if (read_definition(r, ev, NULL)) {
-        store_rollback(r->m->store);
-        cJSON_Delete(ev);
-        return r->status;
-    }
-    int rc = store_put(r->m->store, r->t->id, KIND, id, NULL, ev);
+    cJSON *ev = events_new(r->m);
+    int rc = save_definition(r, ev, 0);
     cJSON_Delete(ev);
-    if (rc) {
-        store_rollback(r->m->store);
-        return http_error(r, 500, "SERVER_ERROR", "could not store the event");
-    }
-    if (store_commit(r->m->store))
-        return http_error(r, 500, "SERVER_ERROR", "could not store the event");
-    return http_json(r, 200, all_events(r->m, r->t));
+    return rc ? rc : http_json(r, 200, events_list(r->m, r->t));
 }
 
 /* route: PUT /api/v2/public/application/event/{event_id} (param[0] event_id) */
 int h_update_event(req *r)
 {
-    seed(r->m, r->t);
-    store_begin(r->m->store);
-    cJSON *ev = store_get(r->m->store, r->t->id, KIND, r->param[0]);
-    if (!ev) {
-        store_rollback(r->m->store);
+    cJSON *ev = events_get(r->m, r->t, r->param[0]);
+    if (!ev)
         return not_found(r);
-    }
-    if (read_definition(r, ev, r->param[0])) {
-        store_rollback(r->m->store);
-        cJSON_Delete(ev);
-        return r->status;
-    }
-    int rc = store_put(r->m->store, r->t->id, KIND, r->param[0], NULL, ev);
+    int rc = save_definition(r, ev, 1);
     cJSON_Delete(ev);
-    if (rc) {
-        store_rollback(r->m->store);
-        return http_error(r, 500, "SERVER_ERROR", "could not store the event");
-    }
-    if (store_commit(r->m->store))
-        return http_error(r, 500, "SERVER_ERROR", "could not store the event");
-    return http_json(r, 200, all_events(r->m, r->t));
+    return rc ? rc : http_json(r, 200, events_list(r->m, r->t));
 }
 
 /* route: DELETE /api/v2/public/application/event/{event_id} (param[0] event_id) */
 int h_delete_event(req *r)
 {
-    seed(r->m, r->t);
-    store_begin(r->m->store);
-    int found = store_del(r->m->store, r->t->id, KIND, r->param[0]);
-    if (store_commit(r->m->store))
+    switch (events_delete(r->m, r->t, r->param[0])) {
+    case 0:
+        return http_json(r, 200, events_list(r->m, r->t));
+    case 1:
+        return not_found(r);
+    default:
         return http_error(r, 500, "SERVER_ERROR", "could not delete the event");
-    return found ? http_json(r, 200, all_events(r->m, r->t)) : not_found(r);
+    }
 }
 
 /* ---- firing ---- */
@@ -310,7 +168,7 @@ static void start_bound(struct fire *f)
         cJSON_Delete(cfg);
     }
     /* Private workflows of the org's default custom app have no config to consult. */
-    cJSON *priv = store_list(m->store, t->id, WF_KIND, f->r->la, NULL, NULL, 0, 0, NULL), *p;
+    cJSON *priv = workflows_list(m, t, f->r->la, NULL), *p;
     cJSON_ArrayForEach(p, priv) {
         const char *ev = workflow_defs_event(p);
         if (!workflow_defs_slug(p) && ev && !strcmp(ev, name) && json_bool(p, "published", 0) && !json_bool(p, "is_draft", 0))
@@ -332,7 +190,7 @@ static int trigger(req *r, const char *slug)
     const char *config_id = http_header(r, "config_id");
     if (config_id && (!*config_id || strlen(config_id) >= MOCK_ID_LEN))
         config_id = NULL;
-    cJSON *ev = event_by_name(r->m, r->t, name->valuestring);
+    cJSON *ev = events_by_name(r->m, r->t, name->valuestring);
     if (!ev)
         return http_error(r, 404, "INVALID_EVENT", "Trigger not found");
     if (slug && *slug) {

@@ -1,13 +1,14 @@
-/* workflows.c: public (fixture) and private (per linked account) workflows: create, list, get,
- * draft, publish/unpublish with versions, request structure, enabled list, delete, execute. */
+/* workflows_api.c: the workflow routes (public fixture and private per linked account workflows,
+ * workflows.c): create, list, get, draft, publish/unpublish with versions, request structure,
+ * enabled list, delete, execute. */
 #include "executions.h"
 #include "json.h"
-#include "clock.h"
 #include "fixtures.h"
 #include "http.h"
 #include "store.h"
 #include "util.h"
 #include "workflow_defs.h"
+#include "workflows.h"
 #include "api/configs.h"
 #include "handlers.h"
 #include "pattern.h"
@@ -17,14 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Private workflows: a draft (is_draft, "associated_workflow": the published id or null) and,
- * once published, the published document ("draft_id", "current_version"); versions are
- * kind "workflow_version" {"_id","version","workflow_id","createdAt","snapshot"}; all have the
- * linked account as parent. */
-
 static int not_found(req *r) { return http_error(r, 404, "SERVER_ERROR", "Workflow not found"); }
-
-static void now_iso(req *r, char at[32]) { util_iso8601(clock_now_ms(r->m), at); }
 
 /* The Workflow view of a stored or fixture document. */
 static cJSON *view(const cJSON *doc, int strip_owner)
@@ -35,19 +29,6 @@ static cJSON *view(const cJSON *doc, int strip_owner)
     return o;
 }
 
-/* A private workflow of r->la (draft or published), or NULL after answering 404. */
-static cJSON *own_private(req *r, const char *id)
-{
-    cJSON *doc = r->la[0] ? store_get(r->m->store, r->t->id, WF_KIND, id) : NULL;
-    const char *owner = json_str(doc, "linked_account_id");
-    if (!doc || !owner || strcmp(owner, r->la)) {
-        cJSON_Delete(doc);
-        not_found(r);
-        return NULL;
-    }
-    return doc;
-}
-
 static int need_la(req *r)
 {
     if (r->la[0])
@@ -56,17 +37,6 @@ static int need_la(req *r)
 }
 
 /* ---- create ---- */
-
-static const cJSON *app_by_id(struct mock *m, const char *app_id)
-{
-    const cJSON *app;
-    cJSON_ArrayForEach(app, m->fx->apps) {
-        const char *id = json_str(app, "app_id");
-        if (id && !strcmp(id, app_id))
-            return app;
-    }
-    return NULL;
-}
 
 /* The mock's "run" extension (see executions.h): 0, or the 400 it answered. */
 static int check_run(req *r, const cJSON *run)
@@ -103,7 +73,7 @@ int h_create_workflow(req *r)
     const char *slug = json_str(b, "slug"), *app_id = json_str(b, "associated_application");
     if (slug && !(app = fixtures_app(r->m->fx, slug)))
         return http_error(r, 404, "INVALID_APP_ID", "Application with app_type '%s' not found for org %s", slug, r->t->org_id);
-    if (!app && app_id && !(app = app_by_id(r->m, app_id)) && strcmp(app_id, r->t->org_id))
+    if (!app && app_id && !(app = workflows_app_by_id(r->m, app_id)) && strcmp(app_id, r->t->org_id))
         return http_error(r, 404, "INVALID_APP_ID", "Application %s not found for org %s", app_id, r->t->org_id);
     const cJSON *nodes = cJSON_GetObjectItemCaseSensitive(b, "nodes"), *edges = cJSON_GetObjectItemCaseSensitive(b, "edges");
     if ((nodes && !cJSON_IsArray(nodes)) || (edges && !cJSON_IsArray(edges)))
@@ -128,54 +98,9 @@ int h_create_workflow(req *r)
     if (schema && !cJSON_IsObject(schema) && !cJSON_IsNull(schema))
         return http_error(r, 400, "BAD_REQUEST", "json_schema must be an object");
 
-    char id[25], at[32];
-    util_new_id(id);
-    now_iso(r, at);
-    cJSON *d = cJSON_CreateObject();
-    cJSON_AddStringToObject(d, "_id", id);
-    cJSON_AddStringToObject(d, "name", name->valuestring);
-    cJSON_AddStringToObject(d, "description", json_str(b, "description") ? json_str(b, "description") : "");
-    cJSON_AddStringToObject(d, "icon", json_str(b, "icon") ? json_str(b, "icon") : "");
-    if (app)
-        cJSON_AddStringToObject(d, "slug", json_str(app, "slug"));
-    cJSON_AddStringToObject(d, "associated_application", app ? json_str(app, "app_id") : r->t->org_id);
-    cJSON_AddStringToObject(d, "org_id", r->t->org_id);
-    cJSON_AddStringToObject(d, "environment", r->t->environment);
-    cJSON_AddStringToObject(d, "linked_account_id", r->la);
-    cJSON_AddBoolToObject(d, "published", 0);
-    cJSON_AddBoolToObject(d, "is_draft", 1);
-    cJSON_AddNullToObject(d, "associated_workflow");
-    cJSON_AddBoolToObject(d, "public_access_workflow", 1);
-    cJSON_AddBoolToObject(d, "is_v2", 1);
-    cJSON_AddBoolToObject(d, "enable_schema_validation", json_bool(b, "enable_schema_validation", 0));
-    cJSON *nl = nodes && cJSON_GetArraySize(nodes) ? cJSON_Duplicate(nodes, 1) : cJSON_CreateArray();
-    int has_start = 0;
-    cJSON_ArrayForEach(n, nl)
-        has_start |= json_str(n, "type") && !strcmp(json_str(n, "type"), "start");
-    if (!has_start)
-        json_insert(nl, 0, workflow_defs_start_node(trigger));
-    cJSON_AddItemToObject(d, "nodes", nl);
-    cJSON_AddItemToObject(d, "edges", edges ? cJSON_Duplicate(edges, 1) : cJSON_CreateArray());
-    static const char *const copied[] = {"data_slots", "settings", "json_schema", "manual_execution_payload", "run", NULL};
-    for (int i = 0; copied[i]; i++) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(b, copied[i]);
-        if (v)
-            cJSON_AddItemToObject(d, copied[i], cJSON_Duplicate(v, 1));
-    }
-    if (trigger)
-        cJSON_AddItemToObject(d, "trigger", cJSON_Duplicate(trigger, 1));
-    cJSON_AddStringToObject(d, "createdAt", at);
-    cJSON_AddStringToObject(d, "updatedAt", at);
-    store_begin(r->m->store);
-    if (store_put(r->m->store, r->t->id, WF_KIND, id, r->la, d)) {
-        store_rollback(r->m->store);
-        cJSON_Delete(d);
+    cJSON *d;
+    if (workflows_create(r->m, r->t, r->la, b, app, trigger, &d))
         return http_error(r, 500, "SERVER_ERROR", "could not store the workflow");
-    }
-    if (store_commit(r->m->store)) {
-        cJSON_Delete(d);
-        return http_error(r, 500, "SERVER_ERROR", "could not store the workflow");
-    }
     cJSON *out = cJSON_CreateObject();
     cJSON_AddItemToObject(out, "workflow", view(d, 0));
     cJSON_Delete(d);
@@ -257,7 +182,7 @@ int h_list_workflows(req *r)
         return r->status;
     cJSON *all;
     if (priv) {
-        all = store_list(r->m->store, r->t->id, WF_KIND, r->la, NULL, NULL, 0, 0, NULL);
+        all = workflows_list(r->m, r->t, r->la, NULL);
     } else {
         all = workflow_defs_public_list(r->m, r->t, NULL);
     }
@@ -321,38 +246,13 @@ int h_get_workflow(req *r)
 /* route: GET /api/v2/public/workflow/{workflowId}/edit (param[0] workflowId) */
 int h_get_draft_workflow(req *r)
 {
-    cJSON *doc = own_private(r, r->param[0]);
-    if (!doc)
-        return r->status;
-    if (json_bool(doc, "is_draft", 0)) {
-        cJSON *out = view(doc, 1); /* (a copy: the stored document is freed here) */
-        cJSON_Delete(doc);
-        return http_json(r, 200, out);
-    }
-    store_begin(r->m->store);
-    const char *did = json_str(doc, "draft_id");
-    cJSON *draft = did ? store_get(r->m->store, r->t->id, WF_KIND, did) : NULL;
-    if (!draft) {
-        char id[25], at[32];
-        util_new_id(id);
-        now_iso(r, at);
-        draft = cJSON_Duplicate(doc, 1);
-        json_set(draft, "_id", cJSON_CreateString(id));
-        json_set(draft, "is_draft", cJSON_CreateTrue());
-        json_set(draft, "published", cJSON_CreateFalse());
-        json_set(draft, "associated_workflow", cJSON_CreateString(json_str(doc, "_id")));
-        cJSON_DeleteItemFromObjectCaseSensitive(draft, "draft_id");
-        cJSON_DeleteItemFromObjectCaseSensitive(draft, "current_version");
-        cJSON_DeleteItemFromObjectCaseSensitive(draft, "version");
-        json_set(draft, "createdAt", cJSON_CreateString(at));
-        json_set(draft, "updatedAt", cJSON_CreateString(at));
-        json_set(doc, "draft_id", cJSON_CreateString(id));
-        store_put(r->m->store, r->t->id, WF_KIND, id, r->la, draft);
-        store_put(r->m->store, r->t->id, WF_KIND, json_str(doc, "_id"), r->la, doc);
-    }
-    cJSON_Delete(doc);
-    if (store_commit(r->m->store)) {
-        cJSON_Delete(draft);
+    cJSON *draft;
+    switch (workflows_draft(r->m, r->t, r->la, r->param[0], &draft)) {
+    case WORKFLOWS_OK:
+        break;
+    case WORKFLOWS_NOT_FOUND:
+        return not_found(r);
+    default:
         return http_error(r, 500, "SERVER_ERROR", "could not store the draft");
     }
     cJSON *out = view(draft, 1);
@@ -361,104 +261,6 @@ int h_get_draft_workflow(req *r)
 }
 
 /* ---- publish, versions, delete ---- */
-
-static cJSON *versions_of(req *r, const char *pid)
-{
-    return store_list(r->m->store, r->t->id, WF_VERSION_KIND, r->la, "workflow_id", pid, 0, 0, NULL);
-}
-
-/* Publishing snapshots the draft into the published workflow (created the first time, with an
- * id of its own) and records a version; unpublishing takes the published id. */
-/* Unpublishing: only a public, published workflow can be; the doc is kept, marked unpublished. */
-static int unpublish(req *r, cJSON *doc, const char *at)
-{
-    if (json_bool(doc, "is_draft", 0) || !json_bool(doc, "published", 0)) {
-        cJSON_Delete(doc);
-        store_rollback(r->m->store);
-        return http_error(r, 400, "INVALID_WORKFLOW_ID", "Only public and published workflows can be unpublished");
-    }
-    json_set(doc, "published", cJSON_CreateFalse());
-    json_set(doc, "updatedAt", cJSON_CreateString(at));
-    store_put(r->m->store, r->t->id, WF_KIND, r->param[0], r->la, doc);
-    if (store_commit(r->m->store)) {
-        cJSON_Delete(doc);
-        return http_error(r, 500, "SERVER_ERROR", "could not store the workflow");
-    }
-    cJSON *out = view(doc, 1);
-    cJSON_Delete(doc);
-    return http_json(r, 200, out);
-}
-
-/* The version record: the first takes the workflow's id (as Refold's first version does);
- * publishing as an existing version number replaces that version's snapshot. */
-static void save_version(req *r, const char *pid, int version, const cJSON *published, const char *at)
-{
-    cJSON *vs = versions_of(r, pid), *v;
-    char vid[25] = "";
-    cJSON_ArrayForEach(v, vs)
-        if ((int)json_num(v, "version", 0) == version)
-            util_copy(vid, sizeof vid, json_str(v, "_id"));
-    if (!*vid) {
-        if (cJSON_GetArraySize(vs))
-            util_new_id(vid);
-        else
-            util_copy(vid, sizeof vid, pid);
-    }
-    cJSON_Delete(vs);
-    cJSON *vd = cJSON_CreateObject();
-    cJSON_AddStringToObject(vd, "_id", vid);
-    cJSON_AddNumberToObject(vd, "version", version);
-    cJSON_AddStringToObject(vd, "workflow_id", pid);
-    cJSON_AddStringToObject(vd, "createdAt", at);
-    cJSON_AddItemToObject(vd, "snapshot", cJSON_Duplicate(published, 1));
-    store_put(r->m->store, r->t->id, WF_VERSION_KIND, vid, r->la, vd);
-    cJSON_Delete(vd);
-}
-
-/* The published copy of doc (a draft, or a published id standing for its draft) as version
- * `ver` (NULL: the next one), stored with its version record. Returns the copy. */
-static cJSON *publish_copy(req *r, cJSON *doc, const cJSON *ver, const char *at)
-{
-    /* The draft is the source; a published id stands for its draft. */
-    cJSON *draft = NULL;
-    if (json_bool(doc, "is_draft", 0))
-        draft = cJSON_Duplicate(doc, 1);
-    else if (json_str(doc, "draft_id"))
-        draft = store_get(r->m->store, r->t->id, WF_KIND, json_str(doc, "draft_id"));
-    if (!draft) { /* its draft was never opened: republish what is published */
-        draft = cJSON_Duplicate(doc, 1);
-        json_set(draft, "is_draft", cJSON_CreateTrue());
-    }
-    const char *pid_s = json_bool(doc, "is_draft", 0) ? json_str(doc, "associated_workflow") : json_str(doc, "_id");
-    cJSON *prev = pid_s ? store_get(r->m->store, r->t->id, WF_KIND, pid_s) : NULL;
-    char pid[25];
-    if (prev)
-        util_copy(pid, sizeof pid, json_str(prev, "_id"));
-    else
-        util_new_id(pid);
-    int version = ver ? ver->valueint : prev ? (int)json_num(prev, "current_version", 0) + 1 : 1;
-
-    cJSON *p = draft; /* the copy is the draft, relabelled */
-    json_set(p, "_id", cJSON_CreateString(pid));
-    json_set(p, "is_draft", cJSON_CreateFalse());
-    json_set(p, "published", cJSON_CreateTrue());
-    if (json_bool(doc, "is_draft", 0) || json_str(doc, "draft_id"))
-        json_set(p, "draft_id", cJSON_CreateString(json_bool(doc, "is_draft", 0) ? json_str(doc, "_id") : json_str(doc, "draft_id")));
-    cJSON_DeleteItemFromObjectCaseSensitive(p, "associated_workflow");
-    json_set(p, "current_version", cJSON_CreateNumber(version));
-    json_set(p, "version", cJSON_CreateNumber(version));
-    json_set(p, "createdAt", cJSON_CreateString(prev && json_str(prev, "createdAt") ? json_str(prev, "createdAt") : at));
-    json_set(p, "updatedAt", cJSON_CreateString(at));
-    store_put(r->m->store, r->t->id, WF_KIND, pid, r->la, p);
-    if (json_bool(doc, "is_draft", 0)) {
-        json_set(doc, "associated_workflow", cJSON_CreateString(pid));
-        json_set(doc, "updatedAt", cJSON_CreateString(at));
-        store_put(r->m->store, r->t->id, WF_KIND, json_str(doc, "_id"), r->la, doc);
-    }
-    save_version(r, pid, version, p, at);
-    cJSON_Delete(prev);
-    return p;
-}
 
 /* route: PUT /api/v2/public/workflow/{workflowId}/publish (param[0] workflowId) */
 int h_publish_workflow(req *r)
@@ -471,20 +273,17 @@ int h_publish_workflow(req *r)
         return http_error(r, 400, "BAD_REQUEST", pub ? "published must be true or false" : "published is required");
     if (ver && (!cJSON_IsNumber(ver) || ver->valuedouble < 1 || ver->valuedouble != (double)ver->valueint))
         return http_error(r, 400, "BAD_REQUEST", "version must be a positive integer");
-    store_begin(r->m->store);
-    cJSON *doc = own_private(r, r->param[0]);
-    if (!doc) {
-        store_rollback(r->m->store);
-        return r->status;
-    }
-    char at[32];
-    now_iso(r, at);
-    if (cJSON_IsFalse(pub))
-        return unpublish(r, doc, at);
-    cJSON *p = publish_copy(r, doc, ver, at);
-    cJSON_Delete(doc);
-    if (store_commit(r->m->store)) {
-        cJSON_Delete(p);
+    cJSON *p;
+    int rc = cJSON_IsFalse(pub) ? workflows_unpublish(r->m, r->t, r->la, r->param[0], &p)
+                                : workflows_publish(r->m, r->t, r->la, r->param[0], ver ? ver->valueint : 0, &p);
+    switch (rc) {
+    case WORKFLOWS_OK:
+        break;
+    case WORKFLOWS_NOT_FOUND:
+        return not_found(r);
+    case WORKFLOWS_NOT_PUBLISHED:
+        return http_error(r, 400, "INVALID_WORKFLOW_ID", "Only public and published workflows can be unpublished");
+    default:
         return http_error(r, 500, "SERVER_ERROR", "could not store the workflow");
     }
     cJSON *out = view(p, 1);
@@ -498,32 +297,15 @@ int h_list_workflow_versions(req *r)
     long page, limit;
     if (http_query_int(r, "page", 1, 1, 1000000, &page) || http_query_int(r, "limit", 10, 1, 1000, &limit))
         return r->status;
-    cJSON *doc = own_private(r, r->param[0]);
-    if (!doc)
-        return r->status;
-    const char *pid = json_bool(doc, "is_draft", 0) ? json_str(doc, "associated_workflow") : json_str(doc, "_id");
-    cJSON *vs = pid ? versions_of(r, pid) : cJSON_CreateArray();
-    cJSON_Delete(doc);
-    int n = cJSON_GetArraySize(vs), total = 0;
-    /* newest first: the highest version number */
+    cJSON *vs, *v;
+    if (workflows_versions(r->m, r->t, r->la, r->param[0], &vs))
+        return not_found(r);
+    /* (workflows_versions lists them newest first) */
     cJSON *docs = cJSON_CreateArray();
-    int skip = (int)((page - 1) * limit);
-    for (int want = 0; want < n; want++) {
-        cJSON *best = NULL, *v;
-        cJSON_ArrayForEach(v, vs)
-            if (!json_bool(v, "taken", 0) && (!best || json_num(v, "version", 0) > json_num(best, "version", 0)))
-                best = v;
-        if (!best)
-            break;
-        json_set(best, "taken", cJSON_CreateTrue());
-        if (total++ >= skip && cJSON_GetArraySize(docs) < limit) {
-            cJSON *o = cJSON_CreateObject();
-            cJSON_AddNumberToObject(o, "version", json_num(best, "version", 0));
-            cJSON_AddStringToObject(o, "_id", json_str(best, "_id"));
-            cJSON_AddStringToObject(o, "createdAt", json_str(best, "createdAt"));
-            cJSON_AddItemToArray(docs, o);
-        }
-    }
+    int total = 0, skip = (int)((page - 1) * limit);
+    cJSON_ArrayForEach(v, vs)
+        if (total++ >= skip && cJSON_GetArraySize(docs) < limit)
+            cJSON_AddItemToArray(docs, cJSON_Duplicate(v, 1));
     cJSON_Delete(vs);
     cJSON *out = cJSON_CreateObject();
     cJSON_AddItemToObject(out, "docs", docs);
@@ -534,16 +316,12 @@ int h_list_workflow_versions(req *r)
 /* route: DELETE /api/v2/public/workflow/{workflowId} (param[0] workflowId) */
 int h_delete_workflow(req *r)
 {
-    store_begin(r->m->store);
-    cJSON *doc = store_get(r->m->store, r->t->id, WF_KIND, r->param[0]);
-    if (!doc) {
-        cJSON *v = store_get(r->m->store, r->t->id, WF_VERSION_KIND, r->param[0]);
-        const char *owner = json_str(cJSON_GetObjectItemCaseSensitive(v, "snapshot"), "linked_account_id");
-        int mine = v && owner && !strcmp(owner, r->la);
-        cJSON_Delete(v);
-        store_rollback(r->m->store);
-        if (mine)
-            return http_error(r, 400, "SERVER_ERROR", "Workflow is a version workflow.");
+    switch (workflows_delete(r->m, r->t, r->la, r->param[0])) {
+    case WORKFLOWS_OK:
+        break;
+    case WORKFLOWS_IS_VERSION:
+        return http_error(r, 400, "SERVER_ERROR", "Workflow is a version workflow.");
+    case WORKFLOWS_NOT_FOUND: {
         struct wf w;
         if (!workflow_defs_find(r->m, r->t, r->param[0], &w)) {
             workflow_defs_free(&w);
@@ -552,27 +330,11 @@ int h_delete_workflow(req *r)
         }
         return not_found(r);
     }
-    const char *owner = json_str(doc, "linked_account_id");
-    if (!owner || strcmp(owner, r->la)) {
-        cJSON_Delete(doc);
-        store_rollback(r->m->store);
+    case WORKFLOWS_NOT_OWNER:
         return not_found(r);
-    }
-    int draft = json_bool(doc, "is_draft", 0);
-    const char *pid = draft ? json_str(doc, "associated_workflow") : json_str(doc, "_id");
-    const char *did = draft ? json_str(doc, "_id") : json_str(doc, "draft_id");
-    if (pid) {
-        cJSON *vs = versions_of(r, pid), *v;
-        cJSON_ArrayForEach(v, vs)
-            store_del(r->m->store, r->t->id, WF_VERSION_KIND, json_str(v, "_id"));
-        cJSON_Delete(vs);
-        store_del(r->m->store, r->t->id, WF_KIND, pid);
-    }
-    if (did)
-        store_del(r->m->store, r->t->id, WF_KIND, did);
-    cJSON_Delete(doc);
-    if (store_commit(r->m->store))
+    default:
         return http_error(r, 500, "SERVER_ERROR", "could not delete the workflow");
+    }
     cJSON *out = cJSON_CreateObject();
     cJSON_AddBoolToObject(out, "success", 1);
     cJSON_AddBoolToObject(out, "triggers_deregistered", 1);
@@ -700,7 +462,7 @@ int h_list_enabled_workflows(req *r)
     }
     cJSON_Delete(cfgs);
     /* Published private workflows of the default custom app have no config: always on. */
-    cJSON *priv = store_list(r->m->store, r->t->id, WF_KIND, r->la, NULL, NULL, 0, 0, NULL), *p;
+    cJSON *priv = workflows_list(r->m, r->t, r->la, NULL), *p;
     cJSON_ArrayForEach(p, priv)
         if (!workflow_defs_slug(p) && json_bool(p, "published", 0) && !json_bool(p, "is_draft", 0))
             cJSON_AddItemToArray(out, enabled_entry(p, r->la, workflow_defs_app_summary(r->t, NULL)));
