@@ -6,6 +6,7 @@
 #include "fixtures.h"
 #include "http.h"
 #include "pats.h"
+#include "session_tokens.h"
 #include "store.h"
 #include "tenants.h"
 #include "util.h"
@@ -70,7 +71,7 @@ int auth_bearer(struct mock *m, const char *token, struct auth_who *who)
     else if (exp * 1000.0 <= (double)clock_now(m, t)) /* the token's tenant's clock: no request scope yet */
         /* (the page's envelope for an expired token is the plain "Invalid token" one) */
         snprintf(who->message, sizeof who->message, "the session token has expired");
-    else if (!store_exists(m->store, t->id, "session_token", jti))
+    else if (!session_tokens_exists(m, t, jti))
         snprintf(who->message, sizeof who->message, "the session token was revoked");
     else {
         who->t = t;

@@ -3,6 +3,9 @@
 #include "json.h"
 #include "clock.h"
 #include "connections.h"
+#include "executions.h"
+#include "rest_forget.h"
+#include "session_tokens.h"
 #include "store.h"
 #include "util.h"
 
@@ -126,6 +129,52 @@ int linked_accounts_save(struct mock *m, const struct tenant *t, const char *id,
         store_rollback(m->store);
     cJSON_Delete(doc);
     return -1;
+}
+
+int linked_accounts_exists(struct mock *m, const struct tenant *t, const char *id)
+{
+    return store_exists(m->store, t->id, KIND, id);
+}
+
+cJSON *linked_accounts_get(struct mock *m, const struct tenant *t, const char *id)
+{
+    return store_get(m->store, t->id, KIND, id);
+}
+
+cJSON *linked_accounts_list(struct mock *m, const struct tenant *t, int offset, int limit, int *total)
+{
+    return store_list(m->store, t->id, KIND, NULL, NULL, NULL, offset, limit, total);
+}
+
+/* (selected in memory, then paged: the set comes from another family's documents) */
+cJSON *linked_accounts_list_in(struct mock *m, const struct tenant *t, const cJSON *ids, int offset, int limit, int *total)
+{
+    cJSON *docs = cJSON_CreateArray(), *all = store_list(m->store, t->id, KIND, NULL, NULL, NULL, 0, 0, NULL), *d, *next;
+    *total = 0;
+    for (d = all ? all->child : NULL; d; d = next) {
+        next = d->next;
+        if (ids && cJSON_HasObjectItem(ids, json_str(d, "account_id")) && (*total)++ >= offset &&
+            cJSON_GetArraySize(docs) < limit)
+            cJSON_AddItemToArray(docs, cJSON_DetachItemViaPointer(all, d));
+    }
+    cJSON_Delete(all);
+    return docs;
+}
+
+int linked_accounts_delete(struct mock *m, const struct tenant *t, const char *id)
+{
+    store_begin(m->store);
+    if (!store_exists(m->store, t->id, KIND, id)) {
+        store_rollback(m->store);
+        return 1;
+    }
+    /* Its connections go first (each emits Connection Deleted), then everything it owned. */
+    connections_delete_all(m, t, id);
+    executions_forget_linked_account(m, t, id); /* configs, records, executions, human tasks */
+    rest_forget_linked_account(m, t, id);  /* tables, datarefs, schedules, env values, PATs */
+    session_tokens_forget_linked_account(m, t, id);
+    store_del(m->store, t->id, KIND, id);
+    return store_commit(m->store) == 0 ? 0 : -1;
 }
 
 cJSON *linked_accounts_public(struct mock *m, const struct tenant *t, const cJSON *doc, int with_integrations)
