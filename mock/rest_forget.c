@@ -10,7 +10,7 @@ void rest_forget_linked_account(struct mock *m, const struct tenant *t, const ch
 {
     store_begin(m->store);
     store_del_children(m->store, t->id, "dataref", la);
-    store_del_children(m->store, t->id, SCHEDULE_KIND, la);
+    schedules_forget_linked_account(m, t, la);
     cJSON *values = store_list(m->store, t->id, "env_value", NULL, "linked_account_id", la, 0, 0, NULL), *v;
     cJSON_ArrayForEach(v, values)
         store_del(m->store, t->id, "env_value", json_str(v, "_id"));
