@@ -1,5 +1,6 @@
 /* auth.c: API keys, bearer tokens (session-token JWTs, HS256 with libcrypto, and PATs), the admin token, linked-account lookup. */
 #include "auth.h"
+#include "linked_accounts.h"
 #include "json.h"
 #include "jwt.h"
 #include "clock.h"
@@ -157,7 +158,7 @@ int auth_resolve(req *r)
     if ((flags & NEED_LA) && !r->la[0])
         return http_error(r, 400, "BAD_REQUEST", "linked_account_id is required (header linked_account_id or query)"), -1;
     if ((flags & (NEED_LA | OPT_LA)) && r->la[0] && r->t &&
-        !store_exists(r->m->store, r->t->id, "linked_account", r->la))
+        !linked_accounts_exists(r->m, r->t, r->la))
         return auth_no_linked_account(r), -1;
     return 0;
 }
