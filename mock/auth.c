@@ -1,11 +1,13 @@
 /* auth.c: API keys, bearer tokens (session-token JWTs, HS256 with libcrypto, and PATs), the admin token, linked-account lookup. */
 #include "auth.h"
+#include "linked_accounts.h"
 #include "json.h"
 #include "jwt.h"
 #include "clock.h"
 #include "fixtures.h"
 #include "http.h"
 #include "pats.h"
+#include "session_tokens.h"
 #include "store.h"
 #include "tenants.h"
 #include "util.h"
@@ -70,7 +72,7 @@ int auth_bearer(struct mock *m, const char *token, struct auth_who *who)
     else if (exp * 1000.0 <= (double)clock_now(m, t)) /* the token's tenant's clock: no request scope yet */
         /* (the page's envelope for an expired token is the plain "Invalid token" one) */
         snprintf(who->message, sizeof who->message, "the session token has expired");
-    else if (!store_exists(m->store, t->id, "session_token", jti))
+    else if (!session_tokens_exists(m, t, jti))
         snprintf(who->message, sizeof who->message, "the session token was revoked");
     else {
         who->t = t;
@@ -156,7 +158,7 @@ int auth_resolve(req *r)
     if ((flags & NEED_LA) && !r->la[0])
         return http_error(r, 400, "BAD_REQUEST", "linked_account_id is required (header linked_account_id or query)"), -1;
     if ((flags & (NEED_LA | OPT_LA)) && r->la[0] && r->t &&
-        !store_exists(r->m->store, r->t->id, "linked_account", r->la))
+        !linked_accounts_exists(r->m, r->t, r->la))
         return auth_no_linked_account(r), -1;
     return 0;
 }

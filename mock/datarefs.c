@@ -92,3 +92,105 @@ cJSON *datarefs_get(struct mock *m, const struct tenant *t, const char *la, cons
     datarefs_key(la, name, key, sizeof key);
     return store_get(m->store, t->id, KIND, key);
 }
+
+cJSON *datarefs_list(struct mock *m, const struct tenant *t, const char *la, int offset, int limit, int *total)
+{
+    /* only the page is read (store_query), records stripped */
+    cJSON *docs = store_query(m->store, t->id, KIND, la, NULL, 0, 0, offset, limit, total), *p;
+    cJSON_ArrayForEach(p, docs)
+        cJSON_DeleteItemFromObjectCaseSensitive(p, "data");
+    return docs;
+}
+
+cJSON *datarefs_list_unique(struct mock *m, const struct tenant *t, const char *la, int offset, int limit, int *total)
+{
+    cJSON *all = store_list(m->store, t->id, KIND, la, NULL, NULL, 0, 0, NULL), *d;
+    cJSON *picked = cJSON_CreateArray();
+    cJSON_ArrayForEach(d, all) {
+        cJSON *view = cJSON_Duplicate(d, 1);
+        cJSON_DeleteItemFromObjectCaseSensitive(view, "data"); /* a listing carries no records */
+        cJSON *same = NULL, *p;
+        cJSON_ArrayForEach(p, picked)
+            if (!strcmp(json_str(p, "name"), json_str(d, "name")))
+                same = p;
+        if (same) {
+            cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(same, "linked_account_ids"),
+                                 cJSON_CreateString(json_str(d, "linked_account_id")));
+            cJSON_Delete(view);
+            continue;
+        }
+        cJSON *ids = cJSON_AddArrayToObject(view, "linked_account_ids");
+        cJSON_AddItemToArray(ids, cJSON_CreateString(json_str(d, "linked_account_id")));
+        cJSON_AddItemToArray(picked, view);
+    }
+    cJSON_Delete(all);
+    *total = cJSON_GetArraySize(picked);
+    cJSON *docs = cJSON_CreateArray(), *next;
+    long i = 0;
+    for (d = picked->child; d && i < (long)offset + limit; d = next, i++) { /* one walk, not an index per item */
+        next = d->next;
+        if (i >= offset)
+            cJSON_AddItemToArray(docs, cJSON_DetachItemViaPointer(picked, d));
+    }
+    cJSON_Delete(picked);
+    return docs;
+}
+
+int datarefs_create(struct mock *m, const struct tenant *t, const char *la, const char *name, cJSON **out)
+{
+    *out = NULL;
+    char key[2 * MOCK_ID_LEN + 2];
+    datarefs_key(la, name, key, sizeof key);
+    cJSON *doc = datarefs_new(m, t, la, name);
+    store_begin(m->store);
+    int rc = store_insert(m->store, t->id, KIND, key, la, doc);
+    if (rc != 0) {
+        store_rollback(m->store);
+        cJSON_Delete(doc);
+        return rc == 1 ? 1 : -1;
+    }
+    if (store_commit(m->store) != 0) {
+        cJSON_Delete(doc);
+        return -1;
+    }
+    *out = doc;
+    return 0;
+}
+
+int datarefs_clear(struct mock *m, const struct tenant *t, const char *la, const char *name, cJSON **out)
+{
+    *out = NULL;
+    store_begin(m->store);
+    cJSON *doc = datarefs_get(m, t, la, name);
+    if (!doc) {
+        store_rollback(m->store);
+        return 1;
+    }
+    json_set(doc, "data", cJSON_CreateObject());
+    int rc = datarefs_save(m, t, doc);
+    if (rc != 0 || store_commit(m->store) != 0) {
+        if (rc != 0)
+            store_rollback(m->store);
+        cJSON_Delete(doc);
+        return -1;
+    }
+    *out = doc;
+    return 0;
+}
+
+int datarefs_delete(struct mock *m, const struct tenant *t, const char *la, const char *name)
+{
+    char key[2 * MOCK_ID_LEN + 2];
+    datarefs_key(la, name, key, sizeof key);
+    store_begin(m->store);
+    if (!store_del(m->store, t->id, KIND, key)) {
+        store_rollback(m->store);
+        return 1;
+    }
+    return store_commit(m->store) != 0 ? -1 : 0;
+}
+
+void datarefs_forget_linked_account(struct mock *m, const struct tenant *t, const char *la)
+{
+    store_del_children(m->store, t->id, KIND, la);
+}

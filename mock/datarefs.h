@@ -20,5 +20,19 @@ int datarefs_save(struct mock *m, const struct tenant *t, cJSON *doc);
 cJSON *datarefs_get(struct mock *m, const struct tenant *t, const char *la, const char *name);
 int datarefs_put_record(struct mock *m, const struct tenant *t, const char *la, const char *name,
                         const char *record_id, const cJSON *fields, int create);
+/* A page of the datarefs (la NULL: the tenant's, else la's) in creation order, without their
+ * records (a listing carries none); *total counts all. */
+cJSON *datarefs_list(struct mock *m, const struct tenant *t, const char *la, int offset, int limit, int *total);
+/* The same with one entry per name, each naming every linked account that has one
+ * ("linked_account_ids"); *total counts the names. */
+cJSON *datarefs_list_unique(struct mock *m, const struct tenant *t, const char *la, int offset, int limit, int *total);
+/* Creates la's empty dataref `name`: 0 and *out (the caller owns it), 1 it exists, -1 store error. */
+int datarefs_create(struct mock *m, const struct tenant *t, const char *la, const char *name, cJSON **out);
+/* Removes every record of la's dataref `name`: 0 and *out, 1 not found, -1 store error. */
+int datarefs_clear(struct mock *m, const struct tenant *t, const char *la, const char *name, cJSON **out);
+/* 0 deleted, 1 not found, -1 store error. */
+int datarefs_delete(struct mock *m, const struct tenant *t, const char *la, const char *name);
+/* A deleted linked account's part: its datarefs go. Joins the caller's transaction. */
+void datarefs_forget_linked_account(struct mock *m, const struct tenant *t, const char *la);
 
 #endif

@@ -130,7 +130,7 @@ int h_sdk_update_config(req *r);
 int h_sdk_get_config(req *r);
 int h_sdk_delete_config(req *r);
 
-/* api/session_tokens.c */
+/* api/session_tokens_api.c */
 int h_create_session_token(req *r);
 int h_revoke_session_token(req *r);
 

@@ -3,6 +3,9 @@
 #include "json.h"
 #include "clock.h"
 #include "connections.h"
+#include "executions.h"
+#include "rest_forget.h"
+#include "session_tokens.h"
 #include "store.h"
 #include "util.h"
 
@@ -10,6 +13,7 @@
 #include <string.h>
 
 #define KIND "linked_account"
+#define DEFAULT_CREDS "your_app_credentials"   /* your_app.auth_credentials */
 
 /* udf arrives as {"key": "value"} and is kept as the page's entries (get-linked-account.mdx):
  * [{key_name, key_value, _id, createdAt, updatedAt}]. An entry whose value did not change keeps
@@ -112,7 +116,7 @@ int linked_accounts_save(struct mock *m, const struct tenant *t, const char *id,
         json_set(doc, "udf", udf_entries(udf, cJSON_GetObjectItemCaseSensitive(doc, "udf"), at));
     const cJSON *creds = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(src, "your_app"), "auth_credentials");
     if (creds) /* kept for the default app, never returned */
-        json_set(doc, "your_app_credentials", cJSON_Duplicate(creds, 1));
+        json_set(doc, DEFAULT_CREDS, cJSON_Duplicate(creds, 1));
     json_set(doc, "updatedAt", cJSON_CreateString(at));
     int rc = store_put(m->store, t->id, KIND, id, NULL, doc);
     if (rc == 0 && store_commit(m->store) == 0) {
@@ -128,10 +132,127 @@ int linked_accounts_save(struct mock *m, const struct tenant *t, const char *id,
     return -1;
 }
 
+int linked_accounts_exists(struct mock *m, const struct tenant *t, const char *id)
+{
+    return store_exists(m->store, t->id, KIND, id);
+}
+
+cJSON *linked_accounts_get(struct mock *m, const struct tenant *t, const char *id)
+{
+    return store_get(m->store, t->id, KIND, id);
+}
+
+cJSON *linked_accounts_list(struct mock *m, const struct tenant *t, int offset, int limit, int *total)
+{
+    return store_list(m->store, t->id, KIND, NULL, NULL, NULL, offset, limit, total);
+}
+
+/* (selected in memory, then paged: the set comes from another family's documents) */
+cJSON *linked_accounts_list_in(struct mock *m, const struct tenant *t, const cJSON *ids, int offset, int limit, int *total)
+{
+    cJSON *docs = cJSON_CreateArray(), *all = store_list(m->store, t->id, KIND, NULL, NULL, NULL, 0, 0, NULL), *d, *next;
+    *total = 0;
+    for (d = all ? all->child : NULL; d; d = next) {
+        next = d->next;
+        if (ids && cJSON_HasObjectItem(ids, json_str(d, "account_id")) && (*total)++ >= offset &&
+            cJSON_GetArraySize(docs) < limit)
+            cJSON_AddItemToArray(docs, cJSON_DetachItemViaPointer(all, d));
+    }
+    cJSON_Delete(all);
+    return docs;
+}
+
+int linked_accounts_delete(struct mock *m, const struct tenant *t, const char *id)
+{
+    store_begin(m->store);
+    if (!store_exists(m->store, t->id, KIND, id)) {
+        store_rollback(m->store);
+        return 1;
+    }
+    /* Its connections go first (each emits Connection Deleted), then everything it owned. */
+    connections_delete_all(m, t, id);
+    executions_forget_linked_account(m, t, id); /* configs, records, executions, human tasks */
+    rest_forget_linked_account(m, t, id);  /* tables, datarefs, schedules, env values, PATs */
+    session_tokens_forget_linked_account(m, t, id);
+    store_del(m->store, t->id, KIND, id);
+    return store_commit(m->store) == 0 ? 0 : -1;
+}
+
+/* Opens the transaction and the linked account; NULL (rolled back) when it has no default-app
+ * integration. */
+static cJSON *default_app_begin(struct mock *m, const struct tenant *t, const char *la, cJSON **creds)
+{
+    store_begin(m->store);
+    cJSON *doc = store_get(m->store, t->id, KIND, la);
+    *creds = cJSON_GetObjectItemCaseSensitive(doc, DEFAULT_CREDS);
+    if (cJSON_IsObject(*creds))
+        return doc;
+    cJSON_Delete(doc);
+    store_rollback(m->store);
+    return NULL;
+}
+
+static int default_app_commit(struct mock *m, const struct tenant *t, const char *la, cJSON *doc)
+{
+    char at[32];
+    util_iso8601(clock_now_ms(m), at);
+    json_set(doc, "updatedAt", cJSON_CreateString(at));
+    int rc = store_put(m->store, t->id, KIND, la, NULL, doc);
+    cJSON_Delete(doc);
+    if (rc) {
+        store_rollback(m->store);
+        return -1;
+    }
+    return store_commit(m->store) ? -1 : 0;
+}
+
+int linked_accounts_set_default_credential(struct mock *m, const struct tenant *t, const char *la, const char *key,
+                                           const char *value, int *existed)
+{
+    cJSON *creds, *doc = default_app_begin(m, t, la, &creds);
+    if (!doc)
+        return 1;
+    *existed = cJSON_HasObjectItem(creds, key);
+    json_set(creds, key, cJSON_CreateString(value));
+    return default_app_commit(m, t, la, doc);
+}
+
+int linked_accounts_delete_default_credential(struct mock *m, const struct tenant *t, const char *la, const char *key)
+{
+    cJSON *creds, *doc = default_app_begin(m, t, la, &creds);
+    if (!doc)
+        return 1;
+    if (!cJSON_HasObjectItem(creds, key)) {
+        cJSON_Delete(doc);
+        store_rollback(m->store);
+        return 2;
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(creds, key);
+    return default_app_commit(m, t, la, doc);
+}
+
+cJSON *linked_accounts_delete_integration(struct mock *m, const struct tenant *t, const char *la, const char *slug,
+                                          const char *auth_type)
+{
+    store_begin(m->store);
+    cJSON *conn = connections_get(m, t, la, slug);
+    if (conn && (!auth_type || !*auth_type || (json_str(conn, "auth_type") && !strcmp(json_str(conn, "auth_type"), auth_type))))
+        connections_delete(m, t, la, slug);
+    cJSON_Delete(conn);
+    cJSON *doc = store_get(m->store, t->id, KIND, la);
+    cJSON *out = doc ? linked_accounts_public(m, t, doc, 1) : NULL;
+    cJSON_Delete(doc);
+    if (store_commit(m->store) || !out) {
+        cJSON_Delete(out);
+        return NULL;
+    }
+    return out;
+}
+
 cJSON *linked_accounts_public(struct mock *m, const struct tenant *t, const cJSON *doc, int with_integrations)
 {
     cJSON *o = cJSON_Duplicate(doc, 1);
-    cJSON_DeleteItemFromObjectCaseSensitive(o, "your_app_credentials");
+    cJSON_DeleteItemFromObjectCaseSensitive(o, DEFAULT_CREDS);
     if (with_integrations) {
         cJSON *ints = cJSON_CreateArray(), *conns = connections_list(m, t, json_str(doc, "account_id")), *c;
         cJSON_ArrayForEach(c, conns)

@@ -1,6 +1,7 @@
 /* rest_forget.c: deleting a linked account takes its datarefs, schedules, env values, tables and PATs. */
 #include "rest_forget.h"
 #include "json.h"
+#include "datarefs.h"
 #include "pats.h"
 #include "schedules.h"
 #include "store.h"
@@ -9,8 +10,8 @@
 void rest_forget_linked_account(struct mock *m, const struct tenant *t, const char *la)
 {
     store_begin(m->store);
-    store_del_children(m->store, t->id, "dataref", la);
-    store_del_children(m->store, t->id, SCHEDULE_KIND, la);
+    datarefs_forget_linked_account(m, t, la);
+    schedules_forget_linked_account(m, t, la);
     cJSON *values = store_list(m->store, t->id, "env_value", NULL, "linked_account_id", la, 0, 0, NULL), *v;
     cJSON_ArrayForEach(v, values)
         store_del(m->store, t->id, "env_value", json_str(v, "_id"));

@@ -6,6 +6,7 @@
 #include "connections.h"
 #include "faults.h"
 #include "overrides.h"
+#include "session_tokens.h"
 #include "store.h"
 #include "util.h"
 #include "webhooks.h"
@@ -69,25 +70,13 @@ cJSON *scenario_actions_delete_connection(struct mock *m, const struct tenant *t
     return result(name, 1, "%s's %s connection deleted", la, slug);
 }
 
-/* Session tokens are documents (kind "session_token", parent = linked account) and auth accepts
- * only tokens still stored: deleting them is revoking them, access and refresh token alike. */
+/* Auth accepts only tokens still stored (session_tokens.c): revoking deletes access and refresh
+ * token alike. */
 cJSON *scenario_actions_revoke_session_tokens(struct mock *m, const struct tenant *t, const cJSON *a)
 {
     const char *name = json_str(a, "action");
     const char *la = json_str(a, "linked_account_id");
-    store_begin(m->store);
-    int n = 0;
-    if (la) {
-        n = store_del_children(m->store, t->id, "session_token", la);
-    } else {
-        cJSON *all = store_list(m->store, t->id, "session_token", NULL, NULL, NULL, 0, 0, NULL), *d;
-        cJSON_ArrayForEach(d, all) {
-            const char *jti = json_str(d, "jti");
-            n += jti ? store_del(m->store, t->id, "session_token", jti) : 0;
-        }
-        cJSON_Delete(all);
-    }
-    store_commit(m->store);
+    int n = session_tokens_revoke_all(m, t, la);
     return result(name, 1, "revoked %d session token%s%s%s", n, n == 1 ? "" : "s", la ? " of " : "", la ? la : "");
 }
 

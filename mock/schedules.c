@@ -2,6 +2,7 @@
  * clock through executions.c, and checking trigger fields. The routes are in api/schedules_api.c. */
 #include "schedules.h"
 #include "json.h"
+#include "clock.h"
 #include "cron.h"
 #include "executions.h"
 #include "fixtures.h"
@@ -13,6 +14,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+#define SCHEDULE_KIND "schedule" /* parent: the linked account; due time: the next run */
 
 #define MAX_INTERVAL_DATES 1000
 
@@ -249,4 +252,131 @@ int schedules_apply_trigger(cJSON *doc, const cJSON *body, char *err, size_t n)
         }
     }
     return 0;
+}
+
+/* ---- the model the routes use ---- */
+
+cJSON *schedules_new(struct mock *m, const struct tenant *t, const char *la, const char *wf_id, const char *config_id)
+{
+    char id[25], event_id[25], at[32];
+    util_new_id(id);
+    util_new_id(event_id);
+    util_iso8601(clock_now_ms(m), at);
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "_id", id);
+    cJSON_AddStringToObject(doc, "event_id", event_id);
+    cJSON_AddStringToObject(doc, "workflow", wf_id);
+    cJSON_AddStringToObject(doc, "config_id", config_id && *config_id ? config_id : la);
+    cJSON_AddStringToObject(doc, "linked_account_id", la);
+    cJSON_AddStringToObject(doc, "environment", t->environment);
+    cJSON_AddStringToObject(doc, "org_id", t->org_id);
+    cJSON_AddItemToObject(doc, "trigger_interval", cJSON_CreateArray());
+    cJSON_AddStringToObject(doc, "status", "running");
+    cJSON_AddBoolToObject(doc, "inactive", 0);
+    cJSON_AddBoolToObject(doc, "registered_by_api", 1);
+    cJSON *opts = cJSON_AddObjectToObject(doc, "options");
+    cJSON_AddStringToObject(opts, "tz", "UTC");
+    cJSON_AddItemToObject(doc, "payload", cJSON_CreateObject());
+    cJSON_AddNumberToObject(doc, "run_count", 0);
+    cJSON_AddStringToObject(doc, "createdAt", at);
+    return doc;
+}
+
+/* Stamps, arms and commits the transaction the caller began (rolled back on failure). */
+static int save(struct mock *m, const struct tenant *t, cJSON *doc)
+{
+    char at[32];
+    util_iso8601(clock_now_ms(m), at);
+    json_set(doc, "updatedAt", cJSON_CreateString(at));
+    int rc = schedules_arm(m, t, doc, clock_now_ms(m));
+    if (rc != 0)
+        store_rollback(m->store);
+    return rc != 0 || store_commit(m->store) != 0 ? -1 : 0;
+}
+
+int schedules_register(struct mock *m, const struct tenant *t, cJSON *doc)
+{
+    store_begin(m->store);
+    return save(m, t, doc);
+}
+
+cJSON *schedules_get(struct mock *m, const struct tenant *t, const char *id, const char *la)
+{
+    cJSON *doc = store_get(m->store, t->id, SCHEDULE_KIND, id);
+    const char *owner = doc ? json_str(doc, "linked_account_id") : NULL;
+    if (doc && owner && (!la || !la[0] || !strcmp(owner, la)))
+        return doc;
+    cJSON_Delete(doc);
+    return NULL;
+}
+
+cJSON *schedules_list(struct mock *m, const struct tenant *t, const char *la, int offset, int limit, int *total)
+{
+    return store_list(m->store, t->id, SCHEDULE_KIND, la, NULL, NULL, offset, limit, total);
+}
+
+int schedules_update(struct mock *m, const struct tenant *t, const char *id, const char *la, const cJSON *body,
+                     char *err, size_t n, cJSON **out)
+{
+    *out = NULL;
+    store_begin(m->store);
+    cJSON *doc = schedules_get(m, t, id, la);
+    if (!doc) {
+        store_rollback(m->store);
+        return 1;
+    }
+    /* switching kinds drops the other kind's settings */
+    const char *type = json_str(body, "trigger_type");
+    if (type && !strcmp(type, "cron") && !cJSON_GetObjectItemCaseSensitive(body, "interval_dates"))
+        json_set(doc, "trigger_interval", cJSON_CreateArray());
+    if (type && !strcmp(type, "interval"))
+        cJSON_DeleteItemFromObjectCaseSensitive(doc, "cron_patten");
+    if (body && schedules_apply_trigger(doc, body, err, n)) {
+        cJSON_Delete(doc);
+        store_rollback(m->store);
+        return 2;
+    }
+    if (save(m, t, doc) != 0) {
+        cJSON_Delete(doc);
+        return -1;
+    }
+    *out = doc;
+    return 0;
+}
+
+int schedules_set_running(struct mock *m, const struct tenant *t, const char *id, const char *la, int running, cJSON **out)
+{
+    *out = NULL;
+    store_begin(m->store);
+    cJSON *doc = schedules_get(m, t, id, la);
+    if (!doc) {
+        store_rollback(m->store);
+        return 1;
+    }
+    json_set(doc, "status", cJSON_CreateString(running ? "running" : "paused"));
+    json_set(doc, "inactive", cJSON_CreateBool(!running));
+    if (save(m, t, doc) != 0) {
+        cJSON_Delete(doc);
+        return -1;
+    }
+    *out = doc;
+    return 0;
+}
+
+int schedules_delete(struct mock *m, const struct tenant *t, const char *id, const char *la)
+{
+    store_begin(m->store);
+    cJSON *doc = schedules_get(m, t, id, la);
+    if (!doc) {
+        store_rollback(m->store);
+        return 1;
+    }
+    cJSON_Delete(doc);
+    store_del(m->store, t->id, SCHEDULE_KIND, id);
+    return store_commit(m->store) != 0 ? -1 : 0;
+}
+
+void schedules_forget_linked_account(struct mock *m, const struct tenant *t, const char *la)
+{
+    store_del_children(m->store, t->id, SCHEDULE_KIND, la);
 }

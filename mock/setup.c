@@ -129,7 +129,7 @@ int setup_validate(struct mock *m, const struct tenant *t, const cJSON *setup, c
         const char *la = json_str(e, "linked_account_id"), *slug = json_str(e, "slug");
         if (!slug || !fixtures_app(m->fx, slug))
             return snprintf(err, n, "%s.slug: unknown app '%s'", where, slug ? slug : ""), -1;
-        int known = la && store_exists(m->store, t->id, "linked_account", la);
+        int known = la && linked_accounts_exists(m, t, la);
         const cJSON *x;
         cJSON_ArrayForEach(x, las) {
             const char *id = json_str(x, "linked_account_id") ? json_str(x, "linked_account_id") : json_str(x, "account_id");

@@ -1,5 +1,6 @@
 /* admin_account.c: the tenant and linked-account checks shared by the admin calls that name one. */
 #include "admin/admin_account.h"
+#include "linked_accounts.h"
 #include "http.h"
 #include "store.h"
 
@@ -13,7 +14,7 @@ int admin_account_need_tenant(req *r)
 
 int admin_account_need(req *r, const char *id)
 {
-    if (store_exists(r->m->store, r->t->id, "linked_account", id))
+    if (linked_accounts_exists(r->m, r->t, id))
         return 1;
     http_error(r, 404, "INVALID_LINKED_ACCOUNT_ID", "No linked account found for account id : %s in environment %s",
                id, r->t->environment);

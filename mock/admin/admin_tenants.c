@@ -2,6 +2,7 @@
  * in one read, for the dashboard (and for anyone debugging a test); POST and DELETE make and drop
  * ephemeral tenants, one per parallel test worker. */
 #include "connections.h"
+#include "linked_accounts.h"
 #include "json.h"
 #include "clock.h"
 #include "fixtures.h"
@@ -35,7 +36,7 @@ static cJSON *tenant_view(struct mock *m, const struct tenant *t)
     cJSON_AddStringToObject(o, "api_key", t->api_key);
     cJSON_AddBoolToObject(o, "ephemeral", tenants_is_ephemeral(t));
     cJSON *las = cJSON_AddArrayToObject(o, "linked_accounts");
-    cJSON *docs = store_list(m->store, t->id, "linked_account", NULL, NULL, NULL, 0, 0, NULL), *d, *c;
+    cJSON *docs = linked_accounts_list(m, t, 0, 0, NULL), *d, *c;
     cJSON_ArrayForEach(d, docs) {
         const char *id = json_str(d, "account_id");
         if (!id)

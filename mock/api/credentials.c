@@ -2,11 +2,9 @@
  * default app's credentials, and deleting an integration. Credentials are stored, never returned. */
 #include "connections.h"
 #include "json.h"
-#include "clock.h"
 #include "fixtures.h"
 #include "auth.h"
 #include "http.h"
-#include "store.h"
 #include "util.h"
 #include "keybased.h"
 #include "handlers.h"
@@ -106,36 +104,9 @@ int h_migrate_token(req *r)
 
 /* ---- the default app's credentials (your_app.auth_credentials of the linked account) ---- */
 
-#define LA_KIND "linked_account"
-#define DEFAULT_CREDS "your_app_credentials"   /* where linked_accounts_save keeps your_app.auth_credentials */
-
-/* Opens the transaction and the linked account; NULL (rolled back, 404 sent) when it has no
- * default-app integration. */
-static cJSON *default_app_begin(req *r, cJSON **creds)
+static int no_default_app(req *r)
 {
-    store_begin(r->m->store);
-    cJSON *doc = store_get(r->m->store, r->t->id, LA_KIND, r->la);
-    *creds = cJSON_GetObjectItemCaseSensitive(doc, DEFAULT_CREDS);
-    if (cJSON_IsObject(*creds))
-        return doc;
-    cJSON_Delete(doc);
-    store_rollback(r->m->store);
-    http_error(r, 404, "RESOURCE_NOT_FOUND", "Default app integration not found for linked account %s", r->la);
-    return NULL;
-}
-
-static int default_app_commit(req *r, cJSON *doc)
-{
-    char at[32];
-    util_iso8601(clock_now_ms(r->m), at);
-    json_set(doc, "updatedAt", cJSON_CreateString(at));
-    int rc = store_put(r->m->store, r->t->id, LA_KIND, r->la, NULL, doc);
-    cJSON_Delete(doc);
-    if (rc) {
-        store_rollback(r->m->store);
-        return -1;
-    }
-    return store_commit(r->m->store);
+    return http_error(r, 404, "RESOURCE_NOT_FOUND", "Default app integration not found for linked account %s", r->la);
 }
 
 /* route: PUT /api/v2/public/linked-account/default-app/auth-credentials/{key} (param[0] key) */
@@ -149,15 +120,11 @@ int h_upsert_default_app_credential(req *r)
     /* The value is coerced to a string before it is stored. */
     char *text = cJSON_IsString(v) ? strdup(v->valuestring) : cJSON_PrintUnformatted(v);
     const char *key = r->param[0];
-    cJSON *creds, *doc = default_app_begin(r, &creds);
-    if (!doc) {
-        free(text);
-        return r->status;
-    }
-    int existed = cJSON_HasObjectItem(creds, key);
-    json_set(creds, key, cJSON_CreateString(text));
+    int existed = 0, rc = linked_accounts_set_default_credential(r->m, r->t, r->la, key, text ? text : "", &existed);
     free(text);
-    if (default_app_commit(r, doc))
+    if (rc == 1)
+        return no_default_app(r);
+    if (rc != 0)
         return http_error(r, 500, "SERVER_ERROR", "could not store the credential");
     char msg[256];
     snprintf(msg, sizeof msg, "Auth credential '%s' %s successfully", key, existed ? "updated" : "added");
@@ -172,16 +139,12 @@ int h_upsert_default_app_credential(req *r)
 int h_delete_default_app_credential(req *r)
 {
     const char *key = r->param[0];
-    cJSON *creds, *doc = default_app_begin(r, &creds);
-    if (!doc)
-        return r->status;
-    if (!cJSON_HasObjectItem(creds, key)) {
-        cJSON_Delete(doc);
-        store_rollback(r->m->store);
+    int rc = linked_accounts_delete_default_credential(r->m, r->t, r->la, key);
+    if (rc == 1)
+        return no_default_app(r);
+    if (rc == 2)
         return http_error(r, 404, "RESOURCE_NOT_FOUND", "Auth credential key '%s' not found", key);
-    }
-    cJSON_DeleteItemFromObjectCaseSensitive(creds, key);
-    if (default_app_commit(r, doc))
+    if (rc != 0)
         return http_error(r, 500, "SERVER_ERROR", "could not delete the credential");
     char msg[256];
     snprintf(msg, sizeof msg, "Auth credential '%s' deleted successfully", key);
@@ -201,19 +164,10 @@ int h_delete_integration(req *r)
         return no_app(r, slug);
     char auth_type[32] = "";
     http_query(r, "auth_type", auth_type, sizeof auth_type);
-    store_begin(r->m->store);
     /* With auth_type only that connection goes; an integration that is not there is no error:
      * the linked account comes back as it stands. */
-    cJSON *conn = connections_get(r->m, r->t, r->la, slug);
-    if (conn && (!*auth_type || (json_str(conn, "auth_type") && !strcmp(json_str(conn, "auth_type"), auth_type))))
-        connections_delete(r->m, r->t, r->la, slug);
-    cJSON_Delete(conn);
-    cJSON *doc = store_get(r->m->store, r->t->id, LA_KIND, r->la);
-    cJSON *out = doc ? linked_accounts_public(r->m, r->t, doc, 1) : NULL;
-    cJSON_Delete(doc);
-    if (store_commit(r->m->store) || !out) {
-        cJSON_Delete(out);
+    cJSON *out = linked_accounts_delete_integration(r->m, r->t, r->la, slug, auth_type);
+    if (!out)
         return http_error(r, 500, "SERVER_ERROR", "could not delete the integration");
-    }
     return http_json(r, 200, out);
 }

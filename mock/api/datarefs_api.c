@@ -3,7 +3,6 @@
 #include "datarefs.h"
 #include "json.h"
 #include "http.h"
-#include "store.h"
 #include "util.h"
 #include "api/group_edit.h"
 #include "handlers.h"
@@ -11,8 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define KIND "dataref"
 
 static int need_la(req *r)
 {
@@ -25,9 +22,7 @@ static int need_la(req *r)
 /* The linked account's dataref named by the path, or NULL after a 404. */
 static cJSON *load(req *r, const char *name)
 {
-    char key[2 * MOCK_ID_LEN + 2];
-    datarefs_key(r->la, name, key, sizeof key);
-    cJSON *doc = store_get(r->m->store, r->t->id, KIND, key);
+    cJSON *doc = datarefs_get(r->m, r->t, r->la, name);
     if (!doc)
         /* datarefs/clear-records.mdx, ```json 404: SERVER_ERROR "Dataref not found" */
         http_error_hint(r, 404, "SERVER_ERROR", "Dataref not found", "no dataref %s for linked account %s", name, r->la);
@@ -55,49 +50,10 @@ int h_list_datarefs(req *r)
     http_query(r, "unique", unique, sizeof unique);
     if (*unique && strcmp(unique, "true") && strcmp(unique, "false"))
         return http_error(r, 400, "BAD_REQUEST", "unique must be true or false");
-    if (strcmp(unique, "true")) { /* plain: only the page is read (store_query), records stripped */
-        int total = 0;
-        cJSON *page_docs = store_query(r->m->store, r->t->id, KIND, r->la[0] ? r->la : NULL, NULL, 0, 0,
-                                       (int)((page - 1) * limit), (int)limit, &total), *p;
-        cJSON_ArrayForEach(p, page_docs)
-            cJSON_DeleteItemFromObjectCaseSensitive(p, "data"); /* a listing carries no records */
-        cJSON *out = cJSON_CreateObject();
-        cJSON_AddItemToObject(out, "docs", page_docs);
-        http_add_pagination(out, total, (int)page, (int)limit);
-        return http_json(r, 200, out);
-    }
-    cJSON *all = store_list(r->m->store, r->t->id, KIND, r->la[0] ? r->la : NULL, NULL, NULL, 0, 0, NULL), *d;
-    cJSON *picked = cJSON_CreateArray();
-    cJSON_ArrayForEach(d, all) {
-        cJSON *view = cJSON_Duplicate(d, 1);
-        cJSON_DeleteItemFromObjectCaseSensitive(view, "data"); /* a listing carries no records */
-        if (!strcmp(unique, "true")) {
-            /* one entry per name, naming every linked account that has one */
-            cJSON *same = NULL, *p;
-            cJSON_ArrayForEach(p, picked)
-                if (!strcmp(json_str(p, "name"), json_str(d, "name")))
-                    same = p;
-            if (same) {
-                cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(same, "linked_account_ids"),
-                                     cJSON_CreateString(json_str(d, "linked_account_id")));
-                cJSON_Delete(view);
-                continue;
-            }
-            cJSON *ids = cJSON_AddArrayToObject(view, "linked_account_ids");
-            cJSON_AddItemToArray(ids, cJSON_CreateString(json_str(d, "linked_account_id")));
-        }
-        cJSON_AddItemToArray(picked, view);
-    }
-    cJSON_Delete(all);
-    int total = cJSON_GetArraySize(picked);
-    cJSON *docs = cJSON_CreateArray(), *next;
-    long i = 0;
-    for (d = picked->child; d && i < page * limit; d = next, i++) { /* one walk, not an index per item */
-        next = d->next;
-        if (i >= (page - 1) * limit)
-            cJSON_AddItemToArray(docs, cJSON_DetachItemViaPointer(picked, d));
-    }
-    cJSON_Delete(picked);
+    int total = 0, offset = (int)((page - 1) * limit);
+    const char *la = r->la[0] ? r->la : NULL;
+    cJSON *docs = strcmp(unique, "true") ? datarefs_list(r->m, r->t, la, offset, (int)limit, &total)
+                                         : datarefs_list_unique(r->m, r->t, la, offset, (int)limit, &total);
     cJSON *out = cJSON_CreateObject();
     cJSON_AddItemToObject(out, "docs", docs);
     http_add_pagination(out, total, (int)page, (int)limit);
@@ -116,23 +72,13 @@ int h_create_dataref(req *r)
         return http_error(r, 400, "BAD_REQUEST", "refName must be 1-%d characters without '/' or control characters", MOCK_ID_LEN - 1);
     if (!need_la(r))
         return r->status;
-    char key[2 * MOCK_ID_LEN + 2];
-    datarefs_key(r->la, name->valuestring, key, sizeof key);
-    cJSON *doc = datarefs_new(r->m, r->t, r->la, name->valuestring);
-    store_begin(r->m->store);
-    int rc = store_insert(r->m->store, r->t->id, KIND, key, r->la, doc);
-    if (rc != 0) {
-        store_rollback(r->m->store);
-        cJSON_Delete(doc);
-        if (rc == 1)
-            return http_error(r, 409, "DATAREF_EXISTS", "Dataref %s already exists for linked account %s",
-                              name->valuestring, r->la);
+    cJSON *doc = NULL;
+    int rc = datarefs_create(r->m, r->t, r->la, name->valuestring, &doc);
+    if (rc == 1)
+        return http_error(r, 409, "DATAREF_EXISTS", "Dataref %s already exists for linked account %s",
+                          name->valuestring, r->la);
+    if (rc != 0)
         return http_error(r, 500, "SERVER_ERROR", "could not store the dataref");
-    }
-    if (store_commit(r->m->store) != 0) {
-        cJSON_Delete(doc);
-        return http_error(r, 500, "SERVER_ERROR", "could not store the dataref");
-    }
     return http_json(r, 200, doc);
 }
 
@@ -191,15 +137,10 @@ int h_delete_dataref(req *r)
 {
     if (!need_la(r))
         return r->status;
-    char key[2 * MOCK_ID_LEN + 2];
-    datarefs_key(r->la, r->param[0], key, sizeof key);
-    store_begin(r->m->store);
-    int gone = store_del(r->m->store, r->t->id, KIND, key);
-    if (!gone) {
-        store_rollback(r->m->store);
+    int rc = datarefs_delete(r->m, r->t, r->la, r->param[0]);
+    if (rc == 1)
         return http_error_hint(r, 404, "SERVER_ERROR", "Dataref not found", "no dataref %s for linked account %s", r->param[0], r->la);
-    }
-    if (store_commit(r->m->store) != 0)
+    if (rc != 0)
         return http_error(r, 500, "SERVER_ERROR", "could not delete the dataref");
     cJSON *out = cJSON_CreateObject();
     cJSON_AddBoolToObject(out, "acknowledged", 1);
@@ -212,20 +153,12 @@ int h_clear_dataref(req *r)
 {
     if (!need_la(r))
         return r->status;
-    store_begin(r->m->store);
-    cJSON *doc = load(r, r->param[0]);
-    if (!doc) {
-        store_rollback(r->m->store);
-        return r->status;
-    }
-    json_set(doc, "data", cJSON_CreateObject());
-    int rc = datarefs_save(r->m, r->t, doc);
-    if (rc != 0 || store_commit(r->m->store) != 0) {
-        if (rc != 0)
-            store_rollback(r->m->store);
-        cJSON_Delete(doc);
+    cJSON *doc = NULL;
+    int rc = datarefs_clear(r->m, r->t, r->la, r->param[0], &doc);
+    if (rc == 1) /* datarefs/clear-records.mdx, ```json 404: SERVER_ERROR "Dataref not found" */
+        return http_error_hint(r, 404, "SERVER_ERROR", "Dataref not found", "no dataref %s for linked account %s", r->param[0], r->la);
+    if (rc != 0)
         return http_error(r, 500, "SERVER_ERROR", "could not clear the dataref");
-    }
     return http_json(r, 200, doc);
 }
 

@@ -8,6 +8,7 @@
 #include "http.h"
 #include "pages/html.h"
 #include "pages/links.h"
+#include "session_tokens.h"
 #include "store.h"
 #include "util.h"
 #include "handlers.h"
@@ -51,7 +52,7 @@ int h_create_connect_url(req *r)
     long long expires = clock_now_ms(r->m) + HOSTED_TTL_MS;
     if (r->via_token) {
         /* The link lives no longer than the session token it was made with. */
-        cJSON *tok = store_get(r->m->store, r->t->id, "session_token", r->token_jti);
+        cJSON *tok = session_tokens_get(r->m, r->t, r->token_jti);
         long long tok_exp = tok ? (long long)json_num(tok, "exp_ms", 0) : 0;
         if (tok_exp > 0 && tok_exp < expires)
             expires = tok_exp;

@@ -4,8 +4,6 @@
 #include "auth.h"
 #include "connections.h"
 #include "fixtures.h"
-#include "executions.h"
-#include "rest_forget.h"
 #include "http.h"
 #include "store.h"
 #include "util.h"
@@ -13,8 +11,6 @@
 
 #include <stdio.h>
 #include <string.h>
-
-#define KIND "linked_account"
 
 /* The linked accounts whose linked_account-scoped variable `name` holds `value`: an object used
  * as a set of ids, or NULL when the org has no such variable. */
@@ -52,20 +48,12 @@ int h_list_linked_accounts(req *r)
     int total = 0;
     cJSON *docs;
     if (*name) {
-        /* Filtered by an environment variable: select in memory, then page. */
-        cJSON *set = accounts_with_variable(r, name, value), *all, *d, *next;
-        docs = cJSON_CreateArray();
-        all = store_list(r->m->store, r->t->id, KIND, NULL, NULL, NULL, 0, 0, NULL);
-        for (d = all ? all->child : NULL; d; d = next) {
-            next = d->next;
-            if (set && cJSON_HasObjectItem(set, json_str(d, "account_id")) && total++ >= (page - 1) * limit &&
-                cJSON_GetArraySize(docs) < limit)
-                cJSON_AddItemToArray(docs, cJSON_DetachItemViaPointer(all, d));
-        }
-        cJSON_Delete(all);
+        /* Filtered by an environment variable: the accounts whose value matches. */
+        cJSON *set = accounts_with_variable(r, name, value);
+        docs = linked_accounts_list_in(r->m, r->t, set, (int)((page - 1) * limit), (int)limit, &total);
         cJSON_Delete(set);
     } else {
-        docs = store_list(r->m->store, r->t->id, KIND, NULL, NULL, NULL, (int)((page - 1) * limit), (int)limit, &total);
+        docs = linked_accounts_list(r->m, r->t, (int)((page - 1) * limit), (int)limit, &total);
     }
     cJSON *out = cJSON_CreateObject(), *list = cJSON_CreateArray(), *d;
     cJSON_ArrayForEach(d, docs)
@@ -164,7 +152,7 @@ int h_get_linked_account(req *r)
     /* A session token only opens its own linked account. */
     if (r->via_token && strcmp(id, r->la))
         return not_found(r, id);
-    cJSON *doc = store_get(r->m->store, r->t->id, KIND, id);
+    cJSON *doc = linked_accounts_get(r->m, r->t, id);
     if (!doc)
         return not_found(r, id);
     cJSON *out = linked_accounts_public(r->m, r->t, doc, 1);
@@ -175,7 +163,7 @@ int h_get_linked_account(req *r)
 /* route: GET /api/v2/public/session/active-linked-account */
 int h_active_linked_account(req *r)
 {
-    cJSON *doc = store_get(r->m->store, r->t->id, KIND, r->la);
+    cJSON *doc = linked_accounts_get(r->m, r->t, r->la);
     if (!doc)
         return not_found(r, r->la);
     cJSON *out = linked_accounts_public(r->m, r->t, doc, 1);
@@ -201,18 +189,10 @@ int h_delete_linked_account_by_query(req *r)
 
 static int delete_account(req *r, const char *id)
 {
-    store_begin(r->m->store);
-    if (!store_exists(r->m->store, r->t->id, KIND, id)) {
-        store_rollback(r->m->store);
+    int rc = linked_accounts_delete(r->m, r->t, id);
+    if (rc == 1)
         return not_found(r, id);
-    }
-    /* Its connections go first (each emits Connection Deleted), then everything it owned. */
-    connections_delete_all(r->m, r->t, id);
-    executions_forget_linked_account(r->m, r->t, id); /* configs, records, executions, human tasks */
-    rest_forget_linked_account(r->m, r->t, id);  /* tables, datarefs, schedules, env values */
-    store_del_children(r->m->store, r->t->id, "session_token", id);
-    store_del(r->m->store, r->t->id, KIND, id);
-    if (store_commit(r->m->store) != 0)
+    if (rc != 0)
         return http_error(r, 500, "SERVER_ERROR", "could not delete the linked account");
     cJSON *out = cJSON_CreateObject();
     cJSON_AddStringToObject(out, "message", "User deleted successfully");

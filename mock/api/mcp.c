@@ -2,6 +2,7 @@
  * Streamable HTTP (JSON responses, no sessions), JSON-RPC 2.0, token and server checks before
  * any tool runs. */
 #include "api/mcp.h"
+#include "linked_accounts.h"
 #include "clock.h"
 #include "json.h"
 #include "auth.h"
@@ -226,7 +227,7 @@ int h_mcp(req *r)
     struct auth_who who;
     if (auth_bearer(r->m, token, &who) != 0)
         return http_error_hint(r, 403, who.code, "Invalid token", "%s", who.message);
-    if (!who.pat && !store_exists(r->m->store, who.t->id, "linked_account", who.la)) /* (a PAT's lookup checked it) */
+    if (!who.pat && !linked_accounts_exists(r->m, who.t, who.la)) /* (a PAT's lookup checked it) */
         return http_error(r, 403, "INVALID_TOKEN", "Invalid token: linked account %s no longer exists", who.la);
     if (console) {
         struct doc_ref *ref = default_server_doc(r->m, who.t);

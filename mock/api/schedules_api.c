@@ -2,18 +2,11 @@
  * workflow for a linked account, fired by the virtual clock through executions.c. */
 #include "schedules.h"
 #include "json.h"
-#include "clock.h"
-#include "cron.h"
-#include "executions.h"
 #include "fixtures.h"
 #include "http.h"
-#include "store.h"
-#include "util.h"
 #include "workflow_defs.h"
 #include "handlers.h"
 
-#include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,40 +23,18 @@ static int need_la(req *r)
     return 0;
 }
 
-static cJSON *load(req *r)
+static int not_found(req *r)
 {
-    cJSON *doc = store_get(r->m->store, r->t->id, SCHEDULE_KIND, r->param[0]);
-    const char *owner = doc ? json_str(doc, "linked_account_id") : NULL;
-    if (doc && owner && (!r->la[0] || !strcmp(owner, r->la)))
-        return doc;
-    cJSON_Delete(doc);
-    http_error_hint(r, 404, "RESOURCE_NOT_FOUND", "Scheduled Job Not Found", "no schedule %s for linked account %s", r->param[0], r->la);
-    return NULL;
+    return http_error_hint(r, 404, "RESOURCE_NOT_FOUND", "Scheduled Job Not Found", "no schedule %s for linked account %s", r->param[0], r->la);
 }
 
-/* A transaction with the path's schedule loaded, or NULL after the 400/404 (nothing open). */
-static cJSON *begin_and_load(req *r)
+/* The answer of a write that kept (or failed to keep) *doc. */
+static int answer(req *r, int rc, cJSON *doc)
 {
-    store_begin(r->m->store);
-    cJSON *doc = load(r);
-    if (!doc)
-        store_rollback(r->m->store);
-    return doc;
-}
-
-
-static int save_and_answer(req *r, cJSON *doc)
-{
-    char at[32];
-    util_iso8601(clock_now_ms(r->m), at);
-    json_set(doc, "updatedAt", cJSON_CreateString(at));
-    int rc = schedules_arm(r->m, r->t, doc, clock_now_ms(r->m));
-    if (rc != 0 || store_commit(r->m->store) != 0) {
-        if (rc != 0)
-            store_rollback(r->m->store);
-        cJSON_Delete(doc);
+    if (rc == 1)
+        return not_found(r);
+    if (rc != 0)
         return http_error(r, 500, "SERVER_ERROR", "could not store the schedule");
-    }
     return http_json(r, 200, doc);
 }
 
@@ -95,27 +66,7 @@ int h_register_schedule(req *r)
     if (wrong_app)
         return http_error(r, 400, "BAD_REQUEST", "workflow %s belongs to %s, not %s", wf_id, app_of, slug);
 
-    char id[25], event_id[25], at[32];
-    util_new_id(id);
-    util_new_id(event_id);
-    util_iso8601(clock_now_ms(r->m), at);
-    cJSON *doc = cJSON_CreateObject();
-    cJSON_AddStringToObject(doc, "_id", id);
-    cJSON_AddStringToObject(doc, "event_id", event_id);
-    cJSON_AddStringToObject(doc, "workflow", wf_id);
-    cJSON_AddStringToObject(doc, "config_id", config_id && *config_id ? config_id : r->la);
-    cJSON_AddStringToObject(doc, "linked_account_id", r->la);
-    cJSON_AddStringToObject(doc, "environment", r->t->environment);
-    cJSON_AddStringToObject(doc, "org_id", r->t->org_id);
-    cJSON_AddItemToObject(doc, "trigger_interval", cJSON_CreateArray());
-    cJSON_AddStringToObject(doc, "status", "running");
-    cJSON_AddBoolToObject(doc, "inactive", 0);
-    cJSON_AddBoolToObject(doc, "registered_by_api", 1);
-    cJSON *opts = cJSON_AddObjectToObject(doc, "options");
-    cJSON_AddStringToObject(opts, "tz", "UTC");
-    cJSON_AddItemToObject(doc, "payload", cJSON_CreateObject());
-    cJSON_AddNumberToObject(doc, "run_count", 0);
-    cJSON_AddStringToObject(doc, "createdAt", at);
+    cJSON *doc = schedules_new(r->m, r->t, r->la, wf_id, config_id);
     char err[256];
     /* required on register, and checked first: schedule/register-schedule.mdx, ```json 400 */
     if (!cJSON_GetObjectItemCaseSensitive(r->body, "trigger_type")) {
@@ -126,8 +77,11 @@ int h_register_schedule(req *r)
         cJSON_Delete(doc);
         return http_error(r, 400, "BAD_REQUEST", "%s", err);
     }
-    store_begin(r->m->store);
-    return save_and_answer(r, doc);
+    if (schedules_register(r->m, r->t, doc) != 0) {
+        cJSON_Delete(doc);
+        return answer(r, -1, NULL);
+    }
+    return answer(r, 0, doc);
 }
 
 /* The workflow as the listing shows it: {_id, name, associated_application}, or the bare id
@@ -157,8 +111,7 @@ int h_list_schedules(req *r)
     if (http_query_int(r, "page", 1, 1, 1000000, &page) || http_query_int(r, "limit", 10, 1, 1000, &limit))
         return r->status;
     int total = 0; /* the key alone: the whole environment's */
-    cJSON *docs = store_list(r->m->store, r->t->id, SCHEDULE_KIND, r->la[0] ? r->la : NULL, NULL, NULL, (int)((page - 1) * limit),
-                             (int)limit, &total), *d;
+    cJSON *docs = schedules_list(r->m, r->t, r->la[0] ? r->la : NULL, (int)((page - 1) * limit), (int)limit, &total), *d;
     cJSON_ArrayForEach(d, docs)
         json_set(d, "workflow", expanded_workflow(r, json_str(d, "workflow")));
     cJSON *out = cJSON_CreateObject();
@@ -172,36 +125,21 @@ int h_update_schedule(req *r)
 {
     if (r->body && !cJSON_IsObject(r->body))
         return http_error(r, 400, "BAD_REQUEST", "the request body must be a JSON object");
-    store_begin(r->m->store);
-    cJSON *doc = load(r);
-    if (!doc) {
-        store_rollback(r->m->store);
-        return r->status;
-    }
-    /* switching kinds drops the other kind's settings */
-    const char *type = json_str(r->body, "trigger_type");
-    if (type && !strcmp(type, "cron") && !cJSON_GetObjectItemCaseSensitive(r->body, "interval_dates"))
-        json_set(doc, "trigger_interval", cJSON_CreateArray());
-    if (type && !strcmp(type, "interval"))
-        cJSON_DeleteItemFromObjectCaseSensitive(doc, "cron_patten");
     char err[256];
-    if (r->body && schedules_apply_trigger(doc, r->body, err, sizeof err)) {
-        cJSON_Delete(doc);
-        store_rollback(r->m->store);
+    cJSON *doc = NULL;
+    int rc = schedules_update(r->m, r->t, r->param[0], r->la, r->body, err, sizeof err, &doc);
+    if (rc == 2)
         return http_error(r, 400, "BAD_REQUEST", "%s", err);
-    }
-    return save_and_answer(r, doc);
+    return answer(r, rc, doc);
 }
 
 /* route: DELETE /api/v1/workflow/public/scheduled/{schedule_id} (param[0] schedule_id) */
 int h_delete_schedule(req *r)
 {
-    cJSON *doc = begin_and_load(r);
-    if (!doc)
-        return r->status;
-    cJSON_Delete(doc);
-    store_del(r->m->store, r->t->id, SCHEDULE_KIND, r->param[0]);
-    if (store_commit(r->m->store) != 0)
+    int rc = schedules_delete(r->m, r->t, r->param[0], r->la);
+    if (rc == 1)
+        return not_found(r);
+    if (rc != 0)
         return http_error(r, 500, "SERVER_ERROR", "could not delete the schedule");
     cJSON *out = cJSON_CreateObject();
     cJSON_AddStringToObject(out, "message", "Scheduled Job Deleted Successfully");
@@ -210,13 +148,9 @@ int h_delete_schedule(req *r)
 
 static int set_running(req *r, int running)
 {
-    cJSON *doc = begin_and_load(r);
-    if (!doc)
-        return r->status;
-    /* A resumed schedule picks up from now: runs missed while paused do not fire. */
-    json_set(doc, "status", cJSON_CreateString(running ? "running" : "paused"));
-    json_set(doc, "inactive", cJSON_CreateBool(!running));
-    return save_and_answer(r, doc);
+    cJSON *doc = NULL;
+    int rc = schedules_set_running(r->m, r->t, r->param[0], r->la, running, &doc);
+    return answer(r, rc, doc);
 }
 
 /* route: PUT /api/v1/workflow/public/scheduled/{schedule_id}/pause (param[0] schedule_id) */

@@ -1,6 +1,7 @@
 /* connect_page.c: the hosted connect page (/connect/{token}): the linked account's apps in their
  * state (Connect / Connected / Reconnect), key-based forms, and the hand-off to OAuth consent. */
 #include "pages/html.h"
+#include "linked_accounts.h"
 #include "clock.h"
 #include "json.h"
 #include "pages/links.h"
@@ -184,7 +185,7 @@ int h_page_connect(req *r)
     struct session s;
     if (open_session(r, &s) != 0)
         return r->status;
-    cJSON *la = store_get(r->m->store, s.t->id, "linked_account", s.la);
+    cJSON *la = linked_accounts_get(r->m, s.t, s.la);
     struct html h;
     html_init(&h);
     char title[200];

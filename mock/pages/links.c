@@ -1,6 +1,7 @@
 /* links.c: hosted connect sessions (a signed JWT in the URL) and OAuth consent requests (opaque
  * tokens), stored per tenant. */
 #include "pages/links.h"
+#include "linked_accounts.h"
 #include "json.h"
 #include "jwt.h"
 #include "auth.h"
@@ -46,7 +47,7 @@ static enum link_status find(struct mock *m, const char *kind, const char *token
         *t = each;
         if (json_num(d, "expires_ms", 0) <= (double)clock_now(m, each)) /* (its own clock: the page has no key) */
             return LINK_EXPIRED;
-        if (!store_exists(m->store, (*t)->id, "linked_account", json_str(d, "linked_account_id")))
+        if (!linked_accounts_exists(m, *t, json_str(d, "linked_account_id")))
             return LINK_GONE;
         return LINK_OK;
     }

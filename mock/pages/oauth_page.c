@@ -1,6 +1,7 @@
 /* oauth_page.c: the OAuth consent screen a provider would show ("Acme wants to access your
  * HubSpot account"), and what Approve and Deny do: connect (or restore) the app, or nothing. */
 #include "pages/html.h"
+#include "linked_accounts.h"
 #include "clock.h"
 #include "json.h"
 #include "pages/links.h"
@@ -57,7 +58,7 @@ int h_page_consent(req *r)
     const char *la = json_str(doc, "linked_account_id"), *provider = provider_name(app);
     const cJSON *oauth = cJSON_GetObjectItemCaseSensitive(app, "oauth");
     cJSON *conn = connections_get(r->m, t, la, json_str(app, "slug"));
-    cJSON *la_doc = store_get(r->m->store, t->id, "linked_account", la);
+    cJSON *la_doc = linked_accounts_get(r->m, t, la);
 
     struct html h;
     html_init(&h);

@@ -150,6 +150,63 @@ static void delete_removes_account_and_tokens(void **state)
     th_free(&r);
 }
 
+/* What a linked account owns, one of each family, made over the API. */
+static void give_it_everything(refold_mock *m, const char *la, char *token, size_t n)
+{
+    char body[256], la_h[64];
+    th_resp r = th_key(m, "POST", "/api/v2/public/dataref", "tk_acme_test", la, "{\"refName\":\"contacts\"}");
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    r = th_key(m, "POST", "/api/v2/public/tables", "tk_acme_test", la, "{\"table_name\":\"leads\",\"columns\":[{\"column_name\":\"email\"}]}");
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    snprintf(body, sizeof body, "{\"variable_definition_id\":\"6a1402a741e63efd08fb3e6c\",\"value\":\"owned\",\"linked_account_id\":\"%s\"}", la);
+    r = th_key(m, "POST", "/api/v2/public/env/values", "tk_acme_test", NULL, body);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    snprintf(la_h, sizeof la_h, "linked_account_id: %s", la);
+    const char *hs[] = {"x-api-key: tk_acme_test", la_h, "slug: hubspot", "workflow_id_alias: 69ae87a592145348d38f4ef9", NULL};
+    r = th_request(m, "POST", "/api/v1/workflow/public/scheduled", "{\"trigger_type\":\"cron\",\"regex\":\"0 * * * *\"}", hs);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    th_session_token(m, "tk_acme_test", la, token, n);
+}
+
+/* The delete takes everything the account owned in one go, and nothing of another account's:
+ * an account created again under the same id starts empty. */
+static void delete_takes_what_the_account_owned(void **state)
+{
+    refold_mock *m = *state;
+    static const char *const las[] = {"owner_gone", "owner_kept"};
+    char tokens[2][2048];
+    for (int i = 0; i < 2; i++) {
+        th_create_la(m, "tk_acme_test", las[i], las[i]);
+        give_it_everything(m, las[i], tokens[i], sizeof tokens[i]);
+    }
+    th_resp r = th_key(m, "DELETE", LA "/owner_gone", "tk_acme_test", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    r = th_bearer(m, "GET", "/api/v2/public/session/active-linked-account", tokens[0], NULL);
+    th_assert_error(&r, 401);
+    th_free(&r);
+    r = th_bearer(m, "GET", "/api/v2/public/session/active-linked-account", tokens[1], NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(th_str(r.json, "account_id"), "owner_kept");
+    th_free(&r);
+    th_create_la(m, "tk_acme_test", "owner_gone", "again");
+    static const char *const lists[] = {"/api/v2/public/dataref", "/api/v2/public/tables", "/api/v2/public/env/values/linked_account",
+                                        "/api/v1/workflow/public/scheduled"};
+    for (int i = 0; i < 4; i++)
+        for (int k = 0; k < 2; k++) {
+            r = th_key(m, "GET", lists[i], "tk_acme_test", las[k], NULL);
+            assert_int_equal(r.status, 200);
+            if (cJSON_GetObjectItem(r.json, "totalDocs")->valueint != k)
+                fprintf(stderr, "%s for %s: %s\n", lists[i], las[k], r.body);
+            assert_int_equal(cJSON_GetObjectItem(r.json, "totalDocs")->valueint, k); /* gone for the first, kept for the second */
+            th_free(&r);
+        }
+}
+
 /* ?env_variable_name=&env_variable_value= keeps the accounts whose variable holds that value. */
 static void filter_by_environment_variable(void **state)
 {
@@ -185,6 +242,7 @@ int main(void)
         cmocka_unit_test(bad_input_changes_nothing),
         cmocka_unit_test(tenants_are_isolated),
         cmocka_unit_test(delete_removes_account_and_tokens),
+        cmocka_unit_test(delete_takes_what_the_account_owned),
         cmocka_unit_test(filter_by_environment_variable),
     };
     return cmocka_run_group_tests(tests, th_setup, th_teardown);
