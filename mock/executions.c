@@ -5,6 +5,7 @@
 #include "actions_run.h"
 #include "clock.h"
 #include "app_gate.h"
+#include "configs.h"
 #include "fixtures.h"
 #include "overrides.h"
 #include "store.h"
@@ -837,9 +838,10 @@ void executions_fire(struct mock *m, long long now)
 
 void executions_forget_linked_account(struct mock *m, const struct tenant *t, const char *la)
 {
-    static const char *const kinds[] = {EXEC_KIND, HUMAN_TASK_KIND, "config", "action_record", WF_KIND, WF_VERSION_KIND, NULL};
+    static const char *const kinds[] = {EXEC_KIND, HUMAN_TASK_KIND, "action_record", WF_KIND, WF_VERSION_KIND, NULL};
     store_begin(m->store);
     for (int i = 0; kinds[i]; i++)
         store_del_children(m->store, t->id, kinds[i], la);
+    configs_forget_linked_account(m, t, la);
     store_commit(m->store);
 }

@@ -10,7 +10,7 @@
 #include "util.h"
 #include "workflow_defs.h"
 #include "app_gate.h"
-#include "api/configs.h"
+#include "configs.h"
 #include "handlers.h"
 
 #include <stdio.h>
