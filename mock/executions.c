@@ -5,6 +5,7 @@
 #include "actions_run.h"
 #include "clock.h"
 #include "app_gate.h"
+#include "configs.h"
 #include "fixtures.h"
 #include "overrides.h"
 #include "store.h"
@@ -838,10 +839,11 @@ void executions_fire(struct mock *m, long long now)
 
 void executions_forget_linked_account(struct mock *m, const struct tenant *t, const char *la)
 {
-    static const char *const kinds[] = {EXEC_KIND, HUMAN_TASK_KIND, "config", "action_record", NULL};
+    static const char *const kinds[] = {EXEC_KIND, HUMAN_TASK_KIND, "action_record", NULL};
     store_begin(m->store);
     for (int i = 0; kinds[i]; i++)
         store_del_children(m->store, t->id, kinds[i], la);
     workflows_forget_linked_account(m, t, la);
+    configs_forget_linked_account(m, t, la);
     store_commit(m->store);
 }

@@ -22,7 +22,7 @@ int h_update_config_field(req *r);
 int h_delete_config_field(req *r);
 int h_get_rule_engine_options(req *r);
 
-/* api/configs.c */
+/* api/configs_api.c */
 int h_get_or_create_config(req *r);
 int h_update_config(req *r);
 int h_get_config_default(req *r);

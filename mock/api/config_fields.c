@@ -1,12 +1,10 @@
 /* config_fields.c: one config field at a time (app-level or a workflow's): read with its
  * options, set, clear; all fields of a config; rule-engine column options. */
+#include "configs.h"
 #include "fixtures.h"
 #include "json.h"
-#include "clock.h"
 #include "http.h"
-#include "store.h"
 #include "util.h"
-#include "api/configs.h"
 #include "handlers.h"
 
 #include <stdio.h>
@@ -64,31 +62,40 @@ int h_get_config_fields(req *r)
     return http_json(r, 200, out);
 }
 
+/* The answer when a field route's config or field is missing (0 when neither is). */
+static int target_missing(req *r, enum configs_outcome rc, const char *wid, const char *cid)
+{
+    if (rc == CONFIGS_NO_CONFIG)
+        return http_error(r, 404, "SERVER_ERROR", "Config with config id %s not found", cid);
+    if (rc == CONFIGS_NO_FIELD && *wid)
+        return http_error(r, 400, "SERVER_ERROR", "Field with id %s not found in workflow %s", r->param[0], wid);
+    if (rc == CONFIGS_NO_FIELD)
+        return http_error(r, 400, "SERVER_ERROR", "Field with id %s not found", r->param[0]);
+    return 0;
+}
+
+/* app, config id and workflow id of a field route (the slug header, the query); 0, or the
+ * status it answered. */
+static int field_ids(req *r, const cJSON **app, char *wid, char *cid)
+{
+    *app = header_app(r);
+    if (!*app)
+        return r->status;
+    if (!query(r, "config_id", cid, MOCK_ID_LEN))
+        util_copy(cid, MOCK_ID_LEN, r->la);
+    if (!query(r, "workflow_id", wid, MOCK_ID_LEN))
+        wid[0] = 0;
+    return 0;
+}
+
 /* Resolves app, config (may be required), workflow and field of a field route. 0, or the
  * status it answered. *cfg and *def are new values the caller deletes. */
 static int field_target(req *r, int need_config, const cJSON **app, cJSON **cfg, cJSON **def, char *wid, char *cid)
 {
     *cfg = *def = NULL;
-    *app = header_app(r);
-    if (!*app)
+    if (field_ids(r, app, wid, cid))
         return r->status;
-    const char *config_id = query(r, "config_id", cid, MOCK_ID_LEN);
-    if (!config_id)
-        util_copy(cid, MOCK_ID_LEN, r->la);
-    if (!query(r, "workflow_id", wid, MOCK_ID_LEN))
-        wid[0] = 0;
-    *cfg = configs_load(r->m, r->t, r->la, json_str(*app, "slug"), cid);
-    if (!*cfg && need_config)
-        return http_error(r, 404, "SERVER_ERROR", "Config with config id %s not found", cid);
-    *def = configs_field_def(r->m, r->t, r->la, *app, wid, r->param[0]);
-    if (!*def) {
-        cJSON_Delete(*cfg);
-        *cfg = NULL;
-        if (*wid)
-            return http_error(r, 400, "SERVER_ERROR", "Field with id %s not found in workflow %s", r->param[0], wid);
-        return http_error(r, 400, "SERVER_ERROR", "Field with id %s not found", r->param[0]);
-    }
-    return 0;
+    return target_missing(r, configs_field_target(r->m, r->t, r->la, *app, cid, wid, r->param[0], need_config, cfg, def), wid, cid);
 }
 
 static int send_field(req *r, const cJSON *def, const cJSON *cfg, const char *wid)
@@ -120,34 +127,20 @@ static int write_field(req *r, const cJSON *value)
 {
     const cJSON *app;
     cJSON *cfg, *def;
-    char wid[MOCK_ID_LEN], cid[MOCK_ID_LEN], err[400];
-    store_begin(r->m->store);
-    if (field_target(r, 1, &app, &cfg, &def, wid, cid)) {
-        store_rollback(r->m->store);
+    char wid[MOCK_ID_LEN], cid[MOCK_ID_LEN], why[400];
+    if (field_ids(r, &app, wid, cid))
         return r->status;
-    }
-    int rc;
-    cJSON *owned;
-    value = configs_coerce(def, value, &owned);
-    if (cJSON_IsNull(value))
-        value = NULL;
-    if (value && configs_check_value(def, value, err, sizeof err)) {
-        store_rollback(r->m->store);
-        rc = http_error(r, 400, "BAD_REQUEST", "%s", err);
-    } else {
-        char at[32];
-        configs_set_value(cfg, wid, r->param[0], value);
-        util_iso8601(clock_now_ms(r->m), at);
-        json_set(cfg, "updatedAt", cJSON_CreateString(at));
-        if (configs_save(r->m, r->t, r->la, cfg) || store_commit(r->m->store))
-            rc = http_error(r, 500, "SERVER_ERROR", "could not store the config");
-        else
-            rc = send_field(r, def, cfg, wid);
-    }
+    enum configs_outcome rc = configs_write_field(r->m, r->t, r->la, app, cid, wid, r->param[0], value, &cfg, &def, why, sizeof why);
+    if (rc == CONFIGS_BAD_INPUT)
+        return http_error(r, 400, "BAD_REQUEST", "%s", why);
+    if (rc == CONFIGS_STORE_ERROR)
+        return http_error(r, 500, "SERVER_ERROR", "could not store the config");
+    if (rc != CONFIGS_OK)
+        return target_missing(r, rc, wid, cid);
+    int sent = send_field(r, def, cfg, wid);
     cJSON_Delete(cfg);
     cJSON_Delete(def);
-    cJSON_Delete(owned);
-    return rc;
+    return sent;
 }
 
 /* route: PUT /api/v2/public/config/field/{fieldId} (param[0] fieldId) */

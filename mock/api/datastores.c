@@ -4,7 +4,7 @@
 #include "json.h"
 #include "http.h"
 #include "util.h"
-#include "api/configs.h"
+#include "configs.h"
 #include "handlers.h"
 #include "pattern.h"
 #include "record_filter.h"

@@ -11,7 +11,7 @@
 #include "workflow_defs.h"
 #include "workflows.h"
 #include "app_gate.h"
-#include "api/configs.h"
+#include "configs.h"
 #include "handlers.h"
 
 #include <stdio.h>

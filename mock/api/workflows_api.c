@@ -5,11 +5,10 @@
 #include "json.h"
 #include "fixtures.h"
 #include "http.h"
-#include "store.h"
 #include "util.h"
 #include "workflow_defs.h"
 #include "workflows.h"
-#include "api/configs.h"
+#include "configs.h"
 #include "handlers.h"
 #include "pattern.h"
 
@@ -449,7 +448,7 @@ int h_list_enabled_workflows(req *r)
     if (need_la(r))
         return r->status;
     cJSON *out = cJSON_CreateArray();
-    cJSON *cfgs = store_list(r->m->store, r->t->id, CONFIG_KIND, r->la, NULL, NULL, 0, 0, NULL), *c;
+    cJSON *cfgs = configs_list(r->m, r->t, r->la, NULL), *c;
     cJSON_ArrayForEach(c, cfgs) {
         const cJSON *app = fixtures_app(r->m->fx, json_str(c, "slug"));
         if (!app)

@@ -407,6 +407,38 @@ static void rule_engine_options(void **state)
     th_free(&r);
 }
 
+/* Deleting a linked account takes its configs (the cascade through DELETE, configs.c's part):
+ * a linked account created again under the same id starts with none; another account's stay. */
+static void deleting_the_account_takes_its_configs(void **state)
+{
+    refold_mock *m = *state;
+    th_resp r = th_key(m, "POST", CFG, ACME, LA, "{\"slug\":\"playground_app\"}");
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    r = th_key(m, "POST", CFG, ACME, LA, "{\"slug\":\"playground_app\",\"config_id\":\"second\"}");
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    r = th_key(m, "POST", CFG, ACME, "user_67890", "{\"slug\":\"playground_app\"}");
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+
+    r = th_key(m, "DELETE", "/api/v2/public/linked-account/" LA, ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    th_create_la(m, ACME, LA, "Acme Inc.");
+    r = th_key(m, "GET", "/api/v2/public/slug/playground_app/configs", ACME, LA, NULL);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(cJSON_GetArraySize(r.json), 0);
+    th_free(&r);
+    r = th_key(m, "GET", "/api/v2/public/slug/playground_app/config/second", ACME, LA, NULL);
+    th_assert_error(&r, 404);
+    th_free(&r);
+    r = th_key(m, "GET", "/api/v2/public/slug/playground_app/configs", ACME, "user_67890", NULL);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(cJSON_GetArraySize(r.json), 1);
+    th_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -417,6 +449,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(toggle_delete_and_isolation, th_setup_la, th_teardown),
         cmocka_unit_test_setup_teardown(single_fields, th_setup_la, th_teardown),
         cmocka_unit_test_setup_teardown(rule_engine_options, th_setup_la, th_teardown),
+        cmocka_unit_test_setup_teardown(deleting_the_account_takes_its_configs, th_setup_two_las, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

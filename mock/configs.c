@@ -1,21 +1,22 @@
-/* configs.c: configs (a linked account's installation of an app): field values, enabled
- * workflows, labels; get-or-create, update, get, delete, toggle, list. */
-#include "api/configs.h"
+/* configs.c: the config model (a linked account's installation of an app): its documents,
+ * field values, enabled workflows and labels; get-or-create, update, toggle, delete, list, one
+ * field at a time, and what a deleted linked account takes with it. No HTTP: the handlers
+ * (api/configs_api.c, api/config_fields.c) answer. */
+#include "configs.h"
 #include "json.h"
 #include "clock.h"
-#include "fixtures.h"
-#include "http.h"
 #include "store.h"
 #include "util.h"
 #include "workflow_defs.h"
-#include "handlers.h"
-#include "linked_accounts.h"
 
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The only spelling of the document kind (grep for it: nothing else names it). */
+#define CONFIG_KIND "config"
 
 /* Stored document, kind "config", id "<la>/<slug>/<config_id>", parent la:
  * {"_id","slug","config_id","linked_account_id","values":{field_id: value},
@@ -34,7 +35,8 @@ cJSON *configs_load(struct mock *m, const struct tenant *t, const char *la, cons
     return store_get(m->store, t->id, CONFIG_KIND, id);
 }
 
-int configs_save(struct mock *m, const struct tenant *t, const char *la, const cJSON *cfg)
+/* Writes it (inside the caller's transaction when there is one). 0 on success. */
+static int configs_save(struct mock *m, const struct tenant *t, const char *la, const cJSON *cfg)
 {
     char id[3 * MOCK_ID_LEN + 8];
     doc_id(id, sizeof id, la, json_str(cfg, "slug"), json_str(cfg, "config_id"));
@@ -102,8 +104,9 @@ int configs_workflow_enabled(const cJSON *cfg, const cJSON *def)
     return cJSON_IsBool(e) ? cJSON_IsTrue(e) : json_bool(def, "enabled", 0);
 }
 
-cJSON *configs_field_def(struct mock *m, const struct tenant *t, const char *la, const cJSON *app,
-                        const char *workflow_id, const char *field_id)
+/* A field definition: app-level (workflow_id NULL) or of that workflow; new value or NULL. */
+static cJSON *configs_field_def(struct mock *m, const struct tenant *t, const char *la, const cJSON *app,
+                               const char *workflow_id, const char *field_id)
 {
     if (!workflow_id || !*workflow_id) {
         const cJSON *f = find_by_id(app_config(app, "fields"), field_id);
@@ -313,7 +316,8 @@ static cJSON *wf_state_make(cJSON *cfg, const char *wid)
     return st;
 }
 
-void configs_set_value(cJSON *cfg, const char *workflow_id, const char *field_id, const cJSON *value)
+/* Sets (value non-NULL) or clears a value in cfg (not stored). */
+static void configs_set_value(cJSON *cfg, const char *workflow_id, const char *field_id, const cJSON *value)
 {
     cJSON *holder = workflow_id && *workflow_id ? wf_state_make(cfg, workflow_id) : cfg;
     cJSON *vals = cJSON_GetObjectItemCaseSensitive(holder, "values");
@@ -329,41 +333,34 @@ void configs_set_value(cJSON *cfg, const char *workflow_id, const char *field_id
 
 /* ---- applying a body ---- */
 
-struct fail {
-    int status;
-    char code[40];
-    char msg[512];
-};
-
-static int failf(struct fail *f, int status, const char *code, const char *msg)
+/* A refusal: its reason in why (the handler answers 400 BAD_REQUEST with it). */
+static int refuse(char *why, size_t n, const char *msg)
 {
-    f->status = status;
-    snprintf(f->code, sizeof f->code, "%s", code);
-    snprintf(f->msg, sizeof f->msg, "%s", msg);
+    snprintf(why, n, "%s", msg);
     return -1;
 }
 
 /* fields: {"id": value} (the SDK) or [{"id", "value"}] (the spec's IFieldInConfig). */
 static int apply_fields(struct mock *m, const struct tenant *t, const char *la, const cJSON *app, cJSON *cfg,
-                        const char *workflow_id, const cJSON *fields, struct fail *f)
+                        const char *workflow_id, const cJSON *fields, char *why, size_t n)
 {
     char err[400];
     const cJSON *e;
     if (!fields)
         return 0;
     if (!cJSON_IsObject(fields) && !cJSON_IsArray(fields))
-        return failf(f, 400, "BAD_REQUEST", "fields must be an object of field id -> value, or an array of {id, value}");
+        return refuse(why, n, "fields must be an object of field id -> value, or an array of {id, value}");
     cJSON_ArrayForEach(e, fields) {
         const char *id = cJSON_IsObject(fields) ? e->string : json_str(e, "id");
         const cJSON *v = cJSON_IsObject(fields) ? e : cJSON_GetObjectItemCaseSensitive(e, "value");
         if (!id)
-            return failf(f, 400, "BAD_REQUEST", "every entry of fields needs an id");
+            return refuse(why, n, "every entry of fields needs an id");
         if (cJSON_IsArray(fields) && !v)
             continue; /* a field sent back without a value changes nothing */
         cJSON *def = configs_field_def(m, t, la, app, workflow_id, id);
         if (!def) {
             snprintf(err, sizeof err, "Field with id %s not found", id);
-            return failf(f, 400, "BAD_REQUEST", err);
+            return refuse(why, n, err);
         }
         cJSON *owned;
         v = configs_coerce(def, v, &owned);
@@ -371,7 +368,7 @@ static int apply_fields(struct mock *m, const struct tenant *t, const char *la, 
         cJSON_Delete(def);
         if (bad) {
             cJSON_Delete(owned);
-            return failf(f, 400, "BAD_REQUEST", err);
+            return refuse(why, n, err);
         }
         configs_set_value(cfg, workflow_id, id, v);
         cJSON_Delete(owned);
@@ -380,38 +377,38 @@ static int apply_fields(struct mock *m, const struct tenant *t, const char *la, 
 }
 
 static int apply_body(struct mock *m, const struct tenant *t, const char *la, const cJSON *app, cJSON *cfg,
-                      const cJSON *body, struct fail *f)
+                      const cJSON *body, char *why, size_t n)
 {
     char err[300];
     const cJSON *fields = cJSON_GetObjectItemCaseSensitive(body, "fields");
     if (!fields)
         fields = cJSON_GetObjectItemCaseSensitive(body, "application_data_slots");
-    if (apply_fields(m, t, la, app, cfg, NULL, fields, f))
+    if (apply_fields(m, t, la, app, cfg, NULL, fields, why, n))
         return -1;
     const cJSON *wfs = cJSON_GetObjectItemCaseSensitive(body, "workflows"), *w;
     if (wfs && !cJSON_IsArray(wfs))
-        return failf(f, 400, "BAD_REQUEST", "workflows must be an array of {id, enabled, fields}");
+        return refuse(why, n, "workflows must be an array of {id, enabled, fields}");
     cJSON *defs = wfs ? configs_workflow_defs(m, t, la, app) : NULL;
     cJSON_ArrayForEach(w, wfs) {
         const char *id = json_str(w, "id");
         const cJSON *en = cJSON_GetObjectItemCaseSensitive(w, "enabled");
         if (!id) {
             cJSON_Delete(defs);
-            return failf(f, 400, "BAD_REQUEST", "every entry of workflows needs an id");
+            return refuse(why, n, "every entry of workflows needs an id");
         }
         if (!find_by_id(defs, id)) {
             snprintf(err, sizeof err, "Workflow with id %s not found in application %s", id, json_str(app, "slug"));
             cJSON_Delete(defs);
-            return failf(f, 400, "BAD_REQUEST", err);
+            return refuse(why, n, err);
         }
         if (en && !cJSON_IsBool(en)) {
             cJSON_Delete(defs);
-            return failf(f, 400, "BAD_REQUEST", "workflows[].enabled must be true or false");
+            return refuse(why, n, "workflows[].enabled must be true or false");
         }
         const cJSON *wf_fields = cJSON_GetObjectItemCaseSensitive(w, "fields");
         if (!wf_fields)
             wf_fields = cJSON_GetObjectItemCaseSensitive(w, "data_slots");
-        if (apply_fields(m, t, la, app, cfg, id, wf_fields, f)) {
+        if (apply_fields(m, t, la, app, cfg, id, wf_fields, why, n)) {
             cJSON_Delete(defs);
             return -1;
         }
@@ -422,13 +419,13 @@ static int apply_body(struct mock *m, const struct tenant *t, const char *la, co
     const cJSON *labels = cJSON_GetObjectItemCaseSensitive(body, "labels");
     if (labels) {
         if (!cJSON_IsArray(labels) && !cJSON_IsObject(labels))
-            return failf(f, 400, "BAD_REQUEST", "labels must be an array of {name, value} or an object");
+            return refuse(why, n, "labels must be an array of {name, value} or an object");
         json_set(cfg, "labels", cJSON_Duplicate(labels, 1));
     }
     const cJSON *mfo = cJSON_GetObjectItemCaseSensitive(body, "map_fields_object"), *e;
     if (mfo) {
         if (!cJSON_IsObject(mfo))
-            return failf(f, 400, "BAD_REQUEST", "map_fields_object must be an object of field id -> labels");
+            return refuse(why, n, "map_fields_object must be an object of field id -> labels");
         cJSON *ml = cJSON_GetObjectItemCaseSensitive(cfg, "map_labels");
         if (!cJSON_IsObject(ml)) {
             ml = cJSON_CreateObject();
@@ -436,244 +433,186 @@ static int apply_body(struct mock *m, const struct tenant *t, const char *la, co
         }
         cJSON_ArrayForEach(e, mfo) {
             if (!cJSON_IsArray(e))
-                return failf(f, 400, "BAD_REQUEST", "map_fields_object values must be arrays of {name, value}");
+                return refuse(why, n, "map_fields_object values must be arrays of {name, value}");
             json_set(ml, e->string, cJSON_Duplicate(e, 1));
         }
     }
     return 0;
 }
 
-/* ---- request level ---- */
 
-/* Sends a config view; the disable_field_options header leaves option lists out. */
-static int send_view(req *r, cJSON *view)
+/* ---- operations: each one store transaction ---- */
+
+static void stamp(struct mock *m, cJSON *cfg)
 {
-    const char *h = http_header(r, "disable_field_options");
-    if (h && !strcmp(h, "true")) {
-        cJSON *f, *w;
-        cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(view, "fields"))
-            cJSON_DeleteItemFromObjectCaseSensitive(f, "options");
-        cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(view, "workflows"))
-            cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(w, "fields"))
-                cJSON_DeleteItemFromObjectCaseSensitive(f, "options");
+    char at[32];
+    util_iso8601(clock_now_ms(m), at);
+    json_set(cfg, "updatedAt", cJSON_CreateString(at));
+}
+
+/* Saves cfg and commits; rolls back on a failed save (the transaction is never left open). */
+static enum configs_outcome save_commit(struct mock *m, const struct tenant *t, const char *la, const cJSON *cfg)
+{
+    if (configs_save(m, t, la, cfg)) {
+        store_rollback(m->store);
+        return CONFIGS_STORE_ERROR;
     }
-    return http_json(r, 200, view);
+    return store_commit(m->store) ? CONFIGS_STORE_ERROR : CONFIGS_OK;
 }
 
-/* slug, app and config_id of a body; 0, or the status it answered. */
-static int body_target(req *r, const cJSON *body, const cJSON **app, const char **config_id)
+enum configs_outcome configs_get_or_create(struct mock *m, const struct tenant *t, const char *la, const cJSON *app,
+                                           const char *config_id, const cJSON *body, cJSON **cfg, char *why, size_t n)
 {
-    if (!cJSON_IsObject(body))
-        return http_error(r, 400, "BAD_REQUEST", "the request body must be a JSON object");
-    const cJSON *s = cJSON_GetObjectItemCaseSensitive(body, "slug");
-    if (!cJSON_IsString(s) || !*s->valuestring)
-        return http_error(r, 400, "BAD_REQUEST", s ? "slug must be a non-empty string" : "slug is required");
-    const cJSON *c = cJSON_GetObjectItemCaseSensitive(body, "config_id");
-    if (c && !cJSON_IsNull(c) && (!cJSON_IsString(c) || (*c->valuestring && !linked_accounts_valid_id(c->valuestring))))
-        return http_error(r, 400, "BAD_REQUEST", "config_id must be a string of 1-%d characters without '/'", MOCK_ID_LEN - 1);
-    *config_id = cJSON_IsString(c) && *c->valuestring ? c->valuestring : r->la;
-    *app = fixtures_app(r->m->fx, s->valuestring);
-    if (!*app)
-        return http_error(r, 404, "INVALID_APP_ID", "Application with app_type '%s' not found for org %s", s->valuestring, r->t->org_id);
-    return 0;
-}
-
-static int config_missing(req *r, const char *config_id)
-{
-    return http_error(r, 404, "SERVER_ERROR", "Config with config id %s not found", config_id && *config_id ? config_id : r->la);
-}
-
-int configs_reply_get_or_create(req *r, const cJSON *body)
-{
-    const cJSON *app;
-    const char *config_id;
-    if (body_target(r, body, &app, &config_id))
-        return r->status;
     const char *slug = json_str(app, "slug");
-    store_begin(r->m->store);
-    cJSON *cfg = configs_load(r->m, r->t, r->la, slug, config_id);
-    if (!cfg) {
+    store_begin(m->store);
+    *cfg = configs_load(m, t, la, slug, config_id);
+    if (!*cfg) {
         char oid[25], at[32];
-        struct fail f;
         util_new_id(oid);
-        util_iso8601(clock_now_ms(r->m), at);
-        cfg = cJSON_CreateObject();
-        cJSON_AddStringToObject(cfg, "_id", oid);
-        cJSON_AddStringToObject(cfg, "slug", slug);
-        cJSON_AddStringToObject(cfg, "config_id", config_id);
-        cJSON_AddStringToObject(cfg, "linked_account_id", r->la);
-        cJSON_AddItemToObject(cfg, "values", cJSON_CreateObject());
-        cJSON_AddItemToObject(cfg, "workflows", cJSON_CreateObject());
-        cJSON_AddStringToObject(cfg, "createdAt", at);
-        cJSON_AddStringToObject(cfg, "updatedAt", at);
-        if (apply_body(r->m, r->t, r->la, app, cfg, body, &f)) {
-            cJSON_Delete(cfg);
-            store_rollback(r->m->store);
-            return http_error(r, f.status, f.code, "%s", f.msg);
+        util_iso8601(clock_now_ms(m), at);
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "_id", oid);
+        cJSON_AddStringToObject(c, "slug", slug);
+        cJSON_AddStringToObject(c, "config_id", config_id && *config_id ? config_id : la);
+        cJSON_AddStringToObject(c, "linked_account_id", la);
+        cJSON_AddItemToObject(c, "values", cJSON_CreateObject());
+        cJSON_AddItemToObject(c, "workflows", cJSON_CreateObject());
+        cJSON_AddStringToObject(c, "createdAt", at);
+        cJSON_AddStringToObject(c, "updatedAt", at);
+        enum configs_outcome rc = apply_body(m, t, la, app, c, body, why, n) ? CONFIGS_BAD_INPUT : save_commit(m, t, la, c);
+        if (rc == CONFIGS_BAD_INPUT)
+            store_rollback(m->store);
+        if (rc != CONFIGS_OK) {
+            cJSON_Delete(c);
+            return rc;
         }
-        if (configs_save(r->m, r->t, r->la, cfg)) {
-            cJSON_Delete(cfg);
-            store_rollback(r->m->store);
-            return http_error(r, 500, "SERVER_ERROR", "could not store the config");
-        }
+        *cfg = c;
+        return CONFIGS_OK;
     }
-    if (store_commit(r->m->store)) {
-        cJSON_Delete(cfg);
-        return http_error(r, 500, "SERVER_ERROR", "could not store the config");
+    if (store_commit(m->store)) {
+        cJSON_Delete(*cfg);
+        *cfg = NULL;
+        return CONFIGS_STORE_ERROR;
     }
-    cJSON *out = configs_view(r->m, r->t, r->la, app, cfg, config_id);
-    cJSON_Delete(cfg);
-    return send_view(r, out);
+    return CONFIGS_OK;
 }
 
-int configs_reply_update(req *r, const cJSON *body)
+enum configs_outcome configs_update(struct mock *m, const struct tenant *t, const char *la, const cJSON *app,
+                                    const char *config_id, const cJSON *body, cJSON **cfg, char *why, size_t n)
 {
-    const cJSON *app;
-    const char *config_id;
-    if (body_target(r, body, &app, &config_id))
-        return r->status;
-    store_begin(r->m->store);
-    cJSON *cfg = configs_load(r->m, r->t, r->la, json_str(app, "slug"), config_id);
-    if (!cfg) {
-        store_rollback(r->m->store);
-        return config_missing(r, config_id);
+    store_begin(m->store);
+    *cfg = configs_load(m, t, la, json_str(app, "slug"), config_id);
+    if (!*cfg) {
+        store_rollback(m->store);
+        return CONFIGS_NO_CONFIG;
     }
-    struct fail f;
-    if (apply_body(r->m, r->t, r->la, app, cfg, body, &f)) {
-        cJSON_Delete(cfg);
-        store_rollback(r->m->store);
-        return http_error(r, f.status, f.code, "%s", f.msg);
+    enum configs_outcome rc = CONFIGS_BAD_INPUT;
+    if (apply_body(m, t, la, app, *cfg, body, why, n)) {
+        store_rollback(m->store);
+    } else {
+        stamp(m, *cfg);
+        rc = save_commit(m, t, la, *cfg);
     }
-    char at[32];
-    util_iso8601(clock_now_ms(r->m), at);
-    json_set(cfg, "updatedAt", cJSON_CreateString(at));
-    if (configs_save(r->m, r->t, r->la, cfg) || store_commit(r->m->store)) {
-        cJSON_Delete(cfg);
-        return http_error(r, 500, "SERVER_ERROR", "could not store the config");
+    if (rc != CONFIGS_OK) {
+        cJSON_Delete(*cfg);
+        *cfg = NULL;
     }
-    cJSON *out = configs_view(r->m, r->t, r->la, app, cfg, config_id);
-    cJSON_Delete(cfg);
-    return send_view(r, out);
+    return rc;
 }
 
-static const cJSON *path_app(req *r, const char *slug)
+enum configs_outcome configs_toggle_workflow(struct mock *m, const struct tenant *t, const char *la, const cJSON *app,
+                                             const char *config_id, const char *workflow_id, int enabled,
+                                             cJSON **cfg, cJSON **defs)
 {
-    const cJSON *app = fixtures_app(r->m->fx, slug);
-    if (!app)
-        http_error(r, 404, "INVALID_APP_ID", "Application with app_type '%s' not found for org %s", slug, r->t->org_id);
-    return app;
+    *defs = NULL;
+    store_begin(m->store);
+    *cfg = configs_load(m, t, la, json_str(app, "slug"), config_id);
+    if (!*cfg) {
+        store_rollback(m->store);
+        return CONFIGS_NO_CONFIG;
+    }
+    *defs = configs_workflow_defs(m, t, la, app);
+    enum configs_outcome rc = CONFIGS_NO_WORKFLOW;
+    if (!find_by_id(*defs, workflow_id)) {
+        store_rollback(m->store);
+    } else {
+        json_set(wf_state_make(*cfg, workflow_id), "enabled", cJSON_CreateBool(enabled));
+        stamp(m, *cfg);
+        rc = save_commit(m, t, la, *cfg);
+    }
+    if (rc != CONFIGS_OK) {
+        cJSON_Delete(*cfg);
+        cJSON_Delete(*defs);
+        *cfg = *defs = NULL;
+    }
+    return rc;
 }
 
-int configs_reply_get(req *r, const char *slug, const char *config_id)
+int configs_delete(struct mock *m, const struct tenant *t, const char *la, const char *slug, const char *config_id)
 {
-    const cJSON *app = path_app(r, slug);
-    if (!app)
-        return r->status;
-    cJSON *cfg = configs_load(r->m, r->t, r->la, slug, config_id);
-    if (!cfg)
-        return config_missing(r, config_id);
-    cJSON *out = configs_view(r->m, r->t, r->la, app, cfg, config_id);
-    cJSON_Delete(cfg);
-    return send_view(r, out);
-}
-
-int configs_reply_delete(req *r, const char *slug, const char *config_id)
-{
-    if (!path_app(r, slug))
-        return r->status;
     char id[3 * MOCK_ID_LEN + 8];
-    doc_id(id, sizeof id, r->la, slug, config_id);
-    store_begin(r->m->store);
-    int found = store_del(r->m->store, r->t->id, CONFIG_KIND, id);
-    if (store_commit(r->m->store))
-        return http_error(r, 500, "SERVER_ERROR", "could not delete the config");
-    if (!found)
-        return config_missing(r, config_id);
-    cJSON *out = cJSON_CreateObject();
-    cJSON_AddStringToObject(out, "message", "Installation Deleted Success");
-    return http_json(r, 200, out);
+    doc_id(id, sizeof id, la, slug, config_id);
+    store_begin(m->store);
+    int found = store_del(m->store, t->id, CONFIG_KIND, id);
+    if (store_commit(m->store))
+        return -1;
+    return found ? 0 : 1;
 }
 
-/* ---- handlers ---- */
-
-/* route: POST /api/v2/public/config */
-int h_get_or_create_config(req *r) { return configs_reply_get_or_create(r, r->body); }
-/* route: PUT /api/v2/public/config */
-int h_update_config(req *r) { return configs_reply_update(r, r->body); }
-/* route: GET /api/v2/public/slug/{slug}/config (param[0] slug) */
-int h_get_config_default(req *r) { return configs_reply_get(r, r->param[0], NULL); }
-/* route: GET /api/v2/public/slug/{slug}/config/{configId} (param[0] slug; param[1] configId) */
-int h_get_config(req *r) { return configs_reply_get(r, r->param[0], r->param[1]); }
-/* route: DELETE /api/v2/public/slug/{slug}/config (param[0] slug) */
-int h_delete_config_default(req *r) { return configs_reply_delete(r, r->param[0], NULL); }
-/* route: DELETE /api/v2/public/slug/{slug}/config/{configId} (param[0] slug; param[1] configId) */
-int h_delete_config(req *r) { return configs_reply_delete(r, r->param[0], r->param[1]); }
-
-/* route: PATCH /api/v2/public/slug/{slug}/config/{configId}/workflows/{workflowId} (param[0] slug; param[1] configId; param[2] workflowId) */
-int h_toggle_config_workflow(req *r)
+cJSON *configs_list(struct mock *m, const struct tenant *t, const char *la, const char *slug)
 {
-    const char *slug = r->param[0], *config_id = r->param[1], *wid = r->param[2];
-    const cJSON *app = path_app(r, slug);
-    if (!app)
-        return r->status;
-    if (!http_need_object(r))
-        return r->status;
-    const cJSON *en = cJSON_GetObjectItemCaseSensitive(r->body, "enabled");
-    if (!cJSON_IsBool(en))
-        return http_error(r, 400, "BAD_REQUEST", en ? "enabled must be true or false" : "enabled is required");
-    store_begin(r->m->store);
-    cJSON *cfg = configs_load(r->m, r->t, r->la, slug, config_id);
-    if (!cfg) {
-        store_rollback(r->m->store);
-        return config_missing(r, config_id);
-    }
-    cJSON *defs = configs_workflow_defs(r->m, r->t, r->la, app);
-    if (!find_by_id(defs, wid)) {
-        cJSON_Delete(defs);
-        cJSON_Delete(cfg);
-        store_rollback(r->m->store);
-        return http_error(r, 404, "SERVER_ERROR", "Workflow with id %s not found in config %s", wid, config_id);
-    }
-    json_set(wf_state_make(cfg, wid), "enabled", cJSON_CreateBool(cJSON_IsTrue(en)));
-    char at[32];
-    util_iso8601(clock_now_ms(r->m), at);
-    json_set(cfg, "updatedAt", cJSON_CreateString(at));
-    if (configs_save(r->m, r->t, r->la, cfg) || store_commit(r->m->store)) {
-        cJSON_Delete(defs);
-        cJSON_Delete(cfg);
-        return http_error(r, 500, "SERVER_ERROR", "could not store the config");
-    }
-    cJSON *out = cJSON_CreateObject(), *list = cJSON_CreateArray(), *d, *f;
-    cJSON_ArrayForEach(d, defs) {
-        cJSON *w = cJSON_CreateObject(), *slots = cJSON_CreateArray();
-        cJSON_AddStringToObject(w, "id", json_str(d, "id"));
-        cJSON_AddStringToObject(w, "name", json_str(d, "name"));
-        cJSON_AddStringToObject(w, "description", json_str(d, "description"));
-        cJSON_AddBoolToObject(w, "enabled", configs_workflow_enabled(cfg, d));
-        cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(d, "fields"))
-            cJSON_AddItemToArray(slots, configs_field_view(f, cfg, json_str(d, "id")));
-        cJSON_AddItemToObject(w, "data_slots", slots);
-        cJSON_AddItemToArray(list, w);
-    }
-    cJSON_AddItemToObject(out, "workflows", list);
-    cJSON_Delete(defs);
-    cJSON_Delete(cfg);
-    return http_json(r, 200, out);
+    return store_list(m->store, t->id, CONFIG_KIND, la, slug ? "slug" : NULL, slug, 0, 0, NULL);
 }
 
-/* route: GET /api/v2/public/slug/{slug}/configs (param[0] slug) */
-int h_list_configs(req *r)
+enum configs_outcome configs_field_target(struct mock *m, const struct tenant *t, const char *la, const cJSON *app,
+                                          const char *config_id, const char *workflow_id, const char *field_id,
+                                          int need_config, cJSON **cfg, cJSON **def)
 {
-    if (!path_app(r, r->param[0]))
-        return r->status;
-    cJSON *docs = store_list(r->m->store, r->t->id, CONFIG_KIND, r->la, "slug", r->param[0], 0, 0, NULL), *d;
-    cJSON *out = cJSON_CreateArray();
-    cJSON_ArrayForEach(d, docs) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "_id", json_str(d, "_id"));
-        cJSON_AddStringToObject(o, "config_id", json_str(d, "config_id"));
-        cJSON_AddItemToArray(out, o);
+    *def = NULL;
+    *cfg = configs_load(m, t, la, json_str(app, "slug"), config_id);
+    if (!*cfg && need_config)
+        return CONFIGS_NO_CONFIG;
+    *def = configs_field_def(m, t, la, app, workflow_id, field_id);
+    if (!*def) {
+        cJSON_Delete(*cfg);
+        *cfg = NULL;
+        return CONFIGS_NO_FIELD;
     }
-    cJSON_Delete(docs);
-    return http_json(r, 200, out);
+    return CONFIGS_OK;
+}
+
+enum configs_outcome configs_write_field(struct mock *m, const struct tenant *t, const char *la, const cJSON *app,
+                                         const char *config_id, const char *workflow_id, const char *field_id,
+                                         const cJSON *value, cJSON **cfg, cJSON **def, char *why, size_t n)
+{
+    store_begin(m->store);
+    enum configs_outcome rc = configs_field_target(m, t, la, app, config_id, workflow_id, field_id, 1, cfg, def);
+    if (rc != CONFIGS_OK) {
+        store_rollback(m->store);
+        return rc;
+    }
+    cJSON *owned;
+    value = configs_coerce(*def, value, &owned);
+    if (cJSON_IsNull(value))
+        value = NULL;
+    if (value && configs_check_value(*def, value, why, n)) {
+        store_rollback(m->store);
+        rc = CONFIGS_BAD_INPUT;
+    } else {
+        configs_set_value(*cfg, workflow_id, field_id, value);
+        stamp(m, *cfg);
+        rc = save_commit(m, t, la, *cfg);
+    }
+    cJSON_Delete(owned);
+    if (rc != CONFIGS_OK) {
+        cJSON_Delete(*cfg);
+        cJSON_Delete(*def);
+        *cfg = *def = NULL;
+    }
+    return rc;
+}
+
+void configs_forget_linked_account(struct mock *m, const struct tenant *t, const char *la)
+{
+    store_del_children(m->store, t->id, CONFIG_KIND, la);
 }
