@@ -52,7 +52,7 @@ int h_list_config_datastores(req *r);
 int h_list_config_datastore_records(req *r);
 int h_search_config_datastore(req *r);
 
-/* api/env_vars.c */
+/* api/env_vars_api.c */
 int h_list_env_definitions(req *r);
 int h_get_env_definition(req *r);
 int h_get_env_value(req *r);

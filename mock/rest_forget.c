@@ -1,5 +1,6 @@
 /* rest_forget.c: deleting a linked account takes its datarefs, schedules, env values, tables and PATs. */
 #include "rest_forget.h"
+#include "env_vars.h"
 #include "json.h"
 #include "pats.h"
 #include "schedules.h"
@@ -11,10 +12,7 @@ void rest_forget_linked_account(struct mock *m, const struct tenant *t, const ch
     store_begin(m->store);
     store_del_children(m->store, t->id, "dataref", la);
     store_del_children(m->store, t->id, SCHEDULE_KIND, la);
-    cJSON *values = store_list(m->store, t->id, "env_value", NULL, "linked_account_id", la, 0, 0, NULL), *v;
-    cJSON_ArrayForEach(v, values)
-        store_del(m->store, t->id, "env_value", json_str(v, "_id"));
-    cJSON_Delete(values);
+    env_vars_forget_linked_account(m, t, la);
     cJSON *tables = store_list(m->store, t->id, "ptable", NULL, "linked_account_id", la, 0, 0, NULL), *tb;
     cJSON_ArrayForEach(tb, tables) {
         store_del_children(m->store, t->id, "ptable_record", json_str(tb, "_id"));
