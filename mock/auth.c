@@ -161,6 +161,11 @@ int auth_resolve(req *r)
     return 0;
 }
 
+int auth_bearer_account_exists(struct mock *m, const struct auth_who *who)
+{
+    return who->pat || store_exists(m->store, who->t->id, "linked_account", who->la);
+}
+
 int auth_no_linked_account(req *r)
 {
     return http_error(r, 404, "INVALID_LINKED_ACCOUNT_ID", "No linked account found for account id : %s in environment %s",

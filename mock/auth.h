@@ -28,6 +28,9 @@ struct auth_who {
 /* Checks a bearer token against the virtual clock and the store: 0 and who filled, or -1 with
  * who->code and who->message. Used by auth_resolve and the MCP endpoint. */
 int auth_bearer(struct mock *m, const char *token, struct auth_who *who);
+/* Whether the linked account auth_bearer found still exists: a session token outlives its
+ * account's deletion (a PAT's lookup has checked it already). The MCP endpoint refuses the former. */
+int auth_bearer_account_exists(struct mock *m, const struct auth_who *who);
 
 
 /* The admin token check for /__mock/\* (a no-op when no --admin-token was given). */

@@ -97,7 +97,7 @@ int h_active_linked_account(req *r);
 /* api/mcp.c */
 int h_mcp(req *r);
 
-/* api/mcp_servers.c */
+/* api/mcp_servers_api.c */
 int h_list_mcp_servers(req *r);
 int h_create_mcp_server(req *r);
 int h_get_mcp_server(req *r);
