@@ -17,14 +17,19 @@
 #define KIND "env_value" /* parent: none; linked_account_id / workflow_id members name the scope */
 
 static const char *const scopes[] = {"org", "workspace", "linked_account", "workflow", NULL};
+static const char *const formats[] = {"string", "number", "url", NULL};
 
-int env_vars_scope_known(const char *scope)
+static int one_of(const char *v, const char *const *set)
 {
-    for (int i = 0; scopes[i]; i++)
-        if (!strcmp(scope, scopes[i]))
+    for (int i = 0; set[i]; i++)
+        if (!strcmp(v, set[i]))
             return 1;
     return 0;
 }
+
+int env_vars_scope_known(const char *scope) { return one_of(scope, scopes); }
+
+int env_vars_format_known(const char *format) { return one_of(format, formats); }
 
 const cJSON *env_vars_definition(struct mock *m, const struct tenant *t, const char *id)
 {

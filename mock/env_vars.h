@@ -10,6 +10,8 @@ struct pattern;
 
 /* Whether scope is one a definition can have: org, workspace, linked_account, workflow. */
 int env_vars_scope_known(const char *scope);
+/* Whether format is a var_format: string, number, url. */
+int env_vars_format_known(const char *format);
 /* The org's definition id (the fixtures' own, not to be freed), or NULL. */
 const cJSON *env_vars_definition(struct mock *m, const struct tenant *t, const char *id);
 /* The org's definitions matching scope and format ("" = any) and name (re, NULL = any), the page
@@ -28,8 +30,8 @@ enum env_vars_outcome {
     ENV_VARS_NOT_FOUND,     /* no value in that scope */
     ENV_VARS_STORE_ERROR,
 };
-/* Sets def's value in the scope la / workflow name ("" for none; only the one def's scope uses
- * counts), creating it with created_by = who or updating it (updated_by = who). An encrypted
+/* Sets def's value for linked account la or workflow ("" for none: only the one def's scope
+ * names is read), creating it with created_by = who or updating it (updated_by = who). An encrypted
  * definition stores a fresh ciphertext and keeps the plaintext out of every view. *out gets the
  * written value as the write answers it (the ciphertext, not [REDACTED]). */
 enum env_vars_outcome env_vars_set(struct mock *m, const struct tenant *t, const cJSON *def, const char *la,

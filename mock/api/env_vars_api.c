@@ -10,14 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int one_of(const char *v, const char *const *set)
-{
-    for (int i = 0; set[i]; i++)
-        if (!strcmp(v, set[i]))
-            return 1;
-    return 0;
-}
-
 static int definition_missing(req *r, const char *id)
 {
     return http_error_hint(r, 404, "RESOURCE_NOT_FOUND", "Variable definition not found", "no definition %s", id);
@@ -26,7 +18,6 @@ static int definition_missing(req *r, const char *id)
 /* route: GET /api/v2/public/env/definitions */
 int h_list_env_definitions(req *r)
 {
-    static const char *const formats[] = {"string", "number", "url", NULL};
     long page, limit;
     if (http_query_int(r, "page", 1, 1, 1000000, &page) || http_query_int(r, "limit", 10, 1, 1000, &limit))
         return r->status;
@@ -35,7 +26,7 @@ int h_list_env_definitions(req *r)
     http_query(r, "var_format", format, sizeof format);
     if (*scope && !env_vars_scope_known(scope))
         return http_error(r, 400, "BAD_REQUEST", "scope must be org, workspace, linked_account or workflow");
-    if (*format && !one_of(format, formats))
+    if (*format && !env_vars_format_known(format))
         return http_error(r, 400, "BAD_REQUEST", "var_format must be string, number or url");
     struct pattern re;
     int named = http_query_pattern(r, "name", &re), total = 0;
