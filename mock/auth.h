@@ -29,7 +29,6 @@ struct auth_who {
  * who->code and who->message. Used by auth_resolve and the MCP endpoint. */
 int auth_bearer(struct mock *m, const char *token, struct auth_who *who);
 
-
 /* The admin token check for /__mock/\* (a no-op when no --admin-token was given). */
 int auth_admin_ok(req *r);
 

@@ -52,7 +52,7 @@ int h_list_config_datastores(req *r);
 int h_list_config_datastore_records(req *r);
 int h_search_config_datastore(req *r);
 
-/* api/env_vars.c */
+/* api/env_vars_api.c */
 int h_list_env_definitions(req *r);
 int h_get_env_definition(req *r);
 int h_get_env_value(req *r);
@@ -97,7 +97,7 @@ int h_active_linked_account(req *r);
 /* api/mcp.c */
 int h_mcp(req *r);
 
-/* api/mcp_servers.c */
+/* api/mcp_servers_api.c */
 int h_list_mcp_servers(req *r);
 int h_create_mcp_server(req *r);
 int h_get_mcp_server(req *r);

@@ -9,8 +9,7 @@
 #include "doc_cache.h"
 #include "fixtures.h"
 #include "http.h"
-#include "store.h"
-#include "tenants.h"
+#include "mcp_servers.h"
 #include "util.h"
 #include "handlers.h"
 
@@ -131,65 +130,7 @@ static int handle(const struct mcp_scope *s, const cJSON *msg)
     return rpc_error(r, 200, id, -32601, why);
 }
 
-/* Whether server_id exists in a tenant other than t (a token used on another org's server). */
-static int elsewhere(struct mock *m, const struct tenant *t, const char *server_id)
-{
-    const struct tenant *x;
-    for (int i = 0; (x = tenants_at(m, i)); i++)
-        if (x != t && store_exists(m->store, x->id, "mcp_server", server_id))
-            return 1;
-    return 0;
-}
-
-/* The server document, read through the cache: every tool call needs it, and it only changes
- * with a write to the store (a PUT to the server, a reset), which moves the generation. */
-struct server_at {
-    struct mock *m;
-    const struct tenant *t;
-    const char *id;
-};
-
-static cJSON *load_server(void *ctx)
-{
-    struct server_at *at = ctx;
-    return store_get(at->m->store, at->t->id, "mcp_server", at->id);
-}
-
-static struct doc_ref *server_doc(struct mock *m, const struct tenant *t, const char *server_id)
-{
-    char key[MOCK_ID_LEN + 128];
-    snprintf(key, sizeof key, "mcp_server\n%s\n%s", t->id, server_id);
-    struct server_at at = {m, t, server_id};
-    return doc_cache_through(m->docs, m->store, key, load_server, &at);
-}
-
 static int serve(req *r, const struct auth_who *w, struct doc_ref *ref, const cJSON *server, const char *server_id);
-
-/* The console's URL /mcp/v1/{token} names no server: it serves the linked account's default
- * server, the first enabled MCP server created in its org environment (mock/api/README.md, "The
- * MCP endpoint", says why). Read through the cache like a named server: any write to the store
- * (a server created, disabled or deleted) moves the generation. */
-static cJSON *load_default_server(void *ctx)
-{
-    struct server_at *at = ctx;
-    cJSON *all = store_list(at->m->store, at->t->id, "mcp_server", NULL, NULL, NULL, 0, 0, NULL), *d, *found = NULL;
-    cJSON_ArrayForEach(d, all) { /* (insertion order: the oldest first) */
-        if (json_bool(d, "is_enabled", 1) && json_str(d, "_id")) {
-            found = cJSON_Duplicate(d, 1);
-            break;
-        }
-    }
-    cJSON_Delete(all);
-    return found;
-}
-
-static struct doc_ref *default_server_doc(struct mock *m, const struct tenant *t)
-{
-    char key[128];
-    snprintf(key, sizeof key, "mcp_default_server\n%s", t->id);
-    struct server_at at = {m, t, NULL};
-    return doc_cache_through(m->docs, m->store, key, load_default_server, &at);
-}
 
 /* A server id as Refold and the mock make them (24 hex digits), which no token is: it tells the
  * header form /mcp/v1/{server_id} from the console's /mcp/v1/{token} (whose path token wins over
@@ -230,7 +171,7 @@ int h_mcp(req *r)
     if (!who.pat && !linked_accounts_exists(r->m, who.t, who.la)) /* (a PAT's lookup checked it) */
         return http_error(r, 403, "INVALID_TOKEN", "Invalid token: linked account %s no longer exists", who.la);
     if (console) {
-        struct doc_ref *ref = default_server_doc(r->m, who.t);
+        struct doc_ref *ref = mcp_servers_default_doc(r->m, who.t);
         const cJSON *server = doc_cache_doc(ref);
         if (!server)
             return http_error_hint(r, 404, "NOT_FOUND", "No enabled MCP server",
@@ -238,9 +179,9 @@ int h_mcp(req *r)
                                    "none: create one with POST /api/v2/public/mcp-servers");
         return serve(r, &who, ref, server, json_str(server, "_id"));
     }
-    struct doc_ref *ref = server_doc(r->m, who.t, server_id);
+    struct doc_ref *ref = mcp_servers_doc(r->m, who.t, server_id);
     const cJSON *server = doc_cache_doc(ref);
-    if (!server && elsewhere(r->m, who.t, server_id))
+    if (!server && mcp_servers_elsewhere(r->m, who.t, server_id))
         return http_error(r, 403, "FORBIDDEN", "This token belongs to another org or environment than MCP server %s", server_id);
     if (!server)
         return http_error(r, 404, "NOT_FOUND", "MCP server %s not found", server_id);

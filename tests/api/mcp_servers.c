@@ -1,5 +1,6 @@
 /* mcp_servers.c: API tests for MCP servers: create, list newest first, get, patch, delete, with
- * the key + linked account or a session token, bad input and isolation. */
+ * the key + linked account or a session token, bad input and isolation, a deleted linked
+ * account's servers. */
 #include "harness.h"
 
 #include <stdio.h>
@@ -170,12 +171,47 @@ static void bad_input_and_isolation(void **state)
     th_free(&r);
 }
 
+/* Deleting a linked account takes the servers created for it; another account's stay, for the
+ * key and for that account's session token. */
+static void deleting_an_account_takes_its_servers(void **state)
+{
+    refold_mock *m = *state;
+    char gone[32], kept[32], path[128], token[1024];
+    create_server(m, "Made for user_12345", gone);
+    th_create_la(m, KEY, "user_67890", "Second customer");
+    th_resp r = th_key(m, "POST", MCP, KEY, "user_67890", "{\"name\":\"Made for user_67890\",\"description\":\"d\"}");
+    assert_int_equal(r.status, 201);
+    snprintf(kept, sizeof kept, "%s", th_str(r.json, "_id"));
+    th_free(&r);
+
+    r = th_key(m, "DELETE", "/api/v2/public/linked-account/user_12345", KEY, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+
+    snprintf(path, sizeof path, MCP "/%s", gone);
+    r = th_key(m, "GET", path, KEY, "user_67890", NULL);
+    assert_string_equal(th_assert_error(&r, 404), "SERVER_ERROR");
+    th_free(&r);
+    r = th_key(m, "GET", MCP, KEY, "user_67890", NULL);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(cJSON_GetObjectItem(r.json, "totalDocs")->valueint, 1);
+    assert_string_equal(th_str(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "docs"), 0), "_id"), kept);
+    th_free(&r);
+    th_session_token(m, KEY, "user_67890", token, sizeof token);
+    snprintf(path, sizeof path, MCP "/%s", kept);
+    r = th_bearer(m, "GET", path, token, NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(th_str(r.json, "name"), "Made for user_67890");
+    th_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(crud, setup, th_teardown),
         cmocka_unit_test_setup_teardown(list_newest_first_and_tokens, setup, th_teardown),
         cmocka_unit_test_setup_teardown(bad_input_and_isolation, setup, th_teardown),
+        cmocka_unit_test_setup_teardown(deleting_an_account_takes_its_servers, setup, th_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
