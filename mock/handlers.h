@@ -47,7 +47,7 @@ int h_delete_dataref(req *r);
 int h_clear_dataref(req *r);
 int h_edit_dataref_group(req *r);
 
-/* api/datastores.c */
+/* api/datastores_api.c */
 int h_list_config_datastores(req *r);
 int h_list_config_datastore_records(req *r);
 int h_search_config_datastore(req *r);
@@ -134,7 +134,7 @@ int h_sdk_delete_config(req *r);
 int h_create_session_token(req *r);
 int h_revoke_session_token(req *r);
 
-/* api/tables.c */
+/* api/tables_api.c */
 int h_list_tables(req *r);
 int h_create_table(req *r);
 int h_get_table_records(req *r);

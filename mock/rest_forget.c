@@ -7,6 +7,7 @@
 #include "pats.h"
 #include "schedules.h"
 #include "store.h"
+#include "tables.h"
 #include "util.h"
 
 void rest_forget_linked_account(struct mock *m, const struct tenant *t, const char *la)
@@ -16,12 +17,7 @@ void rest_forget_linked_account(struct mock *m, const struct tenant *t, const ch
     schedules_forget_linked_account(m, t, la);
     env_vars_forget_linked_account(m, t, la);
     mcp_servers_forget_linked_account(m, t, la);
-    cJSON *tables = store_list(m->store, t->id, "ptable", NULL, "linked_account_id", la, 0, 0, NULL), *tb;
-    cJSON_ArrayForEach(tb, tables) {
-        store_del_children(m->store, t->id, "ptable_record", json_str(tb, "_id"));
-        store_del(m->store, t->id, "ptable", json_str(tb, "_id"));
-    }
-    cJSON_Delete(tables);
+    tables_forget_linked_account(m, t, la);
     pats_revoke(m, t, la); /* the docs: deleting the linked account revokes all its tokens */
     store_commit(m->store);
 }
