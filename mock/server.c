@@ -503,6 +503,7 @@ static void on_answer(req *r, int status, const char *body, size_t len)
 }
 
 static int serve(req *r);
+static int subrequest(req *parent, struct subcall *c);
 
 static int dispatch(struct mg_connection *conn, void *cbdata)
 {
@@ -513,6 +514,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     r->m = m;
     r->conn = conn;
     r->on_answer = on_answer;
+    r->subrequest = subrequest;
     r->started_us = util_mono_us();
     r->ri = mg_get_request_info(conn);
     new_request_id(r->m, r->request_id);
@@ -618,6 +620,117 @@ out:
     cJSON_Delete(r->body);
     free(r->raw);
     return status;
+}
+
+/* How deep sub-requests may nest (a tool call's action is one level): a route that ran itself
+ * would otherwise recurse until the worker's stack ran out. */
+#define SUBREQUEST_DEPTH 4
+
+/* A request inside parent (struct subcall, mock.h): serve()'s steps from the route match on, in
+ * its order, with what the socket gave serve() taken from the parent (its connection's headers,
+ * its resolved identity) and the answer captured for the caller (http.c) instead of written. It
+ * has its own id, <parent's id>.<n>, and its own journal entry, which names the parent
+ * (parent_request_id). Head checks, the gate, framing and the body's byte checks were the
+ * parent's: c's body is already parsed. (Redis runs its internal commands through call() the
+ * same way: one path, so every step applies once, and a step added to serve() is added here.) */
+static int subrequest(req *parent, struct subcall *c)
+{
+    int depth = 1;
+    for (const req *p = parent; p->parent; p = p->parent)
+        depth++;
+    struct mg_request_info ri = *parent->ri; /* the parent's headers; this request's line */
+    ri.request_method = c->method;
+    ri.local_uri = c->path;
+    ri.query_string = c->query;
+    req sub;
+    memset(&sub, 0, sizeof sub);
+    sub.m = parent->m;
+    sub.conn = parent->conn;
+    sub.ri = &ri;
+    sub.path = c->path;
+    sub.no_cors = parent->no_cors;
+    sub.on_answer = on_answer;
+    sub.subrequest = subrequest;
+    sub.started_us = util_mono_us();
+    sub.capture = 1;
+    sub.parent = parent;
+    sub.journal = 1;
+    snprintf(sub.request_id, sizeof sub.request_id, "%.24s.%d", parent->request_id, ++parent->nsub % 1000);
+    const struct tenant *scoped = clock_scoped();
+    int begun = 0;
+    char *printed = NULL;
+    if (depth > SUBREQUEST_DEPTH) {
+        http_error(&sub, 508, "LOOP_DETECTED", "sub-requests nested more than %d deep (%s %s)", SUBREQUEST_DEPTH, c->method,
+                   c->path);
+        goto out;
+    }
+    char allow[128];
+    switch (routes_match(c->method, c->path, &sub, &sub.route, allow, sizeof allow)) {
+    case ROUTE_NO_PATH:
+        http_error(&sub, 404, "NOT_FOUND", "no route %s %s", c->method, c->path);
+        goto out;
+    case ROUTE_NO_METHOD:
+        http_add_header(&sub, "Allow", allow);
+        http_error(&sub, 405, "METHOD_NOT_ALLOWED", "%s is not allowed on %s (allowed: %s)", c->method, c->path, allow);
+        goto out;
+    case ROUTE_PARAM_TOO_LONG:
+        http_error(&sub, 414, "URI_TOO_LONG", "a path parameter is longer than %d bytes", MOCK_ID_LEN - 1);
+        goto out;
+    case ROUTE_FOUND:
+        break;
+    }
+    const char *use = routes_deprecated_use(sub.route);
+    if (use) {
+        char warning[200];
+        snprintf(warning, sizeof warning, "deprecated, use %s", use);
+        http_add_header(&sub, "Refold-Mock-Warning", warning);
+    }
+    if (auth_inherit(&sub, c->t, c->la, c->via_token) != 0)
+        goto out;
+    clock_scope(sub.t);
+    scenario_request_begin(&sub);
+    begun = 1;
+    if (faults_apply(&sub) != 0)
+        goto out;
+    if (c->body && (sub.route->flags & (RAW_BODY | FORM_BODY))) { /* (no such caller: a bug if one appears) */
+        http_error(&sub, 500, "SERVER_ERROR", "%s %s reads its body's bytes: it cannot run inside another request", c->method,
+                   c->path);
+        goto out;
+    }
+    sub.body = (cJSON *)c->body; /* borrowed: not deleted below */
+    if (c->raw) {
+        sub.raw = (char *)c->raw;
+        sub.raw_len = c->raw_len;
+    } else if (c->body) { /* what the journal shows as its body */
+        printed = json_print(c->body);
+        sub.raw = printed;
+        sub.raw_len = printed ? strlen(printed) : 0;
+    }
+    if (check_spec(&sub) != 0)
+        goto out;
+    char memo_key[1024];
+    if ((sub.route->flags & MEMO) && memo_answer(&sub, memo_key, sizeof memo_key))
+        goto out;
+    if (!sub.route->fn)
+        http_error(&sub, 501, "NOT_IMPLEMENTED", "%s (%s %s) is not built in refold-mock yet (GET /__mock/routes lists what is)",
+                   sub.route->operation, sub.route->method, sub.route->pattern);
+    else
+        sub.route->fn(&sub);
+out:
+    if (!sub.status)
+        http_error(&sub, 500, "SERVER_ERROR", "the handler sent no response");
+    if (begun)
+        scenario_request_end(&sub);
+    clock_scope(scoped);
+    c->status = sub.status;
+    c->answer = sub.captured;
+    c->answer_len = sub.captured_len;
+    c->answer_json = sub.captured_json;
+    util_copy(c->type, sizeof c->type, sub.captured_type);
+    util_copy(c->headers, sizeof c->headers, sub.extra_headers);
+    free(sub.param_mem);
+    free(printed);
+    return c->status;
 }
 
 /* CivetWeb's own errors (oversized headers, bad request lines, timeouts) in Refold's envelope. */
