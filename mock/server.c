@@ -1,5 +1,6 @@
 /* server.c: CivetWeb's lifecycle and the one entry point every request goes through: preflight,
- * head limits, route match, auth, injected faults, body, memo, handler; journal on the answer. */
+ * head limits, route match, auth, injected faults, body, memo, handler; journal on the answer;
+ * and the same steps for a request run inside another (subrequest). */
 #include "auth.h"
 #include "json.h"
 #include "clock.h"
