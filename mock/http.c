@@ -149,17 +149,19 @@ int http_subrequest(req *r, struct subcall *c)
     c->status = 0;
     c->answer = NULL;
     c->answer_len = 0;
-    if (!r->subrequest) /* (a request the dispatcher did not make: CivetWeb's own errors) */
-        return http_error(r, 500, "SERVER_ERROR", "no sub-request here"), c->status = 500;
+    c->type[0] = c->headers[0] = 0;
+    if (!r->subrequest) /* (a request the dispatcher did not make: no answer, see http_relay) */
+        return c->status = 500;
     return r->subrequest(r, c);
 }
 
 int http_relay(req *r, struct subcall *c)
 {
+    if (!c->answer)
+        return http_error(r, 500, "SERVER_ERROR", "the request run inside this one gave no answer");
     size_t used = strlen(r->extra_headers);
     util_copy(r->extra_headers + used, sizeof r->extra_headers - used, c->headers);
-    int rc = http_send(r, c->status, c->type[0] ? c->type : "application/json; charset=utf-8", c->answer ? c->answer : "",
-                       c->answer_len);
+    int rc = http_send(r, c->status, c->type[0] ? c->type : "application/json; charset=utf-8", c->answer, c->answer_len);
     free(c->answer);
     c->answer = NULL;
     return rc;
