@@ -163,6 +163,25 @@ int auth_resolve(req *r)
     return 0;
 }
 
+int auth_inherit(req *r, const struct tenant *t, const char *la, int via_token)
+{
+    unsigned flags = r->route->flags;
+    if (flags & AUTH_ADMIN)
+        return http_error(r, 403, "FORBIDDEN", "%s %s is the mock's admin API: not reachable from inside another request",
+                          r->route->method, r->route->pattern), -1;
+    if ((flags & (AUTH_KEY | AUTH_TOKEN)) && !t)
+        return bad_credentials(r, "the request this one runs inside has no tenant"), -1;
+    r->t = t;
+    r->via_token = via_token;
+    if ((flags & (NEED_LA | OPT_LA)) && la && !util_copy(r->la, sizeof r->la, la))
+        return http_error(r, 400, "BAD_REQUEST", "linked_account_id is too long"), -1;
+    if ((flags & NEED_LA) && !r->la[0])
+        return http_error(r, 400, "BAD_REQUEST", "linked_account_id is required (header linked_account_id or query)"), -1;
+    if ((flags & (NEED_LA | OPT_LA)) && r->la[0] && r->t && !store_exists(r->m->store, r->t->id, "linked_account", r->la))
+        return auth_no_linked_account(r), -1;
+    return 0;
+}
+
 int auth_no_linked_account(req *r)
 {
     return http_error(r, 404, "INVALID_LINKED_ACCOUNT_ID", "No linked account found for account id : %s in environment %s",

@@ -12,6 +12,13 @@ int auth_init(struct mock *m);
 /* Applies the route's auth flags to r: fills r->t, r->la, r->via_token. On failure it has sent
  * the 401/400/404 envelope and returns -1. */
 int auth_resolve(req *r);
+/* auth_resolve for a sub-request (server.c): the identity its parent already resolved (t, la,
+ * via_token) instead of headers. The route's flags apply as they do to headers: a route that
+ * takes a key or a token needs a tenant (401), NEED_LA a linked account that exists (400, 404),
+ * OPT_LA one that exists when given, and a route with neither sees no linked account. Key
+ * versus token is not asked again: the parent's route checked the credential. The admin API is
+ * never a sub-request's (403). Returns 0, or -1 with the refusal sent. */
+int auth_inherit(req *r, const struct tenant *t, const char *la, int via_token);
 /* The 404 auth_resolve answers for r->la, for a handler that finds the account gone since (a
  * DELETE racing the request). Returns 404. */
 int auth_no_linked_account(req *r);

@@ -106,7 +106,11 @@ int http_send(req *r, int status, const char *content_type, const char *body, si
         r->captured[body ? len : 0] = 0;
         r->captured_len = body ? len : 0;
         r->captured_json = 0; /* (http_json says otherwise) */
-        return r->status = status;
+        util_copy(r->captured_type, sizeof r->captured_type, content_type);
+        r->status = status;
+        if (r->on_answer) /* a sub-request is journaled too (server.c) */
+            r->on_answer(r, status, r->captured, r->captured_len);
+        return status;
     }
     char cors[512];
     write_cors(r, cors, sizeof cors);
@@ -138,6 +142,29 @@ int http_send(req *r, int status, const char *content_type, const char *body, si
         free(buf);
     r->status = status;
     return status;
+}
+
+int http_subrequest(req *r, struct subcall *c)
+{
+    c->status = 0;
+    c->answer = NULL;
+    c->answer_len = 0;
+    c->type[0] = c->headers[0] = 0;
+    if (!r->subrequest) /* (a request the dispatcher did not make: no answer, see http_relay) */
+        return c->status = 500;
+    return r->subrequest(r, c);
+}
+
+int http_relay(req *r, struct subcall *c)
+{
+    if (!c->answer)
+        return http_error(r, 500, "SERVER_ERROR", "the request run inside this one gave no answer");
+    size_t used = strlen(r->extra_headers);
+    util_copy(r->extra_headers + used, sizeof r->extra_headers - used, c->headers);
+    int rc = http_send(r, c->status, c->type[0] ? c->type : "application/json; charset=utf-8", c->answer, c->answer_len);
+    free(c->answer);
+    c->answer = NULL;
+    return rc;
 }
 
 int http_json(req *r, int status, cJSON *value)

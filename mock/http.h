@@ -62,6 +62,13 @@ int http_error(req *r, int status, const char *error_code, const char *fmt, ...)
 /* Adds a response header for this request ("Name: value"). */
 void http_add_header(req *r, const char *name, const char *value);
 
+/* Runs c (struct subcall, mock.h) as a request inside r, through the dispatcher's own steps;
+ * returns c->status, the answer in c (free c->answer). A handler that serves another route's
+ * operation calls this, never that route's handler. */
+int http_subrequest(req *r, struct subcall *c);
+/* Sends c's answer as r's (status, body, content type, extra headers) and frees it. */
+int http_relay(req *r, struct subcall *c);
+
 /* The reason phrase CivetWeb sends for status (the SDK throws it as statusText). */
 const char *http_reason(int status);
 /* The same envelope with the page's message verbatim and the details in "hint". */

@@ -19,6 +19,7 @@ struct entry {
     long long seq, virtual_ms, duration_us;
     int status, form, secret_body, req_cut, resp_cut;
     char method[12], tenant[80], request_id[40], operation[48];
+    char parent_request_id[40]; /* a sub-request's: the request it ran inside ("" for others) */
     /* one block: path, query, linked account id, header lines ("Name: value\n"), request body,
      * response body, each NUL-terminated; the block is reused by the next request in this slot
      * (the id is in it because it may be 2 KiB long: MOCK_ID_LEN) */
@@ -281,6 +282,7 @@ void journal_record(struct journal *j, req *r, int status, const char *body, siz
     util_copy(e->method, sizeof e->method, ri->request_method);
     util_copy(e->tenant, sizeof e->tenant, tenant);
     util_copy(e->request_id, sizeof e->request_id, r->request_id);
+    util_copy(e->parent_request_id, sizeof e->parent_request_id, r->parent ? r->parent->request_id : "");
     util_copy(e->operation, sizeof e->operation, r->route && r->route->operation ? r->route->operation : "");
     size_t at = put(e->buf, 0, path, plen);
     e->off_query = at;
@@ -385,6 +387,8 @@ static cJSON *entry_view(const struct entry *e, const struct fixtures *fx)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "seq", (double)e->seq);
     cJSON_AddStringToObject(o, "request_id", e->request_id);
+    if (e->parent_request_id[0]) /* a sub-request (an MCP tool call's action, an SDK alias's route) */
+        cJSON_AddStringToObject(o, "parent_request_id", e->parent_request_id);
     cJSON_AddStringToObject(o, "at", at);
     cJSON_AddStringToObject(o, "method", e->method);
     cJSON_AddStringToObject(o, "path", e->buf);

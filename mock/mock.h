@@ -103,6 +103,31 @@ enum {
                              * Refold-Mock-Warning: deprecated, use <routes_deprecated_use()> */
 };
 
+struct req;
+
+/* A request run inside another one (r->subrequest, server.c): the same dispatch steps as a
+ * request from the socket (route match, auth, clock scope, scenario count, faults, spec check,
+ * memo, handler, journal), with the identity the parent already resolved instead of auth
+ * headers, and the answer kept here for the caller instead of written. */
+struct subcall {
+    const char *method, *path;   /* the decoded path, as routes.def names it */
+    const char *query;           /* its query string, NULL for none */
+    const cJSON *body;           /* its JSON body (borrowed: the caller frees it), NULL for none */
+    const char *raw;             /* that body's bytes as the client sent them, for the journal
+                                  * (NULL: the body is printed) */
+    size_t raw_len;
+    const struct tenant *t;      /* who calls: what the parent resolved (a key, a token, a PAT) */
+    const char *la;              /* its linked account id ("" or NULL: none) */
+    int via_token;
+    /* the answer (filled by the sub-request; free answer) */
+    int status;
+    char *answer;                /* the body, NUL-terminated (malloc'd) */
+    size_t answer_len;
+    int answer_json;             /* printed by cJSON (http_json): valid JSON as it is */
+    char type[64];               /* its Content-Type */
+    char headers[512];           /* its extra headers ("Name: value\r\n"...: Retry-After, warnings) */
+};
+
 /* What a handler gets: everything resolved before it runs. */
 typedef struct req {
     struct mock *m;
@@ -137,12 +162,18 @@ typedef struct req {
      * with the body it carries (NULL for HEAD). Journal and memo hang off it, so the bottom
      * layer (http.c) knows neither. */
     void (*on_answer)(struct req *r, int status, const char *body, size_t len);
-    /* An in-process subrequest (mcp.c runs a REST handler for a tool call): the answer is kept
-     * in captured (malloc'd, caller frees) instead of written; parent is the request it runs in. */
+    /* Runs a request inside this one (struct subcall above): set by the dispatcher (server.c),
+     * so a handler reaches the dispatch steps without naming server.c; call it through
+     * http_subrequest (http.h). */
+    int (*subrequest)(struct req *parent, struct subcall *c);
+    int nsub;                        /* sub-requests run so far: the next one's id is <id>.<nsub+1> */
+    /* A sub-request's answer is kept in captured (malloc'd) instead of written; parent is the
+     * request it runs in. */
     int capture;
     char *captured;
     size_t captured_len;
     int captured_json;  /* captured was printed by cJSON (http_json): valid JSON as it is */
+    char captured_type[64];
     const struct req *parent;
 } req;
 

@@ -1,5 +1,6 @@
 /* server.c: CivetWeb's lifecycle and the one entry point every request goes through: preflight,
- * head limits, route match, auth, injected faults, body, memo, handler; journal on the answer. */
+ * head limits, route match, auth, injected faults, body, memo, handler; journal on the answer;
+ * and the same steps for a request run inside another (subrequest). */
 #include "auth.h"
 #include "json.h"
 #include "clock.h"
@@ -502,7 +503,74 @@ static void on_answer(req *r, int status, const char *body, size_t len)
         memo_put(r->m->memo, r->memo_key, r->memo_gen, r->memo_now_ms, body, len);
 }
 
+/* Route match (step 9): r->route and r->param filled, or the refusal sent (returns its status). */
+static int match_route(req *r, const char *method, const char *path)
+{
+    char allow[128];
+    switch (routes_match(method, path, r, &r->route, allow, sizeof allow)) {
+    case ROUTE_NO_PATH:
+        return http_error(r, 404, "NOT_FOUND", "no route %s %s", method, path);
+    case ROUTE_NO_METHOD:
+        http_add_header(r, "Allow", allow);
+        return http_error(r, 405, "METHOD_NOT_ALLOWED", "%s is not allowed on %s (allowed: %s)", method, path, allow);
+    case ROUTE_PARAM_TOO_LONG:
+        return http_error(r, 414, "URI_TOO_LONG", "a path parameter is longer than %d bytes", MOCK_ID_LEN - 1);
+    case ROUTE_FOUND:
+        break;
+    }
+    const char *use = routes_deprecated_use(r->route);
+    if (use) { /* every answer of such a route says so, refusals included */
+        char warning[200];
+        snprintf(warning, sizeof warning, "deprecated, use %s", use);
+        http_add_header(r, "Refold-Mock-Warning", warning);
+    }
+    return 0;
+}
+
+/* A sub-request's body (step 14 for it): parsed already; its bytes for the journal are the
+ * client's when the caller has them, else printed (freed by subrequest). */
+static int sub_body(req *r, const struct subcall *c)
+{
+    if (c->body && (r->route->flags & (RAW_BODY | FORM_BODY))) /* (no such caller: a bug if one appears) */
+        return http_error(r, 500, "SERVER_ERROR", "%s %s reads its body's bytes: it cannot run inside another request",
+                          c->method, c->path);
+    r->body = (cJSON *)c->body; /* borrowed: the caller frees it */
+    if (c->raw) {
+        r->raw = (char *)c->raw;
+        r->raw_len = c->raw_len;
+    } else if (c->body) {
+        r->raw = json_print(c->body);
+        r->raw_len = r->raw ? strlen(r->raw) : 0;
+    }
+    return 0;
+}
+
+/* Steps 10 to 17 of a matched request, the same for one from the socket (c NULL) and a
+ * sub-request (c: the identity its parent resolved and its parsed body): auth, clock scope,
+ * scenario count, faults, body, spec check, memo, handler. The caller ends it (500 when nothing
+ * was sent, scenario_request_end, the clock scope). */
+static void run_route(req *r, const struct subcall *c)
+{
+    if ((c ? auth_inherit(r, c->t, c->la, c->via_token) : auth_resolve(r)) != 0)
+        return;
+    clock_scope(r->t); /* "now" in this request is its tenant's clock */
+    scenario_request_begin(r); /* counts it for an after_requests step; paired with _end by the caller */
+    if (faults_apply(r) != 0)
+        return;
+    if ((c ? sub_body(r, c) : read_body(r)) != 0 || check_spec(r) != 0)
+        return;
+    char memo_key[1024]; /* longer URLs are answered without the memo (the key is used before this returns) */
+    if ((r->route->flags & MEMO) && memo_answer(r, memo_key, sizeof memo_key))
+        return;
+    if (!r->route->fn)
+        http_error(r, 501, "NOT_IMPLEMENTED", "%s (%s %s) is not built in refold-mock yet (GET /__mock/routes lists what is)",
+                   r->route->operation, r->route->method, r->route->pattern);
+    else
+        r->route->fn(r);
+}
+
 static int serve(req *r);
+static int subrequest(req *parent, struct subcall *c);
 
 static int dispatch(struct mg_connection *conn, void *cbdata)
 {
@@ -513,6 +581,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
     r->m = m;
     r->conn = conn;
     r->on_answer = on_answer;
+    r->subrequest = subrequest;
     r->started_us = util_mono_us();
     r->ri = mg_get_request_info(conn);
     new_request_id(r->m, r->request_id);
@@ -569,42 +638,8 @@ static int serve(req *r)
         free(r->param_mem);
         return proxied;
     }
-    switch (routes_match(method, path, r, &r->route, allow, sizeof allow)) {
-    case ROUTE_NO_PATH:
-        http_error(r, 404, "NOT_FOUND", "no route %s %s", method, path);
-        goto out;
-    case ROUTE_NO_METHOD:
-        http_add_header(r, "Allow", allow);
-        http_error(r, 405, "METHOD_NOT_ALLOWED", "%s is not allowed on %s (allowed: %s)", method, path, allow);
-        goto out;
-    case ROUTE_PARAM_TOO_LONG:
-        http_error(r, 414, "URI_TOO_LONG", "a path parameter is longer than %d bytes", MOCK_ID_LEN - 1);
-        goto out;
-    case ROUTE_FOUND:
-        break;
-    }
-    const char *use = routes_deprecated_use(r->route);
-    if (use) { /* every answer of such a route says so, refusals included */
-        char warning[200];
-        snprintf(warning, sizeof warning, "deprecated, use %s", use);
-        http_add_header(r, "Refold-Mock-Warning", warning);
-    }
-    if (auth_resolve(r) != 0)
-        goto out;
-    clock_scope(r->t); /* "now" in this request is its tenant's clock */
-    scenario_request_begin(r); /* counts it for an after_requests step; paired with _end below */
-    if (faults_apply(r) != 0)
-        goto out;
-    if (read_body(r) != 0 || check_spec(r) != 0)
-        goto out;
-    char memo_key[1024]; /* longer URLs are answered without the memo */
-    if ((r->route->flags & MEMO) && memo_answer(r, memo_key, sizeof memo_key))
-        goto out;
-    if (!r->route->fn)
-        http_error(r, 501, "NOT_IMPLEMENTED", "%s (%s %s) is not built in refold-mock yet (GET /__mock/routes lists what is)",
-                   r->route->operation, r->route->method, r->route->pattern);
-    else
-        r->route->fn(r);
+    if (match_route(r, method, path) == 0)
+        run_route(r, NULL);
 out:
     if (!r->status) /* a handler that forgot to answer is a bug: still never leave the client hanging */
         http_error(r, 500, "SERVER_ERROR", "the handler sent no response");
@@ -618,6 +653,62 @@ out:
     cJSON_Delete(r->body);
     free(r->raw);
     return status;
+}
+
+/* How deep sub-requests may nest (a tool call's action is one level): a route that ran itself
+ * would otherwise recurse until the worker's stack ran out. */
+#define SUBREQUEST_DEPTH 4
+
+/* A request inside parent (struct subcall, mock.h): serve()'s own steps from the route match on
+ * (match_route, run_route), with what the socket gave serve() taken from the parent (its
+ * connection's headers, its resolved identity) and the answer captured for the caller (http.c)
+ * instead of written. It has its own id, <parent's id>.<n>, and its own journal entry, which
+ * names the parent (parent_request_id). Head checks, the gate, framing and the body's byte
+ * checks were the parent's: c's body is already parsed. (Redis runs its internal commands
+ * through call() the same way: one path, so every step applies once and the same way.) */
+static int subrequest(req *parent, struct subcall *c)
+{
+    int depth = 1;
+    for (const req *p = parent; p->parent; p = p->parent)
+        depth++;
+    struct mg_request_info ri = *parent->ri; /* the parent's headers; this request's line */
+    ri.request_method = c->method;
+    ri.local_uri = c->path;
+    ri.query_string = c->query;
+    req sub;
+    memset(&sub, 0, sizeof sub);
+    sub.m = parent->m;
+    sub.conn = parent->conn;
+    sub.ri = &ri;
+    sub.path = c->path;
+    sub.no_cors = parent->no_cors;
+    sub.on_answer = on_answer;
+    sub.subrequest = subrequest;
+    sub.started_us = util_mono_us();
+    sub.capture = 1;
+    sub.parent = parent;
+    sub.journal = 1;
+    snprintf(sub.request_id, sizeof sub.request_id, "%.24s.%d", parent->request_id, ++parent->nsub % 1000);
+    const struct tenant *scoped = clock_scoped();
+    if (depth > SUBREQUEST_DEPTH)
+        http_error(&sub, 508, "LOOP_DETECTED", "sub-requests nested more than %d deep (%s %s)", SUBREQUEST_DEPTH, c->method,
+                   c->path);
+    else if (match_route(&sub, c->method, c->path) == 0)
+        run_route(&sub, c);
+    if (!sub.status)
+        http_error(&sub, 500, "SERVER_ERROR", "the handler sent no response");
+    scenario_request_end(&sub);
+    clock_scope(scoped);
+    c->status = sub.status;
+    c->answer = sub.captured;
+    c->answer_len = sub.captured_len;
+    c->answer_json = sub.captured_json;
+    util_copy(c->type, sizeof c->type, sub.captured_type);
+    util_copy(c->headers, sizeof c->headers, sub.extra_headers);
+    free(sub.param_mem);
+    if (!c->raw && sub.raw) /* printed by sub_body */
+        free(sub.raw);
+    return c->status;
 }
 
 /* CivetWeb's own errors (oversized headers, bad request lines, timeouts) in Refold's envelope. */

@@ -1,21 +1,17 @@
 /* mcp_tools.c: an MCP server's tools (direct mode, agent mode, skills) and running a tool call
- * through the same code as the REST execute routes, with its MCP log record. */
+ * as a sub-request of the REST execute route, with its MCP log record. */
 #define _GNU_SOURCE /* strcasestr */
 #include "api/mcp.h"
 #include "json.h"
 #include "app_gate.h"
 #include "clock.h"
 #include "executions.h"
-#include "faults.h"
 #include "fixtures.h"
 #include "http.h"
 #include "mcp_logs.h"
 #include "pages/links.h"
-#include "scenario.h"
 #include "util.h"
-#include "handlers.h"
 
-#include <civetweb.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -329,51 +325,30 @@ static cJSON *reauth(const struct mcp_scope *s, struct outcome *o, const char *s
     return o->result = res;
 }
 
-/* Runs the action through POST /api/v2/integration-schema/{slug}/actions/{id}/execute's own
- * handler, as an in-process subrequest: faults and scenario steps that name that path apply
- * to the tool call exactly as to the REST call, and what it creates is what REST sees. */
+/* Runs the action as POST /api/v2/integration-schema/{slug}/actions/{id}/execute, a sub-request
+ * through the dispatcher's own steps (http_subrequest): the route's faults, scenario counts,
+ * spec check and journal entry apply to the tool call exactly as to the REST call, and what it
+ * creates is what REST sees. */
 static cJSON *run_action(const struct mcp_scope *s, struct outcome *o, const char *slug, const char *id, cJSON *payload)
 {
-    req *r = s->r;
     char path[3 * MOCK_ID_LEN];
     snprintf(path, sizeof path, "/api/v2/integration-schema/%s/actions/%s/execute", slug, id);
-    struct mg_request_info ri = *r->ri;
-    ri.request_method = "POST";
-    ri.local_uri = path;
-    ri.query_string = NULL;
-    req sub;
-    memset(&sub, 0, sizeof sub);
-    sub.m = r->m;
-    sub.conn = r->conn;
-    sub.ri = &ri;
-    sub.route = r->route;
-    sub.t = s->t;
-    util_copy(sub.la, sizeof sub.la, s->la);
-    sub.param[0] = slug;
-    sub.param[1] = id;
-    sub.nparams = 2;
-    sub.body = payload;
-    memcpy(sub.request_id, r->request_id, sizeof sub.request_id);
-    sub.started_us = util_mono_us();
-    sub.capture = 1;
-    sub.parent = r;
-    scenario_request_begin(&sub);
-    if (faults_apply(&sub) == 0)
-        h_execute_action(&sub);
-    scenario_request_end(&sub);
+    /* the token (a PAT or a session token) named the tenant and the linked account */
+    struct subcall sub = {.method = "POST", .path = path, .body = payload, .t = s->t, .la = s->la, .via_token = 1};
+    http_subrequest(s->r, &sub);
 
     if (sub.status == 200) {
         /* The execute handler's printed JSON goes in as it is: parsing it only to print it again
          * cost a tenth of a tool call. */
         cJSON *res = cJSON_CreateObject();
         cJSON_AddBoolToObject(res, "success", 1);
-        cJSON_AddItemToObject(res, "data", sub.captured && sub.captured_json ? cJSON_CreateRaw(sub.captured) : cJSON_CreateNull());
-        free(sub.captured);
+        cJSON_AddItemToObject(res, "data", sub.answer && sub.answer_json ? cJSON_CreateRaw(sub.answer) : cJSON_CreateNull());
+        free(sub.answer);
         o->status = "success";
         return o->result = res;
     }
-    cJSON *body = sub.captured ? cJSON_Parse(sub.captured) : NULL;
-    free(sub.captured);
+    cJSON *body = sub.answer ? cJSON_Parse(sub.answer) : NULL;
+    free(sub.answer);
     char code[64], msg[600];
     util_copy(code, sizeof code, json_str(body, "error_code") ? json_str(body, "error_code") : "");
     util_copy(msg, sizeof msg, json_str(body, "message") ? json_str(body, "message") : http_reason(sub.status));
@@ -384,7 +359,7 @@ static cJSON *run_action(const struct mcp_scope *s, struct outcome *o, const cha
         return failure(o, "validation_error", "%s%s", msg, "");
     failure(o, "execution_error", "%s%s", msg, "");
     cJSON_AddNumberToObject(o->result, "status_code", sub.status);
-    const char *ra = strstr(sub.extra_headers, "Retry-After: ");
+    const char *ra = strstr(sub.headers, "Retry-After: ");
     if (ra) /* throttled: the agent should wait this long before calling again */
         cJSON_AddNumberToObject(o->result, "retry_after", atoi(ra + 13));
     return o->result;

@@ -11,6 +11,8 @@
 #include "util.h"
 #include "handlers.h"
 
+#include <civetweb.h>
+#include <stdio.h>
 #include <string.h>
 
 /* The SDK tests `app.connected === true`: the app view says false outright (applications.c). */
@@ -99,23 +101,42 @@ static int universal_connector(req *r)
     return 0;
 }
 
+/* The SDK's key-based connect and its disconnect are the public API's own operations, run as a
+ * sub-request of that route (http_subrequest: its faults, scenario counts, spec check and
+ * journal entry apply) with this request's tenant, linked account, query and body: the same
+ * checks, the same errors, the same webhooks. */
+static int as_public(req *r, const char *method, const char *route_prefix)
+{
+    char path[64 + MOCK_ID_LEN];
+    snprintf(path, sizeof path, "%s%s", route_prefix, r->param[0]);
+    struct subcall sub = {.method = method, .path = path, .query = r->ri->query_string, .body = r->body,
+                          .raw = r->raw, .raw_len = r->raw_len, .t = r->t, .la = r->la, .via_token = r->via_token};
+    http_subrequest(r, &sub);
+    return http_relay(r, &sub);
+}
+
+static int save_key_credentials(req *r)
+{
+    return as_public(r, "PUT", "/api/v2/public/linked-account/integration/save-key-credentials/");
+}
+
+static int delete_integration(req *r) { return as_public(r, "DELETE", "/api/v2/public/linked-account/integration/"); }
+
 /* route: GET /api/v1/auth-service/f-sdk/universal-connector/{slug}/integrate (param[0] slug) */
 int h_sdk_uc_integrate(req *r) { return universal_connector(r) ? r->status : integrate_query(r); }
 /* route: POST /api/v1/auth-service/f-sdk/universal-connector/{slug}/integrate (param[0] slug) */
 int h_sdk_uc_integrate_post(req *r) { return universal_connector(r) ? r->status : integrate_body(r); }
-/* Saving and revoking are the public API's handlers, as h_sdk_save and h_sdk_disconnect are. */
+/* Saving and revoking are the public API's operations, as h_sdk_save and h_sdk_disconnect are. */
 /* route: POST /api/v1/auth-service/f-sdk/universal-connector/{slug}/save-credentials (param[0] slug) */
-int h_sdk_uc_save(req *r) { return universal_connector(r) ? r->status : h_save_key_credentials(r); }
+int h_sdk_uc_save(req *r) { return universal_connector(r) ? r->status : save_key_credentials(r); }
 /* route: POST /api/v1/auth-service/f-sdk/universal-connector/{slug}/revoke (param[0] slug) */
-int h_sdk_uc_revoke(req *r) { return universal_connector(r) ? r->status : h_delete_integration(r); }
+int h_sdk_uc_revoke(req *r) { return universal_connector(r) ? r->status : delete_integration(r); }
 
 /* route: POST /api/v2/app/{slug}/save (param[0] slug) */
-/* The SDK's key-based connect and its disconnect are the public API's own handlers: the same
- * checks, the same errors, the same webhooks. */
-int h_sdk_save(req *r) { return h_save_key_credentials(r); }
+int h_sdk_save(req *r) { return save_key_credentials(r); }
 
 /* route: DELETE /api/v1/linked-acc/integration/{slug} (param[0] slug) */
-int h_sdk_disconnect(req *r) { return h_delete_integration(r); }
+int h_sdk_disconnect(req *r) { return delete_integration(r); }
 
 /* route: POST /api/v1/ecosystem/leads */
 /* cobalt-js 8.5 createEcosystemLead({slug, name?, email, description?}): the customer asks for

@@ -338,13 +338,13 @@ export function allBlocks() {
 
 // mock/admin/README.md says its table is the whole admin API: every /__mock row of the route
 // table must be on a line of it that names the route's method.
-export function adminListed(routesC, adminReadme) {
+export function adminListed(routesDef, adminReadme) {
   const table = adminReadme.split("\n").filter((l) => l.startsWith("| "));
   const fails = [];
-  for (const [, method, route] of routesC.matchAll(/\{"(GET|POST|PUT|PATCH|DELETE)", "(\/__mock[^"]*)"/g)) {
+  for (const [, method, route] of routesDef.matchAll(/ROUTE(?:_501)?\("(GET|POST|PUT|PATCH|DELETE)", "(\/__mock[^"]*)"/g)) {
     const at = new RegExp(route.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "(?![\\w/{])");
     if (!table.some((l) => at.test(l) && l.includes(method)))
-      fails.push(`mock/admin/README.md: the admin table does not list ${method} ${route} (mock/routes.c)`);
+      fails.push(`mock/admin/README.md: the admin table does not list ${method} ${route} (mock/routes.def)`);
   }
   return fails;
 }
@@ -360,7 +360,7 @@ async function main() {
     else console.log(`ok   ${name}`);
   };
   report("every code block is marked runnable or visibly not run", problems);
-  report("mock/admin/README.md lists every /__mock route", adminListed(fs.readFileSync(path.join(ROOT, "mock/routes.c"), "utf8"),
+  report("mock/admin/README.md lists every /__mock route", adminListed(fs.readFileSync(path.join(ROOT, "mock/routes.def"), "utf8"),
                                                                      fs.readFileSync(path.join(ROOT, "mock/admin/README.md"), "utf8")));
   const of = (kind) => blocks.filter((b) => b.kind === kind);
   const want = (kind) => !only || only === kind;
