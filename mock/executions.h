@@ -37,9 +37,6 @@
 #include <cjson/cJSON.h>
 #include "mock.h"
 
-#define EXEC_KIND "execution"
-#define HUMAN_TASK_KIND "human_task"
-
 /* Sources, as the list filter execution_source names them. */
 #define EXEC_SOURCE_API "API_CALL"
 #define EXEC_SOURCE_SCHEDULE "SCHEDULE"
@@ -86,6 +83,25 @@ int executions_resume(struct mock *m, const struct tenant *t, const char *execut
 /* Stops a RUNNING or WAITING execution (status STOPPED, Workflow Stopped). EXEC_OK, EXEC_NOT_FOUND,
  * or 1 when it had already ended (nothing changed). */
 int executions_stop(struct mock *m, const struct tenant *t, const char *execution_id);
+
+/* The stored document, bookkeeping included (what executions_public and executions_batches
+ * take; caller deletes), when it exists and la may see it (NULL or "": the org key sees every
+ * linked account's; a linked account its own only); else NULL. */
+cJSON *executions_find(struct mock *m, const struct tenant *t, const char *execution_id, const char *la);
+
+/* The list route's filters (an empty string, or -1 for a date, is no filter). */
+struct exec_filter {
+    char slug[256], status[128], wname[256], wid[64], eid[64], type[32], source[32];
+    long long from, to; /* createdAt bounds, ms (inclusive) */
+};
+/* One page of executions in their public form, of la's (NULL: the whole environment's), in start
+ * order, newest first unless asc; *total gets how many match. A new array (caller deletes). */
+cJSON *executions_list(struct mock *m, const struct tenant *t, const char *la, const struct exec_filter *f, int asc,
+                       int offset, int limit, int *total);
+
+/* The human task with this id in whichever tenant holds it (*owner; the id is its only
+ * credential), as stored (caller deletes), or NULL. */
+cJSON *executions_find_task(struct mock *m, const char *task_id, const struct tenant **owner);
 
 /* The stored document without the mock's bookkeeping (caller deletes), or NULL. */
 cJSON *executions_get(struct mock *m, const struct tenant *t, const char *execution_id);
