@@ -147,7 +147,7 @@ int h_rename_table_columns(req *r);
 int h_search_table_records(req *r);
 int h_edit_tables_group(req *r);
 
-/* api/webhooks_api.c */
+/* api/subscriptions_api.c */
 int h_list_webhooks(req *r);
 int h_register_webhook(req *r);
 int h_get_webhook(req *r);

@@ -1,9 +1,10 @@
-/* rest_forget.c: deleting a linked account takes its datarefs, schedules, env values, tables and PATs. */
+/* rest_forget.c: deleting a linked account takes its datarefs, schedules, env values, tables, PATs and the webhooks its session tokens registered. */
 #include "rest_forget.h"
 #include "json.h"
 #include "pats.h"
 #include "schedules.h"
 #include "store.h"
+#include "subscriptions.h"
 #include "util.h"
 
 void rest_forget_linked_account(struct mock *m, const struct tenant *t, const char *la)
@@ -22,5 +23,6 @@ void rest_forget_linked_account(struct mock *m, const struct tenant *t, const ch
     }
     cJSON_Delete(tables);
     pats_revoke(m, t, la); /* the docs: deleting the linked account revokes all its tokens */
+    subscriptions_forget_linked_account(m, t, la); /* the webhooks its session tokens registered */
     store_commit(m->store);
 }

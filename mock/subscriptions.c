@@ -1,5 +1,5 @@
 /* subscriptions.c: the webhook subscription model (RefoldWebhook): checking, merging and storing
- * subscriptions, one set per tenant; the routes are in api/webhooks_api.c, delivery in webhooks.c. */
+ * subscriptions, one set per tenant; the routes are in api/subscriptions_api.c, delivery in webhooks.c. */
 #include "subscriptions.h"
 #include "json.h"
 #include "clock.h"
@@ -8,7 +8,7 @@
 #include "origin.h"
 #include "store.h"
 #include "util.h"
-#include "webhooks.h"
+#include "webhooks_event.h"
 
 #include <ctype.h>
 #include "curl_lazy.h" /* libcurl, loaded on first use */
@@ -258,4 +258,170 @@ int subscriptions_register_owned(struct mock *m, const struct tenant *t, const c
     else
         cJSON_Delete(doc);
     return 0;
+}
+
+cJSON *subscriptions_list(struct mock *m, const struct tenant *t, const char *owner)
+{
+    return store_list(m->store, t->id, KIND, owner, NULL, NULL, 0, 0, NULL);
+}
+
+cJSON *subscriptions_get(struct mock *m, const struct tenant *t, const char *id)
+{
+    return store_get(m->store, t->id, KIND, id);
+}
+
+int subscriptions_owner(struct mock *m, const struct tenant *t, const char *id, char owner[MOCK_ID_LEN])
+{
+    return store_parent(m->store, t->id, KIND, id, owner, MOCK_ID_LEN) ? 1 : 0;
+}
+
+cJSON *subscriptions_get_in(struct mock *m, const char *tenant_id, const char *id)
+{
+    return store_get(m->store, tenant_id, KIND, id);
+}
+
+cJSON *subscriptions_first(struct mock *m, const struct tenant *t)
+{
+    cJSON *list = store_list(m->store, t->id, KIND, NULL, NULL, NULL, 0, 1, NULL);
+    cJSON *doc = cJSON_DetachItemFromArray(list, 0);
+    cJSON_Delete(list);
+    return doc;
+}
+
+/* 1 when subscription id exists and la (NULL: the key) may reach it; owner gets its owner. */
+static int reachable(struct mock *m, const struct tenant *t, const char *id, const char *la, char owner[MOCK_ID_LEN])
+{
+    if (!subscriptions_owner(m, t, id, owner))
+        return 0;
+    return !la || !strcmp(owner, la);
+}
+
+int subscriptions_update(struct mock *m, const struct tenant *t, const char *id, const char *la, const cJSON *change,
+                         cJSON **out, const char **code, char *err, size_t n)
+{
+    if (subscriptions_check_fields(m, change, 0, code, err, n))
+        return SUBS_INVALID;
+    char at[32], owner[MOCK_ID_LEN];
+    util_iso8601(clock_now_ms(m), at);
+    store_begin(m->store);
+    cJSON *old = reachable(m, t, id, la, owner) ? store_get(m->store, t->id, KIND, id) : NULL;
+    if (!old) {
+        store_rollback(m->store);
+        return SUBS_NOT_FOUND;
+    }
+    cJSON *doc = subscriptions_merged(t, old, change, at);
+    cJSON_Delete(old);
+    if (subscriptions_check_slug_events(doc, code, err, n)) {
+        store_rollback(m->store);
+        cJSON_Delete(doc);
+        return SUBS_INVALID;
+    }
+    if (store_put(m->store, t->id, KIND, id, owner, doc)) {
+        store_rollback(m->store);
+        cJSON_Delete(doc);
+        return SUBS_STORE_ERROR;
+    }
+    if (store_commit(m->store)) {
+        cJSON_Delete(doc);
+        return SUBS_STORE_ERROR;
+    }
+    *out = doc;
+    return SUBS_OK;
+}
+
+int subscriptions_delete(struct mock *m, const struct tenant *t, const char *id, const char *la, cJSON **rest)
+{
+    char owner[MOCK_ID_LEN];
+    store_begin(m->store);
+    if (!reachable(m, t, id, la, owner) || !store_del(m->store, t->id, KIND, id)) {
+        store_rollback(m->store);
+        return SUBS_NOT_FOUND;
+    }
+    cJSON *left = rest ? subscriptions_list(m, t, la) : NULL; /* (what is left that la may see) */
+    if (store_commit(m->store)) {
+        cJSON_Delete(left);
+        return SUBS_STORE_ERROR;
+    }
+    if (rest)
+        *rest = left;
+    return SUBS_OK;
+}
+
+int subscriptions_set_group(struct mock *m, const struct tenant *t, const cJSON *ids, const char *group, cJSON **out,
+                            const char **missing)
+{
+    char at[32];
+    util_iso8601(clock_now_ms(m), at);
+    cJSON *done = cJSON_CreateArray();
+    const cJSON *id;
+    store_begin(m->store);
+    cJSON_ArrayForEach(id, ids) {
+        char owner[MOCK_ID_LEN] = "";
+        cJSON *doc = store_parent(m->store, t->id, KIND, id->valuestring, owner, sizeof owner)
+                         ? store_get(m->store, t->id, KIND, id->valuestring) : NULL;
+        if (!doc) {
+            store_rollback(m->store);
+            cJSON_Delete(done);
+            *missing = id->valuestring;
+            return SUBS_NOT_FOUND;
+        }
+        cJSON *change = cJSON_CreateObject();
+        cJSON_AddStringToObject(change, "group", group ? group : "");
+        cJSON *updated = subscriptions_merged(t, doc, change, at);
+        cJSON_Delete(change);
+        cJSON_Delete(doc);
+        doc = updated;
+        store_put(m->store, t->id, KIND, id->valuestring, owner, doc); /* (the owner stays) */
+        int dup = 0;
+        const cJSON *x;
+        cJSON_ArrayForEach(x, done) dup |= !strcmp(json_str(x, "_id"), id->valuestring);
+        if (dup)
+            cJSON_Delete(doc);
+        else
+            cJSON_AddItemToArray(done, doc);
+    }
+    if (store_commit(m->store)) {
+        cJSON_Delete(done);
+        return SUBS_STORE_ERROR;
+    }
+    *out = done;
+    return SUBS_OK;
+}
+
+int subscriptions_set_events(struct mock *m, const struct tenant *t, const cJSON *doc, cJSON *events, cJSON **out,
+                             const char **code, char *err, size_t n)
+{
+    char at[32];
+    cJSON *change = cJSON_CreateObject();
+    cJSON_AddItemToObject(change, "webhook_events", events);
+    if (cJSON_GetArraySize(events) && subscriptions_check_fields(m, change, 0, code, err, n)) {
+        cJSON_Delete(change);
+        return SUBS_INVALID;
+    }
+    util_iso8601(clock_now_ms(m), at);
+    cJSON *merged = subscriptions_merged(t, doc, change, at);
+    cJSON_Delete(change);
+    const char *id = json_str(merged, "_id");
+    store_begin(m->store);
+    if (!store_exists(m->store, t->id, KIND, id)) { /* deleted meanwhile */
+        store_rollback(m->store);
+        cJSON_Delete(merged);
+        return SUBS_NOT_FOUND;
+    }
+    if (store_put(m->store, t->id, KIND, id, NULL, merged)) {
+        store_rollback(m->store);
+        cJSON_Delete(merged);
+        return SUBS_STORE_ERROR;
+    }
+    if (store_commit(m->store)) {
+        cJSON_Delete(merged);
+        return SUBS_STORE_ERROR;
+    }
+    *out = merged;
+    return SUBS_OK;
+}
+
+void subscriptions_forget_linked_account(struct mock *m, const struct tenant *t, const char *la)
+{
+    store_del_children(m->store, t->id, KIND, la);
 }

@@ -1,22 +1,13 @@
-/* webhooks_api.c: webhook subscriptions (register, list, get, update, delete, group edit), one set
- * per tenant (org + environment), stored as documents of kind "webhook". */
+/* subscriptions_api.c: the webhook subscription routes (register, list, get, update, delete, group edit,
+ * the deprecated one-webhook routes): HTTP only, the model is subscriptions.c's. */
 #include "subscriptions.h"
 #include "json.h"
-#include "clock.h"
-#include "fixtures.h"
 #include "http.h"
-#include "store.h"
-#include "util.h"
-#include "webhooks.h"
 #include "handlers.h"
 
 #include <ctype.h>
-#include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
-
-#define KIND "webhook"
 
 /* webhooks/get-webhook-by-id.mdx (and update, delete): an unknown id is a 400, not a 404. */
 static int not_found(req *r)
@@ -33,23 +24,11 @@ static int field_error(req *r, int status, const char *code, const char *err)
     return http_error(r, status, code, "%s", err);
 }
 
-static cJSON *all_webhooks(req *r)
-{
-    return store_list(r->m->store, r->t->id, KIND, NULL, NULL, NULL, 0, 0, NULL);
-}
-
-/* A webhook registered with a session token is its linked account's (stored under it); one
- * registered with the key is the org's (owner ""). The key reaches all of them, a session token
- * (a customer's browser) its own linked account's only. 0 when the caller may not reach id. */
-static int reachable(req *r, const char *id, char owner[MOCK_ID_LEN])
-{
-    if (!store_parent(r->m->store, r->t->id, KIND, id, owner, MOCK_ID_LEN))
-        return 0;
-    return !r->via_token || !strcmp(owner, r->la);
-}
+/* What a session token may reach is its own linked account's; the key reaches everything. */
+static const char *reach(req *r) { return r->via_token ? r->la : NULL; }
 
 /* route: GET /api/v2/public/webhook */
-int h_list_webhooks(req *r) { return http_json(r, 200, all_webhooks(r)); }
+int h_list_webhooks(req *r) { return http_json(r, 200, subscriptions_list(r->m, r->t, NULL)); }
 
 /* Rule 3 of the README's Fidelity section: the guide connectors/my-app/webhooks.mdx registers
  * with {"url", "events"}, the API reference with webhook_url / webhook_events; both are taken
@@ -83,7 +62,7 @@ int h_register_webhook(req *r)
 /* route: GET /api/v2/public/webhook/{id} (param[0] id) */
 int h_get_webhook(req *r)
 {
-    cJSON *doc = store_get(r->m->store, r->t->id, KIND, r->param[0]);
+    cJSON *doc = subscriptions_get(r->m, r->t, r->param[0]);
     return doc ? http_json(r, 200, doc) : not_found(r);
 }
 
@@ -94,46 +73,27 @@ int h_update_webhook(req *r)
         return r->status;
     accept_aliases(r);
     const char *code;
-    char err[512] = "", at[32];
-    if (subscriptions_check_fields(r->m, r->body, 0, &code, err, sizeof err))
+    char err[512] = "";
+    cJSON *doc = NULL;
+    int rc = subscriptions_update(r->m, r->t, r->param[0], reach(r), r->body, &doc, &code, err, sizeof err);
+    if (rc == SUBS_INVALID)
         return field_error(r, 400, code, err);
-    util_iso8601(clock_now_ms(r->m), at);
-    char owner[MOCK_ID_LEN];
-    store_begin(r->m->store);
-    cJSON *old = reachable(r, r->param[0], owner) ? store_get(r->m->store, r->t->id, KIND, r->param[0]) : NULL;
-    if (!old) {
-        store_rollback(r->m->store);
+    if (rc == SUBS_NOT_FOUND)
         return not_found(r);
-    }
-    cJSON *doc = subscriptions_merged(r->t, old, r->body, at);
-    cJSON_Delete(old);
-    if (subscriptions_check_slug_events(doc, &code, err, sizeof err)) {
-        store_rollback(r->m->store);
-        cJSON_Delete(doc);
-        return field_error(r, 400, code, err);
-    }
-    if (store_put(r->m->store, r->t->id, KIND, r->param[0], owner, doc) || store_commit(r->m->store)) {
-        cJSON_Delete(doc);
+    if (rc != SUBS_OK)
         return http_error(r, 500, "SERVER_ERROR", "could not store the webhook");
-    }
     return http_json(r, 200, doc);
 }
 
 /* route: DELETE /api/v2/public/webhook/{id} (param[0] id) */
 int h_delete_webhook(req *r)
 {
-    char owner[MOCK_ID_LEN];
-    store_begin(r->m->store);
-    if (!reachable(r, r->param[0], owner) || !store_del(r->m->store, r->t->id, KIND, r->param[0])) {
-        store_rollback(r->m->store);
+    cJSON *rest = NULL; /* (what is left that this caller may see) */
+    int rc = subscriptions_delete(r->m, r->t, r->param[0], reach(r), &rest);
+    if (rc == SUBS_NOT_FOUND)
         return not_found(r);
-    }
-    /* (what is left that this caller may see) */
-    cJSON *rest = r->via_token ? store_list(r->m->store, r->t->id, KIND, r->la, NULL, NULL, 0, 0, NULL) : all_webhooks(r);
-    if (store_commit(r->m->store)) {
-        cJSON_Delete(rest);
+    if (rc != SUBS_OK)
         return http_error(r, 500, "SERVER_ERROR", "could not delete the webhook");
-    }
     return http_json(r, 200, rest);
 }
 
@@ -150,39 +110,13 @@ int h_update_webhooks_group(req *r)
         return http_error(r, 400, "BAD_REQUEST", "group must be a string (empty to unset)");
     /* An empty or falsy group unsets it. */
     const char *value = cJSON_IsString(group) && *group->valuestring ? group->valuestring : NULL;
-    char at[32];
-    util_iso8601(clock_now_ms(r->m), at);
-    cJSON *out = cJSON_CreateArray();
-    const cJSON *id;
-    store_begin(r->m->store);
-    cJSON_ArrayForEach(id, ids) {
-        char owner[MOCK_ID_LEN] = "";
-        cJSON *doc = store_parent(r->m->store, r->t->id, KIND, id->valuestring, owner, sizeof owner)
-                         ? store_get(r->m->store, r->t->id, KIND, id->valuestring) : NULL;
-        if (!doc) {
-            store_rollback(r->m->store);
-            cJSON_Delete(out);
-            return http_error_hint(r, 400, "RESOURCE_NOT_FOUND", "Webhook not found", "no webhook %s", id->valuestring);
-        }
-        cJSON *change = cJSON_CreateObject();
-        cJSON_AddStringToObject(change, "group", value ? value : "");
-        cJSON *updated = subscriptions_merged(r->t, doc, change, at);
-        cJSON_Delete(change);
-        cJSON_Delete(doc);
-        doc = updated;
-        store_put(r->m->store, r->t->id, KIND, id->valuestring, owner, doc); /* (the owner stays) */
-        int dup = 0;
-        const cJSON *x;
-        cJSON_ArrayForEach(x, out) dup |= !strcmp(json_str(x, "_id"), id->valuestring);
-        if (dup)
-            cJSON_Delete(doc);
-        else
-            cJSON_AddItemToArray(out, doc);
-    }
-    if (store_commit(r->m->store)) {
-        cJSON_Delete(out);
+    cJSON *out = NULL;
+    const char *missing = "";
+    int rc = subscriptions_set_group(r->m, r->t, ids, value, &out, &missing);
+    if (rc == SUBS_NOT_FOUND)
+        return http_error_hint(r, 400, "RESOURCE_NOT_FOUND", "Webhook not found", "no webhook %s", missing);
+    if (rc != SUBS_OK)
         return http_error(r, 500, "SERVER_ERROR", "could not update the webhooks");
-    }
     return http_json(r, 200, out);
 }
 
@@ -210,9 +144,7 @@ static cJSON *event_name(const char *s)
 /* The first webhook's document (the caller deletes it), or NULL after answering 400. */
 static cJSON *first_webhook(req *r)
 {
-    cJSON *list = store_list(r->m->store, r->t->id, KIND, NULL, NULL, NULL, 0, 1, NULL);
-    cJSON *doc = cJSON_DetachItemFromArray(list, 0);
-    cJSON_Delete(list);
+    cJSON *doc = subscriptions_first(r->m, r->t);
     if (!doc)
         http_error_hint(r, 400, "RESOURCE_NOT_FOUND", "Webhook not found",
                         "no webhook in this environment: register one with POST /api/v2/public/webhook first");
@@ -223,27 +155,15 @@ static cJSON *first_webhook(req *r)
 static int save_events(req *r, cJSON *doc, cJSON *events)
 {
     const char *code;
-    char err[512] = "", at[32];
-    cJSON *change = cJSON_CreateObject();
-    cJSON_AddItemToObject(change, "webhook_events", events);
-    if (cJSON_GetArraySize(events) && subscriptions_check_fields(r->m, change, 0, &code, err, sizeof err)) {
-        cJSON_Delete(change);
+    char err[512] = "";
+    cJSON *merged = NULL;
+    int rc = subscriptions_set_events(r->m, r->t, doc, events, &merged, &code, err, sizeof err);
+    if (rc == SUBS_INVALID)
         return field_error(r, 400, code, err);
-    }
-    util_iso8601(clock_now_ms(r->m), at);
-    cJSON *merged = subscriptions_merged(r->t, doc, change, at);
-    cJSON_Delete(change);
-    const char *id = json_str(merged, "_id");
-    store_begin(r->m->store);
-    if (!store_exists(r->m->store, r->t->id, KIND, id)) { /* deleted meanwhile */
-        store_rollback(r->m->store);
-        cJSON_Delete(merged);
+    if (rc == SUBS_NOT_FOUND)
         return http_error(r, 400, "RESOURCE_NOT_FOUND", "Webhook not found");
-    }
-    if (store_put(r->m->store, r->t->id, KIND, id, NULL, merged) || store_commit(r->m->store)) {
-        cJSON_Delete(merged);
+    if (rc != SUBS_OK)
         return http_error(r, 500, "SERVER_ERROR", "could not store the webhook");
-    }
     return http_json(r, 200, merged);
 }
 
@@ -316,12 +236,11 @@ int h_delete_first_webhook(req *r)
     cJSON *doc = first_webhook(r);
     if (!doc)
         return r->status;
-    store_begin(r->m->store);
-    int gone = store_del(r->m->store, r->t->id, KIND, json_str(doc, "_id"));
-    if (store_commit(r->m->store) || !gone) {
+    int rc = subscriptions_delete(r->m, r->t, json_str(doc, "_id"), NULL, NULL);
+    if (rc != SUBS_OK) {
         cJSON_Delete(doc);
-        return gone ? http_error(r, 500, "SERVER_ERROR", "could not delete the webhook")
-                    : http_error(r, 400, "RESOURCE_NOT_FOUND", "Webhook not found");
+        return rc == SUBS_NOT_FOUND ? http_error(r, 400, "RESOURCE_NOT_FOUND", "Webhook not found")
+                                    : http_error(r, 500, "SERVER_ERROR", "could not delete the webhook");
     }
     return http_json(r, 200, doc);
 }
