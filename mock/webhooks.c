@@ -749,3 +749,27 @@ void webhooks_stop(struct mock *m)
     pthread_cond_destroy(&w->idle);
     free(w);
 }
+
+cJSON *webhooks_deliveries(struct mock *m, const char *tenant, const char *event, const char *la, const char *status,
+                           long long before_id, int limit)
+{
+    cJSON *rows = store_outbox_list(m->store, tenant, event, la, status, before_id, limit);
+    cJSON *row;
+    cJSON_ArrayForEach(row, rows) {
+        /* the body as sent (for checking the signature byte for byte) and parsed */
+        cJSON *payload = cJSON_Parse(json_str(row, "body"));
+        cJSON_AddItemToObject(row, "payload", payload ? payload : cJSON_CreateNull());
+        char at[32];
+        util_iso8601((long long)json_num(row, "created_ms", 0), at);
+        cJSON_AddStringToObject(row, "created_at", at);
+        if (!strcmp(json_str(row, "status"), "pending")) {
+            util_iso8601((long long)json_num(row, "next_at_ms", 0), at);
+            cJSON_AddStringToObject(row, "next_attempt_at", at);
+        } else {
+            cJSON_AddNullToObject(row, "next_attempt_at");
+        }
+        cJSON_DeleteItemFromObjectCaseSensitive(row, "created_ms");
+        cJSON_DeleteItemFromObjectCaseSensitive(row, "next_at_ms");
+    }
+    return rows;
+}

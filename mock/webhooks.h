@@ -48,6 +48,12 @@ void webhooks_stop(struct mock *m);
  * (at most count). */
 int webhooks_wait(struct mock *m, const char *tenant, const char *event, const char *la, const char *status, int count,
                   int timeout_ms);
+/* The deliveries of tenant (NULL: all), oldest first: the newest limit of them with an id below
+ * before_id when > 0; event, la and status (as in store_outbox_list) filter when not NULL. Each
+ * row as stored plus "payload" (the body parsed), "created_at" and "next_attempt_at" (ISO; null
+ * once finished), without the raw millisecond times. A new array (caller deletes). */
+cJSON *webhooks_deliveries(struct mock *m, const char *tenant, const char *event, const char *la, const char *status,
+                           long long before_id, int limit);
 /* Wakes the delivery thread (webhooks_emit does it; harmless to call again). */
 void webhooks_kick(struct mock *m);
 
