@@ -388,8 +388,9 @@ int subscriptions_set_group(struct mock *m, const struct tenant *t, const cJSON 
     return SUBS_OK;
 }
 
-int subscriptions_set_events(struct mock *m, const struct tenant *t, const cJSON *doc, cJSON *events, cJSON **out,
-                             const char **code, char *err, size_t n)
+/* Stores doc with webhook_events replaced by events (taken), after the register route's checks. */
+static int set_events(struct mock *m, const struct tenant *t, const cJSON *doc, cJSON *events, cJSON **out,
+                      const char **code, char *err, size_t n)
 {
     char at[32];
     cJSON *change = cJSON_CreateObject();
@@ -419,6 +420,69 @@ int subscriptions_set_events(struct mock *m, const struct tenant *t, const cJSON
     }
     *out = merged;
     return SUBS_OK;
+}
+
+/* "connection-created" -> "Connection Created"; other names unchanged. */
+static cJSON *event_name(const char *s)
+{
+    char out[64];
+    if (strchr(s, ' ') || !strchr(s, '-') || strlen(s) >= sizeof out)
+        return cJSON_CreateString(s);
+    int word_start = 1;
+    size_t i = 0;
+    for (; s[i]; i++) {
+        char c = s[i] == '-' ? ' ' : s[i];
+        out[i] = word_start ? (char)toupper((unsigned char)c) : c;
+        word_start = c == ' ';
+    }
+    out[i] = 0;
+    return cJSON_CreateString(out);
+}
+
+int subscriptions_add_events(struct mock *m, const struct tenant *t, const cJSON *doc, const cJSON *names, cJSON **out,
+                             const char **code, char *err, size_t n)
+{
+    cJSON *events = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(doc, "webhook_events"), 1), *e;
+    if (!cJSON_IsArray(events)) {
+        cJSON_Delete(events);
+        events = cJSON_CreateArray();
+    }
+    const cJSON *a;
+    cJSON_ArrayForEach(a, names) {
+        cJSON *name = event_name(a->valuestring);
+        int have = 0;
+        cJSON_ArrayForEach(e, events) have |= cJSON_IsString(e) && !strcmp(e->valuestring, name->valuestring);
+        if (have)
+            cJSON_Delete(name);
+        else
+            cJSON_AddItemToArray(events, name);
+    }
+    return set_events(m, t, doc, events, out, code, err, n);
+}
+
+int subscriptions_remove_event(struct mock *m, const struct tenant *t, const cJSON *doc, const char *name, cJSON **out,
+                               const char **code, char *err, size_t n)
+{
+    cJSON *drop = event_name(name);
+    cJSON *events = cJSON_CreateArray();
+    const cJSON *e;
+    int found = 0;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "webhook_events")) {
+        if (cJSON_IsString(e) && !strcmp(e->valuestring, drop->valuestring))
+            found = 1;
+        else
+            cJSON_AddItemToArray(events, cJSON_Duplicate(e, 1));
+    }
+    int rc;
+    if (!found) {
+        cJSON_Delete(events);
+        snprintf(err, n, "the webhook is not subscribed to %s", drop->valuestring);
+        rc = SUBS_NOT_SUBSCRIBED;
+    } else {
+        rc = set_events(m, t, doc, events, out, code, err, n);
+    }
+    cJSON_Delete(drop);
+    return rc;
 }
 
 void subscriptions_forget_linked_account(struct mock *m, const struct tenant *t, const char *la)

@@ -30,6 +30,7 @@ enum subscriptions_outcome {
     SUBS_OK = 0,
     SUBS_NOT_FOUND = 1,    /* no such subscription, or one the caller may not reach */
     SUBS_INVALID = 2,      /* a check failed: *code and err say which and why (a 400) */
+    SUBS_NOT_SUBSCRIBED = 3, /* remove_event: the subscription does not take that event (err says so) */
     SUBS_STORE_ERROR = -1, /* the store refused the write; nothing changed */
 };
 
@@ -60,11 +61,15 @@ int subscriptions_delete(struct mock *m, const struct tenant *t, const char *id,
  * the first unknown id (an item of ids), or SUBS_OK / SUBS_STORE_ERROR. */
 int subscriptions_set_group(struct mock *m, const struct tenant *t, const cJSON *ids, const char *group, cJSON **out,
                             const char **missing);
-/* Replaces the webhook_events of doc (a stored subscription) by events (taken; checked as a
- * register's when not empty); *out gets the stored document. SUBS_OK, SUBS_INVALID,
- * SUBS_NOT_FOUND (deleted meanwhile) or SUBS_STORE_ERROR. */
-int subscriptions_set_events(struct mock *m, const struct tenant *t, const cJSON *doc, cJSON *events, cJSON **out,
+/* The deprecated one-webhook routes' changes to doc (a stored subscription): names are event names
+ * in either form ("Workflow Completed" or "workflow-completed"). add_events adds names (a string
+ * array) not there yet; remove_event removes name, SUBS_NOT_SUBSCRIBED (err says so) when doc
+ * does not take it. The result is checked as a register's and stored; *out gets it. SUBS_OK,
+ * SUBS_INVALID, SUBS_NOT_FOUND (deleted meanwhile) or SUBS_STORE_ERROR. */
+int subscriptions_add_events(struct mock *m, const struct tenant *t, const cJSON *doc, const cJSON *names, cJSON **out,
                              const char **code, char *err, size_t n);
+int subscriptions_remove_event(struct mock *m, const struct tenant *t, const cJSON *doc, const char *name, cJSON **out,
+                               const char **code, char *err, size_t n);
 
 /* Deleting linked account la takes the subscriptions its session tokens registered. Joins the
  * caller's transaction. */

@@ -5,7 +5,6 @@
 #include "http.h"
 #include "handlers.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,7 +53,7 @@ int h_register_webhook(req *r)
     const char *code;
     char err[512] = "";
     cJSON *doc = NULL;
-    if (subscriptions_register_owned(r->m, r->t, r->via_token ? r->la : NULL, r->body, &doc, &code, err, sizeof err))
+    if (subscriptions_register_owned(r->m, r->t, reach(r), r->body, &doc, &code, err, sizeof err))
         return field_error(r, strcmp(code, "SERVER_ERROR") ? 400 : 500, code, err);
     return http_json(r, 200, doc);
 }
@@ -124,23 +123,6 @@ int h_update_webhooks_group(req *r)
  * a single webhook, so subscribe, unsubscribe and DELETE /webhook act on the environment's first
  * (oldest) one. Event names come in either form: "Workflow Completed" or "workflow-completed". */
 
-/* "connection-created" -> "Connection Created"; other names unchanged. */
-static cJSON *event_name(const char *s)
-{
-    char out[64];
-    if (strchr(s, ' ') || !strchr(s, '-') || strlen(s) >= sizeof out)
-        return cJSON_CreateString(s);
-    int word_start = 1;
-    size_t i = 0;
-    for (; s[i]; i++) {
-        char c = s[i] == '-' ? ' ' : s[i];
-        out[i] = word_start ? (char)toupper((unsigned char)c) : c;
-        word_start = c == ' ';
-    }
-    out[i] = 0;
-    return cJSON_CreateString(out);
-}
-
 /* The first webhook's document (the caller deletes it), or NULL after answering 400. */
 static cJSON *first_webhook(req *r)
 {
@@ -151,13 +133,11 @@ static cJSON *first_webhook(req *r)
     return doc;
 }
 
-/* Stores doc with webhook_events replaced by events (taken), after the register route's checks. */
-static int save_events(req *r, cJSON *doc, cJSON *events)
+/* Answers a subscribe or unsubscribe: the stored subscription, or why not. */
+static int events_saved(req *r, int rc, cJSON *merged, const char *code, const char *err)
 {
-    const char *code;
-    char err[512] = "";
-    cJSON *merged = NULL;
-    int rc = subscriptions_set_events(r->m, r->t, doc, events, &merged, &code, err, sizeof err);
+    if (rc == SUBS_NOT_SUBSCRIBED)
+        return http_error_hint(r, 400, "INVALID_EVENT", "Invalid event. Check events list in documentation.", "%s", err);
     if (rc == SUBS_INVALID)
         return field_error(r, 400, code, err);
     if (rc == SUBS_NOT_FOUND)
@@ -178,24 +158,12 @@ int h_subscribe_webhook_events(req *r)
     cJSON *doc = first_webhook(r);
     if (!doc)
         return r->status;
-    cJSON *events = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(doc, "webhook_events"), 1), *e;
-    if (!cJSON_IsArray(events)) {
-        cJSON_Delete(events);
-        events = cJSON_CreateArray();
-    }
-    const cJSON *a;
-    cJSON_ArrayForEach(a, add) {
-        cJSON *name = event_name(a->valuestring);
-        int have = 0;
-        cJSON_ArrayForEach(e, events) have |= cJSON_IsString(e) && !strcmp(e->valuestring, name->valuestring);
-        if (have)
-            cJSON_Delete(name);
-        else
-            cJSON_AddItemToArray(events, name);
-    }
-    int status = save_events(r, doc, events);
+    const char *code = "";
+    char err[512] = "";
+    cJSON *merged = NULL;
+    int rc = subscriptions_add_events(r->m, r->t, doc, add, &merged, &code, err, sizeof err);
     cJSON_Delete(doc);
-    return status;
+    return events_saved(r, rc, merged, code, err);
 }
 
 /* route: POST /api/v2/public/webhook/unsubscribe (deprecated): {"webhook_event": "..."} removed */
@@ -207,27 +175,12 @@ int h_unsubscribe_webhook_event(req *r)
     cJSON *doc = first_webhook(r);
     if (!doc)
         return r->status;
-    cJSON *name = event_name(drop);
-    cJSON *events = cJSON_CreateArray();
-    const cJSON *e;
-    int found = 0;
-    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "webhook_events")) {
-        if (cJSON_IsString(e) && !strcmp(e->valuestring, name->valuestring))
-            found = 1;
-        else
-            cJSON_AddItemToArray(events, cJSON_Duplicate(e, 1));
-    }
-    int status;
-    if (!found) {
-        cJSON_Delete(events);
-        status = http_error_hint(r, 400, "INVALID_EVENT", "Invalid event. Check events list in documentation.",
-                                 "the webhook is not subscribed to %s", name->valuestring);
-    } else {
-        status = save_events(r, doc, events);
-    }
-    cJSON_Delete(name);
+    const char *code = "";
+    char err[512] = "";
+    cJSON *merged = NULL;
+    int rc = subscriptions_remove_event(r->m, r->t, doc, drop, &merged, &code, err, sizeof err);
     cJSON_Delete(doc);
-    return status;
+    return events_saved(r, rc, merged, code, err);
 }
 
 /* route: DELETE /api/v2/public/webhook (deprecated): the first webhook goes; answers it */
