@@ -694,6 +694,34 @@ int executions_start(struct mock *m, const struct tenant *t, const char *la, con
     return executions_run(m, t, &s, out_id);
 }
 
+int executions_rerun(struct mock *m, const struct tenant *t, const char *execution_id, const char *la, char out_id[25],
+                     char status[32])
+{
+    cJSON *doc = executions_find(m, t, execution_id, la);
+    if (!doc)
+        return EXEC_NOT_FOUND;
+    const char *st = json_str(doc, "status");
+    util_copy(status, 32, st ? st : "");
+    if (!st || (strcmp(st, "ERRORED") && strcmp(st, "STOPPED") && strcmp(st, "TIMED_OUT"))) {
+        cJSON_Delete(doc);
+        return EXEC_NOT_RERUNNABLE;
+    }
+    struct exec_start s = {
+        .la = json_str(doc, "linked_account_id"),
+        .workflow_id = json_str(cJSON_GetObjectItemCaseSensitive(doc, "associated_workflow"), "_id"),
+        .config_id = json_str(doc, "config_id"),
+        .input = cJSON_GetObjectItemCaseSensitive(doc, "payload"),
+        .source = json_str(doc, "execution_source"),
+        .trigger_event = json_str(doc, "trigger_application_event"),
+        .event_id = json_str(doc, "associated_event_id"),
+        .instance_tag = json_str(doc, "instance_tag"),
+        .rerun_of = execution_id,
+    };
+    int rc = executions_run(m, t, &s, out_id);
+    cJSON_Delete(doc);
+    return rc;
+}
+
 int executions_resume(struct mock *m, const struct tenant *t, const char *execution_id, const cJSON *output)
 {
     store_begin(m->store);

@@ -65,6 +65,7 @@ enum {
     EXEC_NOT_WAITING = -5,      /* resume: the execution is not waiting for a human task */
     EXEC_NOT_FOUND = -6,        /* resume/stop/rerun: unknown execution */
     EXEC_FAILED = -7,           /* the store refused the write */
+    EXEC_NOT_RERUNNABLE = -8,   /* rerun: the execution has not errored, timed out or been stopped */
 };
 
 /* Starts an execution; out_id gets its id. Returns EXEC_OK or a negative EXEC_* code. */
@@ -73,6 +74,13 @@ int executions_run(struct mock *m, const struct tenant *t, const struct exec_sta
 /* The short form other code uses (schedules: source EXEC_SOURCE_SCHEDULE): async, default config. */
 int executions_start(struct mock *m, const struct tenant *t, const char *la, const char *workflow_id,
                      const cJSON *input, const char *source, char out_id[25]);
+
+/* Runs again an execution la (NULL or "": any) may see that ended ERRORED, STOPPED or TIMED_OUT:
+ * same linked account, workflow, config, input, source, trigger and tag, marked as its rerun;
+ * out_id gets the new run's id. EXEC_OK, EXEC_NOT_FOUND, EXEC_NOT_RERUNNABLE (status gets the
+ * execution's status, "" when it has none) or executions_run's codes. */
+int executions_rerun(struct mock *m, const struct tenant *t, const char *execution_id, const char *la, char out_id[25],
+                     char status[32]);
 
 /* A human task was answered: marks the execution's task SUBMITTED with output (its form data),
  * records it as the task node's output and lets the run go on (RUNNING again, ending

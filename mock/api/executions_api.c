@@ -138,31 +138,13 @@ int h_stop_execution(req *r)
 /* route: POST /api/v2/public/execution/{instanceId}/rerun (param[0] instanceId) */
 int h_rerun_execution(req *r)
 {
-    cJSON *doc = load(r, r->param[0]);
-    if (!doc)
-        return r->status;
-    const char *status = json_str(doc, "status");
-    if (!status || (strcmp(status, "ERRORED") && strcmp(status, "STOPPED") && strcmp(status, "TIMED_OUT"))) {
-        int rc = http_error(r, 400, "BAD_REQUEST", "Only errored, timed-out or stopped executions can be rerun; %s is %s",
-                            r->param[0], status ? status : "unknown");
-        cJSON_Delete(doc);
-        return rc;
-    }
-    const char *tag = json_str(doc, "instance_tag");
-    struct exec_start s = {
-        .la = json_str(doc, "linked_account_id"),
-        .workflow_id = json_str(cJSON_GetObjectItemCaseSensitive(doc, "associated_workflow"), "_id"),
-        .config_id = json_str(doc, "config_id"),
-        .input = cJSON_GetObjectItemCaseSensitive(doc, "payload"),
-        .source = json_str(doc, "execution_source"),
-        .trigger_event = json_str(doc, "trigger_application_event"),
-        .event_id = json_str(doc, "associated_event_id"),
-        .instance_tag = tag,
-        .rerun_of = r->param[0],
-    };
-    char id[25];
-    int rc = executions_run(r->m, r->t, &s, id);
-    cJSON_Delete(doc);
+    char id[25], status[32] = "";
+    int rc = executions_rerun(r->m, r->t, r->param[0], r->la, id, status);
+    if (rc == EXEC_NOT_FOUND)
+        return not_found(r);
+    if (rc == EXEC_NOT_RERUNNABLE)
+        return http_error(r, 400, "BAD_REQUEST", "Only errored, timed-out or stopped executions can be rerun; %s is %s",
+                          r->param[0], status[0] ? status : "unknown");
     if (rc == EXEC_NO_WORKFLOW || rc == EXEC_NOT_OWNER)
         return http_error(r, 404, "SERVER_ERROR", "Workflow not found: it was deleted since this execution ran");
     if (rc == EXEC_NOT_PUBLISHED)
