@@ -82,14 +82,6 @@ int auth_bearer(struct mock *m, const char *token, struct auth_who *who)
     return rc;
 }
 
-long long auth_session_expires_ms(struct mock *m, const struct tenant *t, const char *jti)
-{
-    cJSON *tok = store_get(m->store, t->id, "session_token", jti);
-    long long exp = tok ? (long long)json_num(tok, "exp_ms", 0) : 0;
-    cJSON_Delete(tok);
-    return exp;
-}
-
 static int resolve_token(req *r, const char *token)
 {
     struct auth_who who;

@@ -29,9 +29,6 @@ struct auth_who {
  * who->code and who->message. Used by auth_resolve and the MCP endpoint. */
 int auth_bearer(struct mock *m, const char *token, struct auth_who *who);
 
-/* When the session token jti of tenant t expires (virtual ms, its stored exp_ms), or 0 when it
- * is unknown (revoked) or has no expiry. */
-long long auth_session_expires_ms(struct mock *m, const struct tenant *t, const char *jti);
 
 /* The admin token check for /__mock/\* (a no-op when no --admin-token was given). */
 int auth_admin_ok(req *r);

@@ -1,7 +1,6 @@
 /* hosted.c: hosted connect URLs, the properties stored with them, and OAuth authorization URLs. */
 #include "api/hosted.h"
 #include "json.h"
-#include "auth.h"
 #include "clock.h"
 #include "connections.h"
 #include "keybased.h"
@@ -9,6 +8,7 @@
 #include "http.h"
 #include "pages/html.h"
 #include "pages/links.h"
+#include "store.h"
 #include "util.h"
 #include "handlers.h"
 
@@ -51,9 +51,11 @@ int h_create_connect_url(req *r)
     long long expires = clock_now_ms(r->m) + HOSTED_TTL_MS;
     if (r->via_token) {
         /* The link lives no longer than the session token it was made with. */
-        long long tok_exp = auth_session_expires_ms(r->m, r->t, r->token_jti);
+        cJSON *tok = store_get(r->m->store, r->t->id, "session_token", r->token_jti);
+        long long tok_exp = tok ? (long long)json_num(tok, "exp_ms", 0) : 0;
         if (tok_exp > 0 && tok_exp < expires)
             expires = tok_exp;
+        cJSON_Delete(tok);
     }
     char token[LINKS_TOKEN_LEN];
     if (links_hosted_create(r->m, r->t, r->la, props, config_id[0] ? config_id : NULL,
