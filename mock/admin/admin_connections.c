@@ -77,8 +77,10 @@ int h_admin_webhook_deliveries(req *r)
     if (!http_query(r, "linked_account_id", la, sizeof la))
         util_copy(la, sizeof la, r->la); /* the linked_account_id header counts too */
     http_query(r, "status", status, sizeof status);
-    if (*event && !webhooks_event_kind(event))
-        return http_error(r, 400, "BAD_REQUEST", "event must be one of the five webhook events, not \"%s\"", event);
+    char names[200];
+    if (*event && !webhooks_event_kind(event)) /* (named from the one list: a new event shows here too) */
+        return http_error(r, 400, "BAD_REQUEST", "event must be one of %s, not \"%s\"", webhooks_event_names(0, names, sizeof names),
+                          event);
     if (*status && strcmp(status, "pending") && strcmp(status, "delivered") && strcmp(status, "failed"))
         return http_error(r, 400, "BAD_REQUEST", "status must be pending, delivered or failed");
     int wait_ms, count, asked = admin_wait_params(r, 1000000, &wait_ms, &count);

@@ -743,6 +743,21 @@ static void deleting_linked_account_takes_its_webhooks(void **state)
     refold_mock_stop(m);
 }
 
+/* The deliveries log refuses an unknown event naming every event of the one list. */
+static void deliveries_unknown_event_names_all(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+    th_resp r = th_key(m, "GET", "/__mock/webhooks/deliveries?event=Coffee%20Brewed", ACME, NULL, NULL);
+    assert_string_equal(th_assert_error(&r, 400), "BAD_REQUEST");
+    const char *msg = th_str(r.json, "message");
+    assert_non_null(strstr(msg, "Coffee Brewed"));
+    for (const struct webhooks_event *e = webhooks_events; e->name; e++)
+        assert_non_null(strstr(msg, e->name));
+    th_free(&r);
+    refold_mock_stop(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -759,6 +774,7 @@ int main(void)
         cmocka_unit_test(workflow_events),
         cmocka_unit_test(rollback_emits_nothing),
         cmocka_unit_test(deleting_linked_account_takes_its_webhooks),
+        cmocka_unit_test(deliveries_unknown_event_names_all),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
