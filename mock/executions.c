@@ -21,6 +21,11 @@
 #include <string.h>
 #include <strings.h>
 
+/* The documents this module owns (nobody else names them): runs, and their human tasks
+ * (parent = the linked account). */
+#define EXEC_KIND "execution"
+#define HUMAN_TASK_KIND "human_task"
+
 #define DEFAULT_DURATION_MS 2000
 
 /* The mock's bookkeeping inside an execution document; never shown. */
@@ -691,6 +696,34 @@ int executions_start(struct mock *m, const struct tenant *t, const char *la, con
     return executions_run(m, t, &s, out_id);
 }
 
+int executions_rerun(struct mock *m, const struct tenant *t, const char *execution_id, const char *la, char out_id[25],
+                     char status[32])
+{
+    cJSON *doc = executions_find(m, t, execution_id, la);
+    if (!doc)
+        return EXEC_NOT_FOUND;
+    const char *st = json_str(doc, "status");
+    util_copy(status, 32, st ? st : "");
+    if (!st || (strcmp(st, "ERRORED") && strcmp(st, "STOPPED") && strcmp(st, "TIMED_OUT"))) {
+        cJSON_Delete(doc);
+        return EXEC_NOT_RERUNNABLE;
+    }
+    struct exec_start s = {
+        .la = json_str(doc, "linked_account_id"),
+        .workflow_id = json_str(cJSON_GetObjectItemCaseSensitive(doc, "associated_workflow"), "_id"),
+        .config_id = json_str(doc, "config_id"),
+        .input = cJSON_GetObjectItemCaseSensitive(doc, "payload"),
+        .source = json_str(doc, "execution_source"),
+        .trigger_event = json_str(doc, "trigger_application_event"),
+        .event_id = json_str(doc, "associated_event_id"),
+        .instance_tag = json_str(doc, "instance_tag"),
+        .rerun_of = execution_id,
+    };
+    int rc = executions_run(m, t, &s, out_id);
+    cJSON_Delete(doc);
+    return rc;
+}
+
 int executions_resume(struct mock *m, const struct tenant *t, const char *execution_id, const cJSON *output)
 {
     store_begin(m->store);
@@ -777,6 +810,77 @@ cJSON *executions_get(struct mock *m, const struct tenant *t, const char *execut
     cJSON *o = executions_public(doc);
     cJSON_Delete(doc);
     return o;
+}
+
+cJSON *executions_find(struct mock *m, const struct tenant *t, const char *execution_id, const char *la)
+{
+    cJSON *doc = store_get(m->store, t->id, EXEC_KIND, execution_id);
+    const char *owner = json_str(doc, "linked_account_id");
+    if (doc && la && la[0] && (!owner || strcmp(owner, la))) {
+        cJSON_Delete(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+/* The filters as store conditions: SQLite picks the page, so a list of 50,000 runs costs what
+ * one page costs plus a count (it used to parse every run and walk them by index). Returns how
+ * many; from/to receive the ISO forms the date conditions point at. */
+static int conditions(const struct exec_filter *f, struct store_cond *c, char from[32], char to[32])
+{
+    int n = 0;
+    if (*f->slug)
+        c[n++] = (struct store_cond){"$.slug", SQ_IN_NOCASE, f->slug};
+    if (*f->status)
+        c[n++] = (struct store_cond){"$.status", SQ_IN_NOCASE, f->status};
+    if (*f->wname)
+        c[n++] = (struct store_cond){"$.associated_workflow.name", SQ_CONTAINS_NOCASE, f->wname};
+    if (*f->wid)
+        c[n++] = (struct store_cond){"$.associated_workflow._id", SQ_EQ, f->wid};
+    if (*f->eid)
+        c[n++] = (struct store_cond){"$._id", SQ_EQ, f->eid};
+    if (*f->type)
+        c[n++] = (struct store_cond){"$.type_of_execution", SQ_EQ_NOCASE, f->type};
+    if (*f->source)
+        c[n++] = (struct store_cond){"$.execution_source", SQ_EQ, f->source};
+    /* createdAt is written by util_iso8601, one fixed format: text order is time order */
+    if (f->from >= 0) {
+        util_iso8601(f->from, from);
+        c[n++] = (struct store_cond){"$.createdAt", SQ_GE, from};
+    }
+    if (f->to >= 0) {
+        util_iso8601(f->to, to);
+        c[n++] = (struct store_cond){"$.createdAt", SQ_LE, to};
+    }
+    return n;
+}
+
+cJSON *executions_list(struct mock *m, const struct tenant *t, const char *la, const struct exec_filter *f, int asc,
+                       int offset, int limit, int *total)
+{
+    struct store_cond c[9];
+    char from[32], to[32];
+    int nc = conditions(f, c, from, to);
+    /* Stored in start order: newest first unless asc. */
+    cJSON *page_docs = store_query(m->store, t->id, EXEC_KIND, la && la[0] ? la : NULL, c, nc, !asc, offset, limit, total), *d;
+    cJSON *docs = cJSON_CreateArray();
+    cJSON_ArrayForEach(d, page_docs)
+        cJSON_AddItemToArray(docs, executions_public(d));
+    cJSON_Delete(page_docs);
+    return docs;
+}
+
+cJSON *executions_find_task(struct mock *m, const char *task_id, const struct tenant **owner)
+{
+    const struct tenant *each;
+    for (int i = 0; (each = tenants_at(m, i)); i++) {
+        cJSON *task = store_get(m->store, each->id, HUMAN_TASK_KIND, task_id);
+        if (task) {
+            *owner = each;
+            return task;
+        }
+    }
+    return NULL;
 }
 
 cJSON *executions_batches(const cJSON *doc, const char *node_id, int *why)

@@ -37,9 +37,6 @@
 #include <cjson/cJSON.h>
 #include "mock.h"
 
-#define EXEC_KIND "execution"
-#define HUMAN_TASK_KIND "human_task"
-
 /* Sources, as the list filter execution_source names them. */
 #define EXEC_SOURCE_API "API_CALL"
 #define EXEC_SOURCE_SCHEDULE "SCHEDULE"
@@ -68,6 +65,7 @@ enum {
     EXEC_NOT_WAITING = -5,      /* resume: the execution is not waiting for a human task */
     EXEC_NOT_FOUND = -6,        /* resume/stop/rerun: unknown execution */
     EXEC_FAILED = -7,           /* the store refused the write */
+    EXEC_NOT_RERUNNABLE = -8,   /* rerun: the execution has not errored, timed out or been stopped */
 };
 
 /* Starts an execution; out_id gets its id. Returns EXEC_OK or a negative EXEC_* code. */
@@ -76,6 +74,13 @@ int executions_run(struct mock *m, const struct tenant *t, const struct exec_sta
 /* The short form other code uses (schedules: source EXEC_SOURCE_SCHEDULE): async, default config. */
 int executions_start(struct mock *m, const struct tenant *t, const char *la, const char *workflow_id,
                      const cJSON *input, const char *source, char out_id[25]);
+
+/* Runs again an execution la (NULL or "": any) may see that ended ERRORED, STOPPED or TIMED_OUT:
+ * same linked account, workflow, config, input, source, trigger and tag, marked as its rerun;
+ * out_id gets the new run's id. EXEC_OK, EXEC_NOT_FOUND, EXEC_NOT_RERUNNABLE (status gets the
+ * execution's status, "" when it has none) or executions_run's codes. */
+int executions_rerun(struct mock *m, const struct tenant *t, const char *execution_id, const char *la, char out_id[25],
+                     char status[32]);
 
 /* A human task was answered: marks the execution's task SUBMITTED with output (its form data),
  * records it as the task node's output and lets the run go on (RUNNING again, ending
@@ -86,6 +91,25 @@ int executions_resume(struct mock *m, const struct tenant *t, const char *execut
 /* Stops a RUNNING or WAITING execution (status STOPPED, Workflow Stopped). EXEC_OK, EXEC_NOT_FOUND,
  * or 1 when it had already ended (nothing changed). */
 int executions_stop(struct mock *m, const struct tenant *t, const char *execution_id);
+
+/* The stored document, bookkeeping included (what executions_public and executions_batches
+ * take; caller deletes), when it exists and la may see it (NULL or "": the org key sees every
+ * linked account's; a linked account its own only); else NULL. */
+cJSON *executions_find(struct mock *m, const struct tenant *t, const char *execution_id, const char *la);
+
+/* The list route's filters (an empty string, or -1 for a date, is no filter). */
+struct exec_filter {
+    char slug[256], status[128], wname[256], wid[64], eid[64], type[32], source[32];
+    long long from, to; /* createdAt bounds, ms (inclusive) */
+};
+/* One page of executions in their public form, of la's (NULL: the whole environment's), in start
+ * order, newest first unless asc; *total gets how many match. A new array (caller deletes). */
+cJSON *executions_list(struct mock *m, const struct tenant *t, const char *la, const struct exec_filter *f, int asc,
+                       int offset, int limit, int *total);
+
+/* The human task with this id in whichever tenant holds it (*owner; the id is its only
+ * credential), as stored (caller deletes), or NULL. */
+cJSON *executions_find_task(struct mock *m, const char *task_id, const struct tenant **owner);
 
 /* The stored document without the mock's bookkeeping (caller deletes), or NULL. */
 cJSON *executions_get(struct mock *m, const struct tenant *t, const char *execution_id);

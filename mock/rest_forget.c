@@ -1,4 +1,4 @@
-/* rest_forget.c: deleting a linked account takes its datarefs, schedules, env values, MCP servers, tables and PATs. */
+/* rest_forget.c: deleting a linked account takes its datarefs, schedules, env values, MCP servers, tables, PATs and the webhooks its session tokens registered. */
 #include "rest_forget.h"
 #include "env_vars.h"
 #include "json.h"
@@ -8,6 +8,7 @@
 #include "schedules.h"
 #include "store.h"
 #include "tables.h"
+#include "subscriptions.h"
 #include "util.h"
 
 void rest_forget_linked_account(struct mock *m, const struct tenant *t, const char *la)
@@ -19,5 +20,6 @@ void rest_forget_linked_account(struct mock *m, const struct tenant *t, const ch
     mcp_servers_forget_linked_account(m, t, la);
     tables_forget_linked_account(m, t, la);
     pats_revoke(m, t, la); /* the docs: deleting the linked account revokes all its tokens */
+    subscriptions_forget_linked_account(m, t, la); /* the webhooks its session tokens registered */
     store_commit(m->store);
 }

@@ -1,5 +1,5 @@
 /* subscriptions.c: the webhook subscription model (RefoldWebhook): checking, merging and storing
- * subscriptions, one set per tenant; the routes are in api/webhooks_api.c, delivery in webhooks.c. */
+ * subscriptions, one set per tenant; the routes are in api/subscriptions_api.c, delivery in webhooks.c. */
 #include "subscriptions.h"
 #include "json.h"
 #include "clock.h"
@@ -8,7 +8,7 @@
 #include "origin.h"
 #include "store.h"
 #include "util.h"
-#include "webhooks.h"
+#include "webhooks_event.h"
 
 #include <ctype.h>
 #include "curl_lazy.h" /* libcurl, loaded on first use */
@@ -258,4 +258,234 @@ int subscriptions_register_owned(struct mock *m, const struct tenant *t, const c
     else
         cJSON_Delete(doc);
     return 0;
+}
+
+cJSON *subscriptions_list(struct mock *m, const struct tenant *t, const char *owner)
+{
+    return store_list(m->store, t->id, KIND, owner, NULL, NULL, 0, 0, NULL);
+}
+
+cJSON *subscriptions_get(struct mock *m, const struct tenant *t, const char *id)
+{
+    return store_get(m->store, t->id, KIND, id);
+}
+
+int subscriptions_owner(struct mock *m, const struct tenant *t, const char *id, char owner[MOCK_ID_LEN])
+{
+    return store_parent(m->store, t->id, KIND, id, owner, MOCK_ID_LEN) ? 1 : 0;
+}
+
+cJSON *subscriptions_get_in(struct mock *m, const char *tenant_id, const char *id)
+{
+    return store_get(m->store, tenant_id, KIND, id);
+}
+
+cJSON *subscriptions_first(struct mock *m, const struct tenant *t)
+{
+    cJSON *list = store_list(m->store, t->id, KIND, NULL, NULL, NULL, 0, 1, NULL);
+    cJSON *doc = cJSON_DetachItemFromArray(list, 0);
+    cJSON_Delete(list);
+    return doc;
+}
+
+/* 1 when subscription id exists and la (NULL: the key) may reach it; owner gets its owner. */
+static int reachable(struct mock *m, const struct tenant *t, const char *id, const char *la, char owner[MOCK_ID_LEN])
+{
+    if (!subscriptions_owner(m, t, id, owner))
+        return 0;
+    return !la || !strcmp(owner, la);
+}
+
+int subscriptions_update(struct mock *m, const struct tenant *t, const char *id, const char *la, const cJSON *change,
+                         cJSON **out, const char **code, char *err, size_t n)
+{
+    if (subscriptions_check_fields(m, change, 0, code, err, n))
+        return SUBS_INVALID;
+    char at[32], owner[MOCK_ID_LEN];
+    util_iso8601(clock_now_ms(m), at);
+    store_begin(m->store);
+    cJSON *old = reachable(m, t, id, la, owner) ? store_get(m->store, t->id, KIND, id) : NULL;
+    if (!old) {
+        store_rollback(m->store);
+        return SUBS_NOT_FOUND;
+    }
+    cJSON *doc = subscriptions_merged(t, old, change, at);
+    cJSON_Delete(old);
+    if (subscriptions_check_slug_events(doc, code, err, n)) {
+        store_rollback(m->store);
+        cJSON_Delete(doc);
+        return SUBS_INVALID;
+    }
+    if (store_put(m->store, t->id, KIND, id, owner, doc)) {
+        store_rollback(m->store);
+        cJSON_Delete(doc);
+        return SUBS_STORE_ERROR;
+    }
+    if (store_commit(m->store)) {
+        cJSON_Delete(doc);
+        return SUBS_STORE_ERROR;
+    }
+    *out = doc;
+    return SUBS_OK;
+}
+
+int subscriptions_delete(struct mock *m, const struct tenant *t, const char *id, const char *la, cJSON **rest)
+{
+    char owner[MOCK_ID_LEN];
+    store_begin(m->store);
+    if (!reachable(m, t, id, la, owner) || !store_del(m->store, t->id, KIND, id)) {
+        store_rollback(m->store);
+        return SUBS_NOT_FOUND;
+    }
+    cJSON *left = rest ? subscriptions_list(m, t, la) : NULL; /* (what is left that la may see) */
+    if (store_commit(m->store)) {
+        cJSON_Delete(left);
+        return SUBS_STORE_ERROR;
+    }
+    if (rest)
+        *rest = left;
+    return SUBS_OK;
+}
+
+int subscriptions_set_group(struct mock *m, const struct tenant *t, const cJSON *ids, const char *group, cJSON **out,
+                            const char **missing)
+{
+    char at[32];
+    util_iso8601(clock_now_ms(m), at);
+    cJSON *done = cJSON_CreateArray();
+    const cJSON *id;
+    store_begin(m->store);
+    cJSON_ArrayForEach(id, ids) {
+        char owner[MOCK_ID_LEN] = "";
+        cJSON *doc = store_parent(m->store, t->id, KIND, id->valuestring, owner, sizeof owner)
+                         ? store_get(m->store, t->id, KIND, id->valuestring) : NULL;
+        if (!doc) {
+            store_rollback(m->store);
+            cJSON_Delete(done);
+            *missing = id->valuestring;
+            return SUBS_NOT_FOUND;
+        }
+        cJSON *change = cJSON_CreateObject();
+        cJSON_AddStringToObject(change, "group", group ? group : "");
+        cJSON *updated = subscriptions_merged(t, doc, change, at);
+        cJSON_Delete(change);
+        cJSON_Delete(doc);
+        doc = updated;
+        store_put(m->store, t->id, KIND, id->valuestring, owner, doc); /* (the owner stays) */
+        int dup = 0;
+        const cJSON *x;
+        cJSON_ArrayForEach(x, done) dup |= !strcmp(json_str(x, "_id"), id->valuestring);
+        if (dup)
+            cJSON_Delete(doc);
+        else
+            cJSON_AddItemToArray(done, doc);
+    }
+    if (store_commit(m->store)) {
+        cJSON_Delete(done);
+        return SUBS_STORE_ERROR;
+    }
+    *out = done;
+    return SUBS_OK;
+}
+
+/* Stores doc with webhook_events replaced by events (taken), after the register route's checks. */
+static int set_events(struct mock *m, const struct tenant *t, const cJSON *doc, cJSON *events, cJSON **out,
+                      const char **code, char *err, size_t n)
+{
+    char at[32];
+    cJSON *change = cJSON_CreateObject();
+    cJSON_AddItemToObject(change, "webhook_events", events);
+    if (cJSON_GetArraySize(events) && subscriptions_check_fields(m, change, 0, code, err, n)) {
+        cJSON_Delete(change);
+        return SUBS_INVALID;
+    }
+    util_iso8601(clock_now_ms(m), at);
+    cJSON *merged = subscriptions_merged(t, doc, change, at);
+    cJSON_Delete(change);
+    const char *id = json_str(merged, "_id");
+    store_begin(m->store);
+    if (!store_exists(m->store, t->id, KIND, id)) { /* deleted meanwhile */
+        store_rollback(m->store);
+        cJSON_Delete(merged);
+        return SUBS_NOT_FOUND;
+    }
+    if (store_put(m->store, t->id, KIND, id, NULL, merged)) {
+        store_rollback(m->store);
+        cJSON_Delete(merged);
+        return SUBS_STORE_ERROR;
+    }
+    if (store_commit(m->store)) {
+        cJSON_Delete(merged);
+        return SUBS_STORE_ERROR;
+    }
+    *out = merged;
+    return SUBS_OK;
+}
+
+/* "connection-created" -> "Connection Created"; other names unchanged. */
+static cJSON *event_name(const char *s)
+{
+    char out[64];
+    if (strchr(s, ' ') || !strchr(s, '-') || strlen(s) >= sizeof out)
+        return cJSON_CreateString(s);
+    int word_start = 1;
+    size_t i = 0;
+    for (; s[i]; i++) {
+        char c = s[i] == '-' ? ' ' : s[i];
+        out[i] = word_start ? (char)toupper((unsigned char)c) : c;
+        word_start = c == ' ';
+    }
+    out[i] = 0;
+    return cJSON_CreateString(out);
+}
+
+int subscriptions_add_events(struct mock *m, const struct tenant *t, const cJSON *doc, const cJSON *names, cJSON **out,
+                             const char **code, char *err, size_t n)
+{
+    cJSON *events = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(doc, "webhook_events"), 1), *e;
+    if (!cJSON_IsArray(events)) {
+        cJSON_Delete(events);
+        events = cJSON_CreateArray();
+    }
+    const cJSON *a;
+    cJSON_ArrayForEach(a, names) {
+        cJSON *name = event_name(a->valuestring);
+        int have = 0;
+        cJSON_ArrayForEach(e, events) have |= cJSON_IsString(e) && !strcmp(e->valuestring, name->valuestring);
+        if (have)
+            cJSON_Delete(name);
+        else
+            cJSON_AddItemToArray(events, name);
+    }
+    return set_events(m, t, doc, events, out, code, err, n);
+}
+
+int subscriptions_remove_event(struct mock *m, const struct tenant *t, const cJSON *doc, const char *name, cJSON **out,
+                               const char **code, char *err, size_t n)
+{
+    cJSON *drop = event_name(name);
+    cJSON *events = cJSON_CreateArray();
+    const cJSON *e;
+    int found = 0;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "webhook_events")) {
+        if (cJSON_IsString(e) && !strcmp(e->valuestring, drop->valuestring))
+            found = 1;
+        else
+            cJSON_AddItemToArray(events, cJSON_Duplicate(e, 1));
+    }
+    int rc;
+    if (!found) {
+        cJSON_Delete(events);
+        snprintf(err, n, "the webhook is not subscribed to %s", drop->valuestring);
+        rc = SUBS_NOT_SUBSCRIBED;
+    } else {
+        rc = set_events(m, t, doc, events, out, code, err, n);
+    }
+    cJSON_Delete(drop);
+    return rc;
+}
+
+void subscriptions_forget_linked_account(struct mock *m, const struct tenant *t, const char *la)
+{
+    store_del_children(m->store, t->id, KIND, la);
 }

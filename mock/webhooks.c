@@ -6,6 +6,7 @@
 #include "clock.h"
 #include "notify.h"
 #include "store.h"
+#include "subscriptions.h"
 #include "util.h"
 
 #include "curl_lazy.h" /* libcurl, loaded on first use */
@@ -21,61 +22,12 @@
 #include <strings.h>
 #include <time.h>
 
-#define SUB_KIND "webhook"
 #define MAX_FLIGHT 64          /* attempts in progress at once for one tenant, across its subscriptions:
                                 * one tenant's dead receivers must not hold back another's */
 #define MAX_FLIGHT_ALL 1024    /* and for all tenants together (sockets and handles) */
 #define MAX_WAIT_MS 1000       /* the thread looks at the outbox at least this often */
 
-/* ---- events and payloads ---- */
-
-const struct webhooks_event webhooks_events[] = {
-    {EV_CONNECTION_CREATED, WEBHOOKS_CONNECTION_EVENT, NULL},
-    {EV_CONNECTION_DELETED, WEBHOOKS_CONNECTION_EVENT, NULL},
-    {EV_CONNECTION_EXPIRED, WEBHOOKS_CONNECTION_EVENT, NULL},
-    {EV_WORKFLOW_COMPLETED, WEBHOOKS_WORKFLOW_EVENT, "COMPLETED"},
-    {EV_WORKFLOW_ERRORED, WEBHOOKS_WORKFLOW_EVENT, "ERRORED"},
-    {EV_WORKFLOW_STOPPED, WEBHOOKS_WORKFLOW_EVENT, "STOPPED"},
-    {EV_WORKFLOW_TIMED_OUT, WEBHOOKS_WORKFLOW_EVENT, "TIMED_OUT"},
-    {NULL, 0, NULL},
-};
-
-static const struct webhooks_event *event_of(const char *name)
-{
-    for (const struct webhooks_event *e = webhooks_events; e->name && name; e++)
-        if (!strcmp(e->name, name))
-            return e;
-    return NULL;
-}
-
-int webhooks_event_kind(const char *name)
-{
-    const struct webhooks_event *e = event_of(name);
-    return e ? e->kind : 0;
-}
-
-const char *webhooks_event_names(int kind, char *out, size_t n)
-{
-    size_t len = 0;
-    if (n)
-        out[0] = 0;
-    for (const struct webhooks_event *e = webhooks_events; e->name; e++)
-        if (!kind || e->kind == kind) {
-            int w = snprintf(out + len, n - len, "%s%s", len ? ", " : "", e->name);
-            if (w < 0 || (size_t)w >= n - len)
-                break;
-            len += (size_t)w;
-        }
-    return out;
-}
-
-cJSON *webhooks_event_array(void)
-{
-    cJSON *a = cJSON_CreateArray();
-    for (const struct webhooks_event *e = webhooks_events; e->name; e++)
-        cJSON_AddItemToArray(a, cJSON_CreateString(e->name));
-    return a;
-}
+/* ---- payloads ---- */
 
 static void add_str_or_null(cJSON *o, const char *key, const char *v)
 {
@@ -98,7 +50,7 @@ static cJSON *build_payload(struct mock *m, const struct tenant *t, const char *
         }
         cJSON_AddStringToObject(p, "event", event);
         add_str_or_null(p, "workflow_name", json_str(fields, "workflow_name"));
-        cJSON_AddStringToObject(p, "status", event_of(event)->status);
+        cJSON_AddStringToObject(p, "status", webhooks_event_of(event)->status);
         return p;
     }
     cJSON_AddStringToObject(p, "org_id", t->org_id);
@@ -274,7 +226,7 @@ void webhooks_emit(struct mock *m, const struct tenant *t, const char *event, co
 {
     if (!webhooks_event_kind(event))
         return;
-    cJSON *subs = store_list(m->store, t->id, SUB_KIND, NULL, NULL, NULL, 0, 0, NULL);
+    cJSON *subs = subscriptions_list(m, t, NULL);
     cJSON *payload = NULL, *sub;
     long long now = wall_ms();
     int queued = 0;
@@ -283,7 +235,7 @@ void webhooks_emit(struct mock *m, const struct tenant *t, const char *event, co
             continue;
         /* one a session token registered hears its own linked account's events only */
         char owner[MOCK_ID_LEN] = "";
-        if (store_parent(m->store, t->id, SUB_KIND, json_str(sub, "_id"), owner, sizeof owner) && owner[0] &&
+        if (subscriptions_owner(m, t, json_str(sub, "_id"), owner) && owner[0] &&
             (!la || strcmp(owner, la)))
             continue;
         if (!payload)
@@ -501,7 +453,7 @@ static void launch(struct webhooks *w, struct subq *q, cJSON *row)
         cJSON_Delete(row);
         return;
     }
-    cJSON *sub = store_get(m->store, json_str(row, "tenant"), SUB_KIND, json_str(row, "webhook_id"));
+    cJSON *sub = subscriptions_get_in(m, json_str(row, "tenant"), json_str(row, "webhook_id"));
     if (!sub) { /* nothing is subscribed any more: no request, no further attempts */
         record(w, row, wall_ms(), 0, 0, "not sent: the webhook subscription was deleted", 1);
         cJSON_Delete(row);
@@ -796,4 +748,28 @@ void webhooks_stop(struct mock *m)
     pthread_mutex_destroy(&w->idle_lock);
     pthread_cond_destroy(&w->idle);
     free(w);
+}
+
+cJSON *webhooks_deliveries(struct mock *m, const char *tenant, const char *event, const char *la, const char *status,
+                           long long before_id, int limit)
+{
+    cJSON *rows = store_outbox_list(m->store, tenant, event, la, status, before_id, limit);
+    cJSON *row;
+    cJSON_ArrayForEach(row, rows) {
+        /* the body as sent (for checking the signature byte for byte) and parsed */
+        cJSON *payload = cJSON_Parse(json_str(row, "body"));
+        cJSON_AddItemToObject(row, "payload", payload ? payload : cJSON_CreateNull());
+        char at[32];
+        util_iso8601((long long)json_num(row, "created_ms", 0), at);
+        cJSON_AddStringToObject(row, "created_at", at);
+        if (!strcmp(json_str(row, "status"), "pending")) {
+            util_iso8601((long long)json_num(row, "next_at_ms", 0), at);
+            cJSON_AddStringToObject(row, "next_attempt_at", at);
+        } else {
+            cJSON_AddNullToObject(row, "next_attempt_at");
+        }
+        cJSON_DeleteItemFromObjectCaseSensitive(row, "created_ms");
+        cJSON_DeleteItemFromObjectCaseSensitive(row, "next_at_ms");
+    }
+    return rows;
 }

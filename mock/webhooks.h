@@ -1,31 +1,11 @@
-/* webhooks.h: emitting Refold's webhook events into the durable outbox, and delivering them. */
+/* webhooks.h: emitting Refold's webhook events into the durable outbox, and delivering them to the
+ * subscriptions (subscriptions.h) that take them. */
 #ifndef WEBHOOKS_H
 #define WEBHOOKS_H
 
 #include <cjson/cJSON.h>
 #include "mock.h"
-
-/* The documented events (Stopped and Timed Out: changelog 2026-march). The names are spelled
- * here once; webhooks_events below is the one list of them. */
-#define EV_CONNECTION_CREATED "Connection Created"
-#define EV_CONNECTION_DELETED "Connection Deleted"
-#define EV_CONNECTION_EXPIRED "Connection Expired"
-#define EV_WORKFLOW_COMPLETED "Workflow Completed"
-#define EV_WORKFLOW_ERRORED "Workflow Errored"
-#define EV_WORKFLOW_STOPPED "Workflow Stopped"
-#define EV_WORKFLOW_TIMED_OUT "Workflow Timed Out"
-
-/* The one list of events: what a subscription, a scenario's emit_webhook and setup accept, what
- * setup subscribes to by default, what messages list (webhooks_event_names) and what
- * mock/api/README.md's events table shows (tests/api/docs_claims.c holds it to this list). */
-#define WEBHOOKS_CONNECTION_EVENT 1
-#define WEBHOOKS_WORKFLOW_EVENT 2
-struct webhooks_event {
-    const char *name;
-    int kind;           /* WEBHOOKS_CONNECTION_EVENT or WEBHOOKS_WORKFLOW_EVENT */
-    const char *status; /* a workflow event's payload "status"; NULL for connection events */
-};
-extern const struct webhooks_event webhooks_events[]; /* ends with a NULL name */
+#include "webhooks_event.h" /* the events (EV_*, webhooks_events): callers of emit name them */
 
 /* Every delivery carries the mock's mark (mock.delivery_mark) in this header: a request bearing
  * it is one of the mock's own deliveries come back (a loop), which the server refuses with 508. */
@@ -37,13 +17,6 @@ extern const struct webhooks_event webhooks_events[]; /* ends with a NULL name *
 /* Retries after the first attempt, and the default time one attempt may take. */
 #define WEBHOOK_RETRIES 3
 #define WEBHOOK_TIMEOUT_MS 10000
-
-/* 1 when name is a connection event; 2 when it is a workflow event; 0 for anything else. */
-int webhooks_event_kind(const char *name);
-/* The names of the events of kind (0: every event) as "A, B, C", for messages; returns out. */
-const char *webhooks_event_names(int kind, char *out, size_t n);
-/* The names of every event as a new JSON array (a subscription's default webhook_events). */
-cJSON *webhooks_event_array(void);
 
 /* Queues event for every enabled subscription of tenant t that takes it, and wakes the delivery
  * thread. Call inside the state change's transaction: the event is queued if and only if the
@@ -75,6 +48,12 @@ void webhooks_stop(struct mock *m);
  * (at most count). */
 int webhooks_wait(struct mock *m, const char *tenant, const char *event, const char *la, const char *status, int count,
                   int timeout_ms);
+/* The deliveries of tenant (NULL: all), oldest first: the newest limit of them with an id below
+ * before_id when > 0; event, la and status (as in store_outbox_list) filter when not NULL. Each
+ * row as stored plus "payload" (the body parsed), "created_at" and "next_attempt_at" (ISO; null
+ * once finished), without the raw millisecond times. A new array (caller deletes). */
+cJSON *webhooks_deliveries(struct mock *m, const char *tenant, const char *event, const char *la, const char *status,
+                           long long before_id, int limit);
 /* Wakes the delivery thread (webhooks_emit does it; harmless to call again). */
 void webhooks_kick(struct mock *m);
 

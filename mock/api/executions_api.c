@@ -3,7 +3,6 @@
 #include "executions.h"
 #include "json.h"
 #include "http.h"
-#include "store.h"
 #include "util.h"
 #include "handlers.h"
 
@@ -13,24 +12,15 @@
 
 static int not_found(req *r) { return http_error(r, 404, "RESOURCE_NOT_FOUND", "Execution not found"); }
 
-/* The raw stored execution, when it exists and the caller may see it (a linked account sees
- * its own only); NULL after answering 404. */
+/* The stored execution, when it exists and the caller may see it (a linked account sees its own
+ * only); NULL after answering 404. */
 static cJSON *load(req *r, const char *id)
 {
-    cJSON *doc = store_get(r->m->store, r->t->id, EXEC_KIND, id);
-    const char *la = json_str(doc, "linked_account_id");
-    if (!doc || (r->la[0] && (!la || strcmp(la, r->la)))) {
-        cJSON_Delete(doc);
+    cJSON *doc = executions_find(r->m, r->t, id, r->la);
+    if (!doc)
         not_found(r);
-        return NULL;
-    }
     return doc;
 }
-
-struct ex_filter {
-    char slug[256], status[128], wname[256], wid[64], eid[64], type[32], source[32];
-    long long from, to;
-};
 
 static int date_q(req *r, const char *name, long long *out)
 {
@@ -42,45 +32,13 @@ static int date_q(req *r, const char *name, long long *out)
     return *out < 0 ? http_error(r, 400, "BAD_REQUEST", "%s must be an ISO 8601 date-time (e.g. 2026-06-16T13:15:00.000Z)", name) : 0;
 }
 
-/* The filters as store conditions: SQLite picks the page, so a list of 50,000 runs costs what
- * one page costs plus a count (it used to parse every run and walk them by index). Returns how
- * many; from/to receive the ISO forms the date conditions point at. */
-static int conditions(const struct ex_filter *f, struct store_cond *c, char from[32], char to[32])
-{
-    int n = 0;
-    if (*f->slug)
-        c[n++] = (struct store_cond){"$.slug", SQ_IN_NOCASE, f->slug};
-    if (*f->status)
-        c[n++] = (struct store_cond){"$.status", SQ_IN_NOCASE, f->status};
-    if (*f->wname)
-        c[n++] = (struct store_cond){"$.associated_workflow.name", SQ_CONTAINS_NOCASE, f->wname};
-    if (*f->wid)
-        c[n++] = (struct store_cond){"$.associated_workflow._id", SQ_EQ, f->wid};
-    if (*f->eid)
-        c[n++] = (struct store_cond){"$._id", SQ_EQ, f->eid};
-    if (*f->type)
-        c[n++] = (struct store_cond){"$.type_of_execution", SQ_EQ_NOCASE, f->type};
-    if (*f->source)
-        c[n++] = (struct store_cond){"$.execution_source", SQ_EQ, f->source};
-    /* createdAt is written by util_iso8601, one fixed format: text order is time order */
-    if (f->from >= 0) {
-        util_iso8601(f->from, from);
-        c[n++] = (struct store_cond){"$.createdAt", SQ_GE, from};
-    }
-    if (f->to >= 0) {
-        util_iso8601(f->to, to);
-        c[n++] = (struct store_cond){"$.createdAt", SQ_LE, to};
-    }
-    return n;
-}
-
 /* route: GET /api/v2/public/execution */
 int h_list_executions(req *r)
 {
     long page, limit;
     if (http_query_int(r, "page", 1, 1, 1000000, &page) || http_query_int(r, "limit", 10, 1, 1000, &limit))
         return r->status;
-    struct ex_filter f;
+    struct exec_filter f;
     memset(&f, 0, sizeof f);
     http_query(r, "slug", f.slug, sizeof f.slug);
     http_query(r, "status", f.status, sizeof f.status);
@@ -103,18 +61,9 @@ int h_list_executions(req *r)
         return http_error(r, 400, "BAD_REQUEST", "sortAsc must be true or false");
     if (date_q(r, "start_date", &f.from) || date_q(r, "end_date", &f.to))
         return r->status;
-    int asc = !strcmp(sort, "true");
-    struct store_cond c[9];
-    char from[32], to[32];
-    int nc = conditions(&f, c, from, to), total = 0;
-    /* With a linked account: its executions; with the org key alone: the whole environment's.
-     * Stored in start order: newest first unless sortAsc. */
-    cJSON *page_docs = store_query(r->m->store, r->t->id, EXEC_KIND, r->la[0] ? r->la : NULL, c, nc, !asc,
-                                   (int)((page - 1) * limit), (int)limit, &total), *d;
-    cJSON *docs = cJSON_CreateArray();
-    cJSON_ArrayForEach(d, page_docs)
-        cJSON_AddItemToArray(docs, executions_public(d));
-    cJSON_Delete(page_docs);
+    int total = 0;
+    /* With a linked account: its executions; with the org key alone: the whole environment's. */
+    cJSON *docs = executions_list(r->m, r->t, r->la, &f, !strcmp(sort, "true"), (int)((page - 1) * limit), (int)limit, &total);
     cJSON *out = cJSON_CreateObject();
     cJSON_AddItemToObject(out, "docs", docs);
     http_add_pagination(out, total, (int)page, (int)limit);
@@ -189,31 +138,13 @@ int h_stop_execution(req *r)
 /* route: POST /api/v2/public/execution/{instanceId}/rerun (param[0] instanceId) */
 int h_rerun_execution(req *r)
 {
-    cJSON *doc = load(r, r->param[0]);
-    if (!doc)
-        return r->status;
-    const char *status = json_str(doc, "status");
-    if (!status || (strcmp(status, "ERRORED") && strcmp(status, "STOPPED") && strcmp(status, "TIMED_OUT"))) {
-        int rc = http_error(r, 400, "BAD_REQUEST", "Only errored, timed-out or stopped executions can be rerun; %s is %s",
-                            r->param[0], status ? status : "unknown");
-        cJSON_Delete(doc);
-        return rc;
-    }
-    const char *tag = json_str(doc, "instance_tag");
-    struct exec_start s = {
-        .la = json_str(doc, "linked_account_id"),
-        .workflow_id = json_str(cJSON_GetObjectItemCaseSensitive(doc, "associated_workflow"), "_id"),
-        .config_id = json_str(doc, "config_id"),
-        .input = cJSON_GetObjectItemCaseSensitive(doc, "payload"),
-        .source = json_str(doc, "execution_source"),
-        .trigger_event = json_str(doc, "trigger_application_event"),
-        .event_id = json_str(doc, "associated_event_id"),
-        .instance_tag = tag,
-        .rerun_of = r->param[0],
-    };
-    char id[25];
-    int rc = executions_run(r->m, r->t, &s, id);
-    cJSON_Delete(doc);
+    char id[25], status[32] = "";
+    int rc = executions_rerun(r->m, r->t, r->param[0], r->la, id, status);
+    if (rc == EXEC_NOT_FOUND)
+        return not_found(r);
+    if (rc == EXEC_NOT_RERUNNABLE)
+        return http_error(r, 400, "BAD_REQUEST", "Only errored, timed-out or stopped executions can be rerun; %s is %s",
+                          r->param[0], status[0] ? status : "unknown");
     if (rc == EXEC_NO_WORKFLOW || rc == EXEC_NOT_OWNER)
         return http_error(r, 404, "SERVER_ERROR", "Workflow not found: it was deleted since this execution ran");
     if (rc == EXEC_NOT_PUBLISHED)

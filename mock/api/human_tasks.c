@@ -5,8 +5,6 @@
 #include "clock.h"
 #include "fixtures.h"
 #include "http.h"
-#include "store.h"
-#include "tenants.h"
 #include "util.h"
 #include "handlers.h"
 
@@ -16,14 +14,9 @@
 /* The task with this id in whichever tenant holds it: the id is the only credential. */
 static cJSON *find_task(req *r, const struct tenant **owner)
 {
-    const struct tenant *each;
-    for (int i = 0; (each = tenants_at(r->m, i)); i++) {
-        cJSON *task = store_get(r->m->store, each->id, HUMAN_TASK_KIND, r->param[0]);
-        if (task) {
-            *owner = each;
-            return task;
-        }
-    }
+    cJSON *task = executions_find_task(r->m, r->param[0], owner);
+    if (task)
+        return task;
     /* human-tasks/get-human-task.mdx, ```json 404: SERVER_ERROR "Specified Form Not Found" */
     http_error_hint(r, 404, "SERVER_ERROR", "Specified Form Not Found", "no human task %s", r->param[0]);
     return NULL;

@@ -700,6 +700,64 @@ static void rollback_emits_nothing(void **state)
     refold_mock_stop(m);
 }
 
+/* Deleting a linked account takes the webhooks its session tokens registered (subscriptions.c's
+ * part of the cascade): a linked account created again under the same id hears nothing through
+ * them. The org's webhook and another linked account's stay. */
+static void deleting_linked_account_takes_its_webhooks(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+    th_create_la(m, ACME, "gone_user", "Gone");
+    th_create_la(m, ACME, "kept_user", "Kept");
+    char gone[2048], kept[2048], ids[3][32];
+    th_session_token(m, ACME, "gone_user", gone, sizeof gone);
+    th_session_token(m, ACME, "kept_user", kept, sizeof kept);
+    const char *body = "{\"webhook_url\":\"https://your-app.com/h\",\"webhook_events\":[\"Connection Expired\"]}";
+    th_resp r = th_key(m, "POST", WH, ACME, NULL, body);
+    assert_int_equal(r.status, 200);
+    snprintf(ids[0], sizeof ids[0], "%s", th_str(r.json, "_id"));
+    th_free(&r);
+    r = th_bearer(m, "POST", WH, gone, body);
+    assert_int_equal(r.status, 200);
+    snprintf(ids[1], sizeof ids[1], "%s", th_str(r.json, "_id"));
+    th_free(&r);
+    r = th_bearer(m, "POST", WH, kept, body);
+    assert_int_equal(r.status, 200);
+    snprintf(ids[2], sizeof ids[2], "%s", th_str(r.json, "_id"));
+    th_free(&r);
+
+    r = th_key(m, "DELETE", "/api/v2/public/linked-account/gone_user", ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    r = th_key(m, "GET", WH, ACME, NULL, NULL);
+    assert_int_equal(cJSON_GetArraySize(r.json), 2);
+    assert_non_null(th_find(r.json, "_id", ids[0]));
+    assert_null(th_find(r.json, "_id", ids[1]));
+    assert_non_null(th_find(r.json, "_id", ids[2]));
+    th_free(&r);
+    char path[64];
+    snprintf(path, sizeof path, WH "/%s", ids[1]);
+    r = th_key(m, "GET", path, ACME, NULL, NULL);
+    assert_string_equal(th_assert_error(&r, 400), "RESOURCE_NOT_FOUND");
+    th_free(&r);
+    refold_mock_stop(m);
+}
+
+/* The deliveries log refuses an unknown event naming every event of the one list. */
+static void deliveries_unknown_event_names_all(void **state)
+{
+    (void)state;
+    refold_mock *m = th_start(NULL);
+    th_resp r = th_key(m, "GET", "/__mock/webhooks/deliveries?event=Coffee%20Brewed", ACME, NULL, NULL);
+    assert_string_equal(th_assert_error(&r, 400), "BAD_REQUEST");
+    const char *msg = th_str(r.json, "message");
+    assert_non_null(strstr(msg, "Coffee Brewed"));
+    for (const struct webhooks_event *e = webhooks_events; e->name; e++)
+        assert_non_null(strstr(msg, e->name));
+    th_free(&r);
+    refold_mock_stop(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -715,6 +773,8 @@ int main(void)
         cmocka_unit_test(custom_webhook_headers_method_and_body),
         cmocka_unit_test(workflow_events),
         cmocka_unit_test(rollback_emits_nothing),
+        cmocka_unit_test(deleting_linked_account_takes_its_webhooks),
+        cmocka_unit_test(deliveries_unknown_event_names_all),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
