@@ -1,4 +1,4 @@
-/* auth.h: who is calling: API key -> tenant, session token (HS256 JWT) or PAT -> tenant + linked account. */
+/* auth.h: who a bearer token speaks for: a session token (HS256 JWT) or a PAT -> tenant + linked account. */
 #ifndef AUTH_H
 #define AUTH_H
 
@@ -8,20 +8,6 @@
 
 /* Loads the JWT secret from the store, or draws and saves a new one. 0 on success. */
 int auth_init(struct mock *m);
-
-/* Applies the route's auth flags to r: fills r->t, r->la, r->via_token. On failure it has sent
- * the 401/400/404 envelope and returns -1. */
-int auth_resolve(req *r);
-/* auth_resolve for a sub-request (server.c): the identity its parent already resolved (t, la,
- * via_token) instead of headers. The route's flags apply as they do to headers: a route that
- * takes a key or a token needs a tenant (401), NEED_LA a linked account that exists (400, 404),
- * OPT_LA one that exists when given, and a route with neither sees no linked account. Key
- * versus token is not asked again: the parent's route checked the credential. The admin API is
- * never a sub-request's (403). Returns 0, or -1 with the refusal sent. */
-int auth_inherit(req *r, const struct tenant *t, const char *la, int via_token);
-/* The 404 auth_resolve answers for r->la, for a handler that finds the account gone since (a
- * DELETE racing the request). Returns 404. */
-int auth_no_linked_account(req *r);
 
 /* Who a bearer token (session token or personal access token) speaks for. */
 struct auth_who {
@@ -33,10 +19,7 @@ struct auth_who {
     char message[160];     /* ... and why (a hint: the envelope's message is "Invalid token") */
 };
 /* Checks a bearer token against the virtual clock and the store: 0 and who filled, or -1 with
- * who->code and who->message. Used by auth_resolve and the MCP endpoint. */
+ * who->code and who->message. Used by request_auth_resolve and the MCP endpoint. */
 int auth_bearer(struct mock *m, const char *token, struct auth_who *who);
-
-/* The admin token check for /__mock/\* (a no-op when no --admin-token was given). */
-int auth_admin_ok(req *r);
 
 #endif

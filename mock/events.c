@@ -57,8 +57,8 @@ cJSON *events_keys(const cJSON *sample)
 
 /* Events the app fixtures' workflows are bound to exist from the start, as if the org had
  * defined them: firing one works without defining it first. Seeded once per tenant (reset
- * wipes the marker with everything else). A fixture's sample is an object (fixtures/README);
- * one that is not gives no response keys. */
+ * wipes the marker with everything else). A fixture's sample is an object (fixtures/README) or
+ * a JSON string of one; anything else gives no response keys. */
 static void seed(struct mock *m, const struct tenant *t)
 {
     if (store_exists(m->store, t->id, SEED_KIND, "fixtures"))
@@ -84,7 +84,12 @@ static void seed(struct mock *m, const struct tenant *t)
                 cJSON_AddStringToObject(ev, "_id", id);
                 cJSON_AddStringToObject(ev, "name", name);
                 const cJSON *sample = cJSON_GetObjectItemCaseSensitive(trig, "sample");
-                cJSON_AddItemToObject(ev, "response", cJSON_IsObject(sample) ? events_keys(sample) : cJSON_CreateArray());
+                cJSON *parsed = NULL; /* a sample given as a JSON string, as the docs write it */
+                if (cJSON_IsString(sample) && json_depth(sample->valuestring, strlen(sample->valuestring)) <= JSON_MAX_DEPTH)
+                    parsed = json_parse(sample->valuestring);
+                const cJSON *keys_of = cJSON_IsObject(parsed) ? parsed : sample;
+                cJSON_AddItemToObject(ev, "response", cJSON_IsObject(keys_of) ? events_keys(keys_of) : cJSON_CreateArray());
+                cJSON_Delete(parsed);
                 char *raw = sample ? json_print(sample) : NULL;
                 cJSON_AddStringToObject(ev, "raw_response", raw ? raw : "{}");
                 free(raw);

@@ -1,7 +1,6 @@
 /* faults.c: the rules that make matching requests fail or slow down, consumed one use at a time. */
 #include "faults.h"
 #include "json.h"
-#include "http.h"
 #include "store.h"
 #include "util.h"
 
@@ -158,31 +157,30 @@ cJSON *faults_list(struct faults *f)
     return out;
 }
 
-static int matches(const struct fault *x, req *r)
+static int matches(const struct fault *x, const char *tenant, const char *method, const char *path)
 {
-    if (x->tenant[0] && (!r->t || strcmp(x->tenant, r->t->id)))
+    if (x->tenant[0] && (!tenant || strcmp(x->tenant, tenant)))
         return 0;
-    if (x->method[0] && strcasecmp(x->method, r->ri->request_method))
+    if (x->method[0] && strcasecmp(x->method, method))
         return 0;
-    return util_path_match(x->path, r->ri->local_uri);
+    return util_path_match(x->path, path);
 }
 
-int faults_apply(req *r)
+int faults_take(struct faults *f, const char *tenant, const char *method, const char *path, const int *stopping,
+                struct fault *hit)
 {
-    struct faults *f = r->m->faults;
-    struct fault hit;
     int found = 0, delay_ms = 0, used_up = 0;
     if (!__atomic_load_n(&f->any, __ATOMIC_ACQUIRE)) /* no rules: no locks on the hot path */
         return 0;
     lock_both(f);
     for (int i = 0; i < f->n; i++) {
         struct fault *x = &f->rules[i];
-        if (!matches(x, r))
+        if (!matches(x, tenant, method, path))
             continue;
         if (x->status == 0 && !delay_ms) {
             delay_ms = x->delay_ms;
         } else if (x->status && !found) {
-            hit = *x;
+            *hit = *x;
             found = 1;
         } else {
             continue;
@@ -199,21 +197,11 @@ int faults_apply(req *r)
     if (used_up)
         persist(f);
     unlock_both(f);
-    for (int slept = 0; slept < delay_ms && !__atomic_load_n(&r->m->stopping, __ATOMIC_ACQUIRE); slept += 10) {
+    for (int slept = 0; slept < delay_ms && !__atomic_load_n(stopping, __ATOMIC_ACQUIRE); slept += 10) {
         /* in 10 ms slices: a stop answers the held request instead of waiting out its delay */
         int ms = delay_ms - slept < 10 ? delay_ms - slept : 10;
         struct timespec ts = {0, (long)ms * 1000000L};
         nanosleep(&ts, NULL);
     }
-    if (!found)
-        return 0;
-    if (hit.retry_after > 0) {
-        char v[16];
-        snprintf(v, sizeof v, "%d", hit.retry_after);
-        http_add_header(r, "Retry-After", v);
-    }
-    if (hit.message[0])
-        return http_error(r, hit.status, hit.error_code[0] ? hit.error_code : "INJECTED_FAULT", "%s", hit.message);
-    return http_error(r, hit.status, hit.error_code[0] ? hit.error_code : "INJECTED_FAULT",
-                      "%s (injected by the loaded scenario)", http_reason(hit.status));
+    return found;
 }

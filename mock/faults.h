@@ -26,8 +26,10 @@ void faults_add(struct faults *f, const struct fault *rule);
 void faults_clear(struct faults *f, const char *tenant); /* NULL = all */
 cJSON *faults_list(struct faults *f);
 
-/* Before a handler: sleeps for a matching delay, or answers the matching failure.
- * Returns 0 when the request goes on, or the status it answered. */
-int faults_apply(req *r);
+/* Before a handler: sleeps for the first matching delay rule (in slices, until *stopping), then
+ * copies the first matching failure rule into *hit and returns 1, or returns 0 when the request
+ * goes on. Each rule it used counts one use. The dispatcher answers the failure (server.c). */
+int faults_take(struct faults *f, const char *tenant, const char *method, const char *path, const int *stopping,
+                struct fault *hit);
 
 #endif

@@ -310,28 +310,6 @@ int http_query_pattern(req *r, const char *name, struct pattern *p)
     return rc;
 }
 
-int http_json_depth(const char *s, size_t n)
-{
-    int depth = 0, max = 0, in_string = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (in_string) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_string = 0;
-        } else if (c == '"') {
-            in_string = 1;
-        } else if (c == '[' || c == '{') {
-            if (++depth > max)
-                max = depth;
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            depth--;
-        }
-    }
-    return max;
-}
-
 int http_json_nul_escape(const char *s, size_t n)
 {
     if (!memmem(s, n, "u0000", 5)) /* the common case: one fast scan */
@@ -409,3 +387,9 @@ static const cJSON *body_member(req *r, const char *key, cJSON_bool (*is)(const 
 
 const cJSON *http_body_obj(req *r, const char *key) { return body_member(r, key, cJSON_IsObject, "an object"); }
 const cJSON *http_body_array(req *r, const char *key) { return body_member(r, key, cJSON_IsArray, "an array"); }
+
+int http_no_linked_account(req *r)
+{
+    return http_error(r, 404, "INVALID_LINKED_ACCOUNT_ID", "No linked account found for account id : %s in environment %s",
+                      r->la, r->t->environment);
+}

@@ -96,13 +96,6 @@ struct pattern;
  * compile. Read whole: a value too long for a fixed buffer is refused, not dropped. */
 int http_query_pattern(req *r, const char *name, struct pattern *p);
 
-/* Deepest nesting of '[' and '{' that a JSON text may have here. cJSON accepts 1000 levels, but
- * CivetWeb runs handlers on 100 KB stacks and cJSON parses, prints, copies and frees
- * recursively: ~360 levels overflow a worker's stack and kill the whole server. */
-#define HTTP_MAX_JSON_DEPTH 100
-/* The deepest nesting in text (strings skipped): call before parsing JSON that came from a
- * client, including JSON carried inside a string field. */
-int http_json_depth(const char *text, size_t len);
 
 /* 1 when a JSON string in text holds the escape \u0000: cJSON would cut the string there
  * ("victim\u0000y" would name "victim"), so such bodies are refused. */
@@ -118,5 +111,10 @@ const cJSON *http_body_obj(req *r, const char *key);
 const cJSON *http_body_array(req *r, const char *key);
 /* The body itself must be an object: 400 otherwise (returns 0 when it answered). */
 int http_need_object(req *r);
+
+/* 404 INVALID_LINKED_ACCOUNT_ID for r->la in r->t's environment: what auth answers for an unknown
+ * linked account, and what a handler answers when it finds the account gone since (a DELETE
+ * racing the request). Returns 404. */
+int http_no_linked_account(req *r);
 
 #endif

@@ -3,7 +3,6 @@
  * tenant's ring is bounded in entries and bytes, so one tenant's traffic never evicts another's;
  * a waiter is woken only by an entry that matches its filter. */
 #include "journal.h"
-#include "http.h"
 #include "mask.h"
 #include "util.h"
 
@@ -260,7 +259,10 @@ void journal_record(struct journal *j, req *r, int status, const char *body, siz
     if (resp_cut)
         resplen = JOURNAL_KEEP_RESPONSE_BODY;
     size_t need = plen + qlen + llen + hlen + reqlen + resplen + 6;
-    const char *ctype = http_header(r, "Content-Type");
+    const char *ctype = NULL; /* (read from CivetWeb's list: the journal is the engine, not HTTP) */
+    for (int i = 0; i < ri->num_headers && !ctype; i++)
+        if (!strcasecmp(ri->http_headers[i].name, "Content-Type"))
+            ctype = ri->http_headers[i].value;
 
     const char *tenant = r->t ? r->t->id : "";
     pthread_mutex_lock(&j->lock);

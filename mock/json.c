@@ -53,3 +53,25 @@ void json_insert(cJSON *arr, int at, cJSON *item)
         cJSON_AddItemToArray(arr, cJSON_DetachItemFromArray(tail, 0));
     cJSON_Delete(tail);
 }
+
+int json_depth(const char *s, size_t n)
+{
+    int depth = 0, max = 0, in_string = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max)
+                max = depth;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return max;
+}

@@ -20,4 +20,12 @@ int json_is_string_array(const cJSON *a);
  * libcjson 1.7.15 (Debian 12) drops an item inserted between two others and returns false. */
 void json_insert(cJSON *arr, int at, cJSON *item);
 
+/* Deepest nesting of '[' and '{' that a JSON text may have here. cJSON accepts 1000 levels, but
+ * CivetWeb runs handlers on 100 KB stacks and cJSON parses, prints, copies and frees
+ * recursively: ~360 levels overflow a worker's stack and kill the whole server. */
+#define JSON_MAX_DEPTH 100
+/* The deepest nesting in text (strings skipped): call before parsing JSON that came from a
+ * client, including JSON carried inside a string field. */
+int json_depth(const char *text, size_t len);
+
 #endif

@@ -1,7 +1,7 @@
 /* mask.c: finds secrets by name (credential fields), by shape (JWTs) and by value (API keys). */
+#include "json.h"
 #include "mask.h"
 #include "fixtures.h"
-#include "http.h"
 
 #include <civetweb.h>
 #include <stdio.h>
@@ -238,7 +238,7 @@ cJSON *mask_body(const char *body, size_t len, int form, int all, const struct f
     if (!body || !len)
         return NULL;
     /* bodies refused for nesting too deep are kept too: parsing them could overflow a worker's stack */
-    cJSON *v = http_json_depth(body, len) <= HTTP_MAX_JSON_DEPTH ? cJSON_ParseWithLength(body, len) : NULL;
+    cJSON *v = json_depth(body, len) <= JSON_MAX_DEPTH ? cJSON_ParseWithLength(body, len) : NULL;
     if (v) {
         if (all)
             mask_all(v);

@@ -1,4 +1,5 @@
 /* proxy.c: forwards a public-API request upstream with libcurl and passes the answer back as it came. */
+#include "json.h"
 #include "curl_lazy.h" /* (libcurl is opened on first use) */
 #include "proxy.h"
 #include "http.h"
@@ -307,7 +308,7 @@ static void masked_values(const cJSON *orig, const cJSON *masked, char **out, in
 static int collect_sent_secrets(const struct buf *body, const char *qs, const struct fixtures *fx, char **out, int max)
 {
     int n = 0;
-    cJSON *orig = body->len && http_json_depth(body->p, body->len) <= HTTP_MAX_JSON_DEPTH
+    cJSON *orig = body->len && json_depth(body->p, body->len) <= JSON_MAX_DEPTH
                       ? cJSON_ParseWithLength(body->p, body->len) : NULL;
     if (orig) {
         cJSON *masked = cJSON_Duplicate(orig, 1);

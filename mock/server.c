@@ -1,7 +1,7 @@
 /* server.c: CivetWeb's lifecycle and the one entry point every request goes through: preflight,
  * head limits, route match, auth, injected faults, body, memo, handler; journal on the answer;
  * and the same steps for a request run inside another (subrequest). */
-#include "auth.h"
+#include "request_auth.h"
 #include "json.h"
 #include "clock.h"
 #include "faults.h"
@@ -361,6 +361,24 @@ static int check_head(req *r, char *path, size_t n)
 }
 
 /* Reads the body up to the limit. Returns 0, or the error status it answered. */
+/* A scenario's fail_requests / delay_requests rule for this request (faults.c keeps the rules and
+ * sleeps the delay): the failure is answered here, in Refold's envelope. 0 when it goes on. */
+static int answer_fault(req *r)
+{
+    struct fault hit;
+    if (!faults_take(r->m->faults, r->t ? r->t->id : NULL, r->ri->request_method, r->ri->local_uri, &r->m->stopping, &hit))
+        return 0;
+    if (hit.retry_after > 0) {
+        char v[16];
+        snprintf(v, sizeof v, "%d", hit.retry_after);
+        http_add_header(r, "Retry-After", v);
+    }
+    const char *code = hit.error_code[0] ? hit.error_code : "INJECTED_FAULT";
+    if (hit.message[0])
+        return http_error(r, hit.status, code, "%s", hit.message);
+    return http_error(r, hit.status, code, "%s (injected by the loaded scenario)", http_reason(hit.status));
+}
+
 static int read_body(req *r)
 {
     long long declared = r->ri->content_length;
@@ -400,8 +418,8 @@ static int read_body(req *r)
         http_add_header(r, "Connection", "close");
         return http_error(r, 413, "PAYLOAD_TOO_LARGE", "request body exceeds the limit of %d bytes", MOCK_MAX_BODY);
     }
-    if (len && http_json_depth(r->raw, len) > HTTP_MAX_JSON_DEPTH) /* also RAW_BODY: the scenario upload is JSON */
-        return http_error(r, 400, "BAD_REQUEST", "request body nests deeper than %d levels", HTTP_MAX_JSON_DEPTH);
+    if (len && json_depth(r->raw, len) > JSON_MAX_DEPTH) /* also RAW_BODY: the scenario upload is JSON */
+        return http_error(r, 400, "BAD_REQUEST", "request body nests deeper than %d levels", JSON_MAX_DEPTH);
     if (len && http_json_nul_escape(r->raw, len))
         return http_error(r, 400, "BAD_REQUEST", "a string in the request body contains \\u0000 (NUL)");
     if (len == 0 || (r->route->flags & RAW_BODY))
@@ -551,11 +569,11 @@ static int sub_body(req *r, const struct subcall *c)
  * was sent, scenario_request_end, the clock scope). */
 static void run_route(req *r, const struct subcall *c)
 {
-    if ((c ? auth_inherit(r, c->t, c->la, c->via_token) : auth_resolve(r)) != 0)
+    if ((c ? request_auth_inherit(r, c->t, c->la, c->via_token) : request_auth_resolve(r)) != 0)
         return;
     clock_scope(r->t); /* "now" in this request is its tenant's clock */
     scenario_request_begin(r); /* counts it for an after_requests step; paired with _end by the caller */
-    if (faults_apply(r) != 0)
+    if (answer_fault(r) != 0)
         return;
     if ((c ? sub_body(r, c) : read_body(r)) != 0 || check_spec(r) != 0)
         return;

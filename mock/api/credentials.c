@@ -51,7 +51,7 @@ int h_save_key_credentials(req *r)
         return r->status;
     int rc = connections_connect(r->m, r->t, r->la, slug, "keybased", NULL, r->body);
     if (rc == CONNECTIONS_NO_ACCOUNT)
-        return auth_no_linked_account(r);
+        return http_no_linked_account(r);
     if (rc != 0)
         return http_error(r, 500, "SERVER_ERROR", "could not save the connection");
     cJSON *out = cJSON_CreateObject();
@@ -93,7 +93,7 @@ int h_migrate_token(req *r)
         return r->status;
     int rc = connections_connect(r->m, r->t, r->la, slug, type, NULL, creds);
     if (rc == CONNECTIONS_NO_ACCOUNT)
-        return auth_no_linked_account(r);
+        return http_no_linked_account(r);
     if (rc != 0)
         return http_error(r, 500, "SERVER_ERROR", "could not migrate the token");
     cJSON *out = cJSON_CreateObject();

@@ -25,7 +25,7 @@ static cJSON *sample_of(const cJSON *response)
     cJSON *sample = NULL;
     if (cJSON_IsString(response)) {
         /* JSON inside a string escapes the body's depth check: check it here (the stack is small) */
-        if (http_json_depth(response->valuestring, strlen(response->valuestring)) > HTTP_MAX_JSON_DEPTH)
+        if (json_depth(response->valuestring, strlen(response->valuestring)) > JSON_MAX_DEPTH)
             return NULL;
         sample = json_parse(response->valuestring);
         if (!cJSON_IsObject(sample)) {
@@ -234,7 +234,7 @@ static int form_body(req *r)
         return http_error(r, too_large ? 413 : 400, too_large ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST", "%s", err);
     cJSON *payload = NULL, *f;
     const char *text = json_str(form, "payload");
-    if (text && http_json_depth(text, strlen(text)) <= HTTP_MAX_JSON_DEPTH)
+    if (text && json_depth(text, strlen(text)) <= JSON_MAX_DEPTH)
         payload = cJSON_Parse(text);
     if (text && !cJSON_IsObject(payload)) {
         cJSON_Delete(payload);

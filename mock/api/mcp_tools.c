@@ -410,7 +410,7 @@ static cJSON *payload_of(const cJSON *args, struct outcome *o)
         return cJSON_CreateObject();
     if (cJSON_IsObject(p))
         return cJSON_Duplicate(p, 1);
-    if (cJSON_IsString(p) && http_json_depth(p->valuestring, strlen(p->valuestring)) <= HTTP_MAX_JSON_DEPTH) {
+    if (cJSON_IsString(p) && json_depth(p->valuestring, strlen(p->valuestring)) <= JSON_MAX_DEPTH) {
         cJSON *v = cJSON_Parse(p->valuestring);
         if (cJSON_IsObject(v))
             return v;

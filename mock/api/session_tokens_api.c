@@ -92,7 +92,7 @@ int h_create_session_token(req *r)
 /* route: POST /api/v2/public/session-token/revoke */
 int h_revoke_session_token(req *r)
 {
-    /* Deleting the record is the blacklist: auth_resolve accepts only tokens still stored. */
+    /* Deleting the record is the blacklist: request_auth_resolve accepts only tokens still stored. */
     int n = session_tokens_revoke(r->m, r->t, r->token_jti);
     cJSON *out = cJSON_CreateObject();
     cJSON_AddBoolToObject(out, "success", 1);
