@@ -326,3 +326,8 @@ int actions_run(struct mock *m, const struct tenant *t, const char *la, const cJ
         return overridden(res, status, body);
     return run_records(m, t, la, app, action, params, res);
 }
+
+void actions_run_forget_linked_account(struct mock *m, const struct tenant *t, const char *la)
+{
+    store_del_children(m->store, t->id, REC_KIND, la);
+}

@@ -24,4 +24,7 @@ const cJSON *actions_run_find(const cJSON *app, const char *action_id);
 int actions_run(struct mock *m, const struct tenant *t, const char *la, const cJSON *app, const cJSON *action,
                 const cJSON *params, struct actions_run_result *res);
 
+/* Deleting linked account la: the records its actions created go. Joins the caller's transaction. */
+void actions_run_forget_linked_account(struct mock *m, const struct tenant *t, const char *la);
+
 #endif

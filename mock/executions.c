@@ -943,11 +943,6 @@ void executions_fire(struct mock *m, long long now)
 
 void executions_forget_linked_account(struct mock *m, const struct tenant *t, const char *la)
 {
-    static const char *const kinds[] = {EXEC_KIND, HUMAN_TASK_KIND, "action_record", NULL};
-    store_begin(m->store);
-    for (int i = 0; kinds[i]; i++)
-        store_del_children(m->store, t->id, kinds[i], la);
-    workflows_forget_linked_account(m, t, la);
-    configs_forget_linked_account(m, t, la);
-    store_commit(m->store);
+    store_del_children(m->store, t->id, EXEC_KIND, la);
+    store_del_children(m->store, t->id, HUMAN_TASK_KIND, la);
 }

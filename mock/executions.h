@@ -124,8 +124,7 @@ cJSON *executions_batches(const cJSON *doc, const char *node_id, int *why);
 long long executions_next_due(struct mock *m);
 void executions_fire(struct mock *m, long long now);
 
-/* Forgets everything the flows code keeps for a linked account (executions, human tasks,
- * configs, action records, private workflows and their versions), for linked-account deletion. */
+/* Deleting linked account la: its runs and human tasks go. Joins the caller's transaction. */
 void executions_forget_linked_account(struct mock *m, const struct tenant *t, const char *la);
 
 #endif

@@ -3,8 +3,17 @@
 #include "json.h"
 #include "clock.h"
 #include "connections.h"
+#include "actions_run.h"
+#include "configs.h"
+#include "datarefs.h"
+#include "env_vars.h"
 #include "executions.h"
-#include "rest_forget.h"
+#include "mcp_servers.h"
+#include "pats.h"
+#include "schedules.h"
+#include "subscriptions.h"
+#include "tables.h"
+#include "workflows.h"
 #include "session_tokens.h"
 #include "store.h"
 #include "util.h"
@@ -12,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#define LEAD_KIND "ecosystem_lead" /* cobalt-js createEcosystemLead: a lead under its linked account */
 #define KIND "linked_account"
 #define DEFAULT_CREDS "your_app_credentials"   /* your_app.auth_credentials */
 
@@ -162,6 +172,37 @@ cJSON *linked_accounts_list_in(struct mock *m, const struct tenant *t, const cJS
     return docs;
 }
 
+int linked_accounts_add_lead(struct mock *m, const struct tenant *t, const char *la, const char *id, const cJSON *lead)
+{
+    return store_put(m->store, t->id, LEAD_KIND, id, la, lead) == 0 ? 0 : -1;
+}
+
+void linked_accounts_forget_leads(struct mock *m, const struct tenant *t, const char *la)
+{
+    store_del_children(m->store, t->id, LEAD_KIND, la);
+}
+
+/* What a deleted linked account takes with it: THE list, one part per family that keeps data per
+ * linked account, each part owned by its module (the only file that names its documents) and run
+ * inside the delete's transaction. A new family adds its row here; tests/api/linked_accounts.c
+ * (delete_takes_what_the_account_owned) deletes one account over HTTP and checks each family. */
+static void (*const forget_parts[])(struct mock *m, const struct tenant *t, const char *la) = {
+    connections_delete_all, /* first: each connection emits Connection Deleted */
+    configs_forget_linked_account,
+    executions_forget_linked_account, /* runs and human tasks */
+    actions_run_forget_linked_account, /* the records its actions created */
+    workflows_forget_linked_account,
+    datarefs_forget_linked_account,
+    schedules_forget_linked_account,
+    env_vars_forget_linked_account,
+    tables_forget_linked_account,
+    mcp_servers_forget_linked_account,
+    subscriptions_forget_linked_account, /* the webhooks its session tokens registered */
+    pats_forget_linked_account, /* the docs: deleting the linked account revokes all its tokens */
+    session_tokens_forget_linked_account,
+    linked_accounts_forget_leads,
+};
+
 int linked_accounts_delete(struct mock *m, const struct tenant *t, const char *id)
 {
     store_begin(m->store);
@@ -169,11 +210,8 @@ int linked_accounts_delete(struct mock *m, const struct tenant *t, const char *i
         store_rollback(m->store);
         return 1;
     }
-    /* Its connections go first (each emits Connection Deleted), then everything it owned. */
-    connections_delete_all(m, t, id);
-    executions_forget_linked_account(m, t, id); /* configs, records, executions, human tasks */
-    rest_forget_linked_account(m, t, id);  /* tables, datarefs, schedules, env values, PATs */
-    session_tokens_forget_linked_account(m, t, id);
+    for (size_t i = 0; i < sizeof forget_parts / sizeof *forget_parts; i++)
+        forget_parts[i](m, t, id);
     store_del(m->store, t->id, KIND, id);
     return store_commit(m->store) == 0 ? 0 : -1;
 }

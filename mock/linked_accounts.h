@@ -23,10 +23,14 @@ cJSON *linked_accounts_list(struct mock *m, const struct tenant *t, int offset, 
 /* The same page over only the accounts whose id is a member of the object `ids` (a set; NULL:
  * none); *total counts those. */
 cJSON *linked_accounts_list_in(struct mock *m, const struct tenant *t, const cJSON *ids, int offset, int limit, int *total);
-/* Deletes the linked account and everything it owns, in one transaction: its connections first
- * (each emits Connection Deleted), then configs, records, executions, human tasks, tables,
- * datarefs, schedules, env values, PATs and session tokens. 0 deleted, 1 not found, -1 store error. */
+/* Deletes linked account id and everything it owned (the forget_parts list in linked_accounts.c),
+ * in one transaction: 0, 1 when there is no such account, -1 on a store error. */
 int linked_accounts_delete(struct mock *m, const struct tenant *t, const char *id);
+/* An ecosystem lead (the frontend SDK's createEcosystemLead) kept under linked account la:
+ * 0, or -1 on a store error. */
+int linked_accounts_add_lead(struct mock *m, const struct tenant *t, const char *la, const char *id, const cJSON *lead);
+/* Deleting linked account la: its leads go. Joins the caller's transaction. */
+void linked_accounts_forget_leads(struct mock *m, const struct tenant *t, const char *la);
 /* The default app's credentials (your_app.auth_credentials, kept on the account, never returned).
  * Sets key to value: 0 (and *existed: 1 replaced, 0 added), 1 the account has no default-app
  * integration, -1 store error. */

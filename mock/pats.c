@@ -127,3 +127,8 @@ cJSON *pats_info(struct mock *m, const struct tenant *t, const char *la)
         cJSON_DeleteItemFromObjectCaseSensitive(doc, "_id"); /* (the digest is nobody's business) */
     return doc;
 }
+
+void pats_forget_linked_account(struct mock *m, const struct tenant *t, const char *la)
+{
+    pats_revoke(m, t, la);
+}

@@ -18,6 +18,8 @@ enum pat_result pats_mint(struct mock *m, const struct tenant *t, const char *la
                           char created_at[32]);
 /* Revokes the linked account's token(s): PAT_NONE when it had none. Joins the caller's transaction. */
 enum pat_result pats_revoke(struct mock *m, const struct tenant *t, const char *la);
+/* Deleting linked account la: its tokens are revoked (pats_revoke). Joins the caller's transaction. */
+void pats_forget_linked_account(struct mock *m, const struct tenant *t, const char *la);
 /* The tenant and linked account a token belongs to: 1 when it is a live PAT of an existing
  * linked account, else 0. */
 int pats_lookup(struct mock *m, const char *token, const struct tenant **t, char *la, size_t n);

@@ -9,7 +9,6 @@
 #include "pages/html.h"
 #include "pages/links.h"
 #include "session_tokens.h"
-#include "store.h"
 #include "util.h"
 #include "handlers.h"
 

@@ -3,38 +3,14 @@
 #include "json.h"
 #include "auth.h"
 #include "connections.h"
+#include "env_vars.h"
 #include "fixtures.h"
 #include "http.h"
-#include "store.h"
 #include "util.h"
 #include "handlers.h"
 
 #include <stdio.h>
 #include <string.h>
-
-/* The linked accounts whose linked_account-scoped variable `name` holds `value`: an object used
- * as a set of ids, or NULL when the org has no such variable. */
-static cJSON *accounts_with_variable(req *r, const char *name, const char *value)
-{
-    const cJSON *d, *def = NULL;
-    cJSON_ArrayForEach(d, r->m->fx->env_definitions)
-        if (!strcmp(json_str(d, "org_id") ? json_str(d, "org_id") : "", r->t->org_id) &&
-            !strcmp(json_str(d, "name") ? json_str(d, "name") : "", name))
-            def = d;
-    if (!def || !json_str(def, "_id"))
-        return NULL;
-    cJSON *set = cJSON_CreateObject(), *vals = store_list(r->m->store, r->t->id, "env_value", NULL,
-                                                         "variable_definition_id", json_str(def, "_id"), 0, 0, NULL), *v;
-    cJSON_ArrayForEach(v, vals) {
-        /* encrypted values are compared with what was set, never with the ciphertext */
-        const char *held = json_str(v, "plaintext") ? json_str(v, "plaintext") : json_str(v, "value");
-        const char *la = json_str(v, "linked_account_id");
-        if (la && held && (!*value || !strcmp(held, value)) && !cJSON_HasObjectItem(set, la))
-            cJSON_AddTrueToObject(set, la);
-    }
-    cJSON_Delete(vals);
-    return set;
-}
 
 /* route: GET /api/v2/public/linked-account */
 int h_list_linked_accounts(req *r)
@@ -49,7 +25,7 @@ int h_list_linked_accounts(req *r)
     cJSON *docs;
     if (*name) {
         /* Filtered by an environment variable: the accounts whose value matches. */
-        cJSON *set = accounts_with_variable(r, name, value);
+        cJSON *set = env_vars_accounts_with(r->m, r->t, name, value);
         docs = linked_accounts_list_in(r->m, r->t, set, (int)((page - 1) * limit), (int)limit, &total);
         cJSON_Delete(set);
     } else {

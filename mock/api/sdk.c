@@ -7,7 +7,7 @@
 #include "clock.h"
 #include "fixtures.h"
 #include "http.h"
-#include "store.h"
+#include "linked_accounts.h"
 #include "util.h"
 #include "handlers.h"
 
@@ -24,7 +24,7 @@ static cJSON *sdk_app(req *r, const cJSON *app)
 /* route: GET /api/v3/org/basics */
 int h_sdk_org_basics(req *r)
 {
-    cJSON *la = store_get(r->m->store, r->t->id, "linked_account", r->la);
+    cJSON *la = linked_accounts_get(r->m, r->t, r->la);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "_id", r->t->org_id);
     cJSON_AddStringToObject(o, "name", r->t->org_name);
@@ -178,7 +178,7 @@ int h_sdk_ecosystem_lead(req *r)
         cJSON_AddStringToObject(lead, "description", desc);
     cJSON_AddStringToObject(lead, "linked_account_id", r->la);
     cJSON_AddStringToObject(lead, "created_at", at);
-    if (store_put(r->m->store, r->t->id, "ecosystem_lead", id, r->la, lead)) {
+    if (linked_accounts_add_lead(r->m, r->t, r->la, id, lead)) {
         cJSON_Delete(lead);
         return http_error(r, 500, "SERVER_ERROR", "could not store the lead");
     }

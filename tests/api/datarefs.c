@@ -2,7 +2,6 @@
  * admin records hook) and config datastores (names, records, search), with bad input and isolation. */
 #include "harness.h"
 #include "fixtures.h"
-#include "rest_forget.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,8 +314,8 @@ static void datastores_bad_input(void **state)
     th_free(&r);
 }
 
-/* Deleting a linked account (rest_forget_linked_account, called by the linked-account delete)
- * takes its datarefs, tables, schedules and linked-account env values, and only those. */
+/* Deleting a linked account (DELETE /linked-account/{id}) takes its datarefs, tables, schedules
+ * and linked-account env values, and only those: the same id created again starts empty. */
 static void forgetting_a_linked_account(void **state)
 {
     refold_mock *m = *state;
@@ -338,8 +337,10 @@ static void forgetting_a_linked_account(void **state)
         assert_int_equal(r.status, 200);
         th_free(&r);
     }
-    struct mock *mm = (struct mock *)m;
-    rest_forget_linked_account(mm, fixtures_tenant_by_key(mm->fx, KEY), "user_12345");
+    th_resp del = th_key(m, "DELETE", "/api/v2/public/linked-account/user_12345", KEY, NULL, NULL);
+    assert_int_equal(del.status, 200);
+    th_free(&del);
+    th_create_la(m, KEY, "user_12345", "Again");
     static const char *const lists[] = {D, "/api/v2/public/tables", "/api/v2/public/env/values/linked_account", "/api/v1/workflow/public/scheduled"};
     for (int i = 0; i < 4; i++)
         for (int k = 0; k < 2; k++) {

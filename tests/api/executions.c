@@ -541,15 +541,17 @@ static void forced_outcomes_and_other_starters(void **state)
 static void forgetting_a_linked_account(void **state)
 {
     refold_mock *m = *state;
-    struct mock *mk = (struct mock *)m;
-    const struct tenant *t = fixtures_tenant_by_key(mk->fx, ACME);
     char id[32], path[160];
     fu_enable(m, ACME, LA, "playground_app", PLAYGROUND_SYNC);
     fu_execute(m, ACME, LA, "playground_app", PLAYGROUND_SYNC, NULL, id);
     th_resp r = fu_action(m, ACME, LA, "playground_app", "create_item", "{\"name\":\"Widget\"}");
     snprintf(path, sizeof path, "{\"item_id\":\"%s\"}", th_str(cJSON_GetObjectItem(r.json, "data"), "id"));
     th_free(&r);
-    executions_forget_linked_account(mk, t, LA);
+    r = th_key(m, "DELETE", "/api/v2/public/linked-account/" LA, ACME, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    th_free(&r);
+    th_create_la(m, ACME, LA, "Acme Inc."); /* the same id again: nothing of the old one comes back */
+    fu_connect_playground(m, ACME, LA);
     r = fu_execution(m, ACME, LA, id);
     th_assert_error(&r, 404);
     th_free(&r);
