@@ -1,12 +1,12 @@
 /* drift.c: replays a recording, in order, against an in-process mock in a fresh ephemeral tenant and
  * compares each answer with the recorded one (route, status, envelope, shape); reports and exits. */
-#include "curl_lazy.h" /* (libcurl is opened on first use) */
+#include "base/curl_lazy.h" /* (libcurl is opened on first use) */
 #include "drift.h"
-#include "mock.h"
+#include "base/mock.h"
 #include "recording.h"
 #include "routes.h"
 #include "shape.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <civetweb.h>
 #include <stdio.h>

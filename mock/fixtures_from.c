@@ -1,12 +1,12 @@
 /* fixtures_from.c: turns the apps, auth forms, actions and config structures a recording saw into
  * app fixture files (fixtures/README.md), merged over the existing ones, then loads the result. */
 #include "fixtures_from.h"
-#include "fixtures.h"
-#include "mock.h"
-#include "paths.h"
+#include "engine/fixtures.h"
+#include "base/mock.h"
+#include "base/paths.h"
 #include "recording.h"
 #include "routes.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <civetweb.h>
 #include <dirent.h>

@@ -4,7 +4,7 @@
 #ifndef HANDLERS_H
 #define HANDLERS_H
 
-#include "mock.h"
+#include "base/mock.h"
 
 #define ROUTE(method, pattern, flags, fn, operation) int fn(req *r);
 #define ROUTE_501(method, pattern, flags, operation) /* no handler yet */

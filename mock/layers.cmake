@@ -1,14 +1,20 @@
-# layers.cmake: fails when the includes among mock/'s own files (the engine, the bottom and the
-# wiring, not the handlers' folders) form a cycle. Run at configure (CMakeLists.txt) and as the
-# ctest `engine_acyclic` (cmake -DMOCK_DIR=<mock/> -P layers.cmake), so an edit is caught
-# without a fresh configure.
+# layers.cmake: checks that mock/'s folders are its layers and that they point one way. Run at
+# configure (CMakeLists.txt) and as the ctests `unit_layer_*` (cmake -DMOCK_DIR=<mock/> -P
+# layers.cmake), so an edit is caught without a fresh configure. It fails, naming the line, when
 #
-# A file belongs to the module of its header: x.c and x.h are "x"; a .c without a header of its
-# own belongs to the longest header name it starts with and "_" (scenario_parse.c is "scenario").
-# An edge x -> y is an `#include "y.h"` in a file of x. A cycle means two files each need the
-# other, one of them through others (tenants.c calling reset.c calling tenants.c): break it by
-# moving the call up to whoever wires them (refold_mock.c registers the clock's timer sources and
-# what a reset forgets), never by a declaration that hides the include.
+#  1. a file includes a folder it may not (every include is written from mock/, never `../`):
+#       base/      the bottom (store, http, util, ...): only base/
+#       engine/    the model (connections, webhooks, clock, ...): engine/ and base/
+#       api/ admin/ pages/   the handlers (one layer): engine/, base/, one another's headers and
+#                  handlers.h; admin/ also routes.h (GET /__mock/routes lists the table)
+#       mock/ itself   the wiring and the dispatcher (server.c, routes.c, refold_mock.c): anything
+#  2. a file of api/ includes base/store.h: a handler does HTTP only, the engine owns the data
+#     (that a handler never calls another route's handler is tests/unit/layers.c's to check);
+#  3. the includes among mock/, engine/ and base/ form a cycle. A file belongs to the module of
+#     its header (x.c and x.h are "x"; a .c without a header of its own belongs to the longest
+#     header name it starts with and "_": engine/scenario_parse.c is "engine/scenario"). Break a
+#     cycle by moving the call up to whoever wires both (refold_mock.c registers the clock's timer
+#     sources and what a reset forgets), never by a declaration that hides the include.
 
 cmake_policy(PUSH)
 cmake_policy(VERSION 3.18) # (as a -P script: today's if() and while() rules)
@@ -17,23 +23,81 @@ if(NOT MOCK_DIR)
   message(FATAL_ERROR "layers.cmake: MOCK_DIR (the mock/ folder) is required")
 endif()
 
-file(GLOB layer_headers RELATIVE ${MOCK_DIR} ${MOCK_DIR}/*.h)
+set(layer_folders base engine api admin pages)
+set(allowed_base base)
+set(allowed_engine engine base)
+set(allowed_api engine base api admin pages handlers)
+set(allowed_admin engine base api admin pages handlers routes)
+set(allowed_pages engine base api admin pages handlers)
+
 file(GLOB layer_files RELATIVE ${MOCK_DIR} ${MOCK_DIR}/*.c ${MOCK_DIR}/*.h)
-set(layer_modules "")
-foreach(h ${layer_headers})
-  string(REGEX REPLACE "\\.h$" "" h ${h})
-  list(APPEND layer_modules ${h})
+foreach(d ${layer_folders})
+  file(GLOB more RELATIVE ${MOCK_DIR} ${MOCK_DIR}/${d}/*.c ${MOCK_DIR}/${d}/*.h)
+  list(APPEND layer_files ${more})
 endforeach()
 
-# the module of a file stem (see above)
+# the folder of a path relative to mock/ ("root" for mock/ itself)
+function(layer_folder_of rel out)
+  set(f root)
+  if(rel MATCHES "^([a-z]+)/")
+    list(FIND layer_folders ${CMAKE_MATCH_1} at)
+    if(at GREATER -1)
+      set(f ${CMAKE_MATCH_1})
+    endif()
+  endif()
+  set(${out} ${f} PARENT_SCOPE)
+endfunction()
+
+set(layer_errors "")
+set(layer_headers "")
+foreach(f ${layer_files})
+  if(f MATCHES "\\.h$")
+    string(REGEX REPLACE "\\.h$" "" h ${f})
+    list(APPEND layer_headers ${h})
+  endif()
+endforeach()
+
+# --- 1 and 2: the rules of each folder -------------------------------------------------------------
+foreach(f ${layer_files})
+  layer_folder_of(${f} from)
+  file(STRINGS ${MOCK_DIR}/${f} incs REGEX "^[ \t]*#[ \t]*include[ \t]+\"[^\"]+\"")
+  foreach(inc ${incs})
+    string(REGEX REPLACE "^[^\"]*\"([^\"]+)\".*$" "\\1" to "${inc}")
+    if(to MATCHES "\\.\\./")
+      list(APPEND layer_errors "${f}: #include \"${to}\": includes are written from mock/, never ../")
+      continue()
+    endif()
+    if(NOT EXISTS ${MOCK_DIR}/${to})
+      continue() # (a header of include/, a generated one, or a library's)
+    endif()
+    layer_folder_of(${to} into)
+    set(name ${into})
+    if(to MATCHES "^(handlers|routes)\\.h$")
+      set(name ${CMAKE_MATCH_1})
+    endif()
+    if(NOT from STREQUAL "root")
+      list(FIND allowed_${from} ${name} ok)
+      if(ok EQUAL -1)
+        string(REPLACE ";" ", " may "${allowed_${from}}")
+        list(APPEND layer_errors "${f}: #include \"${to}\": ${from}/ may include only ${may}")
+      endif()
+    endif()
+    if(from STREQUAL "api" AND to STREQUAL "base/store.h")
+      list(APPEND layer_errors "${f}: #include \"base/store.h\": handlers do HTTP only, the family's engine module reads and writes the store")
+    endif()
+  endforeach()
+endforeach()
+
+# --- 3: no cycle among mock/, engine/ and base/ ---------------------------------------------------
+# the module of a file (see above)
 function(layer_module_of stem out)
-  list(FIND layer_modules ${stem} at)
+  list(FIND layer_headers ${stem} at)
   if(at GREATER -1)
     set(${out} ${stem} PARENT_SCOPE)
     return()
   endif()
   set(best "")
-  foreach(h ${layer_modules})
+  foreach(h ${layer_headers})
     string(LENGTH "${h}_" hl)
     string(LENGTH "${best}" bl)
     string(FIND "${stem}" "${h}_" pos)
@@ -49,16 +113,25 @@ endfunction()
 
 set(layer_nodes "")
 foreach(f ${layer_files})
+  layer_folder_of(${f} from)
+  if(from MATCHES "^(api|admin|pages)$")
+    continue()
+  endif()
   string(REGEX REPLACE "\\.[ch]$" "" stem ${f})
   layer_module_of(${stem} mod)
+  string(MAKE_C_IDENTIFIER "${mod}" modid)
   list(APPEND layer_nodes ${mod})
-  file(STRINGS ${MOCK_DIR}/${f} incs REGEX "^[ \t]*#[ \t]*include[ \t]+\"[A-Za-z0-9_]+\\.h\"")
+  file(STRINGS ${MOCK_DIR}/${f} incs REGEX "^[ \t]*#[ \t]*include[ \t]+\"[A-Za-z0-9_/]+\\.h\"")
   foreach(inc ${incs})
-    string(REGEX REPLACE "^.*\"([A-Za-z0-9_]+)\\.h\".*$" "\\1" to "${inc}")
-    list(FIND layer_modules ${to} known)
+    string(REGEX REPLACE "^.*\"([A-Za-z0-9_/]+)\\.h\".*$" "\\1" to "${inc}")
+    list(FIND layer_headers ${to} known)
     if(known GREATER -1 AND NOT to STREQUAL mod)
-      list(APPEND layer_edges_${mod} ${to})
-      list(APPEND layer_via_${mod}_${to} ${f})
+      layer_folder_of(${to} into)
+      if(NOT into MATCHES "^(api|admin|pages)$")
+        string(MAKE_C_IDENTIFIER "${to}" toid)
+        list(APPEND layer_edges_${modid} ${to})
+        list(APPEND layer_via_${modid}_${toid} ${f})
+      endif()
     endif()
   endforeach()
 endforeach()
@@ -72,8 +145,9 @@ while(changed)
   set(changed FALSE)
   set(keep "")
   foreach(n ${left})
+    string(MAKE_C_IDENTIFIER "${n}" nid)
     set(blocked FALSE)
-    foreach(to ${layer_edges_${n}})
+    foreach(to ${layer_edges_${nid}})
       list(FIND left ${to} at)
       if(at GREATER -1)
         set(blocked TRUE)
@@ -100,7 +174,8 @@ if(left)
       break()
     endif()
     list(APPEND path ${at})
-    foreach(to ${layer_edges_${at}})
+    string(MAKE_C_IDENTIFIER "${at}" atid)
+    foreach(to ${layer_edges_${atid}})
       list(FIND left ${to} inleft)
       if(inleft GREATER -1)
         set(next ${to})
@@ -120,13 +195,18 @@ if(left)
       math(EXPR j "${i} + 1")
       list(GET path ${j} b)
     endif()
-    list(GET layer_via_${a}_${b} 0 via)
+    string(MAKE_C_IDENTIFIER "${a}" aid)
+    string(MAKE_C_IDENTIFIER "${b}" bid)
+    list(GET layer_via_${aid}_${bid} 0 via)
     string(APPEND loop "\n  ${via} includes ${b}.h")
   endforeach()
   string(REPLACE ";" ", " all "${left}")
-  message(FATAL_ERROR "mock/: the engine's includes form a cycle:${loop}\n"
-    "(on or into a cycle: ${all}). Files point one way (mock/README.md, Layers): move the call up "
-    "to whoever wires both (refold_mock.c registers timer sources and reset hooks).")
+  list(APPEND layer_errors "the includes form a cycle:${loop}\n(on or into a cycle: ${all}). Files point one way (mock/README.md, Layers): move the call up to whoever wires both (refold_mock.c registers timer sources and reset hooks).")
+endif()
+
+if(layer_errors)
+  string(REPLACE ";" "\n  " msg "${layer_errors}")
+  message(FATAL_ERROR "mock/: the layers do not point one way:\n  ${msg}")
 endif()
 
 cmake_policy(POP)

@@ -1,7 +1,7 @@
 /* log.c: the per-request log line; each line is one fwrite, so lines of parallel requests never mix. */
 #include "log.h"
-#include "mask.h"
-#include "util.h"
+#include "engine/mask.h"
+#include "base/util.h"
 
 #include <civetweb.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
 #define LOG_H
 
 #include <stddef.h>
-#include "mock.h"
+#include "base/mock.h"
 
 /* Writes r's line: method, path, status, duration, tenant, linked account, request id. body is
  * the response body (NULL for none). Does nothing when the mock runs quiet. */

@@ -1,11 +1,11 @@
 /* proxy.c: forwards a public-API request upstream with libcurl and passes the answer back as it came. */
-#include "json.h"
-#include "curl_lazy.h" /* (libcurl is opened on first use) */
+#include "base/json.h"
+#include "base/curl_lazy.h" /* (libcurl is opened on first use) */
 #include "proxy.h"
-#include "http.h"
-#include "mask.h"
+#include "base/http.h"
+#include "engine/mask.h"
 #include "recording.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <civetweb.h>
 #include <pthread.h>

@@ -4,7 +4,7 @@
 #define PROXY_H
 
 #include <stddef.h>
-#include "mock.h"
+#include "base/mock.h"
 
 /* Largest upstream answer passed through; a bigger one gets 502 UPSTREAM_TOO_LARGE. */
 #define PROXY_MAX_ANSWER (64u * 1024 * 1024)

@@ -1,6 +1,6 @@
 /* recording.c: one JSON file per proxied exchange in a recording directory, and reading them back. */
 #include "recording.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <dirent.h>
 #include <errno.h>

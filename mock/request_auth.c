@@ -3,11 +3,11 @@
  * from the request it runs inside), as its route's flags ask, and the refusal in Refold's
  * envelope when it speaks for none. auth.c checks the tokens themselves. */
 #include "request_auth.h"
-#include "auth.h"
-#include "http.h"
-#include "linked_accounts.h"
-#include "tenants.h"
-#include "util.h"
+#include "engine/auth.h"
+#include "base/http.h"
+#include "engine/linked_accounts.h"
+#include "engine/tenants.h"
+#include "base/util.h"
 
 #include <openssl/crypto.h>
 #include <stdio.h>

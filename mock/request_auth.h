@@ -2,7 +2,7 @@
 #ifndef REQUEST_AUTH_H
 #define REQUEST_AUTH_H
 
-#include "mock.h"
+#include "base/mock.h"
 
 /* Applies the route's auth flags to r: fills r->t, r->la, r->via_token. On failure it has sent
  * the 401/400/404 envelope and returns -1. The admin token (--admin-token) is checked here too. */

@@ -2,7 +2,7 @@
 #ifndef ROUTES_H
 #define ROUTES_H
 
-#include "mock.h"
+#include "base/mock.h"
 
 extern const struct route routes[];
 

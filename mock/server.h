@@ -3,7 +3,7 @@
 #define SERVER_H
 
 #include <stddef.h>
-#include "mock.h"
+#include "base/mock.h"
 
 int server_start(struct mock *m, char *err, size_t errlen);
 void server_stop(struct mock *m);

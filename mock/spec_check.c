@@ -3,8 +3,8 @@
  * uri/date-time, allOf/oneOf/anyOf, $ref to components), run against the spec copy compiled
  * into the binary. Prism-style: the mock reports, the handler still decides the answer. */
 #include "spec_check.h"
-#include "json.h"
-#include "util.h"
+#include "base/json.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <pthread.h>

@@ -1,11 +1,11 @@
 /* admin.c: the mock's own API under /__mock: health, reset, virtual clock, routes. */
-#include "fixtures.h"
-#include "reset.h"
-#include "clock.h"
-#include "http.h"
+#include "engine/fixtures.h"
+#include "engine/reset.h"
+#include "engine/clock.h"
+#include "base/http.h"
 #include "routes.h"
-#include "store.h"
-#include "util.h"
+#include "base/store.h"
+#include "base/util.h"
 #include "handlers.h"
 
 #include <math.h>

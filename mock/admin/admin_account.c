@@ -1,8 +1,8 @@
 /* admin_account.c: the tenant and linked-account checks shared by the admin calls that name one. */
 #include "admin/admin_account.h"
-#include "linked_accounts.h"
-#include "http.h"
-#include "store.h"
+#include "engine/linked_accounts.h"
+#include "base/http.h"
+#include "base/store.h"
 
 int admin_account_need_tenant(req *r)
 {

@@ -3,7 +3,7 @@
 #ifndef ADMIN_ACCOUNT_H
 #define ADMIN_ACCOUNT_H
 
-#include "mock.h"
+#include "base/mock.h"
 
 /* 1 when the request has a tenant's key; else 0 with the 400 sent. */
 int admin_account_need_tenant(req *r);

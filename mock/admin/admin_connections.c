@@ -1,11 +1,11 @@
 /* admin_connections.c: the admin calls of connection lifecycles and webhook delivery: break a
  * connection, see each connection's state and token lifetimes, see every webhook emission. */
 #include "admin/admin_wait.h"
-#include "json.h"
-#include "connections.h"
-#include "http.h"
-#include "util.h"
-#include "webhooks.h"
+#include "base/json.h"
+#include "engine/connections.h"
+#include "base/http.h"
+#include "base/util.h"
+#include "engine/webhooks.h"
 #include "admin/admin_account.h"
 #include "handlers.h"
 

@@ -1,6 +1,6 @@
 /* admin_dashboard.c: GET /__mock/ui, the dashboard page (its script reads the admin API). */
 #include "handlers.h"
-#include "http.h"
+#include "base/http.h"
 #include "pages/assets.h"
 
 #include <civetweb.h>

@@ -1,10 +1,10 @@
 /* admin_datarefs.c: POST /__mock/datarefs/{refName}/records, filling a dataref as Refold's workflow runs would. */
 #include "handlers.h"
-#include "json.h"
-#include "datarefs.h"
-#include "http.h"
-#include "store.h"
-#include "util.h"
+#include "base/json.h"
+#include "engine/datarefs.h"
+#include "base/http.h"
+#include "base/store.h"
+#include "base/util.h"
 
 static int not_found(req *r)
 {

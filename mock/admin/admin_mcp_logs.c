@@ -1,6 +1,6 @@
 /* admin_mcp_logs.c: GET /__mock/mcp/logs: the MCP audit log of the tenant, filtered like the dashboard's filter bar. */
-#include "http.h"
-#include "mcp_logs.h"
+#include "base/http.h"
+#include "engine/mcp_logs.h"
 #include "handlers.h"
 
 /* route: GET /__mock/mcp/logs */

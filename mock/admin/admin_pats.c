@@ -1,8 +1,8 @@
 /* admin_pats.c: mint and revoke a linked account's personal access token (the dashboard's Generate / Revoke). */
 #include "admin/admin_account.h"
-#include "http.h"
-#include "pats.h"
-#include "store.h"
+#include "base/http.h"
+#include "engine/pats.h"
+#include "base/store.h"
 #include "handlers.h"
 
 /* route: POST /__mock/linked-accounts/{id}/personal-access-token (param[0] id) */

@@ -1,10 +1,10 @@
 /* admin_requests.c: the request journal under /__mock/requests: list, count, clear, and wait for
  * requests, filtered by method, path, operation, linked account, status and since. */
 #include "admin/admin_wait.h"
-#include "http.h"
-#include "journal.h"
+#include "base/http.h"
+#include "engine/journal.h"
 #include "routes.h"
-#include "util.h"
+#include "base/util.h"
 #include "handlers.h"
 
 #include <ctype.h>

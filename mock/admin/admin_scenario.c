@@ -1,9 +1,9 @@
 /* admin_scenario.c: /__mock/scenario: the loaded scenario's status, loading one, firing a step. */
-#include "fixtures.h"
-#include "json.h"
-#include "http.h"
-#include "scenario.h"
-#include "util.h"
+#include "engine/fixtures.h"
+#include "base/json.h"
+#include "base/http.h"
+#include "engine/scenario.h"
+#include "base/util.h"
 #include "handlers.h"
 
 #include <string.h>

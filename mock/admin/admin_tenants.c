@@ -1,17 +1,17 @@
 /* admin_tenants.c: GET /__mock/tenants: every tenant with its linked accounts and their connections
  * in one read, for the dashboard (and for anyone debugging a test); POST and DELETE make and drop
  * ephemeral tenants, one per parallel test worker. */
-#include "connections.h"
-#include "linked_accounts.h"
-#include "json.h"
-#include "clock.h"
-#include "fixtures.h"
-#include "http.h"
-#include "pats.h"
-#include "reset.h"
-#include "store.h"
-#include "tenants.h"
-#include "util.h"
+#include "engine/connections.h"
+#include "engine/linked_accounts.h"
+#include "base/json.h"
+#include "engine/clock.h"
+#include "engine/fixtures.h"
+#include "base/http.h"
+#include "engine/pats.h"
+#include "engine/reset.h"
+#include "base/store.h"
+#include "engine/tenants.h"
+#include "base/util.h"
 #include "handlers.h"
 
 #include <string.h>

@@ -1,6 +1,6 @@
 /* admin_wait.c: wait_ms/count parsing and the 408 that names what never arrived. */
 #include "admin/admin_wait.h"
-#include "http.h"
+#include "base/http.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,7 +2,7 @@
 #ifndef ADMIN_WAIT_H
 #define ADMIN_WAIT_H
 
-#include "mock.h"
+#include "base/mock.h"
 
 #define ADMIN_WAIT_MAX_MS 30000
 /* A waiting request holds a CivetWeb worker for up to 30 s: at most this many wait at once (a

@@ -1,10 +1,10 @@
 /* actions.c: an app's actions: list, parameter schema, and the execute route (which runs them
  * with actions_run.c, the code a workflow's app steps use too). */
-#include "actions_run.h"
-#include "json.h"
-#include "fixtures.h"
-#include "http.h"
-#include "util.h"
+#include "engine/actions_run.h"
+#include "base/json.h"
+#include "engine/fixtures.h"
+#include "base/http.h"
+#include "base/util.h"
 #include "handlers.h"
 
 /* The app, or NULL after answering the documented 404. */

@@ -1,10 +1,10 @@
 /* applications.c: the app catalogue with each linked account's connection state; auth structure. */
 #include "api/applications.h"
-#include "json.h"
-#include "connections.h"
-#include "fixtures.h"
-#include "http.h"
-#include "util.h"
+#include "base/json.h"
+#include "engine/connections.h"
+#include "engine/fixtures.h"
+#include "base/http.h"
+#include "base/util.h"
 #include "handlers.h"
 
 #include <stdio.h>

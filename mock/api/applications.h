@@ -3,7 +3,7 @@
 #define APPLICATIONS_H
 
 #include <cjson/cJSON.h>
-#include "mock.h"
+#include "base/mock.h"
 
 /* The ApplicationItem of app for linked account la (la "" = no connection fields). */
 cJSON *applications_view(struct mock *m, const struct tenant *t, const char *la, const cJSON *app);

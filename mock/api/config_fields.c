@@ -1,10 +1,10 @@
 /* config_fields.c: one config field at a time (app-level or a workflow's): read with its
  * options, set, clear; all fields of a config; rule-engine column options. */
-#include "configs.h"
-#include "fixtures.h"
-#include "json.h"
-#include "http.h"
-#include "util.h"
+#include "engine/configs.h"
+#include "engine/fixtures.h"
+#include "base/json.h"
+#include "base/http.h"
+#include "base/util.h"
 #include "handlers.h"
 
 #include <stdio.h>

@@ -2,12 +2,12 @@
  * update, get, delete, toggle a workflow, list; the frontend SDK's twins share the request-level
  * functions (api/configs_api.h). The model is configs.c. */
 #include "api/configs_api.h"
-#include "configs.h"
-#include "json.h"
-#include "fixtures.h"
-#include "http.h"
+#include "engine/configs.h"
+#include "base/json.h"
+#include "engine/fixtures.h"
+#include "base/http.h"
 #include "handlers.h"
-#include "linked_accounts.h"
+#include "engine/linked_accounts.h"
 
 #include <string.h>
 

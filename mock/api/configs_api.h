@@ -5,7 +5,7 @@
 #define CONFIGS_API_H
 
 #include <cjson/cJSON.h>
-#include "mock.h"
+#include "base/mock.h"
 
 /* Get or create: body {"slug", "config_id"?, "workflows"?, "labels"?, "fields"?}. */
 int configs_api_get_or_create(req *r, const cJSON *body);

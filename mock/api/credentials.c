@@ -1,14 +1,14 @@
 /* credentials.c: connection writes by API key: save key-based credentials, migrate a token, the
  * default app's credentials, and deleting an integration. Credentials are stored, never returned. */
-#include "connections.h"
-#include "json.h"
-#include "fixtures.h"
-#include "auth.h"
-#include "http.h"
-#include "util.h"
-#include "keybased.h"
+#include "engine/connections.h"
+#include "base/json.h"
+#include "engine/fixtures.h"
+#include "engine/auth.h"
+#include "base/http.h"
+#include "base/util.h"
+#include "engine/keybased.h"
 #include "handlers.h"
-#include "linked_accounts.h"
+#include "engine/linked_accounts.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /* datarefs_api.c: the dataref routes, a linked account's named reference-data stores: create, list, read as a
  * table, clear, delete, group; records arrive from workflows (datarefs_put_record) or the admin API. */
-#include "datarefs.h"
-#include "json.h"
-#include "http.h"
-#include "util.h"
+#include "engine/datarefs.h"
+#include "base/json.h"
+#include "base/http.h"
+#include "base/util.h"
 #include "api/group_edit.h"
 #include "handlers.h"
 

@@ -1,12 +1,12 @@
 /* datastores_api.c: the config datastore routes (deprecated in Refold): the config check, then datastores.c. */
-#include "datastores.h"
-#include "json.h"
-#include "http.h"
-#include "util.h"
-#include "configs.h"
+#include "engine/datastores.h"
+#include "base/json.h"
+#include "base/http.h"
+#include "base/util.h"
+#include "engine/configs.h"
 #include "handlers.h"
-#include "pattern.h"
-#include "record_filter.h"
+#include "base/pattern.h"
+#include "engine/record_filter.h"
 
 #include <stdio.h>
 #include <string.h>

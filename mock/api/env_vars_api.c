@@ -1,11 +1,11 @@
 /* env_vars_api.c: the environment-variable routes: the org's definitions (read-only) and their
  * values per scope (org, workspace, linked account, workflow); the model is env_vars.c. */
-#include "env_vars.h"
-#include "json.h"
-#include "http.h"
-#include "util.h"
+#include "engine/env_vars.h"
+#include "base/json.h"
+#include "base/http.h"
+#include "base/util.h"
 #include "handlers.h"
-#include "pattern.h"
+#include "base/pattern.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,17 +1,17 @@
 /* events_api.c: the routes of custom events of the org's default app (events.c): define, list,
  * get, update, delete, and firing them for a linked account, which starts the workflows bound to
  * the event. */
-#include "events.h"
-#include "executions.h"
-#include "json.h"
-#include "fixtures.h"
-#include "form.h"
-#include "http.h"
-#include "util.h"
-#include "workflow_defs.h"
-#include "workflows.h"
-#include "app_gate.h"
-#include "configs.h"
+#include "engine/events.h"
+#include "engine/executions.h"
+#include "base/json.h"
+#include "engine/fixtures.h"
+#include "base/form.h"
+#include "base/http.h"
+#include "base/util.h"
+#include "engine/workflow_defs.h"
+#include "engine/workflows.h"
+#include "engine/app_gate.h"
+#include "engine/configs.h"
 #include "handlers.h"
 
 #include <stdio.h>

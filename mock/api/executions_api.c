@@ -1,9 +1,9 @@
 /* executions_api.c: listing, reading, stopping and rerunning workflow executions, and a batch
  * node's batches. The runs themselves live in executions.c (engine). */
-#include "executions.h"
-#include "json.h"
-#include "http.h"
-#include "util.h"
+#include "engine/executions.h"
+#include "base/json.h"
+#include "base/http.h"
+#include "base/util.h"
 #include "handlers.h"
 
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* group_edit.c: the group-edit routes' request half (checking the body, answering) for the
  * families that have it; the change itself is groups.c's. */
 #include "api/group_edit.h"
-#include "groups.h"
-#include "http.h"
+#include "engine/groups.h"
+#include "base/http.h"
 
 #include <stdio.h>
 

@@ -3,7 +3,7 @@
 #define GROUP_EDIT_H
 
 #include <cjson/cJSON.h>
-#include "mock.h"
+#include "base/mock.h"
 
 /* How a family finds and saves one of its documents: load answers the 404 itself (NULL). */
 struct group_family {

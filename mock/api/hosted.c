@@ -1,15 +1,15 @@
 /* hosted.c: hosted connect URLs, the properties stored with them, and OAuth authorization URLs. */
 #include "api/hosted.h"
-#include "json.h"
-#include "clock.h"
-#include "connections.h"
-#include "keybased.h"
-#include "fixtures.h"
-#include "http.h"
+#include "base/json.h"
+#include "engine/clock.h"
+#include "engine/connections.h"
+#include "engine/keybased.h"
+#include "engine/fixtures.h"
+#include "base/http.h"
 #include "pages/html.h"
 #include "pages/links.h"
-#include "session_tokens.h"
-#include "util.h"
+#include "engine/session_tokens.h"
+#include "base/util.h"
 #include "handlers.h"
 
 #include <civetweb.h>

@@ -3,7 +3,7 @@
 #define API_HOSTED_H
 
 #include <cjson/cJSON.h>
-#include "mock.h"
+#include "base/mock.h"
 
 /* Answers {"auth_url": ...} for app slug and r's linked account: 404 for an unknown app, 400
  * when it has no OAuth2 or the optional redirect_url query is not an http(s) URL. Used by

@@ -1,11 +1,11 @@
 /* human_tasks.c: the public (no-auth) human-task form routes: read a waiting execution's form and
  * submit it, which resumes the execution. Tasks are created by executions.c. */
-#include "executions.h"
-#include "json.h"
-#include "clock.h"
-#include "fixtures.h"
-#include "http.h"
-#include "util.h"
+#include "engine/executions.h"
+#include "base/json.h"
+#include "engine/clock.h"
+#include "engine/fixtures.h"
+#include "base/http.h"
+#include "base/util.h"
 #include "handlers.h"
 
 #include <math.h>

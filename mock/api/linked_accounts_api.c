@@ -1,12 +1,12 @@
 /* linked_accounts_api.c: the linked-account routes (a product's customers): create, upsert, list, get, delete. */
-#include "linked_accounts.h"
-#include "json.h"
-#include "auth.h"
-#include "connections.h"
-#include "env_vars.h"
-#include "fixtures.h"
-#include "http.h"
-#include "util.h"
+#include "engine/linked_accounts.h"
+#include "base/json.h"
+#include "engine/auth.h"
+#include "engine/connections.h"
+#include "engine/env_vars.h"
+#include "engine/fixtures.h"
+#include "base/http.h"
+#include "base/util.h"
 #include "handlers.h"
 
 #include <stdio.h>

@@ -2,15 +2,15 @@
  * Streamable HTTP (JSON responses, no sessions), JSON-RPC 2.0, token and server checks before
  * any tool runs. */
 #include "api/mcp.h"
-#include "linked_accounts.h"
-#include "clock.h"
-#include "json.h"
-#include "auth.h"
-#include "doc_cache.h"
-#include "fixtures.h"
-#include "http.h"
-#include "mcp_servers.h"
-#include "util.h"
+#include "engine/linked_accounts.h"
+#include "engine/clock.h"
+#include "base/json.h"
+#include "engine/auth.h"
+#include "base/doc_cache.h"
+#include "engine/fixtures.h"
+#include "base/http.h"
+#include "engine/mcp_servers.h"
+#include "base/util.h"
 #include "handlers.h"
 
 #include <stdio.h>

@@ -4,7 +4,7 @@
 #define API_MCP_H
 
 #include <cjson/cJSON.h>
-#include "mock.h"
+#include "base/mock.h"
 
 /* One request's scope: resolved from the token and server id, fixed for the request. */
 struct mcp_scope {

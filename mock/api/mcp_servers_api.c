@@ -1,9 +1,9 @@
 /* mcp_servers_api.c: the MCP server routes of an org environment: create, list (newest first), get,
  * patch, delete; a session token reaches its own linked account's servers only. The model is
  * mcp_servers.c. */
-#include "mcp_servers.h"
-#include "http.h"
-#include "json.h"
+#include "engine/mcp_servers.h"
+#include "base/http.h"
+#include "base/json.h"
 #include "handlers.h"
 
 #include <string.h>

@@ -2,15 +2,15 @@
  * as a sub-request of the REST execute route, with its MCP log record. */
 #define _GNU_SOURCE /* strcasestr */
 #include "api/mcp.h"
-#include "json.h"
-#include "app_gate.h"
-#include "clock.h"
-#include "executions.h"
-#include "fixtures.h"
-#include "http.h"
-#include "mcp_logs.h"
+#include "base/json.h"
+#include "engine/app_gate.h"
+#include "engine/clock.h"
+#include "engine/executions.h"
+#include "engine/fixtures.h"
+#include "base/http.h"
+#include "engine/mcp_logs.h"
 #include "pages/links.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,10 +1,10 @@
 /* schedules_api.c: the routes of scheduled triggers (/api/v1/workflow/public/scheduled): cron or interval runs of a
  * workflow for a linked account, fired by the virtual clock through executions.c. */
-#include "schedules.h"
-#include "json.h"
-#include "fixtures.h"
-#include "http.h"
-#include "workflow_defs.h"
+#include "engine/schedules.h"
+#include "base/json.h"
+#include "engine/fixtures.h"
+#include "base/http.h"
+#include "engine/workflow_defs.h"
 #include "handlers.h"
 
 #include <stdio.h>

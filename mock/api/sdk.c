@@ -1,14 +1,14 @@
 /* sdk.c: the routes the frontend SDK (@cobaltio/cobalt-js) calls with a session token. They
  * share state and code with the public API: an app connected here is connected there. */
 #include "api/applications.h"
-#include "json.h"
+#include "base/json.h"
 #include "api/configs_api.h"
 #include "api/hosted.h"
-#include "clock.h"
-#include "fixtures.h"
-#include "http.h"
-#include "linked_accounts.h"
-#include "util.h"
+#include "engine/clock.h"
+#include "engine/fixtures.h"
+#include "base/http.h"
+#include "engine/linked_accounts.h"
+#include "base/util.h"
 #include "handlers.h"
 
 #include <civetweb.h>

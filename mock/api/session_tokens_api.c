@@ -1,11 +1,11 @@
 /* session_tokens_api.c: the session-token routes: mint (or reuse) a token pair, revoke one; the model is session_tokens.c. */
-#include "session_tokens.h"
-#include "json.h"
-#include "clock.h"
-#include "doc_cache.h"
-#include "linked_accounts.h"
-#include "http.h"
-#include "util.h"
+#include "engine/session_tokens.h"
+#include "base/json.h"
+#include "engine/clock.h"
+#include "base/doc_cache.h"
+#include "engine/linked_accounts.h"
+#include "base/http.h"
+#include "base/util.h"
 #include "handlers.h"
 
 #include <stdio.h>

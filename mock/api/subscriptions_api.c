@@ -1,8 +1,8 @@
 /* subscriptions_api.c: the webhook subscription routes (register, list, get, update, delete, group edit,
  * the deprecated one-webhook routes): HTTP only, the model is subscriptions.c's. */
-#include "subscriptions.h"
-#include "json.h"
-#include "http.h"
+#include "engine/subscriptions.h"
+#include "base/json.h"
+#include "base/http.h"
 #include "handlers.h"
 
 #include <stdio.h>

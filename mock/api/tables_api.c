@@ -1,11 +1,11 @@
 /* tables_api.c: the persistent-table routes: parse, call tables.c, answer. */
-#include "http.h"
-#include "json.h"
-#include "tables.h"
+#include "base/http.h"
+#include "base/json.h"
+#include "engine/tables.h"
 #include "api/group_edit.h"
 #include "handlers.h"
-#include "pattern.h"
-#include "record_filter.h"
+#include "base/pattern.h"
+#include "engine/record_filter.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,16 +1,16 @@
 /* workflows_api.c: the workflow routes (public fixture and private per linked account workflows,
  * workflows.c): create, list, get, draft, publish/unpublish with versions, request structure,
  * enabled list, delete, execute. */
-#include "executions.h"
-#include "json.h"
-#include "fixtures.h"
-#include "http.h"
-#include "util.h"
-#include "workflow_defs.h"
-#include "workflows.h"
-#include "configs.h"
+#include "engine/executions.h"
+#include "base/json.h"
+#include "engine/fixtures.h"
+#include "base/http.h"
+#include "base/util.h"
+#include "engine/workflow_defs.h"
+#include "engine/workflows.h"
+#include "engine/configs.h"
 #include "handlers.h"
-#include "pattern.h"
+#include "base/pattern.h"
 
 #include <civetweb.h>
 #include <ctype.h>

@@ -3,7 +3,7 @@
 #include "pages/assets.h"
 #include "pages/html.h"
 #include "handlers.h"
-#include "http.h"
+#include "base/http.h"
 
 #include <string.h>
 

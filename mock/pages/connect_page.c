@@ -1,17 +1,17 @@
 /* connect_page.c: the hosted connect page (/connect/{token}): the linked account's apps in their
  * state (Connect / Connected / Reconnect), key-based forms, and the hand-off to OAuth consent. */
 #include "pages/html.h"
-#include "linked_accounts.h"
-#include "clock.h"
-#include "json.h"
+#include "engine/linked_accounts.h"
+#include "engine/clock.h"
+#include "base/json.h"
 #include "pages/links.h"
-#include "keybased.h"
+#include "engine/keybased.h"
 #include "handlers.h"
-#include "connections.h"
-#include "fixtures.h"
-#include "http.h"
-#include "store.h"
-#include "util.h"
+#include "engine/connections.h"
+#include "engine/fixtures.h"
+#include "base/http.h"
+#include "base/store.h"
+#include "base/util.h"
 
 #include <civetweb.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /* html.c: the HTML buffer, escaping of every user-controlled value, the shared page frame. */
 #define _GNU_SOURCE
 #include "pages/html.h"
-#include "json.h"
-#include "http.h"
-#include "util.h"
+#include "base/json.h"
+#include "base/http.h"
+#include "base/util.h"
 
 #include <civetweb.h>
 #include <ctype.h>

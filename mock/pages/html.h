@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 #include <cjson/cJSON.h>
-#include "mock.h"
+#include "base/mock.h"
 
 struct html {
     char *buf;

@@ -1,15 +1,15 @@
 /* links.c: hosted connect sessions (a signed JWT in the URL) and OAuth consent requests (opaque
  * tokens), stored per tenant. */
 #include "pages/links.h"
-#include "linked_accounts.h"
-#include "json.h"
-#include "jwt.h"
-#include "auth.h"
-#include "clock.h"
-#include "fixtures.h"
-#include "store.h"
-#include "tenants.h"
-#include "util.h"
+#include "engine/linked_accounts.h"
+#include "base/json.h"
+#include "base/jwt.h"
+#include "engine/auth.h"
+#include "engine/clock.h"
+#include "engine/fixtures.h"
+#include "base/store.h"
+#include "engine/tenants.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <string.h>

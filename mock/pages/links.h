@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 #include <cjson/cJSON.h>
-#include "mock.h"
+#include "base/mock.h"
 
 #define HOSTED_TTL_MS (24LL * 3600 * 1000)  /* like the session token a connect URL is made for */
 #define OAUTH_STATE_TTL_MS (3600LL * 1000)  /* a consent screen left open for an hour is stale */

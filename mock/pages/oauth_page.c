@@ -1,16 +1,16 @@
 /* oauth_page.c: the OAuth consent screen a provider would show ("Acme wants to access your
  * HubSpot account"), and what Approve and Deny do: connect (or restore) the app, or nothing. */
 #include "pages/html.h"
-#include "linked_accounts.h"
-#include "clock.h"
-#include "json.h"
+#include "engine/linked_accounts.h"
+#include "engine/clock.h"
+#include "base/json.h"
 #include "pages/links.h"
 #include "handlers.h"
-#include "connections.h"
-#include "fixtures.h"
-#include "http.h"
-#include "store.h"
-#include "util.h"
+#include "engine/connections.h"
+#include "engine/fixtures.h"
+#include "base/http.h"
+#include "base/store.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <string.h>

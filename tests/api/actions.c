@@ -2,8 +2,8 @@
  * linked account (create, get, update, list, search, delete), parameter validation, the
  * connection gate (none, expired, reconnected), scenario result overrides, isolation. */
 #include "flows_util.h"
-#include "fixtures.h"
-#include "overrides.h"
+#include "engine/fixtures.h"
+#include "engine/overrides.h"
 
 #include <stdio.h>
 #include <string.h>

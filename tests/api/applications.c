@@ -1,9 +1,9 @@
 /* applications.c: API tests for the app catalogue: list with filters, get by slug, connection
  * fields per linked account, auth structure, and the errors around them. */
 #include "harness.h"
-#include "connections.h"
-#include "fixtures.h"
-#include "mock.h"
+#include "engine/connections.h"
+#include "engine/fixtures.h"
+#include "base/mock.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* datarefs.c: API tests for datarefs (create, list, read as a table, clear, delete, group, the
  * admin records hook) and config datastores (names, records, search), with bad input and isolation. */
 #include "harness.h"
-#include "fixtures.h"
+#include "engine/fixtures.h"
 
 #include <stdio.h>
 #include <stdlib.h>

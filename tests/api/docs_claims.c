@@ -5,7 +5,7 @@
  * events in order, retries included. */
 #include "harness.h"
 #include "receiver.h"
-#include "webhooks.h"
+#include "engine/webhooks.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -3,9 +3,9 @@
  * and pagination, get, stop, rerun, batch nodes, human tasks (answered and timed out), forced
  * outcomes from scenarios, and starts from other code (schedules). */
 #include "flows_util.h"
-#include "executions.h"
-#include "fixtures.h"
-#include "overrides.h"
+#include "engine/executions.h"
+#include "engine/fixtures.h"
+#include "engine/overrides.h"
 #include "receiver.h"
 
 #include <stdio.h>

@@ -3,9 +3,9 @@
  * reconnect, single use, popup mode), expiry, branding and HTML escaping. */
 #include "harness.h"
 #include "flows_util.h"
-#include "connections.h"
-#include "fixtures.h"
-#include "mock.h"
+#include "engine/connections.h"
+#include "engine/fixtures.h"
+#include "base/mock.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,8 +2,8 @@
  * firing on the virtual clock (inside the advance), on the Nth answered request and by hand,
  * the actions' effects, reset unloading, and progress surviving a restart with --db. */
 #include "harness.h"
-#include "scenario.h"
-#include "webhooks.h"
+#include "engine/scenario.h"
+#include "engine/webhooks.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* scenario_keybased_expired.c: replays scenarios/keybased-credentials-expired.json: Workday's
  * key-based credentials lapse after 90 days; fresh ones make the connection active again. */
 #include "scenario_story.h"
-#include "util.h"
+#include "base/util.h"
 
 #define DAY 86400LL
 

@@ -1,7 +1,7 @@
 /* scenario_refresh_expired.c: replays scenarios/oauth-refresh-expired.json: Pipedrive's refresh
  * token lapses after 60 days (silent access-token refreshes until then); the customer reconnects. */
 #include "scenario_story.h"
-#include "util.h"
+#include "base/util.h"
 
 #define DAY 86400LL
 

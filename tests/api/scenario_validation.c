@@ -1,7 +1,7 @@
 /* scenario_validation.c: bad scenarios over HTTP get one 400 naming the file, step and field
  * (and the line for JSON syntax), and change nothing; at start the binary exits 2. */
 #include "harness.h"
-#include "webhooks.h"
+#include "engine/webhooks.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,8 +3,8 @@
  * credentials never echoed in responses or logs, the admin token, and the loopback default. */
 #define _GNU_SOURCE
 #include "harness.h"
-#include "connections.h"
-#include "fixtures.h"
+#include "engine/connections.h"
+#include "engine/fixtures.h"
 #include "routes.h"
 
 #include <arpa/inet.h>

@@ -3,11 +3,11 @@
  * faults stay); each tenant's request journal and MCP log are its own, bounded per tenant, so
  * one tenant's traffic never evicts another's; waiters are capped per tenant as well as in all. */
 #include "harness.h"
-#include "journal.h"
-#include "mcp_logs.h"
+#include "engine/journal.h"
+#include "engine/mcp_logs.h"
 #include "mcp_util.h"
-#include "mock.h"
-#include "tenants.h"
+#include "base/mock.h"
+#include "engine/tenants.h"
 #include "raw.h"
 #include "receiver.h"
 

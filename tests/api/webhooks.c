@@ -3,9 +3,9 @@
  * backoff, a receiver that is down or slow, restart with a file database, filters, tenants. */
 #include "harness.h"
 #include "receiver.h"
-#include "fixtures.h"
-#include "store.h"
-#include "webhooks.h"
+#include "engine/fixtures.h"
+#include "base/store.h"
+#include "engine/webhooks.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -52,7 +52,7 @@ key=(-H "x-api-key: tk_acme_test" -H "Content-Type: application/json")
 # ---- phase 1: load, then kill -9 ----
 start_receiver 150
 start_mock mock1.out
-# libcurl is loaded on first use (mock/curl_lazy.c): a mock that has sent nothing has not mapped it
+# libcurl is loaded on first use (mock/base/curl_lazy.c): a mock that has sent nothing has not mapped it
 ! grep -q libcurl "/proc/$mock_pid/maps" || fail "libcurl is mapped before any webhook was subscribed or sent"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "${key[@]}" -X POST "$url/api/v2/public/webhook" \
      -d "{\"webhook_url\":\"http://127.0.0.1:$rport/hooks\",\"webhook_events\":[\"Connection Created\"]}")" = 200 ] \

@@ -1,7 +1,7 @@
 /* fuzz_filters.c: libFuzzer target for the regular expressions clients send: the name filters of
  * GET /tables, /workflow and /env/definitions and the table search body. Input: one byte picking
  * the route, then the pattern. Each must answer 200, or 400 in the envelope (a limit of
- * mock/pattern.h, or a pattern that does not compile): a crash in regcomp on a worker's stack,
+ * mock/base/pattern.h, or a pattern that does not compile): a crash in regcomp on a worker's stack,
  * a 500, no answer, or a match that outlasts libFuzzer's -timeout is a crash. */
 #include "fuzz_client.h"
 

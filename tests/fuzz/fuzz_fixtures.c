@@ -1,8 +1,8 @@
 /* fuzz_fixtures.c: libFuzzer target for the fixtures loader. The input becomes one file of an
  * otherwise shipped fixtures directory: orgs.json when it has "orgs", else the app file named
  * after its "slug" (so the name check passes and validation goes deeper). */
-#include "fixtures.h"
-#include "util.h"
+#include "engine/fixtures.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* fuzz_jwt.c: libFuzzer target for session-token parsing: jwt_decode() on any bytes, with the
  * secret the seed tokens were signed with, so mutations of valid tokens reach the claims. */
-#include "auth.h"
-#include "jwt.h"
+#include "engine/auth.h"
+#include "base/jwt.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * promises: a found route's parameters are non-empty, slash-free and fit MOCK_ID_LEN, with a
  * trailing slash or without. */
 #include "routes.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdint.h>
 #include <stdlib.h>

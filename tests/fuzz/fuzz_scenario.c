@@ -1,8 +1,8 @@
 /* fuzz_scenario.c: libFuzzer target for the scenario parser: any JSON text through scenario_parse()
  * against the shipped fixtures, as a file given to --scenario or POST /__mock/scenario would be. */
-#include "fixtures.h"
-#include "scenario.h"
-#include "util.h"
+#include "engine/fixtures.h"
+#include "engine/scenario.h"
+#include "base/util.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* scenario_story.c: plays a shipped scenario against a mock with a loopback webhook receiver and
  * asserts steps, connections and each webhook as it arrives. */
 #include "scenario_story.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,11 +1,11 @@
 /* account_parts.c: unit tests for the engine parts a deleted linked account takes with it
  * (datarefs, schedules, session tokens): one account's go, the other's stay; token reuse. */
 #include "harness.h"
-#include "datarefs.h"
-#include "doc_cache.h"
-#include "schedules.h"
-#include "session_tokens.h"
-#include "store.h"
+#include "engine/datarefs.h"
+#include "base/doc_cache.h"
+#include "engine/schedules.h"
+#include "engine/session_tokens.h"
+#include "base/store.h"
 
 #include <stdio.h>
 #include <string.h>

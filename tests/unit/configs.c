@@ -1,9 +1,9 @@
-/* configs.c: unit tests for the config model (mock/configs.c) over an in-memory store: what a
+/* configs.c: unit tests for the config model (mock/engine/configs.c) over an in-memory store: what a
  * deleted linked account takes with it (its configs only, in its tenant only), refusals that
  * change nothing, one field at a time, toggles and deletes. */
 #include "harness.h"
-#include "configs.h"
-#include "store.h"
+#include "engine/configs.h"
+#include "base/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* cron.c: unit tests for cron parsing and next-fire times: fields, steps, names, day rule, zones. */
 #include "harness.h"
-#include "cron.h"
+#include "base/cron.h"
 
 #include <stdio.h>
 #include <stdlib.h>

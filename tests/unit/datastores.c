@@ -1,7 +1,7 @@
-/* datastores.c: unit tests for the datastore engine (mock/datastores.c): records carry record_id
+/* datastores.c: unit tests for the datastore engine (mock/engine/datastores.c): records carry record_id
  * beside id, a search keeps what its filter matches, and an exhausted match budget says so. */
 #include "harness.h"
-#include "datastores.h"
+#include "engine/datastores.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,10 +1,10 @@
-/* env_vars.c: unit tests for the environment-variable model (mock/env_vars.c) on an in-memory
+/* env_vars.c: unit tests for the environment-variable model (mock/engine/env_vars.c) on an in-memory
  * store: a linked account's part of the delete cascade, the accounts-with-a-value lookup, the
  * reach of a value delete. */
 #include "harness.h"
-#include "env_vars.h"
-#include "fixtures.h"
-#include "store.h"
+#include "engine/env_vars.h"
+#include "engine/fixtures.h"
+#include "base/store.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,10 +1,10 @@
 /* events.c: unit tests for the event model (events.c): the fixtures' events are there on first use,
  * a sample's keys are flattened, a name is taken once, update and delete of a gone event. */
 #include "harness.h"
-#include "events.h"
-#include "fixtures.h"
-#include "json.h"
-#include "mock.h"
+#include "engine/events.h"
+#include "engine/fixtures.h"
+#include "base/json.h"
+#include "base/mock.h"
 
 #include <string.h>
 

@@ -3,8 +3,8 @@
  * mock: who sees which run, the list's filters and total, one account's runs gone and the
  * other's kept. */
 #include "flows_util.h"
-#include "executions.h"
-#include "fixtures.h"
+#include "engine/executions.h"
+#include "engine/fixtures.h"
 
 #include <string.h>
 

@@ -1,8 +1,8 @@
 /* fixtures.c: unit tests for the fixtures loader: the shipped catalogue, and precise errors. */
 #include "harness.h"
-#include "json.h"
-#include "fixtures.h"
-#include "util.h"
+#include "base/json.h"
+#include "engine/fixtures.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
-/* groups.c: unit tests for group edit's engine half (mock/groups.c) over an in-memory store: every
+/* groups.c: unit tests for group edit's engine half (mock/engine/groups.c) over an in-memory store: every
  * document or none, a group set and cleared, a failed save keeping nothing. */
 #include "harness.h"
-#include "groups.h"
-#include "json.h"
-#include "store.h"
+#include "engine/groups.h"
+#include "base/json.h"
+#include "base/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* jwt.c: unit tests for session-token JWTs: round trip, tampering, wrong key, alg confusion. */
 #include "harness.h"
-#include "jwt.h"
-#include "auth.h"
+#include "base/jwt.h"
+#include "engine/auth.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

@@ -1,9 +1,9 @@
-/* mcp_servers.c: unit tests for the MCP server model (mock/mcp_servers.c) on an in-memory store:
+/* mcp_servers.c: unit tests for the MCP server model (mock/engine/mcp_servers.c) on an in-memory store:
  * a deleted linked account's servers go, another account's and those of no account (a --db file
  * from before servers had an owner) stay; reach by key and by token. */
 #include "harness.h"
-#include "mcp_servers.h"
-#include "store.h"
+#include "engine/mcp_servers.h"
+#include "base/store.h"
 
 #include <stdlib.h>
 #include <string.h>

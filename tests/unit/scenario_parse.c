@@ -1,9 +1,9 @@
 /* scenario_parse.c: unit tests for scenario validation: every shipped scenario is valid, and each
  * kind of mistake gets one message naming the file, the step and the field. */
 #include "harness.h"
-#include "fixtures.h"
-#include "scenario.h"
-#include "util.h"
+#include "engine/fixtures.h"
+#include "engine/scenario.h"
+#include "base/util.h"
 
 #include <dirent.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* store.c: unit tests for the document store: tenant scoping, upsert/insert, lists, timers,
  * transactions, persistence across reopen. */
 #include "harness.h"
-#include "store.h"
+#include "base/store.h"
 
 #include <limits.h>
 #include <stdio.h>

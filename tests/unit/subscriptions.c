@@ -3,8 +3,8 @@
  * that is all or nothing, the deprecated routes' event edits, and a linked account's part of its
  * deletion. */
 #include "harness.h"
-#include "fixtures.h"
-#include "subscriptions.h"
+#include "engine/fixtures.h"
+#include "engine/subscriptions.h"
 
 #include <stdio.h>
 #include <string.h>

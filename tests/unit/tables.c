@@ -1,9 +1,9 @@
-/* tables.c: unit tests for the table engine (mock/tables.c) on an in-memory store: a deleted
+/* tables.c: unit tests for the table engine (mock/engine/tables.c) on an in-memory store: a deleted
  * linked account takes its tables and their records and nothing else; a list paged in SQL is the
  * list filtered in C; column outcomes name the column at fault. */
 #include "harness.h"
-#include "store.h"
-#include "tables.h"
+#include "base/store.h"
+#include "engine/tables.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flows_fixture.h"
-#include "json.h"
-#include "templates.h"
-#include "util.h"
+#include "engine/flows_fixture.h"
+#include "base/json.h"
+#include "engine/templates.h"
+#include "base/util.h"
 
 static cJSON *parse(const char *s)
 {

@@ -2,10 +2,10 @@
  * versions newest first, the outcomes of unpublish and delete, and forgetting a linked account
  * takes its workflows and versions but not another account's. */
 #include "harness.h"
-#include "fixtures.h"
-#include "json.h"
-#include "mock.h"
-#include "workflows.h"
+#include "engine/fixtures.h"
+#include "base/json.h"
+#include "base/mock.h"
+#include "engine/workflows.h"
 
 #include <string.h>
 
