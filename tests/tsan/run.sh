@@ -29,4 +29,5 @@ if ! "$build/tests/unit_memo" >/dev/null 2>&1; then
     echo "tsan: the ThreadSanitizer runtime cannot start here:"; "$build/tests/unit_memo" 2>&1 | tail -3; exit 1
   fi
 fi
-"${run[@]}" ctest --test-dir "$build" --output-on-failure --no-tests=error -j"$jobs" -L 'unit|api'
+# Two tests per core, as in scripts/test.sh's ctest stages: many spend part of their time waiting.
+"${run[@]}" ctest --test-dir "$build" --output-on-failure --no-tests=error -j"$((jobs * 2))" -L 'unit|api'
