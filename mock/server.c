@@ -125,7 +125,10 @@ static int preflight(req *r)
  * "Connection: close": the client closes after reading it, and the workers past KEEP_ALIVE_MAX
  * stay free for new clients. */
 #define WORKERS 256
-#define KEEP_ALIVE_MAX (WORKERS * 3 / 4)
+#define KEEP_ALIVE_MAX (__atomic_load_n(&workers, __ATOMIC_RELAXED) * 3 / 4)
+/* REFOLD_MOCK_WORKERS (16 to 256) lowers the count for the test suite under valgrind and TSan,
+ * where starting 256 threads is much of a short test's cost (tests/README.md); not for users. */
+static int workers = WORKERS;
 #define LISTEN_BACKLOG "1024"
 
 static struct mock *mock_of(const struct mg_connection *conn)
@@ -752,7 +755,9 @@ int server_start(struct mock *m, char *err, size_t errlen)
 {
     char ports[300], threads[16];
     snprintf(ports, sizeof ports, strchr(m->host, ':') ? "[%s]:%d" : "%s:%d", m->host, m->opt.port);
-    snprintf(threads, sizeof threads, "%d", WORKERS);
+    const char *w = getenv("REFOLD_MOCK_WORKERS");
+    __atomic_store_n(&workers, w && atoi(w) >= 16 && atoi(w) <= WORKERS ? atoi(w) : WORKERS, __ATOMIC_RELAXED);
+    snprintf(threads, sizeof threads, "%d", __atomic_load_n(&workers, __ATOMIC_RELAXED));
     const char *options[] = {
         "listening_ports", ports,
         "num_threads", threads,

@@ -120,9 +120,10 @@ struct long_advance {
 static void *run_advance(void *arg)
 {
     struct long_advance *a = arg;
-    /* 2,880 runs: a second of work or so (ten under ThreadSanitizer), against a few ms for the
-     * other tenant's requests */
-    th_resp r = advance(a->m, a->key, 2 * 86400);
+    /* 1,440 runs: half a second of work or so (five under ThreadSanitizer, more under valgrind),
+     * against a few ms for the other tenant's requests (two days, as before, cost twice that under
+     * the checkers and show nothing more) */
+    th_resp r = advance(a->m, a->key, 86400);
     a->status = r.status;
     th_free(&r);
     __atomic_store_n(&a->done, 1, __ATOMIC_RELEASE);
@@ -153,14 +154,14 @@ static void one_tenants_advance_does_not_hold_up_another(void **state)
     th_free(&other);
     th_create_la(m, "tk_acme_test", "user_other", "Another worker's customer");
     double mid = now_ms(m, key);
-    assert_true(mid < t0 + 2 * 86400000.0);
+    assert_true(mid < t0 + 86400000.0);
     pthread_join(th, NULL);
     assert_int_equal(a.status, 200);
     cJSON *s = schedule(m, key, id);
-    assert_int_equal(cJSON_GetObjectItem(s, "run_count")->valueint, 2880);
+    assert_int_equal(cJSON_GetObjectItem(s, "run_count")->valueint, 1440);
     cJSON_Delete(s);
-    assert_true(now_ms(m, key) == t0 + 2 * 86400000.0);
-    assert_true(now_ms(m, "tk_acme_test") < t0 + 86400000.0); /* the other tenant's clock stayed */
+    assert_true(now_ms(m, key) == t0 + 86400000.0);
+    assert_true(now_ms(m, "tk_acme_test") < t0 + 3600000.0); /* the other tenant's clock stayed */
 }
 
 int main(void)
