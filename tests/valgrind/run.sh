@@ -5,14 +5,15 @@
 # initialisation outside our code, each with the reason next to it.
 #
 #   REFOLD_BUILD_DIR   the plain (non-sanitizer) build; default build
-#   VALGRIND_JOBS      tests run side by side (default: number of cores)
+#   VALGRIND_JOBS      tests run side by side (default: cores + 1: a valgrind process runs its
+#                      threads one at a time, and some tests mostly wait, e.g. api_limits's slow clients)
 #   VALGRIND_TESTS     a subset, e.g. "api_limits api_security" (default: every api_*)
 #   REFOLD_MOCK_WORKERS  CivetWeb workers per mock (default here 80; the mock's own is 256)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${REFOLD_BUILD_DIR:-$root/build}
 out=$root/tests/out/valgrind
-jobs=${VALGRIND_JOBS:-$(nproc)}
+jobs=${VALGRIND_JOBS:-$(( $(nproc) + 1 ))}
 
 command -v valgrind >/dev/null || { echo "valgrind: not installed (bash scripts/deps.sh test)"; exit 1; }
 [ -d "$build/tests" ] || { echo "valgrind: no build in $build (set REFOLD_BUILD_DIR)"; exit 1; }
