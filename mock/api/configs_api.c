@@ -1,7 +1,6 @@
 /* configs_api.c: the config routes (a linked account's installation of an app): get-or-create,
- * update, get, delete, toggle a workflow, list; the frontend SDK's twins share the request-level
- * functions (api/configs_api.h). The model is configs.c. */
-#include "api/configs_api.h"
+ * update, get, delete, toggle a workflow, list; the frontend SDK's config routes are rows of the
+ * same handlers (routes.def). The model is engine/configs.c. */
 #include "engine/configs.h"
 #include "base/json.h"
 #include "engine/fixtures.h"
@@ -61,7 +60,7 @@ static int refused(req *r, enum configs_outcome rc, const char *config_id, const
     return http_error(r, 500, "SERVER_ERROR", "could not store the config");
 }
 
-int configs_api_get_or_create(req *r, const cJSON *body)
+static int configs_api_get_or_create(req *r, const cJSON *body)
 {
     const cJSON *app;
     const char *config_id;
@@ -77,7 +76,7 @@ int configs_api_get_or_create(req *r, const cJSON *body)
     return send_view(r, out);
 }
 
-int configs_api_update(req *r, const cJSON *body)
+static int configs_api_update(req *r, const cJSON *body)
 {
     const cJSON *app;
     const char *config_id;
@@ -101,7 +100,7 @@ static const cJSON *path_app(req *r, const char *slug)
     return app;
 }
 
-int configs_api_get(req *r, const char *slug, const char *config_id)
+static int configs_api_get(req *r, const char *slug, const char *config_id)
 {
     const cJSON *app = path_app(r, slug);
     if (!app)
@@ -114,7 +113,7 @@ int configs_api_get(req *r, const char *slug, const char *config_id)
     return send_view(r, out);
 }
 
-int configs_api_delete(req *r, const char *slug, const char *config_id)
+static int configs_api_delete(req *r, const char *slug, const char *config_id)
 {
     if (!path_app(r, slug))
         return r->status;
@@ -130,17 +129,26 @@ int configs_api_delete(req *r, const char *slug, const char *config_id)
 
 /* ---- handlers ---- */
 
+/* The frontend SDK's config routes (/api/v2/f-sdk/...) are rows of these same handlers: the same
+ * operations, the linked account taken from the session token. */
+
 /* route: POST /api/v2/public/config */
+/* route: POST /api/v2/f-sdk/config */
 int h_get_or_create_config(req *r) { return configs_api_get_or_create(r, r->body); }
 /* route: PUT /api/v2/public/config */
+/* route: PUT /api/v2/f-sdk/config */
 int h_update_config(req *r) { return configs_api_update(r, r->body); }
 /* route: GET /api/v2/public/slug/{slug}/config (param[0] slug) */
+/* route: GET /api/v2/f-sdk/slug/{slug}/config (param[0] slug) */
 int h_get_config_default(req *r) { return configs_api_get(r, r->param[0], NULL); }
 /* route: GET /api/v2/public/slug/{slug}/config/{configId} (param[0] slug; param[1] configId) */
+/* route: GET /api/v2/f-sdk/slug/{slug}/config/{configId} (param[0] slug; param[1] configId) */
 int h_get_config(req *r) { return configs_api_get(r, r->param[0], r->param[1]); }
 /* route: DELETE /api/v2/public/slug/{slug}/config (param[0] slug) */
+/* route: DELETE /api/v2/f-sdk/slug/{slug}/config (param[0] slug) */
 int h_delete_config_default(req *r) { return configs_api_delete(r, r->param[0], NULL); }
 /* route: DELETE /api/v2/public/slug/{slug}/config/{configId} (param[0] slug; param[1] configId) */
+/* route: DELETE /api/v2/f-sdk/slug/{slug}/config/{configId} (param[0] slug; param[1] configId) */
 int h_delete_config(req *r) { return configs_api_delete(r, r->param[0], r->param[1]); }
 
 /* route: PATCH /api/v2/public/slug/{slug}/config/{configId}/workflows/{workflowId} (param[0] slug; param[1] configId; param[2] workflowId) */

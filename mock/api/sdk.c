@@ -2,7 +2,6 @@
  * share state and code with the public API: an app connected here is connected there. */
 #include "api/applications.h"
 #include "base/json.h"
-#include "api/configs_api.h"
 #include "api/hosted.h"
 #include "engine/clock.h"
 #include "engine/fixtures.h"
@@ -184,15 +183,3 @@ int h_sdk_ecosystem_lead(req *r)
     }
     return http_json(r, 200, lead);
 }
-
-/* route: POST /api/v2/f-sdk/config */
-/* Config routes: the same operations as /api/v2/public/config (configs.c). */
-int h_sdk_config(req *r) { return configs_api_get_or_create(r, r->body); }
-/* route: PUT /api/v2/f-sdk/config */
-int h_sdk_update_config(req *r) { return configs_api_update(r, r->body); }
-/* route: GET /api/v2/f-sdk/slug/{slug}/config (param[0] slug) */
-/* route: GET /api/v2/f-sdk/slug/{slug}/config/{configId} (param[0] slug; param[1] configId) */
-int h_sdk_get_config(req *r) { return configs_api_get(r, r->param[0], r->nparams > 1 ? r->param[1] : NULL); }
-/* route: DELETE /api/v2/f-sdk/slug/{slug}/config (param[0] slug) */
-/* route: DELETE /api/v2/f-sdk/slug/{slug}/config/{configId} (param[0] slug; param[1] configId) */
-int h_sdk_delete_config(req *r) { return configs_api_delete(r, r->param[0], r->nparams > 1 ? r->param[1] : NULL); }
