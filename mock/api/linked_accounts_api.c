@@ -1,5 +1,6 @@
 /* linked_accounts_api.c: the linked-account routes (a product's customers): create, upsert, list, get, delete. */
 #include "engine/linked_accounts.h"
+#include "engine/forget.h"
 #include "base/json.h"
 #include "engine/auth.h"
 #include "engine/connections.h"
@@ -165,7 +166,7 @@ int h_delete_linked_account_by_query(req *r)
 
 static int delete_account(req *r, const char *id)
 {
-    int rc = linked_accounts_delete(r->m, r->t, id);
+    int rc = forget_linked_account(r->m, r->t, id);
     if (rc == 1)
         return not_found(r, id);
     if (rc != 0)

@@ -229,6 +229,7 @@ int connections_connect(struct mock *m, const struct tenant *t, const char *la, 
     store_begin(m->store);
     /* asked inside the transaction: a DELETE of the account that got in before it is seen here
      * (outside, the write failed half-way and the client got a 500) */
+    /* (the account kind spelled here: linked_accounts.c includes this file for its public view) */
     if (!store_exists(m->store, t->id, "linked_account", la)) {
         store_rollback(m->store);
         return CONNECTIONS_NO_ACCOUNT;

@@ -1,6 +1,7 @@
 /* env_vars.c: the environment-variable model: definitions from fixtures/env_definitions.json and
  * their values per scope in the store. The routes are in api/env_vars_api.c. */
 #include "engine/env_vars.h"
+#include "engine/linked_accounts.h"
 #include "engine/fixtures.h"
 #include "base/json.h"
 #include "engine/clock.h"
@@ -154,7 +155,7 @@ enum env_vars_outcome env_vars_set(struct mock *m, const struct tenant *t, const
     enum env_vars_outcome named = scope_named(def, la, workflow);
     if (named != ENV_VARS_OK)
         return named;
-    if (!strcmp(scope, "linked_account") && !store_exists(m->store, t->id, "linked_account", la))
+    if (!strcmp(scope, "linked_account") && !linked_accounts_exists(m, t, la))
         return ENV_VARS_NO_ACCOUNT;
     if (!valid_for_format(json_str(def, "var_format"), value))
         return ENV_VARS_BAD_FORMAT;

@@ -1,6 +1,7 @@
 /* executions.c: workflow runs as documents moved along by the virtual clock: start, human-task
  * pause/resume, completion or error (with their webhooks), stop. */
 #include "engine/executions.h"
+#include "engine/linked_accounts.h"
 #include "base/json.h"
 #include "engine/actions_run.h"
 #include "engine/clock.h"
@@ -520,7 +521,7 @@ static int resolve(struct mock *m, const struct tenant *t, const struct exec_sta
     if (!s->la || !s->workflow_id || workflow_defs_find(m, t, s->workflow_id, w))
         return EXEC_NO_WORKFLOW;
     int rc = EXEC_OK;
-    if (!store_exists(m->store, t->id, "linked_account", s->la))
+    if (!linked_accounts_exists(m, t, s->la))
         rc = EXEC_NO_LINKED_ACCOUNT;
     else if (w->is_private) {
         const char *owner = json_str(w->doc, "linked_account_id");

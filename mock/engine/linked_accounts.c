@@ -3,18 +3,6 @@
 #include "base/json.h"
 #include "engine/clock.h"
 #include "engine/connections.h"
-#include "engine/actions_run.h"
-#include "engine/configs.h"
-#include "engine/datarefs.h"
-#include "engine/env_vars.h"
-#include "engine/executions.h"
-#include "engine/mcp_servers.h"
-#include "engine/pats.h"
-#include "engine/schedules.h"
-#include "engine/subscriptions.h"
-#include "engine/tables.h"
-#include "engine/workflows.h"
-#include "engine/session_tokens.h"
 #include "base/store.h"
 #include "base/util.h"
 
@@ -182,38 +170,9 @@ void linked_accounts_forget_leads(struct mock *m, const struct tenant *t, const 
     store_del_children(m->store, t->id, LEAD_KIND, la);
 }
 
-/* What a deleted linked account takes with it: THE list, one part per family that keeps data per
- * linked account, each part owned by its module (the only file that names its documents) and run
- * inside the delete's transaction. A new family adds its row here; tests/api/linked_accounts.c
- * (delete_takes_what_the_account_owned) deletes one account over HTTP and checks each family. */
-static void (*const forget_parts[])(struct mock *m, const struct tenant *t, const char *la) = {
-    connections_delete_all, /* first: each connection emits Connection Deleted */
-    configs_forget_linked_account,
-    executions_forget_linked_account, /* runs and human tasks */
-    actions_run_forget_linked_account, /* the records its actions created */
-    workflows_forget_linked_account,
-    datarefs_forget_linked_account,
-    schedules_forget_linked_account,
-    env_vars_forget_linked_account,
-    tables_forget_linked_account,
-    mcp_servers_forget_linked_account,
-    subscriptions_forget_linked_account, /* the webhooks its session tokens registered */
-    pats_forget_linked_account, /* the docs: deleting the linked account revokes all its tokens */
-    session_tokens_forget_linked_account,
-    linked_accounts_forget_leads,
-};
-
-int linked_accounts_delete(struct mock *m, const struct tenant *t, const char *id)
+int linked_accounts_remove(struct mock *m, const struct tenant *t, const char *id)
 {
-    store_begin(m->store);
-    if (!store_exists(m->store, t->id, KIND, id)) {
-        store_rollback(m->store);
-        return 1;
-    }
-    for (size_t i = 0; i < sizeof forget_parts / sizeof *forget_parts; i++)
-        forget_parts[i](m, t, id);
-    store_del(m->store, t->id, KIND, id);
-    return store_commit(m->store) == 0 ? 0 : -1;
+    return store_del(m->store, t->id, KIND, id);
 }
 
 /* Opens the transaction and the linked account; NULL (rolled back) when it has no default-app

@@ -23,9 +23,9 @@ cJSON *linked_accounts_list(struct mock *m, const struct tenant *t, int offset, 
 /* The same page over only the accounts whose id is a member of the object `ids` (a set; NULL:
  * none); *total counts those. */
 cJSON *linked_accounts_list_in(struct mock *m, const struct tenant *t, const cJSON *ids, int offset, int limit, int *total);
-/* Deletes linked account id and everything it owned (the forget_parts list in linked_accounts.c),
- * in one transaction: 0, 1 when there is no such account, -1 on a store error. */
-int linked_accounts_delete(struct mock *m, const struct tenant *t, const char *id);
+/* Removes the account's own document (forget.c first takes everything it owned). Joins the
+ * caller's transaction. 1 when it was there. */
+int linked_accounts_remove(struct mock *m, const struct tenant *t, const char *id);
 /* An ecosystem lead (the frontend SDK's createEcosystemLead) kept under linked account la:
  * 0, or -1 on a store error. */
 int linked_accounts_add_lead(struct mock *m, const struct tenant *t, const char *la, const char *id, const cJSON *lead);

@@ -1,5 +1,6 @@
 /* pats.c: personal access tokens, kept as the SHA-256 of the token under their linked account. */
 #include "engine/pats.h"
+#include "engine/linked_accounts.h"
 #include "base/json.h"
 #include "engine/clock.h"
 #include "base/doc_cache.h"
@@ -75,7 +76,7 @@ static int lookup_store(struct mock *m, const char *token, const struct tenant *
         if (!doc)
             continue;
         const char *owner = json_str(doc, "linked_account_id");
-        int ok = owner && util_copy(la, n, owner) && store_exists(m->store, x->id, "linked_account", owner);
+        int ok = owner && util_copy(la, n, owner) && linked_accounts_exists(m, x, owner);
         cJSON_Delete(doc);
         if (ok)
             *t = x;
