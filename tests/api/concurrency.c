@@ -15,7 +15,16 @@
 #define KEY "tk_acme_test"
 #define LA "/api/v2/public/linked-account"
 #define CLIENTS 32
-#define SECONDS 10.0
+/* 10 s of load; TH_LOAD_SECONDS shortens it where each request costs 20 to 50 times more (the
+ * valgrind and TSan stages set 4): the load's length is not what the test asserts, what every
+ * answer and webhook says is. */
+static double load_seconds(void)
+{
+    const char *v = getenv("TH_LOAD_SECONDS");
+    double s = v ? atof(v) : 0;
+    return s >= 1 && s <= 10 ? s : 10.0;
+}
+#define SECONDS load_seconds()
 #define RACE_SLOTS 4096
 
 struct client {

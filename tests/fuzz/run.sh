@@ -4,7 +4,7 @@
 # seed corpora (the spec's request examples, the shipped scenarios and fixtures). Exits non-zero
 # on any crash, leak, timeout or sanitizer report; the input that did it is left in tests/out/fuzz.
 #
-#   FUZZ_SECONDS=10      time per target (CI: every seed and regression input runs first, then
+#   FUZZ_SECONDS=6       time per target (CI: every seed and regression input runs first, then
 #                        fresh inputs for the rest; tests/README.md); FUZZ_SECONDS=3600 for a long run
 #   FUZZ_TARGETS="jwt routes"   a subset (default: every fuzz_*.c)
 #   FUZZ_JOBS=N          targets run at once (default: number of cores)
@@ -12,7 +12,7 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${REFOLD_FUZZ_BUILD:-$root/build-fuzz}
-secs=${FUZZ_SECONDS:-10}
+secs=${FUZZ_SECONDS:-6}
 out=$root/tests/out/fuzz
 corpus=$build/corpus
 

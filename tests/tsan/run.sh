@@ -16,6 +16,7 @@ cmake --build "$build" -j"$jobs" 2>&1 | grep -E "error|warning|Error"
 # 80 CivetWeb workers per mock instead of 256 (mock/server.c), as under valgrind: each thread's
 # start is costly under TSan too, and 80 still serve every test's most concurrent clients.
 export REFOLD_MOCK_WORKERS=${REFOLD_MOCK_WORKERS:-80}
+export TH_LOAD_SECONDS=${TH_LOAD_SECONDS:-4} # api_concurrency's load: 4 s, not 10 (tests/README.md)
 # halt_on_error: the first report fails the test that made it, with both stacks printed.
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1"
 # GCC 12's ThreadSanitizer aborts at start ("unexpected memory mapping") on kernels that randomise
