@@ -7,7 +7,7 @@
 #include "engine/fixtures.h"
 #include "base/http.h"
 #include "pages/html.h"
-#include "pages/links.h"
+#include "engine/links.h"
 #include "engine/session_tokens.h"
 #include "base/util.h"
 #include "handlers.h"

@@ -9,7 +9,7 @@
 #include "engine/fixtures.h"
 #include "base/http.h"
 #include "engine/mcp_logs.h"
-#include "pages/links.h"
+#include "engine/links.h"
 #include "base/util.h"
 
 #include <ctype.h>

@@ -4,13 +4,12 @@
 #include "engine/linked_accounts.h"
 #include "engine/clock.h"
 #include "base/json.h"
-#include "pages/links.h"
+#include "engine/links.h"
 #include "engine/keybased.h"
 #include "handlers.h"
 #include "engine/connections.h"
 #include "engine/fixtures.h"
 #include "base/http.h"
-#include "base/store.h"
 #include "base/util.h"
 
 #include <civetweb.h>

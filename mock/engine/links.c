@@ -1,6 +1,6 @@
 /* links.c: hosted connect sessions (a signed JWT in the URL) and OAuth consent requests (opaque
  * tokens), stored per tenant. */
-#include "pages/links.h"
+#include "engine/links.h"
 #include "engine/linked_accounts.h"
 #include "base/json.h"
 #include "base/jwt.h"

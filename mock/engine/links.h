@@ -1,8 +1,8 @@
 /* links.h: the links the mock hands out: hosted connect sessions (/connect/{token}) and OAuth
  * consent requests (/oauth/{slug}/authorize?state=...). Both are opaque random tokens stored
  * as documents of their tenant, expiring on the virtual clock. */
-#ifndef PAGES_LINKS_H
-#define PAGES_LINKS_H
+#ifndef LINKS_H
+#define LINKS_H
 
 #include <stddef.h>
 #include <cjson/cJSON.h>
