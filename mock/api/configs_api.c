@@ -60,31 +60,21 @@ static int refused(req *r, enum configs_outcome rc, const char *config_id, const
     return http_error(r, 500, "SERVER_ERROR", "could not store the config");
 }
 
-static int configs_api_get_or_create(req *r, const cJSON *body)
-{
-    const cJSON *app;
-    const char *config_id;
-    if (body_target(r, body, &app, &config_id))
-        return r->status;
-    cJSON *cfg;
-    char why[CONFIGS_WHY_LEN];
-    enum configs_outcome rc = configs_get_or_create(r->m, r->t, r->la, app, config_id, body, &cfg, why, sizeof why);
-    if (rc != CONFIGS_OK)
-        return refused(r, rc, config_id, why);
-    cJSON *out = configs_view(r->m, r->t, r->la, app, cfg, config_id);
-    cJSON_Delete(cfg);
-    return send_view(r, out);
-}
+/* Get-or-create and update read the same body ({"slug", "config_id"?, "fields"?, "workflows"?,
+ * "labels"?}) and answer the same view: only the engine's operation differs. */
+typedef enum configs_outcome (*config_write)(struct mock *m, const struct tenant *t, const char *la, const cJSON *app,
+                                             const char *config_id, const cJSON *body, cJSON **cfg, char *why,
+                                             size_t why_len);
 
-static int configs_api_update(req *r, const cJSON *body)
+static int configs_api_write(req *r, config_write write)
 {
-    const cJSON *app;
-    const char *config_id;
-    if (body_target(r, body, &app, &config_id))
+    const cJSON *app = NULL;
+    const char *config_id = NULL;
+    if (body_target(r, r->body, &app, &config_id))
         return r->status;
     cJSON *cfg;
     char why[CONFIGS_WHY_LEN];
-    enum configs_outcome rc = configs_update(r->m, r->t, r->la, app, config_id, body, &cfg, why, sizeof why);
+    enum configs_outcome rc = write(r->m, r->t, r->la, app, config_id, r->body, &cfg, why, sizeof why);
     if (rc != CONFIGS_OK)
         return refused(r, rc, config_id, why);
     cJSON *out = configs_view(r->m, r->t, r->la, app, cfg, config_id);
@@ -134,10 +124,10 @@ static int configs_api_delete(req *r, const char *slug, const char *config_id)
 
 /* route: POST /api/v2/public/config */
 /* route: POST /api/v2/f-sdk/config */
-int h_get_or_create_config(req *r) { return configs_api_get_or_create(r, r->body); }
+int h_get_or_create_config(req *r) { return configs_api_write(r, configs_get_or_create); }
 /* route: PUT /api/v2/public/config */
 /* route: PUT /api/v2/f-sdk/config */
-int h_update_config(req *r) { return configs_api_update(r, r->body); }
+int h_update_config(req *r) { return configs_api_write(r, configs_update); }
 /* route: GET /api/v2/public/slug/{slug}/config (param[0] slug) */
 /* route: GET /api/v2/f-sdk/slug/{slug}/config (param[0] slug) */
 int h_get_config_default(req *r) { return configs_api_get(r, r->param[0], NULL); }

@@ -8,6 +8,7 @@
 #include "base/store.h"
 #include "base/util.h"
 #include "engine/workflow_defs.h"
+#include "engine/workflows.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -64,7 +65,7 @@ cJSON *configs_workflow_defs(struct mock *m, const struct tenant *t, const char 
         cJSON_AddItemToArray(out, d);
     }
     /* The linked account's own published workflows for this app are on by default. */
-    cJSON *priv = store_list(m->store, t->id, WF_KIND, la, "slug", json_str(app, "slug"), 0, 0, NULL), *p;
+    cJSON *priv = workflows_list(m, t, la, json_str(app, "slug")), *p;
     cJSON_ArrayForEach(p, priv) {
         if (!json_bool(p, "published", 0) || json_bool(p, "is_draft", 0))
             continue;

@@ -108,66 +108,6 @@ enum tables_outcome tables_list(struct mock *m, const struct tenant *t, const ch
     return TABLES_OK;
 }
 
-enum tables_outcome tables_create(struct mock *m, const struct tenant *t, const char *la, const char *name,
-                                  cJSON *columns, char *id)
-{
-    store_begin(m->store);
-    /* The same name for the same owner is the existing table instead of a second one. */
-    cJSON *all = store_list(m->store, t->id, KIND, NULL, "name", name, 0, 0, NULL), *d;
-    const char *existing = NULL;
-    cJSON_ArrayForEach(d, all) {
-        const char *owner = json_str(d, "linked_account_id");
-        if (!json_bool(d, "is_deleted", 0) && !strcmp(owner ? owner : "", la))
-            existing = json_str(d, "_id");
-    }
-    if (existing) {
-        snprintf(id, MOCK_ID_LEN, "%s", existing);
-        cJSON_Delete(all);
-        cJSON_Delete(columns);
-        store_rollback(m->store);
-        return TABLES_EXISTS;
-    }
-    cJSON_Delete(all);
-    char at[32];
-    util_new_id(id);
-    now_iso(m, at);
-    cJSON *doc = cJSON_CreateObject();
-    cJSON_AddStringToObject(doc, "_id", id);
-    cJSON_AddStringToObject(doc, "org_id", t->org_id);
-    if (la[0])
-        cJSON_AddStringToObject(doc, "linked_account_id", la);
-    cJSON_AddStringToObject(doc, "name", name);
-    cJSON_AddStringToObject(doc, "environment", t->environment);
-    cJSON_AddStringToObject(doc, "table_type", "persistent");
-    cJSON_AddBoolToObject(doc, "is_deleted", 0);
-    cJSON_AddItemToObject(doc, "columns", columns);
-    cJSON_AddStringToObject(doc, "createdAt", at);
-    int rc = tables_save(m, t, doc);
-    cJSON_Delete(doc);
-    if (rc != 0 || store_commit(m->store) != 0) {
-        if (rc != 0)
-            store_rollback(m->store);
-        return TABLES_STORE_ERROR;
-    }
-    return TABLES_OK;
-}
-
-cJSON *tables_records(struct mock *m, const struct tenant *t, const char *id, long offset, int limit, int *total)
-{
-    return store_list(m->store, t->id, RECORD, id, NULL, NULL, (int)offset, limit, total);
-}
-
-/* Keeps only the table's columns: Refold drops fields it has no column for. */
-static cJSON *strip_to_columns(const cJSON *rec, const cJSON *columns)
-{
-    cJSON *o = cJSON_CreateObject();
-    const cJSON *f;
-    cJSON_ArrayForEach(f, rec)
-        if (has_column(columns, f->string))
-            cJSON_AddItemToObject(o, f->string, cJSON_Duplicate(f, 1));
-    return o;
-}
-
 /* Opens the transaction and finds the table; NULL (rolled back) when the caller may not touch it. */
 static cJSON *begin_on(struct mock *m, const struct tenant *t, const char *la, const char *id)
 {
@@ -191,6 +131,68 @@ static enum tables_outcome finish(struct mock *m, const struct tenant *t, cJSON 
     return TABLES_OK;
 }
 
+/* Ends the open transaction without a change: doc goes, why is the answer. */
+static enum tables_outcome refuse(struct mock *m, cJSON *doc, enum tables_outcome why)
+{
+    cJSON_Delete(doc);
+    store_rollback(m->store);
+    return why;
+}
+
+enum tables_outcome tables_create(struct mock *m, const struct tenant *t, const char *la, const char *name,
+                                  cJSON *columns, char *id)
+{
+    store_begin(m->store);
+    /* The same name for the same owner is the existing table instead of a second one. */
+    cJSON *all = store_list(m->store, t->id, KIND, NULL, "name", name, 0, 0, NULL), *d;
+    const char *existing = NULL;
+    cJSON_ArrayForEach(d, all) {
+        const char *owner = json_str(d, "linked_account_id");
+        if (!json_bool(d, "is_deleted", 0) && !strcmp(owner ? owner : "", la))
+            existing = json_str(d, "_id");
+    }
+    if (existing) {
+        snprintf(id, MOCK_ID_LEN, "%s", existing);
+        cJSON_Delete(columns);
+        return refuse(m, all, TABLES_EXISTS);
+    }
+    cJSON_Delete(all);
+    char at[32];
+    util_new_id(id);
+    now_iso(m, at);
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "_id", id);
+    cJSON_AddStringToObject(doc, "org_id", t->org_id);
+    if (la[0])
+        cJSON_AddStringToObject(doc, "linked_account_id", la);
+    cJSON_AddStringToObject(doc, "name", name);
+    cJSON_AddStringToObject(doc, "environment", t->environment);
+    cJSON_AddStringToObject(doc, "table_type", "persistent");
+    cJSON_AddBoolToObject(doc, "is_deleted", 0);
+    cJSON_AddItemToObject(doc, "columns", columns);
+    cJSON_AddStringToObject(doc, "createdAt", at);
+    enum tables_outcome out = finish(m, t, doc, 0);
+    cJSON_Delete(doc);
+    return out;
+}
+
+cJSON *tables_records(struct mock *m, const struct tenant *t, const char *id, long offset, int limit, int *total)
+{
+    return store_list(m->store, t->id, RECORD, id, NULL, NULL, (int)offset, limit, total);
+}
+
+/* Keeps only the table's columns: Refold drops fields it has no column for. */
+static cJSON *strip_to_columns(const cJSON *rec, const cJSON *columns)
+{
+    cJSON *o = cJSON_CreateObject();
+    const cJSON *f;
+    cJSON_ArrayForEach(f, rec)
+        if (has_column(columns, f->string))
+            cJSON_AddItemToObject(o, f->string, cJSON_Duplicate(f, 1));
+    return o;
+}
+
+
 enum tables_outcome tables_add_records(struct mock *m, const struct tenant *t, const char *la, const char *id,
                                        const cJSON *data, cJSON **added, cJSON **kept, struct tables_problem *p)
 {
@@ -201,10 +203,8 @@ enum tables_outcome tables_add_records(struct mock *m, const struct tenant *t, c
         return TABLES_NOT_FOUND;
     int have = record_count(m, t, id);
     if (have + n > TABLES_MAX_RECORDS) {
-        cJSON_Delete(doc);
-        store_rollback(m->store);
         p->count = have;
-        return TABLES_TOO_MANY_RECORDS;
+        return refuse(m, doc, TABLES_TOO_MANY_RECORDS);
     }
     const cJSON *columns = cJSON_GetObjectItemCaseSensitive(doc, "columns");
     cJSON *result = cJSON_CreateArray(), *transformed = cJSON_IsArray(data) ? cJSON_CreateArray() : NULL;
@@ -315,11 +315,8 @@ enum tables_outcome tables_add_columns(struct mock *m, const struct tenant *t, c
         if (!p->column && (has_column(have, c->valuestring) || !strcmp(c->valuestring, TABLES_RECORD_ID)))
             p->column = c->valuestring;
     p->count = cJSON_GetArraySize(have) + cJSON_GetArraySize(add);
-    if (p->column || p->count > TABLES_MAX_COLUMNS) {
-        cJSON_Delete(doc);
-        store_rollback(m->store);
-        return p->column ? TABLES_COLUMN_EXISTS : TABLES_TOO_MANY_COLUMNS;
-    }
+    if (p->column || p->count > TABLES_MAX_COLUMNS)
+        return refuse(m, doc, p->column ? TABLES_COLUMN_EXISTS : TABLES_TOO_MANY_COLUMNS);
     cJSON_ArrayForEach(c, add)
         cJSON_AddItemToArray(have, cJSON_CreateString(c->valuestring));
     return finish_columns(m, t, doc, 0, columns);
@@ -347,11 +344,8 @@ enum tables_outcome tables_remove_columns(struct mock *m, const struct tenant *t
     cJSON_ArrayForEach(c, remove)
         if (!p->column && !has_column(have, c->valuestring))
             p->column = c->valuestring;
-    if (p->column || cJSON_GetArraySize(remove) >= cJSON_GetArraySize(have)) {
-        cJSON_Delete(doc);
-        store_rollback(m->store);
-        return p->column ? TABLES_COLUMN_MISSING : TABLES_LAST_COLUMN;
-    }
+    if (p->column || cJSON_GetArraySize(remove) >= cJSON_GetArraySize(have))
+        return refuse(m, doc, p->column ? TABLES_COLUMN_MISSING : TABLES_LAST_COLUMN);
     cJSON *kept = cJSON_CreateArray();
     cJSON_ArrayForEach(c, have)
         if (!has_column(remove, c->valuestring))
@@ -407,9 +401,7 @@ enum tables_outcome tables_rename_columns(struct mock *m, const struct tenant *t
         snprintf(p->name, sizeof p->name, "%s", problem); /* it may point into doc */
         p->column = p->name;
         cJSON_Delete(next);
-        cJSON_Delete(doc);
-        store_rollback(m->store);
-        return why;
+        return refuse(m, doc, why);
     }
     json_set(doc, "columns", next);
     return finish_columns(m, t, doc, rewrite_records(m, t, id, rename_fields, renames), columns);

@@ -6,7 +6,6 @@
 
 #include <cjson/cJSON.h>
 #include "base/mock.h"
-#include "engine/workflows.h" /* (the private ones; its kinds for those that still list them) */
 
 /* A resolved workflow: its Workflow-shaped document (owned), the app fixture it belongs to
  * (NULL for the org's default custom app) and whether it is private. */
